@@ -1,0 +1,1 @@
+"""Streamlit pages and widgets of Manifold Lab (UI only; the math lives in manifolds/ and model/)."""

@@ -1,0 +1,25 @@
+"""Manifold Lab: ``streamlit run app/main.py``.
+
+The entry point only sets up the page, the global sidebar (language, seed) and navigation.
+Each page is a file under ``app/pages/``; pages that need torch import it themselves, so the
+home page and the ReLU page draw without it.
+"""
+import sys
+from pathlib import Path
+
+# `streamlit run app/main.py` puts app/ on sys.path; the packages live one level up.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from app.catalog import PAGES  # noqa: E402
+from app.ui import global_sidebar, tr  # noqa: E402
+
+st.set_page_config(page_title="Manifold Lab", page_icon="🌀", layout="wide")
+
+global_sidebar()
+pages = [st.Page(path, title=tr(title), icon=icon, url_path=url, default=(i == 0))
+         for i, (path, title, icon, url) in enumerate(PAGES)]
+st.navigation(pages).run()

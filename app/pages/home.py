@@ -1,0 +1,14 @@
+"""Home: what the app is and what each page shows."""
+import streamlit as st
+
+from app.catalog import PAGES
+from app.ui import page_settings, tr
+
+page_settings()
+st.title(tr("app.title"))
+st.write(tr("app.tagline"))
+st.subheader(tr("home.pages"))
+for path, title, icon, url in PAGES[1:]:
+    st.page_link(path, label=tr(title), icon=icon)
+    st.caption(tr(f"home.desc.{url}"))
+st.caption(tr("home.paper"))

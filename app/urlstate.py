@@ -1,0 +1,97 @@
+"""Page settings that live in the URL (``st.query_params``), validated.
+
+A shared link reproduces a view. Values read from the URL are never trusted: out of range is
+clamped, garbage (text, NaN, infinities, unknown choices) falls back to the default, and both
+leave a notice that the page shows. ``parse_param`` is pure so it can be tested without a UI.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import streamlit as st
+
+from figures.i18n import t
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL setting: ``kind`` is "int", "float" or "choice"."""
+    name: str
+    default: Any
+    kind: str = "int"
+    lo: float | None = None
+    hi: float | None = None
+    choices: Sequence[str] = ()
+
+
+def parse_param(raw: str, p: Param) -> tuple[Any, tuple[str, dict] | None]:
+    """Validate one raw URL value: returns (value, notice) with notice = (key, format args)."""
+    if p.kind == "choice":
+        if raw in p.choices:
+            return raw, None
+        allowed = ", ".join(map(str, p.choices))
+        return p.default, ("url.ignored", dict(name=p.name, raw=raw, allowed=allowed, value=p.default))
+    try:
+        number = float(raw)
+        if not math.isfinite(number):
+            raise ValueError
+        if p.kind == "int":
+            if number != int(number):
+                raise ValueError
+            number = int(number)
+    except (ValueError, OverflowError):
+        allowed = f"{'integer' if p.kind == 'int' else 'number'} {p.lo}..{p.hi}"
+        return p.default, ("url.ignored", dict(name=p.name, raw=raw, allowed=allowed, value=p.default))
+    clamped = number
+    if p.lo is not None and clamped < p.lo:
+        clamped = type(number)(p.lo)
+    if p.hi is not None and clamped > p.hi:
+        clamped = type(number)(p.hi)
+    if clamped != number:
+        return clamped, ("url.clamped", dict(name=p.name, raw=raw, lo=p.lo, hi=p.hi, value=clamped))
+    return number, None
+
+
+def widget_key(p: Param) -> str:
+    return f"url_{p.name}"
+
+
+def seed_from_url(*params: Param) -> None:
+    """Before the widgets are drawn: put each URL value (validated) into the widget's state.
+
+    Runs once per setting per session, so later widget changes are not overwritten by the URL.
+    Notices are kept in session state and shown by ``show_notices``.
+    """
+    notices = st.session_state.setdefault("_url_notices", [])
+    # Streamlit drops a widget's state when its page is left; this copy brings it back.
+    kept = st.session_state.setdefault("_url_kept", {})
+    for p in params:
+        key = widget_key(p)
+        if key in st.session_state:
+            continue
+        raw = st.query_params.get(p.name)
+        if raw is None:
+            st.session_state[key] = kept.get(p.name, p.default)
+            continue
+        value, notice = parse_param(raw, p)
+        st.session_state[key] = value
+        if notice:
+            notices.append(notice)
+
+
+def write_to_url(*params: Param) -> None:
+    """After the widgets are drawn: mirror their values into the URL so the link is shareable."""
+    kept = st.session_state.setdefault("_url_kept", {})
+    for p in params:
+        value = st.session_state.get(widget_key(p), p.default)
+        kept[p.name] = value
+        if st.query_params.get(p.name) != str(value):
+            st.query_params[p.name] = str(value)
+
+
+def show_notices(lang: str) -> None:
+    """Show (once) what was clamped or ignored from the link."""
+    for key, args in st.session_state.pop("_url_notices", []):
+        st.warning(t(key, lang, **args), icon="🔗")

@@ -1,0 +1,1 @@
+"""Plotly figure builders (data in, ``go.Figure`` out), shared by the pages and ``app.export``."""

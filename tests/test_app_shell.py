@@ -1,0 +1,43 @@
+from streamlit.testing.v1 import AppTest
+
+from app.urlstate import Param, parse_param
+from conftest import APP, APP_TIMEOUT
+from figures.i18n import TABLE, t
+
+
+def test_home_renders_in_both_languages():
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Manifold Lab"
+    at.sidebar.selectbox[0].set_value("ko").run()
+    assert not at.exception
+    assert "논문" in " ".join(c.value for c in at.caption)
+
+
+def test_garbage_seed_in_url_is_ignored_with_notice():
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params["seed"] = "nan"
+    at.query_params["lang"] = "xx"
+    at.run()
+    assert not at.exception
+    assert at.sidebar.number_input[0].value == 0
+    assert len(at.warning) == 2
+
+
+def test_parse_param_clamps_and_rejects():
+    n = Param("n", 5, kind="int", lo=1, hi=256)
+    assert parse_param("7", n) == (7, None)
+    value, notice = parse_param("100000", n)
+    assert value == 256 and notice[0] == "url.clamped"
+    for bad in ("nan", "inf", "-inf", "1e999", "abc", "2.5", ""):
+        value, notice = parse_param(bad, n)
+        assert value == 5 and notice[0] == "url.ignored", bad
+    act = Param("act", "relu", kind="choice", choices=("relu", "tanh"))
+    assert parse_param("tanh", act) == ("tanh", None)
+    assert parse_param("<script>", act)[0] == "relu"
+
+
+def test_every_string_has_both_languages():
+    for key, (en, ko) in TABLE.items():
+        assert en.strip() and ko.strip(), key
+    assert t("app.title", "ko") == "Manifold Lab"
