@@ -1,0 +1,21 @@
+"""The math of Manifold Lab, usable from a notebook without the app (numpy + scikit-learn).
+
+>>> from manifolds import make_spiral, roundtrip, collapsed_fraction
+>>> rt = roundtrip(make_spiral(1000, seed=0), n=5, activation="relu", seed=0)
+>>> rt.recovered.shape
+(1000, 2)
+"""
+from .inputs import (INPUTS, Sample, make_circle, make_disc, make_line, make_moons,
+                     make_spiral, make_swiss_roll, sample_input, spiral)
+from .measures import (ShapeFit, collapsed_fraction, shape_fit, theory_collapsed_fraction,
+                       trustworthiness)
+from .roundtrip import ACTIVATIONS, RELU_FAMILY, RoundTrip, gaussian_T, roundtrip
+from .sweep import DEFAULT_NS, SweepResult, sweep
+
+__all__ = [
+    "INPUTS", "Sample", "make_circle", "make_disc", "make_line", "make_moons", "make_spiral",
+    "make_swiss_roll", "sample_input", "spiral",
+    "ShapeFit", "collapsed_fraction", "shape_fit", "theory_collapsed_fraction", "trustworthiness",
+    "ACTIVATIONS", "RELU_FAMILY", "RoundTrip", "gaussian_T", "roundtrip",
+    "DEFAULT_NS", "SweepResult", "sweep",
+]

@@ -1,0 +1,103 @@
+"""The paper's Figure 1 experiment: embed, apply an activation, map back.
+
+``X_rec = pinv(T) @ act(T @ x)`` for every point x (REFERENCE §1). T is Gaussian (entries
+N(0, 1)), drawn from the seed: the paper gives neither T's distribution nor a seed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ._checks import check_count, check_points
+
+LEAKY_SLOPE = 0.01
+RELU6_CAP = 6.0
+
+
+def _gelu(z: np.ndarray) -> np.ndarray:
+    from scipy.special import erf  # lazy: scipy.special adds 0.3 s to a cold start
+
+    return 0.5 * z * (1.0 + erf(z / np.sqrt(2.0)))
+
+
+ACTIVATIONS = {
+    "relu": lambda z: np.maximum(z, 0.0),
+    "relu6": lambda z: np.clip(z, 0.0, RELU6_CAP),
+    "leaky_relu": lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
+    "gelu": _gelu,
+    "tanh": np.tanh,
+    "softplus": lambda z: np.logaddexp(0.0, z),
+    "linear": lambda z: z,
+}
+"""Name -> elementwise function on an array."""
+
+RELU_FAMILY = ("relu", "relu6")
+"""Activations that set units exactly flat (0, or 6 for relu6): a point whose active units
+are fewer than d is mapped onto a lower-dimensional set and cannot be recovered."""
+
+
+def check_activation(activation: str) -> str:
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}: allowed are {', '.join(ACTIVATIONS)}")
+    return activation
+
+
+def gaussian_T(n: int, d: int, seed: int = 0) -> np.ndarray:
+    """(n, d) matrix with independent N(0, 1) entries from ``seed``."""
+    check_count("n", n)
+    check_count("d", d)
+    return np.random.default_rng(seed).standard_normal((n, d))
+
+
+@dataclass(frozen=True)
+class RoundTrip:
+    """Result of ``roundtrip``. N points, input dimension d, hidden width n.
+
+    X: (N, d) input. T: (n, d) embedding. pre: (N, n) = X T^T. hidden: (N, n) = act(pre).
+    recovered: (N, d) = hidden pinv(T)^T. active: (N,) number of units in the activation's
+    pass-through region: pre > 0, and for relu6 also pre < 6 (a unit stuck at 6 is flat too).
+    """
+    X: np.ndarray
+    T: np.ndarray
+    pre: np.ndarray
+    hidden: np.ndarray
+    recovered: np.ndarray
+    active: np.ndarray
+    activation: str
+
+    @property
+    def n(self) -> int:
+        return self.T.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.T.shape[1]
+
+
+def roundtrip(X, n: int, *, activation: str = "relu", seed: int = 0, T=None) -> RoundTrip:
+    """Map X (N, d) to n dimensions with a Gaussian T (n, d), apply ``activation``, map back
+    with T's pseudo-inverse.
+
+    ``T`` may be given instead of drawn (shape (n, d)), e.g. to compare activations on one T.
+    Raises ValueError for n < 1, non-finite X, an unknown activation or a T of the wrong shape.
+    """
+    X = check_points("X", X)
+    n = check_count("n", n)
+    check_activation(activation)
+    d = X.shape[1]
+    if T is None:
+        T = gaussian_T(n, d, seed)
+    else:
+        T = np.asarray(T, dtype=float)
+        if T.shape != (n, d):
+            raise ValueError(f"T must have shape (n, d) = ({n}, {d}) to match n and X, got {T.shape}")
+        if not np.all(np.isfinite(T)):
+            raise ValueError("T must be finite: it contains NaN or infinity")
+    pre = X @ T.T
+    hidden = ACTIVATIONS[activation](pre)
+    recovered = hidden @ np.linalg.pinv(T).T
+    on = pre > 0
+    if activation == "relu6":
+        on &= pre < RELU6_CAP
+    return RoundTrip(X=X, T=T, pre=pre, hidden=hidden, recovered=recovered,
+                     active=on.sum(axis=1), activation=activation)
