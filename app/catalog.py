@@ -5,4 +5,5 @@ point. A page's home-page description is the key ``home.desc.<url path>``.
 """
 PAGES = [
     ("pages/home.py", "nav.home", "🏠", "home"),
+    ("pages/block.py", "nav.block", "🧱", "block"),
 ]

@@ -1,0 +1,111 @@
+"""The numbers behind the "Inverted residual block" page, computed from ``model/``.
+
+Shared by the page (which caches them) and by the export (``figure_specs``). Plain dicts and
+lists out, so the builders in ``figures/block.py`` stay pure. torch is imported inside the
+functions: importing this module is cheap.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+# The paper's TF-slim checkpoint table (REFERENCE §4): {(width, resolution): (MMACs, top-1)}.
+PAPER_TFSLIM = {
+    (1.4, 224): (582, 75.0),
+    (1.0, 224): (300, 71.8), (1.0, 192): (221, 70.7), (1.0, 160): (154, 68.8),
+    (1.0, 128): (99, 65.3), (1.0, 96): (56, 60.3),
+    (0.75, 224): (209, 69.8), (0.75, 192): (153, 68.7), (0.75, 160): (107, 66.4),
+    (0.75, 128): (69, 63.2), (0.75, 96): (39, 58.8),
+    (0.5, 224): (97, 65.4), (0.5, 192): (71, 63.9), (0.5, 160): (50, 61.0),
+    (0.5, 128): (32, 57.7), (0.5, 96): (18, 51.2),
+    (0.35, 224): (59, 60.3), (0.35, 192): (43, 58.2), (0.35, 160): (30, 55.7),
+    (0.35, 128): (20, 50.8), (0.35, 96): (11, 45.5),
+}
+# Table 3's maxima for other networks, in thousands of 16-bit bytes (REFERENCE §5).
+PAPER_TABLE3_MAX = {"MobileNetV1": 1600, "ShuffleNet (2x, g=3)": 600, "MobileNetV2": 400}
+WIDTHS = ("1.4", "1.0", "0.75", "0.5", "0.35")
+RESOLUTIONS = ("224", "192", "160", "128", "96")
+CHECKPOINTS = Path(__file__).resolve().parent.parent / "model" / "checkpoints"
+VARIANT_FILES = {"linear": "embedded", "relu6": "embedded-relu6"}
+
+
+def option_rows(d_i: int, d_j: int, t: int, k: int, h: int, w: int, stride: int,
+                repeats: int = 5) -> list[dict]:
+    """MAdds, params and measured CPU seconds of the three layer options (see
+    ``model.layer_options``)."""
+    from model.layer_options import LayerShape, compare_options
+    return compare_options(LayerShape(d_i, d_j, t, k, h, w, stride), repeats=repeats)
+
+
+def split_rows(block_index: int, resolution: int, seed: int = 0) -> tuple[list[dict], dict]:
+    """Section 5.1 for block ``block_index`` (1..17) of width-1.0 MobileNetV2 at ``resolution``:
+    one dict per k = 1..max(t, 4), and a dict describing the block (h, c, t, inner)."""
+    import torch
+
+    from model.memory_split import compare_splits, randomize_bn_statistics
+    from model.mobilenetv2 import mobilenet_v2
+    if int(block_index) != block_index or not 1 <= block_index <= 17:
+        raise ValueError(f"block_index must be an integer from 1 to 17, got {block_index}")
+    torch.manual_seed(seed)
+    net = randomize_bn_statistics(mobilenet_v2(1.0), seed=seed).eval()
+    # The block's input size: run a zero image through the stem and the blocks before it.
+    with torch.no_grad():
+        x = torch.zeros(1, 3, resolution, resolution)
+        x = net.features[0](x)
+        for block in net.blocks[:block_index - 1]:
+            x = block(x)
+    block = net.blocks[block_index - 1]
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(x.shape, generator=gen)
+    results = [r.__dict__.copy() for r in compare_splits(block, x)]
+    info = dict(block=block_index, h=int(x.shape[2]), c=block.in_channels,
+                t=block.expand_ratio, inner=block.hidden_channels)
+    return results, info
+
+
+def training_logs() -> dict[str, dict]:
+    """The shipped variants' training logs: {"linear"|"relu6": {"step", "loss", "heldout_acc",
+    "final", "config"}}; variants without a log file are left out."""
+    logs = {}
+    for variant, name in VARIANT_FILES.items():
+        path = CHECKPOINTS / f"{name}.log.json"
+        if not path.exists():
+            continue
+        raw = json.loads(path.read_text())
+        hist = raw.get("history", [])
+        logs[variant] = dict(step=[r["step"] for r in hist], loss=[r["loss"] for r in hist],
+                             heldout_acc=[r.get("heldout_acc") for r in hist],
+                             final=raw.get("final") or {}, config=raw.get("config") or {})
+    return logs
+
+
+def _field(row, name):
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+def network_costs(width: float, resolution: int) -> dict:
+    """Table 2 and Table 3 computed by ``model.costs.count_costs`` for one width and input size.
+
+    Returns total_params, total_madds, blocks (per-block name, madds, params, in network order),
+    table2 (rows for a table: one per layer) and table3 (one dict per spatial resolution:
+    resolution, channels, kbytes of the largest tensor kept between blocks, 16-bit)."""
+    from model.costs import count_costs
+    from model.mobilenetv2 import mobilenet_v2
+    costs = count_costs(mobilenet_v2(width), input_size=resolution)
+    blocks: dict[str, dict] = {}
+    for row in costs.rows:
+        name = str(_field(row, "block"))
+        entry = blocks.setdefault(name, dict(name=name, madds=0, params=0))
+        entry["madds"] += int(_field(row, "madds"))
+        entry["params"] += int(_field(row, "params"))
+    return dict(total_params=int(costs.total_params), total_madds=int(costs.total_madds),
+                blocks=list(blocks.values()), table2=table2_rows(costs),
+                table3=table3_rows(width, resolution))
+
+
+def tfslim_grid() -> dict:
+    """MAdds this model computes for every (width, resolution) of the paper's TF-slim table."""
+    from model.costs import count_costs
+    from model.mobilenetv2 import mobilenet_v2
+    return {(w, r): int(count_costs(mobilenet_v2(w), input_size=r).total_madds)
+            for (w, r) in PAPER_TFSLIM}
