@@ -9,6 +9,7 @@ from .inputs import (INPUTS, Sample, make_circle, make_disc, make_line, make_moo
                      make_spiral, make_swiss_roll, sample_input, spiral)
 from .measures import (ShapeFit, collapsed_fraction, shape_fit, theory_collapsed_fraction,
                        trustworthiness)
+from .pca import pca
 from .roundtrip import ACTIVATIONS, RELU_FAMILY, RoundTrip, gaussian_T, roundtrip
 from .sweep import DEFAULT_NS, SweepResult, sweep
 
@@ -17,5 +18,6 @@ __all__ = [
     "make_swiss_roll", "sample_input", "spiral",
     "ShapeFit", "collapsed_fraction", "shape_fit", "theory_collapsed_fraction", "trustworthiness",
     "ACTIVATIONS", "RELU_FAMILY", "RoundTrip", "gaussian_T", "roundtrip",
+    "pca",
     "DEFAULT_NS", "SweepResult", "sweep",
 ]

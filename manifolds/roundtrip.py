@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from ._checks import check_count, check_points
+from ._blas import one_blas_thread
 
 LEAKY_SLOPE = 0.01
 RELU6_CAP = 6.0
@@ -74,6 +75,7 @@ class RoundTrip:
         return self.T.shape[1]
 
 
+@one_blas_thread
 def roundtrip(X, n: int, *, activation: str = "relu", seed: int = 0, T=None) -> RoundTrip:
     """Map X (N, d) to n dimensions with a Gaussian T (n, d), apply ``activation``, map back
     with T's pseudo-inverse.

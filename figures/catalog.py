@@ -1,0 +1,66 @@
+"""Every exportable figure of the app: ``FigureSpec`` and the list of figure sources.
+
+A figure source is a callable ``(lang: str, seed: int) -> list[FigureSpec]`` that builds one
+page's figures at that page's default settings. ``python -m app.export`` calls every source
+in ``FIGURE_SOURCES``. To add a page's figures, add ONE line to ``FIGURE_SOURCES``:
+
+    lazy_source("figures.block:figure_specs"),
+
+Sources are named by "module:function" and imported only when called, so importing this
+module (as the ReLU page does) never imports torch through another page's figures.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+
+@dataclass
+class FigureSpec:
+    """One exportable figure.
+
+    name: file stem, unique across the app, [a-z0-9_-] (e.g. "relu_figure1").
+    caption: one sentence in the export's language, for slides and manifest.json.
+    params: the settings that reproduce it (JSON-serialisable values).
+    figure: the Plotly figure. data: the numbers drawn, one row per plotted point or bar.
+    """
+    name: str
+    caption: str
+    params: dict[str, Any]
+    figure: go.Figure
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+FigureSource = Callable[[str, int], "list[FigureSpec]"]
+
+
+def lazy_source(target: str) -> FigureSource:
+    """A figure source named "package.module:function", imported on first call."""
+    module_name, _, func_name = target.partition(":")
+    if not module_name or not func_name:
+        raise ValueError(f"a figure source is named 'module:function', got {target!r}")
+
+    def source(lang: str, seed: int) -> list[FigureSpec]:
+        return getattr(importlib.import_module(module_name), func_name)(lang, seed)
+
+    source.__name__ = source.__qualname__ = target
+    return source
+
+
+FIGURE_SOURCES: list[FigureSource] = [
+    lazy_source("figures.relu:figure_specs"),
+]
+
+
+def all_figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
+    """Every registered figure, in page order. Raises ValueError on duplicate names."""
+    specs = [spec for source in FIGURE_SOURCES for spec in source(lang, seed)]
+    names = [s.name for s in specs]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ValueError(f"figure names must be unique, these repeat: {dupes}")
+    return specs

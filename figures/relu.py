@@ -1,0 +1,201 @@
+"""Figures of the "ReLU and manifolds" page (paper Figure 1 and Appendix A): pure builders,
+data in, go.Figure + DataFrame out, shared by ``app/pages/relu_manifolds.py`` and the export.
+
+Settings travel as a ``ReluSettings``; the numbers come from ``manifolds``. Every text goes
+through ``t(key, lang)``.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+import manifolds as m
+
+from .catalog import FigureSpec
+from .i18n import t
+
+GRID_NS = (2, 3, 5, 15, 30)
+"""The widths of the paper's Figure 1."""
+POSITION_SCALE = "Turbo"    # rainbow like the paper's Figure 1: a fold shows as colours meeting
+ACTIVE_SCALE = "Viridis"
+MARKER = 3
+
+
+@dataclass(frozen=True)
+class ReluSettings:
+    """Everything that determines the page's figures (all of it is in the page's URL)."""
+    input_name: str = "spiral"
+    activation: str = "relu"
+    n: int = 8
+    n_points: int = 1000
+    noise: float = 0.0
+    n_seeds: int = 10
+    seed: int = 0
+
+    def params(self) -> dict:
+        return asdict(self)
+
+
+def _grid_seed(seed: int, n: int) -> int:
+    """T's seed for width n: differs from the input's seed, same for the grid and the depth
+    view so the two agree at equal n."""
+    return seed * 1000 + n
+
+
+def grid_roundtrips(s: ReluSettings, ns=GRID_NS) -> tuple[m.Sample, list[m.RoundTrip]]:
+    """The input sample and one round trip per width in ``ns``."""
+    sample = m.sample_input(s.input_name, s.n_points, noise=s.noise, seed=s.seed)
+    return sample, [m.roundtrip(sample.X, n, activation=s.activation, seed=_grid_seed(s.seed, n))
+                    for n in ns]
+
+
+def _points_trace(P: np.ndarray, color, scale: str, *, showscale=False, colorbar_title="",
+                  cmin=None, cmax=None, size=MARKER):
+    """One scatter of the points P (N, 2 or 3); 3-D when P has three columns."""
+    marker = dict(size=size, color=color, colorscale=scale, showscale=showscale,
+                  cmin=cmin, cmax=cmax)
+    if showscale:
+        marker["colorbar"] = dict(title=dict(text=colorbar_title), thickness=12, len=0.8)
+    if P.shape[1] >= 3:
+        return go.Scatter3d(x=P[:, 0], y=P[:, 1], z=P[:, 2], mode="markers", marker=marker,
+                            showlegend=False, hoverinfo="skip")
+    return go.Scatter(x=P[:, 0], y=P[:, 1], mode="markers", marker=marker, showlegend=False,
+                      hoverinfo="skip")
+
+
+def _square_axes(fig: go.Figure, count: int) -> None:
+    """Equal x and y units in each 2-D panel, so a circle stays round."""
+    for i in range(1, count + 1):
+        suffix = "" if i == 1 else str(i)
+        fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", scaleratio=1)
+
+
+def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
+    """Figure 1 of the paper: the input, then pinv(T) act(T x) for each width in ``ns``,
+    coloured by position along the manifold. Panel titles give each width's collapsed
+    fraction."""
+    sample, rts = grid_roundtrips(s, ns)
+    d = sample.d
+    titles = [t("relu.fig.input", lang)] + [
+        t("relu.fig.panel", lang, n=rt.n, collapsed=100 * m.collapsed_fraction(rt)) for rt in rts]
+    kind = "scene" if d == 3 else "xy"
+    fig = make_subplots(rows=1, cols=len(ns) + 1, subplot_titles=titles,
+                        specs=[[{"type": kind}] * (len(ns) + 1)], horizontal_spacing=0.02)
+    frames = [pd.DataFrame({"panel": "input", "n": 0, "point": np.arange(len(sample.X)),
+                            "position": sample.position, "active": np.nan})]
+    for col, P in enumerate([sample.X] + [rt.recovered for rt in rts], start=1):
+        fig.add_trace(_points_trace(P, sample.position, POSITION_SCALE, cmin=0, cmax=1), 1, col)
+    for rt in rts:
+        frames.append(pd.DataFrame({"panel": f"n={rt.n}", "n": rt.n, "point": np.arange(len(sample.X)),
+                                    "position": sample.position, "active": rt.active}))
+    coords = np.vstack([sample.X] + [rt.recovered for rt in rts])
+    data = pd.concat(frames, ignore_index=True)
+    for j, axis in enumerate("xyz"[:d]):
+        data[axis] = coords[:, j]
+    if d == 2:
+        _square_axes(fig, len(ns) + 1)
+        fig.update_xaxes(showticklabels=False)
+        fig.update_yaxes(showticklabels=False)
+    fig.update_layout(title=t("relu.fig.grid_title", lang, activation=s.activation, input=s.input_name),
+                      height=300, margin=dict(l=10, r=10, t=80, b=10), template="plotly_white")
+    caption = t("relu.caption.grid", lang, activation=s.activation, input=s.input_name,
+                n_points=s.n_points, seed=s.seed)
+    return FigureSpec("relu_figure1", caption, {**s.params(), "grid_ns": list(ns)}, fig, data)
+
+
+def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
+    """One width n in depth: the recovered shape coloured by the number of active units, and
+    the n-dimensional hidden layer in 3-D (top three principal components)."""
+    sample = m.sample_input(s.input_name, s.n_points, noise=s.noise, seed=s.seed)
+    rt = m.roundtrip(sample.X, s.n, activation=s.activation, seed=_grid_seed(s.seed, s.n))
+    coords, explained = m.pca(rt.hidden, 3)
+    fit = m.shape_fit(sample.X, rt.recovered)
+    left = "scene" if sample.d == 3 else "xy"
+    fig = make_subplots(rows=1, cols=2, specs=[[{"type": left}, {"type": "scene"}]],
+                        column_widths=[0.5, 0.5], horizontal_spacing=0.06, subplot_titles=[
+                            t("relu.fig.recovered", lang, n=s.n, scale=fit.scale, error=fit.error),
+                            t("relu.fig.hidden_pca", lang, n=s.n,
+                              share=100 * float(np.sum(explained)))])
+    fig.add_trace(_points_trace(rt.recovered, rt.active, ACTIVE_SCALE, showscale=True,
+                                colorbar_title=t("relu.fig.active_units", lang), cmin=0,
+                                cmax=max(s.n, 1)), 1, 1)
+    fig.add_trace(_points_trace(coords, sample.position, POSITION_SCALE, cmin=0, cmax=1, size=2), 1, 2)
+    if sample.d == 2:
+        _square_axes(fig, 1)
+    pcs = [t("relu.fig.pc", lang, k=k + 1, share=100 * explained[k]) for k in range(3)]
+    pca_scene = "scene2" if sample.d == 3 else "scene"
+    fig.layout[pca_scene].update(xaxis_title=pcs[0], yaxis_title=pcs[1], zaxis_title=pcs[2])
+    fig.update_layout(title=t("relu.fig.depth_title", lang, n=s.n, activation=s.activation,
+                              collapsed=100 * m.collapsed_fraction(rt)),
+                      height=460, margin=dict(l=10, r=10, t=80, b=10), template="plotly_white")
+    data = pd.DataFrame({"point": np.arange(len(sample.X)), "position": sample.position,
+                         "active": rt.active})
+    for j in range(sample.d):
+        data[f"input_{'xyz'[j]}"] = sample.X[:, j]
+    for j in range(sample.d):
+        data[f"recovered_{'xyz'[j]}"] = rt.recovered[:, j]
+    for k in range(3):
+        data[f"hidden_pc{k + 1}"] = coords[:, k]
+    caption = t("relu.caption.depth", lang, n=s.n, activation=s.activation, scale=fit.scale,
+                error=fit.error)
+    return FigureSpec("relu_one_width", caption, s.params(), fig, data)
+
+
+def compute_sweep(s: ReluSettings) -> m.SweepResult:
+    """The information-loss sweep for the settings (n itself is not used: every n is swept)."""
+    return m.sweep(s.input_name, ns=m.DEFAULT_NS, n_seeds=s.n_seeds, seed=s.seed,
+                   n_points=s.n_points, noise=s.noise, activation=s.activation)
+
+
+def sweep_frame(r: m.SweepResult) -> pd.DataFrame:
+    """One row per width n: theory and mean / sd over seeds of every measure."""
+    data = {"n": r.ns, "theory_collapsed": r.theory}
+    for measure in ("collapsed", "shape_error", "scale", "trust"):
+        data[f"{measure}_mean"] = r.mean(measure)
+        data[f"{measure}_sd"] = r.std(measure)
+    data["seeds"] = len(r.seeds)
+    return pd.DataFrame(data)
+
+
+def loss_spec(s: ReluSettings, r: m.SweepResult, lang: str = "en") -> FigureSpec:
+    """Information loss against n: measured collapsed fraction (mean ± sd over seeds) and the
+    theory P(Binomial(n, 1/2) <= d - 1); shape error and fitted scale; trustworthiness."""
+    df = sweep_frame(r)
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08, subplot_titles=[
+        t("relu.fig.loss_collapsed", lang), t("relu.fig.loss_shape", lang),
+        t("relu.fig.loss_trust", lang)])
+    n = df["n"].to_numpy()
+    fig.add_trace(go.Scatter(x=n, y=df["theory_collapsed"], mode="lines", name=t("relu.fig.theory", lang),
+                             line=dict(color="black", dash="dash")), 1, 1)
+    series = [(1, "collapsed", t("relu.fig.measured", lang, seeds=len(r.seeds)), "#d62728"),
+              (2, "shape_error", t("relu.fig.shape_error", lang), "#1f77b4"),
+              (2, "scale", t("relu.fig.scale", lang), "#2ca02c"),
+              (3, "trust", t("relu.fig.trust", lang), "#9467bd")]
+    for col, measure, name, color in series:
+        fig.add_trace(go.Scatter(x=n, y=df[f"{measure}_mean"], mode="lines+markers", name=name,
+                                 line=dict(color=color),
+                                 error_y=dict(type="data", array=df[f"{measure}_sd"], visible=True)),
+                      1, col)
+    fig.add_hline(y=0.5, line=dict(color="#2ca02c", dash="dot", width=1), row=1, col=2)
+    fig.update_xaxes(type="log", title_text=t("relu.fig.width_n", lang))
+    fig.update_yaxes(type="log", range=[-6, 0.1], row=1, col=1,
+                     title_text=t("relu.fig.fraction", lang))
+    fig.update_yaxes(range=[0, 1.05], row=1, col=2)
+    fig.update_layout(title=t("relu.fig.loss_title", lang, activation=s.activation,
+                              input=s.input_name, seeds=len(r.seeds)),
+                      height=380, margin=dict(l=10, r=10, t=80, b=10), template="plotly_white",
+                      legend=dict(orientation="h", y=-0.25))
+    caption = t("relu.caption.loss", lang, activation=s.activation, input=s.input_name,
+                seeds=len(r.seeds), n_points=s.n_points)
+    return FigureSpec("relu_information_loss", caption, {**s.params(), "ns": [int(v) for v in r.ns]},
+                      fig, df)
+
+
+def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
+    """Figure source for ``figures.catalog``: the page's three figures at default settings."""
+    s = ReluSettings(seed=seed)
+    return [grid_spec(s, lang), depth_spec(s, lang), loss_spec(s, compute_sweep(s), lang)]
