@@ -21,7 +21,7 @@ SPLIT_BLOCK = Param("split_block", 2, kind="int", lo=1, hi=17)
 SPLIT_RES = Param("split_res", "224", kind="choice", choices=data.RESOLUTIONS)
 ESTIMATOR = Param("ablation_est", "twonn", kind="choice", choices=("pca", "pr", "twonn"))
 PARAMS = (D_I, D_J, T, K, H, W, STRIDE, WIDTH, RES, SPLIT_BLOCK, SPLIT_RES, ESTIMATOR)
-REPEATS = 5
+REPEATS = 7
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

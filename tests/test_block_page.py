@@ -1,0 +1,96 @@
+"""The "Inverted residual block" page (AppTest) and its figure builders."""
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import APP, APP_TIMEOUT
+from figures import block as fig
+from figures import block_data as data
+
+
+def _charts(at):
+    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+
+
+def _titles(at):
+    return [spec["layout"]["title"]["text"] for spec in _charts(at).values()]
+
+
+@pytest.fixture(scope="module")
+def page():
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update({"di": "16", "dj": "16", "h": "14", "w": "14", "split_res": "96"})
+    at.run()
+    at.switch_page("pages/block.py").run()
+    return at
+
+
+def test_default_render(page):
+    assert not page.exception
+    assert not page.error
+    titles = " | ".join(_titles(page))
+    for part in ("Table 1", "Standard vs depthwise separable", "Split into k groups"):
+        assert part in titles
+
+
+def test_options_chart_shows_formula_values(page):
+    spec = next(s for s in _charts(page).values()
+                if s["layout"]["title"]["text"].startswith("Standard vs"))
+    madds = spec["data"][0]["y"]
+    # d_i = d_j = 16, t = 6, k = 3, 14 x 14, stride 1.
+    assert madds == [14 * 14 * 16 * 16 * 9, 14 * 14 * 16 * (9 + 16),
+                     14 * 14 * 16 * 96 + 14 * 14 * 96 * (9 + 16)]
+    times = spec["data"][2]["y"]
+    assert all(t > 0 for t in times)
+
+
+def test_split_chart_falls_with_k(page):
+    spec = next(s for s in _charts(page).values()
+                if s["layout"]["title"]["text"].startswith("Split into k"))
+    accounted = spec["data"][0]["y"]
+    assert len(accounted) == 6 and accounted[0] == pytest.approx(6 * accounted[-1])
+    measured = spec["data"][1]["y"]
+    assert measured[-1] < measured[0]
+    assert all("|Δ|=" in t for t in spec["data"][2]["text"])
+
+
+def test_changing_t_and_stride_redraws(page):
+    page.slider(key="url_t").set_value(2).run()
+    page.selectbox(key="url_s").set_value("2").run()
+    assert not page.exception
+    spec = next(s for s in _charts(page).values()
+                if s["layout"]["title"]["text"].startswith("Table 1"))
+    assert "t = 2" in spec["layout"]["title"]["text"]
+    texts = " ".join(a.get("text", "") for a in spec["layout"]["annotations"])
+    assert "7×7×32" in texts  # 14 / 2 = 7 with t d_i = 32 inner channels
+    assert page.query_params["t"] == ["2"] or page.query_params["t"] == "2"
+
+
+def test_too_big_block_gives_error_not_exception():
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update({"di": "512", "t": "10", "h": "224", "w": "224", "split_res": "96"})
+    at.run()
+    at.switch_page("pages/block.py").run()
+    assert not at.exception
+    assert any("too large" in e.value for e in at.error)
+
+
+def test_table1_without_expansion_has_three_slabs():
+    f = fig.table1_figure(32, 16, 1, 112, 112, 1)
+    assert len([s for s in f.layout.shapes if s.type == "rect"]) == 3
+    f6 = fig.table1_figure(24, 24, 6, 56, 56, 1)
+    assert len([s for s in f6.layout.shapes if s.type == "rect"]) == 4
+    assert any(s.type == "path" for s in f6.layout.shapes)  # the residual arc
+
+
+def test_human_numbers():
+    assert fig.human(3_504_872) == "3.5M"
+    assert fig.human(300_774_272) == "300.8M"
+    assert fig.human(999) == "999"
+
+
+def test_tfslim_table_is_the_papers():
+    assert data.PAPER_TFSLIM[(1.0, 224)] == (300, 71.8)
+    assert data.PAPER_TFSLIM[(0.35, 96)] == (11, 45.5)
+    assert len(data.PAPER_TFSLIM) == 21
