@@ -87,12 +87,12 @@ def table1_figure(d_i: int, d_j: int, t_exp: int, h: int, w: int, stride: int,
                            yanchor="bottom", font=dict(size=11))
     if stride == 1 and d_i == d_j:
         x_start, x_end = (centers[0][0] + centers[0][1]) / 2, (centers[-1][0] + centers[-1][1]) / 2
-        fig.add_shape(type="path", path=f"M {x_start},0.55 C {x_start},1.05 {x_end},1.05 {x_end},0.55",
+        fig.add_shape(type="path", path=f"M {x_start},0.72 C {x_start},1.15 {x_end},1.15 {x_end},0.72",
                       line=dict(color="#2ca02c", width=2))
-        fig.add_annotation(x=(x_start + x_end) / 2, y=0.95, text=t("block.t1.residual", lang),
-                           showarrow=False, font=dict(color="#2ca02c"))
+        fig.add_annotation(x=(x_start + x_end) / 2, y=1.04, text=t("block.t1.residual", lang),
+                           showarrow=False, yanchor="bottom", font=dict(color="#2ca02c"))
     fig.update_xaxes(visible=False, range=[-0.3, x - gap + 0.3])
-    fig.update_yaxes(visible=False, range=[-0.8, 1.15], scaleanchor=None)
+    fig.update_yaxes(visible=False, range=[-0.8, 1.3])
     fig.update_layout(title=t("block.fig.table1_title", lang, t=t_exp), height=340,
                       plot_bgcolor="white", margin=dict(t=60, b=10, l=10, r=10))
     return fig
