@@ -40,6 +40,10 @@ class ReluSettings:
         return asdict(self)
 
 
+def _input_label(s: ReluSettings, lang: str) -> str:
+    return t(f"relu.input.{s.input_name}", lang)
+
+
 def _grid_seed(seed: int, n: int) -> int:
     """T's seed for width n: differs from the input's seed, same for the grid and the depth
     view so the two agree at equal n."""
@@ -100,9 +104,9 @@ def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
         _square_axes(fig, len(ns) + 1)
         fig.update_xaxes(showticklabels=False)
         fig.update_yaxes(showticklabels=False)
-    fig.update_layout(title=t("relu.fig.grid_title", lang, activation=s.activation, input=s.input_name),
+    fig.update_layout(title=t("relu.fig.grid_title", lang, activation=s.activation, input=_input_label(s, lang)),
                       height=300, margin=dict(l=10, r=10, t=80, b=10), template="plotly_white")
-    caption = t("relu.caption.grid", lang, activation=s.activation, input=s.input_name,
+    caption = t("relu.caption.grid", lang, activation=s.activation, input=_input_label(s, lang),
                 n_points=s.n_points, seed=s.seed)
     return FigureSpec("relu_figure1", caption, {**s.params(), "grid_ns": list(ns)}, fig, data)
 
@@ -182,14 +186,14 @@ def loss_spec(s: ReluSettings, r: m.SweepResult, lang: str = "en") -> FigureSpec
                       1, col)
     fig.add_hline(y=0.5, line=dict(color="#2ca02c", dash="dot", width=1), row=1, col=2)
     fig.update_xaxes(type="log", title_text=t("relu.fig.width_n", lang))
-    fig.update_yaxes(type="log", range=[-6, 0.1], row=1, col=1,
+    fig.update_yaxes(type="log", range=[-6, 0.1], row=1, col=1, exponentformat="power",
                      title_text=t("relu.fig.fraction", lang))
     fig.update_yaxes(range=[0, 1.05], row=1, col=2)
     fig.update_layout(title=t("relu.fig.loss_title", lang, activation=s.activation,
-                              input=s.input_name, seeds=len(r.seeds)),
+                              input=_input_label(s, lang), seeds=len(r.seeds)),
                       height=380, margin=dict(l=10, r=10, t=80, b=10), template="plotly_white",
                       legend=dict(orientation="h", y=-0.25))
-    caption = t("relu.caption.loss", lang, activation=s.activation, input=s.input_name,
+    caption = t("relu.caption.loss", lang, activation=s.activation, input=_input_label(s, lang),
                 seeds=len(r.seeds), n_points=s.n_points)
     return FigureSpec("relu_information_loss", caption, {**s.params(), "ns": [int(v) for v in r.ns]},
                       fig, df)

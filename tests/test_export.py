@@ -1,0 +1,90 @@
+"""Figure export: file signatures, self-contained deterministic HTML/CSV, the CLI."""
+import json
+import re
+
+import plotly.graph_objects as go
+import pandas as pd
+import pytest
+
+from app.export import main as export_main
+from conftest import need_chromium
+from figures import export
+from figures.catalog import FIGURE_SOURCES, FigureSpec, all_figure_specs, lazy_source
+from figures.relu import ReluSettings, grid_spec
+
+SMALL = ReluSettings(n_points=150, n_seeds=2)
+
+
+def test_static_formats_have_their_signatures():
+    need_chromium()
+    spec = grid_spec(SMALL, "ko")
+    png, svg, pdf = export.render_static([(spec, "png"), (spec, "svg"), (spec, "pdf")], lang="ko")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert svg.lstrip().startswith(b"<svg") and b"</svg>" in svg[-200:]
+    assert pdf.startswith(b"%PDF-")
+    assert export.hangul_font_installed(), "Korean figures need fonts-nanum next to Chromium"
+
+
+def test_html_is_self_contained_and_deterministic():
+    a = export.figure_html(grid_spec(SMALL))
+    b = export.figure_html(grid_spec(SMALL))
+    assert a == b
+    assert not re.search(r"<script[^>]*\bsrc\s*=", a, re.I)
+    assert "plotly.js v" in a or "Plotly" in a[:400_000]  # the library itself is inlined
+    assert 'id="figure-relu_figure1"' in a
+    csv1, csv2 = export.figure_csv(grid_spec(SMALL)), export.figure_csv(grid_spec(SMALL))
+    assert csv1 == csv2 and csv1.splitlines()[0].startswith("panel,n,point,position,active")
+    other = export.figure_csv(grid_spec(ReluSettings(n_points=150, seed=1)))
+    assert other != csv1
+
+
+def test_cli_writes_files_and_manifest(tmp_path):
+    rc = export_main(["--out", str(tmp_path), "--formats", "html,csv", "--lang", "ko",
+                      "--only", "relu_figure1,relu_information_loss"])
+    assert rc == 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert [f["name"] for f in manifest["figures"]] == ["relu_figure1", "relu_information_loss"]
+    grid = manifest["figures"][0]
+    assert grid["files"] == ["relu_figure1_ko.csv", "relu_figure1_ko.html"]
+    assert "가우시안" in grid["caption"] and grid["parameters"]["input_name"] == "spiral"
+    for entry in manifest["figures"]:
+        for name in entry["files"]:
+            assert (tmp_path / name).stat().st_size > 0
+    loss = pd.read_csv(tmp_path / "relu_information_loss_ko.csv")
+    assert loss["seeds"].iloc[0] >= 10  # the page's sweep averages at least 10 seeds
+
+
+def test_cli_without_chromium_still_writes_html_and_csv(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium-here"))
+    rc = export_main(["--out", str(tmp_path), "--formats", "png,csv", "--only", "relu_figure1"])
+    assert rc == 1
+    assert "sudo apt-get install chromium fonts-nanum" in capsys.readouterr().out
+    assert (tmp_path / "relu_figure1_en.csv").exists() and not (tmp_path / "relu_figure1_en.png").exists()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["figures"][0]["files"] == ["relu_figure1_en.csv"]
+
+
+def test_cli_rejects_bad_arguments(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        export_main(["--out", str(tmp_path), "--formats", "gif"])
+    assert "allowed are png" in capsys.readouterr().err
+    assert export_main(["--out", str(tmp_path), "--only", "nope", "--formats", "csv"]) == 2
+
+
+def test_registry_names_are_unique_and_sources_lazy():
+    specs = all_figure_specs("en", 0)
+    assert {"relu_figure1", "relu_one_width", "relu_information_loss"} <= {s.name for s in specs}
+    for spec in specs:
+        assert isinstance(spec.figure, go.Figure) and spec.caption and isinstance(spec.data, pd.DataFrame)
+        assert re.fullmatch(r"[a-z0-9_-]+", spec.name)
+        json.dumps(spec.params)
+    assert len(FIGURE_SOURCES) >= 1
+    with pytest.raises(ValueError, match="module:function"):
+        lazy_source("figures.relu")
+
+
+def test_text_export_refuses_unknown_format():
+    spec = FigureSpec("x", "c", {}, go.Figure(), pd.DataFrame({"a": [1]}))
+    assert export.text_export(spec, "csv") == b"a\n1\n"
+    with pytest.raises(ValueError, match="html, csv"):
+        export.text_export(spec, "png")
