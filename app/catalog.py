@@ -5,5 +5,6 @@ point. A page's home-page description is the key ``home.desc.<url path>``.
 """
 PAGES = [
     ("pages/home.py", "nav.home", "🏠", "home"),
+    ("pages/relu_manifolds.py", "nav.relu", "🌀", "relu"),
     ("pages/block.py", "nav.block", "🧱", "block"),
 ]

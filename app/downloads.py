@@ -1,0 +1,37 @@
+"""A figure's downloads in the app: PNG, SVG, PDF, self-contained HTML and CSV.
+
+Every file is made only when its button is clicked (Streamlit's deferred download data), so a
+rerun pays nothing for export; PNG/SVG/PDF then start Chromium for that one file (~1-2 s).
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from app.ui import lang, tr
+from figures.catalog import FigureSpec
+from figures.export import FORMATS, MIME, STATIC_FORMATS, export_bytes, file_name, static_problem
+
+
+def _deferred(spec: FigureSpec, fmt: str, language: str):
+    """The callable Streamlit runs on click (on its own thread, no Streamlit calls inside)."""
+    return lambda: export_bytes(spec, fmt, language)
+
+
+def figure_downloads(spec: FigureSpec, key: str) -> None:
+    """Download buttons for ``spec`` in a popover; ``key`` must be unique on the page.
+
+    Where Chromium (or, for Korean, a Hangul font) is missing, the static formats are left
+    out and the page says how to install them; HTML and CSV always work.
+    """
+    language = lang()
+    problem = static_problem(language)
+    with st.popover(tr("downloads.label"), icon="⬇️"):
+        st.caption(tr("downloads.caption", caption=spec.caption))
+        formats = [f for f in FORMATS if not (problem and f in STATIC_FORMATS)]
+        for column, fmt in zip(st.columns(len(formats)), formats):
+            with column:
+                st.download_button(fmt.upper(), data=_deferred(spec, fmt, language),
+                                   file_name=file_name(spec, fmt, language), mime=MIME[fmt],
+                                   on_click="ignore", key=f"download_{key}_{fmt}")
+        if problem:
+            st.warning(problem)

@@ -1,0 +1,107 @@
+"""ReLU and manifolds: the paper's Figure 1 recomputed, one width in depth, loss against n.
+
+No torch here (cold start). Heavy parts are cached: the Figure 1 grid and the sweep do not
+depend on the width slider, so moving it recomputes only the one-width view.
+"""
+from dataclasses import replace
+
+import streamlit as st
+
+from app.downloads import figure_downloads
+from app.ui import lang, page_done, page_settings, seed, tr
+from app.urlstate import Param, widget_key
+from figures.catalog import FigureSpec
+from figures.relu import ReluSettings, compute_sweep, depth_spec, grid_spec, loss_spec
+from manifolds import ACTIVATIONS, INPUTS, RELU_FAMILY, SweepResult
+
+INPUT = Param("input", "spiral", kind="choice", choices=tuple(INPUTS))
+ACTIVATION = Param("act", "relu", kind="choice", choices=tuple(ACTIVATIONS))
+WIDTH = Param("n", 8, kind="int", lo=1, hi=256)
+POINTS = Param("points", 1000, kind="int", lo=100, hi=5000)
+NOISE = Param("noise", 0.0, kind="float", lo=0.0, hi=0.3)
+SEEDS = Param("seeds", 10, kind="int", lo=10, hi=50)
+PARAMS = (INPUT, ACTIVATION, WIDTH, POINTS, NOISE, SEEDS)
+CHART_CONFIG = {"displaylogo": False}
+
+
+# cache_resource: the specs are never mutated, so all reruns share them without a copy.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _grid(settings: ReluSettings, language: str) -> FigureSpec:
+    return grid_spec(settings, language)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _depth(settings: ReluSettings, language: str) -> FigureSpec:
+    return depth_spec(settings, language)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _sweep(settings: ReluSettings) -> SweepResult:
+    return compute_sweep(settings)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _loss(settings: ReluSettings, language: str) -> FigureSpec:
+    return loss_spec(settings, _sweep(settings), language)
+
+
+def _state(p: Param):
+    return st.session_state[widget_key(p)]
+
+
+def _figure_with_text(build, text: str, key: str) -> None:
+    """The figure (wide) with its explanation and downloads beside it; a computation error
+    is shown in place of the figure and the rest of the page still draws."""
+    chart, side = st.columns([4, 1])
+    with side:
+        st.write(text)
+    try:
+        spec = build()
+    except ValueError as e:
+        chart.error(tr("relu.error", error=e))
+        return
+    chart.plotly_chart(spec.figure, width="stretch", theme=None, config=CHART_CONFIG, key=f"chart_{key}")
+    with side:
+        figure_downloads(spec, key)
+
+
+page_settings(*PARAMS)
+language = lang()
+st.title(tr("relu.title"))
+st.write(tr("relu.intro"))
+st.info(tr("relu.assumptions"), icon="ℹ️")
+
+with st.sidebar:
+    st.subheader(tr("relu.settings"))
+    st.selectbox(tr("relu.input"), INPUT.choices, format_func=lambda v: tr(f"relu.input.{v}"),
+                 key=widget_key(INPUT))
+    st.selectbox(tr("relu.activation"), ACTIVATION.choices, key=widget_key(ACTIVATION))
+    st.slider(tr("relu.n_points"), POINTS.lo, POINTS.hi, step=100, key=widget_key(POINTS))
+    st.slider(tr("relu.noise"), NOISE.lo, NOISE.hi, step=0.01, key=widget_key(NOISE))
+    st.slider(tr("relu.n_seeds"), SEEDS.lo, SEEDS.hi, step=1, key=widget_key(SEEDS))
+
+settings = ReluSettings(input_name=_state(INPUT), activation=_state(ACTIVATION), n=WIDTH.default,
+                        n_points=int(_state(POINTS)), noise=float(_state(NOISE)),
+                        n_seeds=int(_state(SEEDS)), seed=seed())
+if settings.activation not in RELU_FAMILY:
+    st.warning(tr("relu.not_relu", activation=settings.activation))
+if settings.input_name == "line":
+    st.caption(tr("relu.line_note"))
+
+st.subheader(tr("relu.s1.title"))
+# The grid ignores n and the seed count: keep them fixed in its cache key.
+_figure_with_text(lambda: _grid(replace(settings, n_seeds=SEEDS.default), language),
+                  tr("relu.s1.text"), "grid")
+
+st.subheader(tr("relu.s2.title"))
+st.slider(tr("relu.n"), WIDTH.lo, WIDTH.hi, step=1, key=widget_key(WIDTH))
+_figure_with_text(lambda: _depth(replace(settings, n=int(_state(WIDTH)), n_seeds=SEEDS.default), language),
+                  tr("relu.s2.text"), "depth")
+
+st.subheader(tr("relu.s3.title"))
+with st.spinner(tr("relu.computing")):
+    _figure_with_text(lambda: _loss(settings, language),
+                      tr("relu.s3.text", seeds=settings.n_seeds), "loss")
+
+st.caption(tr("home.paper"))
+page_done(*PARAMS)
