@@ -105,7 +105,7 @@ def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
         fig.update_xaxes(showticklabels=False)
         fig.update_yaxes(showticklabels=False)
     fig.update_layout(title=t("relu.fig.grid_title", lang, activation=s.activation, input=_input_label(s, lang)),
-                      height=300, margin=dict(l=10, r=10, t=80, b=10), template="plotly_white")
+                      height=320, margin=dict(l=10, r=10, t=100, b=10), template="plotly_white")
     caption = t("relu.caption.grid", lang, activation=s.activation, input=_input_label(s, lang),
                 n_points=s.n_points, seed=s.seed)
     return FigureSpec("relu_figure1", caption, {**s.params(), "grid_ns": list(ns)}, fig, data)

@@ -52,7 +52,7 @@ def _state(p: Param):
 def _figure_with_text(build, text: str, key: str) -> None:
     """The figure (wide) with its explanation and downloads beside it; a computation error
     is shown in place of the figure and the rest of the page still draws."""
-    chart, side = st.columns([4, 1])
+    chart, side = st.columns([4, 1.2])
     with side:
         st.write(text)
     try:

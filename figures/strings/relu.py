@@ -96,18 +96,18 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # Figures
     "relu.fig.input": ("Input", "입력"),
-    "relu.fig.panel": ("n = {n} · {collapsed:.1f}% collapsed", "n = {n} · {collapsed:.1f}% 무너짐"),
+    "relu.fig.panel": ("n = {n}<br>{collapsed:.1f}% collapsed", "n = {n}<br>{collapsed:.1f}% 무너짐"),
     "relu.fig.grid_title": (
         "pinv(T) · {activation}(T · x) for the {input} (Gaussian T)",
         "{input}에 대한 pinv(T) · {activation}(T · x) (가우시안 T)",
     ),
     "relu.fig.recovered": (
-        "Recovered, n = {n} (scale {scale:.2f}, shape error {error:.2f})",
-        "복원된 모양, n = {n} (배율 {scale:.2f}, shape error {error:.2f})",
+        "Recovered, n = {n}<br>scale {scale:.2f}, shape error {error:.2f}",
+        "복원된 모양, n = {n}<br>배율 {scale:.2f}, shape error {error:.2f}",
     ),
     "relu.fig.hidden_pca": (
-        "Hidden layer (n = {n}), top 3 PCs: {share:.0f}% of variance",
-        "은닉층 (n = {n}), 주성분 3개: 분산의 {share:.0f}%",
+        "Hidden layer (n = {n}), top 3 PCs<br>{share:.0f}% of variance",
+        "은닉층 (n = {n}), 주성분 3개<br>분산의 {share:.0f}%",
     ),
     "relu.fig.active_units": ("active units", "활성 unit 수"),
     "relu.fig.pc": ("PC{k} ({share:.0f}%)", "PC{k} ({share:.0f}%)"),
