@@ -146,7 +146,8 @@ def tfslim_figure(paper: dict, computed: dict, lang: str = "en") -> go.Figure:
                              colorscale="Oranges", showscale=False, hoverinfo="skip"), row=1, col=2)
     for col in (1, 2):
         fig.update_xaxes(title_text=t("block.fig.resolution", lang), type="category", row=1, col=col)
-        fig.update_yaxes(title_text=t("block.fig.width", lang), type="category", row=1, col=col)
+        fig.update_yaxes(title_text=t("block.fig.width", lang), type="category",
+                         autorange="reversed", row=1, col=col)
     fig.update_layout(title=t("block.fig.tfslim_title", lang), height=380,
                       margin=dict(t=90, b=50, l=60, r=20))
     return fig

@@ -6,9 +6,6 @@ functions: importing this module is cheap.
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 # The paper's TF-slim checkpoint table (REFERENCE §4): {(width, resolution): (MMACs, top-1)}.
 PAPER_TFSLIM = {
     (1.4, 224): (582, 75.0),
@@ -21,11 +18,8 @@ PAPER_TFSLIM = {
     (0.35, 224): (59, 60.3), (0.35, 192): (43, 58.2), (0.35, 160): (30, 55.7),
     (0.35, 128): (20, 50.8), (0.35, 96): (11, 45.5),
 }
-# Table 3's maxima for other networks, in thousands of 16-bit bytes (REFERENCE §5).
-PAPER_TABLE3_MAX = {"MobileNetV1": 1600, "ShuffleNet (2x, g=3)": 600, "MobileNetV2": 400}
 WIDTHS = ("1.4", "1.0", "0.75", "0.5", "0.35")
 RESOLUTIONS = ("224", "192", "160", "128", "96")
-CHECKPOINTS = Path(__file__).resolve().parent.parent / "model" / "checkpoints"
 VARIANT_FILES = {"linear": "embedded", "relu6": "embedded-relu6"}
 
 
@@ -64,14 +58,16 @@ def split_rows(block_index: int, resolution: int, seed: int = 0) -> tuple[list[d
 
 
 def training_logs() -> dict[str, dict]:
-    """The shipped variants' training logs: {"linear"|"relu6": {"step", "loss", "heldout_acc",
-    "final", "config"}}; variants without a log file are left out."""
+    """The shipped variants' training logs (``model.embedded.load_training_log``):
+    {"linear"|"relu6": {"step", "loss", "heldout_acc", "final", "config"}}; variants whose
+    files are missing are left out."""
+    from model.embedded import load_training_log
     logs = {}
     for variant, name in VARIANT_FILES.items():
-        path = CHECKPOINTS / f"{name}.log.json"
-        if not path.exists():
+        try:
+            raw = load_training_log(name)
+        except FileNotFoundError:
             continue
-        raw = json.loads(path.read_text())
         hist = raw.get("history", [])
         logs[variant] = dict(step=[r["step"] for r in hist], loss=[r["loss"] for r in hist],
                              heldout_acc=[r.get("heldout_acc") for r in hist],
@@ -79,33 +75,56 @@ def training_logs() -> dict[str, dict]:
     return logs
 
 
-def _field(row, name):
-    return row[name] if isinstance(row, dict) else getattr(row, name)
+def _layer_group(row, after_blocks: bool) -> str:
+    if row.block is not None:
+        return f"b{row.block + 1}"
+    if not after_blocks:
+        return "stem"
+    return "classifier" if row.operator == "linear" else "conv 1x1"
 
 
 def network_costs(width: float, resolution: int) -> dict:
-    """Table 2 and Table 3 computed by ``model.costs.count_costs`` for one width and input size.
+    """Table 2 and Table 3 of the network at one width and input size, from
+    ``model.costs`` (which counts them on the model itself).
 
-    Returns total_params, total_madds, blocks (per-block name, madds, params, in network order),
-    table2 (rows for a table: one per layer) and table3 (one dict per spatial resolution:
-    resolution, channels, kbytes of the largest tensor kept between blocks, 16-bit)."""
-    from model.costs import count_costs
-    from model.mobilenetv2 import mobilenet_v2
-    costs = count_costs(mobilenet_v2(width), input_size=resolution)
+    Returns total_params, total_madds, blocks (per group: name "stem", "b1".."b17",
+    "conv 1x1", "classifier"; madds, params; in network order), table2 (the paper's Table 2
+    rows read off the model: input, operator, t, c, n, s) and table3 (per spatial resolution:
+    resolution, channels, kbytes of the largest tensor kept between blocks, 16-bit) and
+    paper_table3 (the paper's maxima for other networks, K of 16-bit values)."""
+    from model.costs import PAPER_TABLE3_MAX_KB, architecture_table, memory_table
+    net, report = _counted(width, resolution)
     blocks: dict[str, dict] = {}
-    for row in costs.rows:
-        name = str(_field(row, "block"))
+    seen_block = False
+    for row in report.rows:
+        seen_block = seen_block or row.block is not None
+        name = _layer_group(row, seen_block)
         entry = blocks.setdefault(name, dict(name=name, madds=0, params=0))
-        entry["madds"] += int(_field(row, "madds"))
-        entry["params"] += int(_field(row, "params"))
-    return dict(total_params=int(costs.total_params), total_madds=int(costs.total_madds),
-                blocks=list(blocks.values()), table2=table2_rows(costs),
-                table3=table3_rows(width, resolution))
+        entry["madds"] += row.madds
+        entry["params"] += row.params
+    table2 = [{k: r[k] for k in ("input", "operator", "t", "c", "n", "s")}
+              for r in architecture_table(net, resolution, report=report)]
+    table3 = [dict(resolution=r["resolution"], channels=r["channels"], tensor=r["tensor"],
+                   kbytes=r["kilobytes"])
+              for r in memory_table(net, resolution, report=report)]
+    return dict(total_params=report.total_params, total_madds=report.total_madds,
+                blocks=list(blocks.values()), table2=table2, table3=table3,
+                paper_table3=dict(PAPER_TABLE3_MAX_KB))
 
 
 def tfslim_grid() -> dict:
     """MAdds this model computes for every (width, resolution) of the paper's TF-slim table."""
+    return {(w, r): int(_counted(w, r)[1].total_madds) for (w, r) in PAPER_TFSLIM}
+
+
+def _counted(width: float, resolution: int):
+    """(model, ``count_costs`` report). The model lives on torch's "meta" device: counting
+    needs only shapes, so no weights are initialised and the forward computes no numbers
+    (about 10x faster than a real model)."""
+    import torch
+
     from model.costs import count_costs
     from model.mobilenetv2 import mobilenet_v2
-    return {(w, r): int(count_costs(mobilenet_v2(w), input_size=r).total_madds)
-            for (w, r) in PAPER_TFSLIM}
+    with torch.device("meta"):
+        net = mobilenet_v2(width)
+    return net, count_costs(net, input_size=resolution)
