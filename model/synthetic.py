@@ -186,9 +186,9 @@ def _stroke(rng, x, y, resolution, cx=None, cy=None, near=None):
         cx, cy = rng.uniform(0, resolution, size=2)
         half_len, width = rng.uniform(0.15, 0.45) * resolution, rng.uniform(0.6, 2.0)
     else:
-        offset = rng.uniform(0.25, 0.8) * near * rng.choice([-1, 1])
+        offset = rng.uniform(0.3, 0.9) * near * rng.choice([-1, 1])
         cx, cy = cx - offset * np.sin(angle), cy + offset * np.cos(angle)
-        half_len, width = resolution, rng.uniform(0.12, 0.3) * near
+        half_len, width = resolution, rng.uniform(0.1, 0.25) * near
     u, v = _local(x, y, cx, cy, angle, 1.0)
     sdf = np.maximum(np.abs(u) - half_len, np.abs(v) - width)
     return _coverage(sdf, 1.0)
@@ -224,7 +224,7 @@ def make_image(rng_or_seed, label: int, resolution: int = 64) -> np.ndarray:
 
     name = CLASSES[label]
     texture = name in TEXTURES
-    size = rng.uniform(0.28, 0.46 if texture else 0.38) * R  # radius in pixels
+    size = rng.uniform(0.3, 0.46 if texture else 0.42) * R  # radius in pixels
     margin = 0.55 * size
     cx, cy = rng.uniform(margin, R - margin, size=2)
     region = ("circle", "triangle", "square", "ellipse") if texture else None
@@ -245,7 +245,7 @@ def make_image(rng_or_seed, label: int, resolution: int = 64) -> np.ndarray:
     _paint(canvas, cover, fill)
 
     # Occluders in front: bands that cross near the object's centre.
-    for _ in range(rng.choice(3, p=[0.5, 0.35, 0.15])):
+    for _ in range(rng.choice(3, p=[0.55, 0.35, 0.1])):
         band = _stroke(rng, x, y, R, cx, cy, near=size)
         if rng.random() < 0.5:
             _paint(canvas, band, _crop(rng, R, (0.3, 1.0)))
