@@ -1,3 +1,75 @@
 """Strings of the classroom area: {key: (english, korean)}."""
 TEXT: dict[str, tuple[str, str]] = {
+    # Presenter mode (app/pages/presenter.py).
+    "nav.presenter": ("Presenter mode", "발표 모드"),
+    "home.desc.presenter": (
+        "The lecture in five screens for a projector: Figure 1, the collapse curve, the block, "
+        "the dimension profile and the ablation. Controls hidden, large type, Back / Next "
+        "buttons; the slide number is in the link.",
+        "프로젝터용 다섯 장짜리 강의: Figure 1, collapse 곡선, block, 차원 프로파일, ablation. "
+        "설정은 숨기고 글자는 크게, 이전/다음 버튼으로 넘기며 슬라이드 번호가 링크에 남습니다.",
+    ),
+    "home.start_presenting": ("Start presenting", "발표 시작"),
+    "presenter.back": ("Back", "이전"),
+    "presenter.next": ("Next", "다음"),
+    "presenter.position": ("Slide {i} of {n}", "{n}장 중 {i}번째"),
+    "presenter.exit": ("Leave presenter mode", "발표 모드 나가기"),
+    "presenter.building": ("Preparing the figure…", "그림을 준비하는 중…"),
+    "presenter.unavailable": (
+        "This slide's figure is not available in this version of the app yet; the other "
+        "slides work.",
+        "이 슬라이드의 그림은 아직 이 버전의 앱에 없습니다. 다른 슬라이드는 볼 수 있습니다.",
+    ),
+    "presenter.failed": (
+        "This slide's figure could not be drawn: {error}",
+        "이 슬라이드의 그림을 그리지 못했습니다: {error}",
+    ),
+    # The lecture (figures/lecture.py): one title and one short text per slide.
+    "lecture.figure1.title": ("1 · ReLU folds a manifold (Figure 1)", "1 · ReLU는 manifold를 접는다 (Figure 1)"),
+    "lecture.figure1.text": (
+        "A 2-D spiral is lifted into n dimensions by a random matrix T, passed through ReLU and "
+        "brought back with T's pseudo-inverse. With n = 2 or 3 whole arms of the spiral collapse "
+        "onto lines; with n = 15 or 30 the shape survives (paper §3.2, Figure 1).",
+        "2차원 나선을 무작위 행렬 T로 n차원에 올리고 ReLU를 거친 뒤 T의 pseudo-inverse로 되돌립니다. "
+        "n = 2, 3이면 나선의 팔이 통째로 선 위로 무너지고, n = 15, 30이면 모양이 살아남습니다 "
+        "(논문 §3.2, Figure 1).",
+    ),
+    "lecture.collapse.title": ("2 · How much is lost, against n", "2 · n에 따른 정보 손실"),
+    "lecture.collapse.text": (
+        "A point collapses when fewer than d of its n ReLU units are active. Measured over many "
+        "seeds, the collapsed fraction follows the theory P(Binomial(n, 1/2) ≤ d − 1) and falls "
+        "fast with n: expand before the non-linearity (paper, Appendix A).",
+        "n개의 ReLU 유닛 중 활성인 것이 d개보다 적으면 그 점은 무너집니다. 여러 시드로 잰 collapse "
+        "비율은 이론값 P(Binomial(n, 1/2) ≤ d − 1)을 따르며 n이 커지면 빠르게 줄어듭니다: "
+        "non-linearity 앞에서 expansion 하라는 뜻입니다 (논문 부록 A).",
+    ),
+    "lecture.block.title": ("3 · The inverted residual block (Table 1)", "3 · Inverted residual block (Table 1)"),
+    "lecture.block.text": (
+        "Thin bottleneck in, 1×1 expansion by t with ReLU6, 3×3 depthwise with ReLU6, then a "
+        "linear 1×1 projection back to a thin bottleneck; the shortcut joins the bottlenecks. "
+        "Cost h·w·d′·t·(d′ + k² + d″) multiply-adds (paper §3.3, Table 1).",
+        "얇은 bottleneck으로 들어와 1×1 expansion(t배, ReLU6), 3×3 depthwise(ReLU6)를 거친 뒤 "
+        "linear 1×1 projection으로 다시 얇은 bottleneck이 됩니다. shortcut은 bottleneck끼리 "
+        "잇습니다. 비용은 h·w·d′·t·(d′ + k² + d″) MAdds입니다 (논문 §3.3, Table 1).",
+    ),
+    "lecture.profile.title": ("4 · Where the manifold lives: the dimension profile",
+                              "4 · manifold는 어디에 있나: 차원 프로파일"),
+    "lecture.profile.text": (
+        "Measured on real images: the effective dimension at each probe point of each block, "
+        "next to its number of channels. The bottleneck carries the low-dimensional manifold; "
+        "the wide expansion is where the non-linearity works without destroying it.",
+        "실제 이미지로 잰 값입니다: 각 block의 각 측정 지점에서의 유효 차원을 채널 수와 함께 "
+        "보여줍니다. bottleneck은 저차원 manifold를 담고, 넓은 expansion은 그것을 망가뜨리지 "
+        "않고 non-linearity가 일하는 곳입니다.",
+    ),
+    "lecture.ablation.title": ("5 · Linear bottleneck vs ReLU6 (Figure 6a)",
+                               "5 · Linear bottleneck 대 ReLU6 (Figure 6a)"),
+    "lecture.ablation.text": (
+        "The same network trained twice on the app's generated images: with a linear projection "
+        "(the paper) and with ReLU6 after it. The paper reports that a non-linear bottleneck "
+        "costs several percent of top-1 on ImageNet (§6.4, Figure 6a).",
+        "앱이 만든 이미지로 같은 네트워크를 두 번 학습했습니다: linear projection(논문)과 그 뒤에 "
+        "ReLU6를 둔 경우. 논문은 non-linear bottleneck이 ImageNet top-1을 몇 퍼센트 떨어뜨린다고 "
+        "보고합니다 (§6.4, Figure 6a).",
+    ),
 }
