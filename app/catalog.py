@@ -7,4 +7,5 @@ PAGES = [
     ("pages/home.py", "nav.home", "🏠", "home"),
     ("pages/relu_manifolds.py", "nav.relu", "🌀", "relu"),
     ("pages/block.py", "nav.block", "🧱", "block"),
+    ("pages/presenter.py", "nav.presenter", "📽️", "presenter"),
 ]
