@@ -1,4 +1,4 @@
-"""Run small linear algebra on one BLAS thread.
+"""Run small linear algebra on one BLAS/OpenMP thread.
 
 The matrices here are small (at most a few thousand x 256). On a 2-core machine shared with
 other work, OpenBLAS's worker threads spin against each other: an SVD of 1000 x 256 took 5 s
@@ -16,7 +16,7 @@ def _limit():
     if _controller is None:
         from threadpoolctl import ThreadpoolController
         _controller = ThreadpoolController()
-    return _controller.limit(limits=1, user_api="blas")
+    return _controller.limit(limits=1)  # BLAS and OpenMP (scikit-learn) alike
 
 
 def one_blas_thread(func):
