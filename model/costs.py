@@ -1,0 +1,291 @@
+"""Parameters, multiply-adds and memory of a MobileNetV2, counted from the model itself.
+
+Convention (REFERENCE §2, the paper's): one multiply-add per weight use in every Conv2d and
+Linear; BatchNorm, activations, residual additions and pooling cost nothing. Parameters are
+all of them (BatchNorm's scale and shift included), attributed to the conv they follow, so the
+rows add up to the model's total. Width 1.0 at 224 gives 3,504,872 parameters and 300,774,272
+MAdds, torchvision's figures.
+
+Also here: the paper's per-block formula ``h w d_i t (d_i + k^2 + d_j)`` next to the counted
+MAdds (``block_formula_rows``), Table 2 derived from the model (``architecture_table``) and
+Table 3's largest tensor per resolution (``memory_table``).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import torch
+from torch import nn
+
+from .mobilenetv2 import InvertedResidual
+
+# Paper, Table 3 and §5 (REFERENCE §5): the largest tensor to materialise, in K of 16-bit values.
+PAPER_TABLE3_MAX_KB = {"MobileNetV1": 1600, "ShuffleNet (2x, g=3)": 600, "MobileNetV2": 400}
+
+
+@dataclass
+class CostRow:
+    """One Conv2d or Linear layer (with the BatchNorm that follows it, if any)."""
+    index: int                # position in the network, 0-based
+    name: str                 # module path, e.g. "features.2.conv.0.0"
+    block: int | None         # bottleneck block 0..16, None for stem / head / classifier
+    operator: str             # "conv2d 3x3", "expand 1x1", "depthwise 3x3", "project 1x1", ...
+    input_shape: tuple        # (C, H, W) or (features,)
+    output_shape: tuple
+    t: int | None             # expansion factor of the block (None outside blocks)
+    stride: int
+    kernel: int
+    groups: int
+    params: int               # weights + bias + following BatchNorm's scale and shift
+    bn_params: int            # the BatchNorm's share of ``params``
+    madds: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class CostReport:
+    input_size: int
+    total_params: int
+    total_madds: int
+    rows: list[CostRow] = field(default_factory=list)
+
+    def block_madds(self, block: int) -> int:
+        return sum(r.madds for r in self.rows if r.block == block)
+
+    def as_dicts(self) -> list[dict]:
+        """Rows as plain dicts (``pandas.DataFrame(report.as_dicts())``)."""
+        return [r.as_dict() for r in self.rows]
+
+
+def _check_input_size(input_size: int) -> int:
+    if int(input_size) != input_size or input_size < 32:
+        raise ValueError(f"input_size must be an integer >= 32 (pixels), got {input_size}")
+    return int(input_size)
+
+
+def _blocks_by_module(model: nn.Module) -> dict[int, tuple[int, InvertedResidual]]:
+    """id(submodule) -> (block index, block) for every module inside a bottleneck block."""
+    owner = {}
+    blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
+    for b, block in enumerate(blocks):
+        for m in block.modules():
+            owner[id(m)] = (b, block)
+    return owner
+
+
+def _operator(m: nn.Module, block: InvertedResidual | None) -> str:
+    if isinstance(m, nn.Linear):
+        return "linear"
+    k = f"{m.kernel_size[0]}x{m.kernel_size[1]}"
+    if block is None:
+        return f"conv2d {k}"
+    if m.groups > 1 and m.groups == m.in_channels:
+        return f"depthwise {k}"
+    if m.in_channels == block.in_channels and block.expand_ratio != 1 and m.out_channels == block.hidden_channels:
+        return f"expand {k}"
+    return f"project {k}"
+
+
+def count_costs(model: nn.Module, input_size: int = 224) -> CostReport:
+    """Count parameters and MAdds of ``model`` for a square ``input_size`` RGB image.
+
+    Runs one forward pass of a 1 x 3 x input_size x input_size zero image (on the model's
+    device, in eval mode, no gradients) with hooks on every Conv2d and Linear to read shapes.
+    """
+    input_size = _check_input_size(input_size)
+    owner = _blocks_by_module(model)
+    layers: list[tuple[str, nn.Module]] = []
+    bn_of: dict[int, int] = {}
+    last_layer = None
+    for name, m in model.named_modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            layers.append((name, m))
+            last_layer = id(m)
+        elif isinstance(m, (nn.BatchNorm2d, nn.BatchNorm1d)) and last_layer is not None:
+            bn_of[last_layer] = bn_of.get(last_layer, 0) + sum(p.numel() for p in m.parameters())
+    shapes: dict[int, tuple[tuple, tuple]] = {}
+
+    def hook(module, args, output):
+        shapes.setdefault(id(module), (tuple(args[0].shape[1:]), tuple(output.shape[1:])))
+
+    handles = [m.register_forward_hook(hook) for _, m in layers]
+    was_training = model.training
+    try:
+        model.eval()
+        param = next(model.parameters(), None)
+        device = param.device if param is not None else torch.device("cpu")
+        with torch.no_grad():
+            model(torch.zeros(1, 3, input_size, input_size, device=device))
+    finally:
+        for h in handles:
+            h.remove()
+        model.train(was_training)
+
+    rows = []
+    for i, (name, m) in enumerate(layers):
+        if id(m) not in shapes:
+            raise ValueError(f"layer {name} did not run in the forward pass; cannot count it")
+        in_shape, out_shape = shapes[id(m)]
+        b, block = owner.get(id(m), (None, None))
+        weight_params = sum(p.numel() for p in m.parameters(recurse=False))
+        if isinstance(m, nn.Conv2d):
+            k = m.kernel_size[0] * m.kernel_size[1]
+            madds = out_shape[1] * out_shape[2] * m.out_channels * (m.in_channels // m.groups) * k
+            kernel, stride, groups = m.kernel_size[0], m.stride[0], m.groups
+        else:
+            madds = m.in_features * m.out_features
+            kernel, stride, groups = 1, 1, 1
+        bn = bn_of.get(id(m), 0)
+        rows.append(CostRow(
+            index=i, name=name, block=b, operator=_operator(m, block), input_shape=in_shape,
+            output_shape=out_shape, t=None if block is None else block.expand_ratio,
+            stride=stride, kernel=kernel, groups=groups, params=weight_params + bn,
+            bn_params=bn, madds=madds))
+    total_params = sum(p.numel() for p in model.parameters())
+    counted = sum(r.params for r in rows)
+    if counted != total_params:
+        raise ValueError(f"parameters outside Conv2d/Linear/BatchNorm: rows hold {counted}, "
+                         f"the model {total_params}")
+    return CostReport(input_size, total_params, sum(r.madds for r in rows), rows)
+
+
+@dataclass
+class BlockFormulaRow:
+    """The paper's bottleneck cost formula next to the counted MAdds of one block."""
+    block: int
+    h: int                    # input height (= width) of the block
+    d_in: int
+    t: int
+    d_out: int
+    stride: int
+    kernel: int
+    formula_madds: int        # h*w*d_i*t*(d_i + k^2 + d_j), the paper's, as printed
+    adjusted_madds: int       # the same formula with stride and t = 1 taken into account
+    counted_madds: int        # from count_costs
+    difference: int           # counted - formula
+    explanation: str
+
+
+def block_formula_rows(model: nn.Module, input_size: int = 224,
+                       report: CostReport | None = None) -> list[BlockFormulaRow]:
+    """For every bottleneck block, the paper's formula (REFERENCE §2) vs the counted MAdds.
+
+    The paper writes ``h w d_i t (d_i + k^2 + d_j)`` for a stride-1 block with an expansion
+    layer. Two things make the count differ: with stride s the depthwise and projection layers
+    run at h/s x w/s, and the first block (t = 1) has no expansion layer, so its d_i^2 term is
+    absent. ``adjusted_madds`` applies both and always equals the count.
+    """
+    report = report or count_costs(model, input_size)
+    blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
+    out = []
+    for b, block in enumerate(blocks):
+        block_rows = [r for r in report.rows if r.block == b]
+        dw = next(r for r in block_rows if r.operator.startswith("depthwise"))
+        h = block_rows[0].input_shape[1]
+        w = block_rows[0].input_shape[2]
+        ho, wo = dw.output_shape[1], dw.output_shape[2]
+        d_i, d_j, t, s, k = block.in_channels, block.out_channels, block.expand_ratio, block.stride, dw.kernel
+        hidden = block.hidden_channels
+        formula = h * w * d_i * t * (d_i + k * k + d_j)
+        expand = h * w * d_i * hidden if t != 1 else 0
+        adjusted = expand + ho * wo * hidden * (k * k + d_j)
+        counted = sum(r.madds for r in block_rows)
+        notes = []
+        if t == 1:
+            notes.append(f"t = 1: no expansion layer, so the formula's h*w*d_i^2 = "
+                         f"{h * w * d_i * d_i:,} term is absent")
+        if s != 1:
+            notes.append(f"stride {s}: depthwise and projection run at {ho}x{wo}, not {h}x{w}")
+        if hidden != d_i * t:
+            notes.append(f"expanded width rounds to {hidden}, not t*d_i = {d_i * t}")
+        if not notes:
+            notes.append("stride 1 with expansion: the formula is exact")
+        out.append(BlockFormulaRow(b, h, d_i, t, d_j, s, k, formula, adjusted, counted,
+                                   counted - formula, "; ".join(notes)))
+    return out
+
+
+def architecture_table(model: nn.Module, input_size: int = 224,
+                       report: CostReport | None = None) -> list[dict]:
+    """The paper's Table 2, read off the model: rows of input, operator, t, c, n, s.
+
+    Consecutive bottleneck blocks with the same t and output channels form one row (n = how
+    many, s = the first one's stride), as in the paper. ``input`` is "224^2 x 3" style text;
+    ``input_hw`` and ``input_channels`` hold the numbers.
+    """
+    report = report or count_costs(model, input_size)
+    blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
+    table: list[dict] = []
+
+    def add(shape, operator, t, c, n, s):
+        hw = shape[1] if len(shape) == 3 else 1
+        channels = shape[0]
+        table.append({"input": f"{hw}^2 x {channels}", "input_hw": hw, "input_channels": channels,
+                      "operator": operator, "t": t, "c": c, "n": n, "s": s})
+
+    first_block_row = next(i for i, r in enumerate(report.rows) if r.block is not None)
+    for r in report.rows[:first_block_row]:
+        add(r.input_shape, r.operator, None, r.output_shape[0], 1, r.stride)
+    b = 0
+    while b < len(blocks):
+        start = b
+        while (b + 1 < len(blocks) and blocks[b + 1].out_channels == blocks[start].out_channels
+               and blocks[b + 1].expand_ratio == blocks[start].expand_ratio
+               and blocks[b + 1].stride == 1):
+            b += 1
+        in_row = next(r for r in report.rows if r.block == start)
+        add(in_row.input_shape, "bottleneck", blocks[start].expand_ratio,
+            blocks[start].out_channels, b - start + 1, blocks[start].stride)
+        b += 1
+    last_block_row = max(i for i, r in enumerate(report.rows) if r.block is not None)
+    tail = report.rows[last_block_row + 1:]
+    for r in tail:
+        if r.operator == "linear":
+            pooled_hw = prev.output_shape[1] if len(prev.output_shape) == 3 else 1
+            add(prev.output_shape, f"avgpool {pooled_hw}x{pooled_hw}", None, None, 1, None)
+            add((r.input_shape[0], 1, 1), "conv2d 1x1", None, r.output_shape[0], None, None)
+        else:
+            add(r.input_shape, r.operator, None, r.output_shape[0], 1, r.stride)
+        prev = r
+    return table
+
+
+def memory_table(model: nn.Module, input_size: int = 224, *, bytes_per_value: int = 2,
+                 first_layer_trick: bool = True, report: CostReport | None = None) -> list[dict]:
+    """Table 3: per spatial resolution, the largest tensor materialised between blocks.
+
+    The tensors between blocks are the bottleneck blocks' outputs and the pooled feature
+    vector (1x1). With ``first_layer_trick`` (the paper's choice, §5) the stem's output counts
+    as an inner tensor of the first block, not a materialised one. Returns rows (largest
+    resolution first) with ``resolution``, ``channels``, ``values``, ``bytes`` and
+    ``kilobytes`` (bytes / 1000) for ``bytes_per_value``-byte floats (16-bit by default).
+    The maximum over rows is the paper's "max" line: 16 x 112 x 112 x 2 B = 401 KB at 224.
+    """
+    if bytes_per_value not in (1, 2, 4, 8):
+        raise ValueError(f"bytes_per_value must be 1, 2, 4 or 8, got {bytes_per_value}")
+    report = report or count_costs(model, input_size)
+    blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
+    tensors: list[tuple[str, int, int]] = []   # (label, channels, resolution)
+    first = next(r for r in report.rows if r.block == 0)
+    if not first_layer_trick:
+        tensors.append(("stem output", first.input_shape[0], first.input_shape[1]))
+    for b in range(len(blocks)):
+        last = [r for r in report.rows if r.block == b][-1]
+        tensors.append((f"block {b} output", last.output_shape[0], last.output_shape[1]))
+    head = [r for r in report.rows if r.block is None and r.index > first.index]
+    if head and head[-1].operator == "linear":
+        tensors.append(("pooled features", head[-1].input_shape[0], 1))
+    best: dict[int, tuple[str, int, int]] = {}
+    for label, c, res in tensors:
+        if res not in best or c > best[res][1]:
+            best[res] = (label, c, res)
+    rows = []
+    for res in sorted(best, reverse=True):
+        label, c, _ = best[res]
+        values = c * res * res
+        rows.append({"resolution": res, "channels": c, "tensor": label, "values": values,
+                     "bytes": values * bytes_per_value,
+                     "kilobytes": values * bytes_per_value / 1000})
+    return rows

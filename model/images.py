@@ -1,0 +1,198 @@
+"""Safe image loading and ImageNet preprocessing (REFERENCE §7).
+
+``load_image`` decodes one untrusted image (a path, bytes or a binary file object, e.g. a
+Streamlit upload) into an RGB ``PIL.Image``. Before any pixel is decoded it checks the file
+size and the pixel count from the header against project limits (a small file can declare a
+gigapixel image: a decompression bomb), and Pillow's own bomb guard is set to the same limit.
+Every failure is an ``ImageError`` (a ValueError) whose message names the file.
+
+Modes: palette, grey, 16-bit and 32-bit grey, float, CMYK, YCbCr, LAB and HSV become RGB
+(16-bit values are scaled, not clipped); transparency is composited over white; an animated
+image gives its first frame; the EXIF orientation is applied.
+
+``preprocess`` is torchvision's eval transform: resize the shorter side to ``resize`` (256 for
+IMAGENET1K_V1, 232 for V2), centre-crop ``crop`` x ``crop``, scale to [0, 1], normalise with
+ImageNet's mean and std. The crop is mapped back to the original image and resampled once, so
+a 1 x 5000 strip does not first become a 256 x 1,280,000 image.
+"""
+from __future__ import annotations
+
+import io
+import os
+import struct
+import warnings
+from pathlib import Path
+from typing import BinaryIO, Iterable
+
+import numpy as np
+import torch
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+# torchvision's eval resize for each checkpoint at crop 224 (REFERENCE §7).
+RESIZE_FOR_WEIGHTS = {"imagenet-v1": 256, "imagenet-v2": 232}
+MAX_IMAGE_PIXELS = 50_000_000      # 50 megapixels: larger than any camera photo people upload
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
+WHITE = (255, 255, 255)
+
+# Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that; we also turn the warning
+# into an error (see _open) so our limit is the one that counts.
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+class ImageError(ValueError):
+    """An image could not be used; the message names the file and says why."""
+
+
+def _read_bytes(source, name: str, max_bytes: int) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise ImageError(f"{name}: no such file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ImageError(f"{name}: file is {size / 1e6:.1f} MB, more than the "
+                             f"{max_bytes / 1e6:.0f} MB limit")
+        data = path.read_bytes()
+    elif hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read(max_bytes + 1)
+        if not isinstance(data, (bytes, bytearray)):
+            raise ImageError(f"{name}: the file object must be opened in binary mode")
+    else:
+        raise ImageError(f"{name}: expected a path, bytes or a binary file, got "
+                         f"{type(source).__name__}")
+    if len(data) == 0:
+        raise ImageError(f"{name}: the file is empty")
+    if len(data) > max_bytes:
+        raise ImageError(f"{name}: file is larger than the {max_bytes / 1e6:.0f} MB limit")
+    return data
+
+
+def _source_name(source, name: str | None) -> str:
+    if name:
+        return name
+    if isinstance(source, (str, os.PathLike)):
+        return str(source)
+    return getattr(source, "name", None) or "image"
+
+
+def load_image(source: str | os.PathLike | bytes | BinaryIO, *, name: str | None = None,
+               max_pixels: int = MAX_IMAGE_PIXELS, max_bytes: int = MAX_IMAGE_BYTES) -> Image.Image:
+    """Decode one image into RGB (8 bits per channel). Raises ``ImageError`` naming the file."""
+    name = _source_name(source, name)
+    data = _read_bytes(source, name, max_bytes)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))          # reads the header only
+            width, height = im.size
+            if width < 1 or height < 1:
+                raise ImageError(f"{name}: the image has no pixels ({width} x {height})")
+            if width * height > max_pixels:
+                raise ImageError(f"{name}: {width} x {height} = {width * height:,} pixels is more "
+                                 f"than the {max_pixels:,}-pixel limit")
+            if getattr(im, "is_animated", False):
+                im.seek(0)                             # first frame of a GIF / APNG / WebP
+            im.load()
+            im = ImageOps.exif_transpose(im)
+            return to_rgb(im)
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"{name}: the image declares more than the {max_pixels:,}-pixel "
+                         f"limit (a possible decompression bomb)") from None
+    except UnidentifiedImageError:
+        raise ImageError(f"{name}: not an image format Pillow can read (PNG, JPEG, GIF, "
+                         f"WebP, BMP, TIFF, ...)") from None
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as exc:
+        text = str(exc) or type(exc).__name__
+        hint = "truncated or corrupt" if "truncat" in text.lower() else "unreadable"
+        raise ImageError(f"{name}: the image is {hint} ({text})") from None
+
+
+def to_rgb(im: Image.Image) -> Image.Image:
+    """Any Pillow mode -> RGB: alpha over white, 16/32-bit and float grey scaled to 8 bits."""
+    mode = im.mode
+    if mode == "RGB":
+        return im
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        a = np.asarray(im).astype(np.float64)
+        if mode.startswith("I;16"):
+            top = 65535.0
+        elif mode == "F":
+            top = 1.0 if a.size and np.nanmax(a) <= 1.0 else float(np.nanmax(a)) or 1.0
+        else:
+            top = 65535.0 if a.size and a.max() <= 65535 else float(a.max()) or 1.0
+        a = np.nan_to_num(np.clip(a / top, 0.0, 1.0)) * 255.0
+        return Image.fromarray(np.round(a).astype(np.uint8), "L").convert("RGB")
+    if mode == "P":
+        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    elif mode == "PA":
+        im = im.convert("RGBA")
+    elif mode in ("LA", "La"):
+        im = im.convert("RGBA")
+    elif mode == "RGBa":
+        im = im.convert("RGBA")
+    elif mode == "L" and "transparency" in im.info:
+        im = im.convert("RGBA")
+    elif mode == "RGB" and "transparency" in im.info:
+        im = im.convert("RGBA")
+    if im.mode == "RGBA":
+        background = Image.new("RGB", im.size, WHITE)
+        background.paste(im, mask=im.getchannel("A"))
+        return background
+    return im.convert("RGB")
+
+
+def preprocess(im: Image.Image, *, crop: int = 224, resize: int | None = None) -> torch.Tensor:
+    """torchvision's eval transform of one RGB image -> float32 tensor (3, crop, crop).
+
+    ``resize`` defaults to round(crop * 256 / 224) (IMAGENET1K_V1's 256 at 224).
+    """
+    if int(crop) != crop or crop < 8:
+        raise ValueError(f"crop must be an integer >= 8 (pixels), got {crop}")
+    resize = round(crop * 256 / 224) if resize is None else resize
+    if int(resize) != resize or resize < crop:
+        raise ValueError(f"resize must be an integer >= crop ({crop}), got {resize}")
+    im = to_rgb(im)
+    w, h = im.size
+    # torchvision: shorter side -> resize, longer side -> int(resize * long / short).
+    if w <= h:
+        new_w, new_h = resize, int(resize * h / w)
+    else:
+        new_w, new_h = int(resize * w / h), resize
+    # Centre crop in resized coordinates (torchvision rounds the offsets), mapped back.
+    left, top = int(round((new_w - crop) / 2.0)), int(round((new_h - crop) / 2.0))
+    sx, sy = w / new_w, h / new_h
+    box = (left * sx, top * sy, (left + crop) * sx, (top + crop) * sy)
+    out = im.resize((crop, crop), Image.Resampling.BILINEAR, box=box, reducing_gap=None)
+    x = torch.from_numpy(np.asarray(out, dtype=np.float32) / 255.0).permute(2, 0, 1)
+    mean = torch.tensor(IMAGENET_MEAN).view(3, 1, 1)
+    std = torch.tensor(IMAGENET_STD).view(3, 1, 1)
+    return ((x - mean) / std).contiguous()
+
+
+def resize_for(weights: str | None, crop: int) -> int:
+    """The eval resize for ``weights`` at ``crop``, keeping torchvision's ratio (256 or 232 : 224)."""
+    base = RESIZE_FOR_WEIGHTS.get(weights or "", 256)
+    return round(crop * base / 224)
+
+
+def load_batch(sources: Iterable, *, crop: int = 224, resize: int | None = None,
+               names: Iterable[str] | None = None) -> torch.Tensor:
+    """Load and preprocess several images -> float32 tensor (N, 3, crop, crop).
+
+    The first unreadable image raises ``ImageError`` naming it.
+    """
+    sources = list(sources)
+    names = list(names) if names is not None else [None] * len(sources)
+    if not sources:
+        raise ImageError("no images given")
+    return torch.stack([preprocess(load_image(s, name=n), crop=crop, resize=resize)
+                        for s, n in zip(sources, names)])
