@@ -135,7 +135,7 @@ def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
     fig.layout[pca_scene].update(xaxis_title=pcs[0], yaxis_title=pcs[1], zaxis_title=pcs[2])
     fig.update_layout(title=t("relu.fig.depth_title", lang, n=s.n, activation=s.activation,
                               collapsed=100 * m.collapsed_fraction(rt)),
-                      height=460, margin=dict(l=10, r=10, t=80, b=10), template="plotly_white")
+                      height=480, margin=dict(l=10, r=10, t=110, b=10), template="plotly_white")
     data = pd.DataFrame({"point": np.arange(len(sample.X)), "position": sample.position,
                          "active": rt.active})
     for j in range(sample.d):
