@@ -51,8 +51,7 @@ def sweep(input_name: str = "spiral", *, ns=DEFAULT_NS, n_seeds: int = 10, seed:
     n_seeds = check_count("n_seeds", n_seeds)
     trust_points = check_count("trust_points", trust_points, lo=2 * n_neighbors + 1)
     check_activation(activation)
-    ns = np.array([check_count("n", int(n)) if float(n).is_integer() else check_count("n", n)
-                   for n in ns], dtype=int)
+    ns = np.array([check_count("n", n) for n in ns], dtype=int)
     if ns.size == 0:
         raise ValueError("ns must hold at least one width n >= 1")
     seeds = np.arange(seed, seed + n_seeds)
