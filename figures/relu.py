@@ -173,7 +173,7 @@ def loss_spec(s: ReluSettings, r: m.SweepResult, lang: str = "en") -> FigureSpec
         t("relu.fig.loss_collapsed", lang), t("relu.fig.loss_shape", lang),
         t("relu.fig.loss_trust", lang)])
     n = df["n"].to_numpy()
-    fig.add_trace(go.Scatter(x=n, y=df["theory_collapsed"], mode="lines", name=t("relu.fig.theory", lang),
+    fig.add_trace(go.Scatter(x=n, y=df["theory_collapsed"], mode="lines", name=t("relu.fig.theory", lang, d=r.d),
                              line=dict(color="black", dash="dash")), 1, 1)
     series = [(1, "collapsed", t("relu.fig.measured", lang, seeds=len(r.seeds)), "#d62728"),
               (2, "shape_error", t("relu.fig.shape_error", lang), "#1f77b4"),

@@ -118,7 +118,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "relu.fig.loss_collapsed": ("Collapsed fraction", "무너진 점의 비율"),
     "relu.fig.loss_shape": ("Shape error and fitted scale", "Shape error와 맞춘 배율"),
     "relu.fig.loss_trust": ("Trustworthiness", "Trustworthiness"),
-    "relu.fig.theory": ("theory (n + 1) / 2ⁿ for d = 2", "이론 (d = 2일 때 (n + 1) / 2ⁿ)"),
+    "relu.fig.theory": ("theory P(Bin(n, ½) ≤ d − 1), d = {d}", "이론 P(Bin(n, ½) ≤ d − 1), d = {d}"),
     "relu.fig.measured": ("measured, {seeds} seeds", "측정값, 시드 {seeds}개"),
     "relu.fig.shape_error": ("shape error", "shape error"),
     "relu.fig.scale": ("fitted scale (→ 1/2)", "맞춘 배율 (→ 1/2)"),
