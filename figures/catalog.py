@@ -56,9 +56,16 @@ FIGURE_SOURCES: list[FigureSource] = [
 ]
 
 
-def all_figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
-    """Every registered figure, in page order. Raises ValueError on duplicate names."""
-    specs = [spec for source in FIGURE_SOURCES for spec in source(lang, seed)]
+def all_figure_specs(lang: str = "en", seed: int = 0, *,
+                     progress: Callable[[int, int, str], None] | None = None) -> list[FigureSpec]:
+    """Every registered figure, in page order. Raises ValueError on duplicate names.
+
+    ``progress(i, n, source_name)`` is called after source i of n has built its figures."""
+    specs = []
+    for i, source in enumerate(FIGURE_SOURCES):
+        specs.extend(source(lang, seed))
+        if progress:
+            progress(i, len(FIGURE_SOURCES), source.__name__)
     names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
