@@ -27,6 +27,13 @@ from figures.export import (FORMATS, STATIC_FORMATS, StaticExportUnavailable,  #
 from figures.i18n import LANGS  # noqa: E402
 
 
+def progress_bar(done: int, total: int, width: int = 20) -> str:
+    """A text progress bar, e.g. ``[#####...............]  3/12`` (one line per step, so it
+    reads well in a terminal, a CI log and a file alike)."""
+    filled = round(width * done / total) if total else width
+    return f"[{'#' * filled}{'.' * (width - filled)}] {done:>{len(str(total))}}/{total}"
+
+
 def _formats(text: str) -> list[str]:
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
@@ -62,7 +69,8 @@ def main(argv=None) -> int:
     say = lambda msg: print(msg, flush=True)  # noqa: E731 - progress goes out line by line
     started = time.perf_counter()
     say(f"Building figures (lang={args.lang}, seed={args.seed})…")
-    specs = all_figure_specs(args.lang, args.seed)
+    specs = all_figure_specs(args.lang, args.seed,
+                             progress=lambda i, n, name: say(f"  {progress_bar(i + 1, n)} {name}"))
     if args.only:
         wanted = [n.strip() for n in args.only.split(",") if n.strip()]
         unknown = sorted(set(wanted) - {s.name for s in specs})
@@ -87,7 +95,7 @@ def main(argv=None) -> int:
         say(f"Drawing {len(jobs)} static file(s) in one Chromium session…")
 
         def done(i, spec, fmt):
-            say(f"  [{i + 1}/{len(jobs)}] drew {file_name(spec, fmt, args.lang)}")
+            say(f"  {progress_bar(i + 1, len(jobs))} drew {file_name(spec, fmt, args.lang)}")
 
         try:
             images = render_static(jobs, lang=args.lang, progress=done)
