@@ -6,6 +6,7 @@ point. A page's home-page description is the key ``home.desc.<url path>``.
 PAGES = [
     ("pages/home.py", "nav.home", "🏠", "home"),
     ("pages/relu_manifolds.py", "nav.relu", "🌀", "relu"),
+    ("pages/live.py", "nav.live", "🔬", "live"),
     ("pages/block.py", "nav.block", "🧱", "block"),
     ("pages/presenter.py", "nav.presenter", "📽️", "presenter"),
 ]

@@ -1,3 +1,184 @@
 """Strings of the live area: {key: (english, korean)}."""
 TEXT: dict[str, tuple[str, str]] = {
+    "nav.live": ("Live MobileNetV2", "Live MobileNetV2"),
+    "home.desc.live": (
+        "Run MobileNetV2 on a photo, a generated image, your upload or the camera: top-5 "
+        "predictions and the effective dimension at every bottleneck, expansion, depthwise "
+        "and projection, for trained and random weights side by side.",
+        "사진, 생성 이미지, 업로드한 이미지나 카메라로 MobileNetV2를 실행합니다: top-5 예측과 "
+        "모든 bottleneck, expansion, depthwise, projection의 유효 차원을 학습된 가중치와 무작위 "
+        "가중치로 나란히 비교합니다.",
+    ),
+    "live.title": ("Live MobileNetV2", "Live MobileNetV2"),
+    "live.intro": (
+        "The paper claims that the *manifold of interest* — the set of activations a real "
+        "image produces — is low-dimensional, so a **thin linear bottleneck** can carry it, "
+        "while the **wide expansion** is where ReLU6 can work without destroying it. Here the "
+        "network runs on your image, and each of the h × w pixels of a layer is one point in "
+        "R^channels (the paper's view, Section 3.2); the dimension of that point cloud is "
+        "measured at each probe point.",
+        "논문은 *관심 manifold*(실제 이미지가 만드는 activation의 집합)가 저차원이므로 **얇은 "
+        "linear bottleneck**이 그것을 담을 수 있고, **넓은 expansion**에서는 ReLU6가 그것을 "
+        "망가뜨리지 않고 작동할 수 있다고 주장합니다. 여기서는 네트워크를 여러분의 이미지에 "
+        "실행하고, 한 층의 h × w 픽셀 각각을 R^channels의 한 점으로 봅니다(논문 3.2절의 관점). "
+        "각 측정 지점에서 이 점 구름의 차원을 잽니다.",
+    ),
+    # Sources
+    "live.weights": ("Weights", "가중치"),
+    "live.compare_with": ("Compare with", "비교 대상"),
+    "live.w.embedded": ("trained here (linear bottleneck, default)",
+                        "여기서 학습 (linear bottleneck, 기본)"),
+    "live.w.embedded-relu6": ("trained here (ReLU6 bottleneck)", "여기서 학습 (ReLU6 bottleneck)"),
+    "live.w.random": ("random initialisation (seeded)", "무작위 초기화 (시드)"),
+    "live.w.imagenet-v1": ("ImageNet V1 (torch hub cache)", "ImageNet V1 (torch hub 캐시)"),
+    "live.w.imagenet-v2": ("ImageNet V2 (torch hub cache)", "ImageNet V2 (torch hub 캐시)"),
+    "live.w.upload": ("uploaded torchvision checkpoint", "업로드한 torchvision checkpoint"),
+    "live.w.none": ("(no comparison)", "(비교 안 함)"),
+    "live.weights_info": (
+        "Weights shown: **{label}** — width {width}, {classes} classes, input {res}×{res}.",
+        "표시 중인 가중치: **{label}** — width {width}, 클래스 {classes}개, 입력 {res}×{res}.",
+    ),
+    "live.upload_ckpt": ("torchvision MobileNetV2 checkpoint (.pth / .pt)",
+                         "torchvision MobileNetV2 checkpoint (.pth / .pt)"),
+    "live.upload_ckpt_needed": (
+        "Upload a checkpoint above to use these weights; until then the trained default is "
+        "shown.",
+        "이 가중치를 쓰려면 위에서 checkpoint를 업로드하세요. 그 전까지는 기본 학습 가중치를 "
+        "보여 줍니다.",
+    ),
+    "live.weights_error": (
+        "These weights cannot be used: {error} The trained default is shown instead.",
+        "이 가중치를 쓸 수 없습니다: {error} 대신 기본 학습 가중치를 보여 줍니다.",
+    ),
+    "live.image": ("Image", "이미지"),
+    "live.img.generated": ("generated data set sample", "생성 데이터셋 샘플"),
+    "live.img.upload": ("upload an image", "이미지 업로드"),
+    "live.img.camera": ("camera", "카메라"),
+    "live.gen_class": ("generated class", "생성 클래스"),
+    "live.gen_index": ("sample number", "샘플 번호"),
+    "live.upload_image": ("Image file (PNG, JPEG, …)", "이미지 파일 (PNG, JPEG, …)"),
+    "live.camera": ("Take a photo", "사진 찍기"),
+    "live.image_needed": (
+        "No image yet: upload one or take a photo. Until then the first sample photo is used.",
+        "아직 이미지가 없습니다: 업로드하거나 사진을 찍으세요. 그 전까지는 첫 번째 샘플 사진을 "
+        "씁니다.",
+    ),
+    "live.image_error": (
+        "This image cannot be used: {error} The first sample photo is used instead.",
+        "이 이미지를 쓸 수 없습니다: {error} 대신 첫 번째 샘플 사진을 씁니다.",
+    ),
+    "live.res": ("Input resolution", "입력 해상도"),
+    "live.res_auto": ("the weights' own", "가중치의 학습 해상도"),
+    "live.estimator": ("Dimension estimator", "차원 추정기"),
+    "live.est.pca": ("PCA 90% variance", "PCA 90% 분산"),
+    "live.est.pr": ("participation ratio", "participation ratio"),
+    "live.est.twonn": ("TwoNN", "TwoNN"),
+    "live.est_help": (
+        "PCA-90%: how many principal components hold 90% of the variance (a linear count). "
+        "Participation ratio: (Σλ)² / Σλ² of the covariance eigenvalues (also linear, smooth). "
+        "TwoNN (Facco et al. 2017): from the ratio of each point's two nearest-neighbour "
+        "distances; sees curved manifolds, and values above about 20 are lower bounds.",
+        "PCA-90%: 분산의 90%를 담는 주성분 개수(선형). Participation ratio: 공분산 고유값의 "
+        "(Σλ)² / Σλ²(선형, 연속적). TwoNN(Facco 외 2017): 각 점의 가장 가까운 두 이웃 거리의 "
+        "비율로 추정; 휘어진 manifold도 보지만 약 20 이상의 값은 하한입니다.",
+    ),
+    "live.mosaic_block": ("Mosaic: block", "모자이크: block"),
+    "live.mosaic_probe": ("Mosaic: probe point", "모자이크: 측정 지점"),
+    "live.probe.input": ("bottleneck (block input)", "bottleneck (block 입력)"),
+    "live.probe.expansion": ("expansion (after ReLU6)", "expansion (ReLU6 뒤)"),
+    "live.probe.depthwise": ("depthwise (after ReLU6)", "depthwise (ReLU6 뒤)"),
+    "live.probe.projection": ("linear projection", "linear projection"),
+    # Sections
+    "live.input_title": ("What the network sees", "네트워크가 보는 입력"),
+    "live.input_caption": (
+        "{source}, resized and centre-cropped to {res}×{res}, then normalised with ImageNet's "
+        "mean and std.",
+        "{source}, {res}×{res}로 크기 조정과 가운데 자르기 후 ImageNet 평균과 표준편차로 정규화.",
+    ),
+    "live.predictions": ("Top-5 predictions", "Top-5 예측"),
+    "live.pred_note.embedded": (
+        "The trained default knows the generated data set's {n} classes only, not ImageNet's.",
+        "기본 학습 모델은 ImageNet이 아니라 생성 데이터셋의 {n}개 클래스만 압니다.",
+    ),
+    "live.pred_note.random": (
+        "Random weights: these predictions mean nothing, which is the point of comparing.",
+        "무작위 가중치: 이 예측은 아무 의미가 없으며, 바로 그 점을 비교하려는 것입니다.",
+    ),
+    "live.profile": ("The dimension profile", "차원 프로파일"),
+    "live.profile_caption": (
+        "{weights}; {points}; estimator: {est}. Dotted: the ambient dimension (channels). "
+        "Computed in {seconds:.2f} s.",
+        "{weights}; {points}; 추정기: {est}. 점선: ambient 차원(채널 수). 계산 시간 "
+        "{seconds:.2f}초.",
+    ),
+    "live.points_pixels": ("points = the h × w pixels of one image",
+                           "점 = 이미지 한 장의 h × w 픽셀"),
+    "live.zeros": ("Zeros after ReLU6", "ReLU6 뒤의 0"),
+    "live.zeros_caption": (
+        "The fraction of exact zeros after each ReLU6: information ReLU6 has removed from "
+        "those channels at those pixels. The paper's Lemma 2: the map stays invertible where "
+        "enough channels are positive — easier in the wide expansion.",
+        "각 ReLU6 뒤 정확히 0인 값의 비율: 그 픽셀의 그 채널에서 ReLU6가 지운 정보입니다. "
+        "논문의 Lemma 2: 양수인 채널이 충분하면 사상은 가역으로 남으며, 넓은 expansion에서 "
+        "그러기 쉽습니다.",
+    ),
+    "live.compare": ("Two weight sources on the same image", "같은 이미지에서 두 가중치 비교"),
+    "live.mosaic": ("One block's channels", "한 block의 채널"),
+    "live.mosaic_caption": (
+        "Each tile is one channel of block {block} at the {probe}, over the image's pixels "
+        "({weights}); first {shown} of {total} channels, one shared colour scale.",
+        "각 칸은 block {block}의 {probe}에서 한 채널을 이미지 픽셀 위에 그린 것입니다 "
+        "({weights}); {total}개 중 처음 {shown}개 채널, 색 범위 공통.",
+    ),
+    "live.computing": ("Running MobileNetV2 and measuring {n} probe points…",
+                       "MobileNetV2를 실행하고 측정 지점 {n}곳을 재는 중…"),
+    "live.explain_title": ("What the profile says about the paper's claims",
+                           "프로파일이 논문의 주장에 대해 말해 주는 것"),
+    "live.explain": (
+        "- **The bottleneck holds the manifold.** For trained weights, the bottleneck's "
+        "dimension (blue) stays well below its channel count (dotted): a few dozen channels "
+        "are enough to carry what the image makes, which is why a thin tensor between blocks "
+        "is no loss.\n"
+        "- **The expansion is where the non-linearity works.** The expansion (orange) has "
+        "t times more channels than the bottleneck, but its ED/ambient ratio is small: ReLU6 "
+        "acts in a space much larger than the manifold, so zeroing some coordinates (see the "
+        "zero fractions) can still leave it invertible (Lemma 2).\n"
+        "- **The projection is linear on purpose.** It maps the wide tensor back to the "
+        "thin one without another ReLU; compare the ReLU6-bottleneck weights to see what a "
+        "non-linearity there does to the profile and (on the block page) to accuracy.\n"
+        "- **Training shapes the profile.** Random weights give a flatter profile that tracks "
+        "the channel count (Ansuini et al. 2019): the structure above is learned. One image "
+        "and one estimator are a small sample: change them and see what holds.",
+        "- **bottleneck이 manifold를 담는다.** 학습된 가중치에서 bottleneck의 차원(파랑)은 채널 "
+        "수(점선)보다 한참 낮습니다. 이미지가 만드는 것을 담는 데 수십 개 채널이면 충분하므로 "
+        "block 사이의 얇은 tensor는 손실이 아닙니다.\n"
+        "- **비선형성은 expansion에서 일한다.** expansion(주황)은 bottleneck보다 채널이 t배 "
+        "많지만 ED/ambient 비율은 작습니다. ReLU6가 manifold보다 훨씬 큰 공간에서 작동하므로 "
+        "일부 좌표를 0으로 만들어도(0의 비율 참고) 가역으로 남을 수 있습니다(Lemma 2).\n"
+        "- **projection은 일부러 linear이다.** 넓은 tensor를 ReLU 없이 다시 얇은 tensor로 "
+        "보냅니다. ReLU6 bottleneck 가중치와 비교해 거기에 비선형성을 두면 프로파일과 (block "
+        "페이지에서) 정확도가 어떻게 되는지 보세요.\n"
+        "- **학습이 프로파일을 만든다.** 무작위 가중치는 채널 수를 따라가는 평평한 프로파일을 "
+        "줍니다(Ansuini 외 2019): 위의 구조는 학습된 것입니다. 이미지 한 장과 추정기 하나는 "
+        "작은 표본이니, 바꿔 보며 무엇이 유지되는지 확인하세요.",
+    ),
+    "live.analysis_error": ("The analysis failed: {error}", "분석에 실패했습니다: {error}"),
+    # Figures
+    "live.fig.profile_title": ("Dimension profile — weights: {weights}",
+                               "차원 프로파일 — 가중치: {weights}"),
+    "live.fig.ed_vs_ambient": ("{est} vs ambient dimension", "{est} 대 ambient 차원"),
+    "live.fig.ratio": ("ED / ambient", "ED / ambient"),
+    "live.fig.ambient_of": ("channels: {probe}", "채널 수: {probe}"),
+    "live.fig.dimension": ("dimension", "차원"),
+    "live.fig.block": ("block", "block"),
+    "live.fig.zeros_title": ("Zeros after ReLU6 — weights: {weights}",
+                             "ReLU6 뒤의 0 — 가중치: {weights}"),
+    "live.fig.zero_fraction": ("fraction of zeros", "0의 비율"),
+    "live.fig.compare_title": ("Same image, two weight sources ({est})",
+                               "같은 이미지, 두 가중치 ({est})"),
+    "live.fig.topk_title": ("Top-5 — weights: {weights}", "Top-5 — 가중치: {weights}"),
+    "live.fig.mosaic_title": (
+        "Block {block}, {probe}: {shown} of {total} channels — weights: {weights}",
+        "Block {block}, {probe}: {total}개 중 {shown}개 채널 — 가중치: {weights}",
+    ),
 }

@@ -1,0 +1,246 @@
+"""The Live MobileNetV2 page's parts: choosing weights and image (with their uploads), and the
+sections that draw. Heavy work is cached per weights / image / settings; every failure of a
+source or an upload is an st.error and the page goes on with a default."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app.ui import lang, tr
+from app.urlstate import Param, widget_key
+from figures import live as fig
+from figures import live_data as data
+from figures.catalog import FigureSpec
+
+IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff"]
+
+
+@dataclass
+class ChosenImage:
+    array: np.ndarray      # uint8 (h, w, 3)
+    label: str             # what to call it in captions
+    key: str               # cache key (content hash for uploads)
+    generated: bool
+
+
+def download(name: str, caption: str, figure, rows, params: dict) -> None:
+    """The shared download buttons under a figure (``app.downloads``)."""
+    from app.downloads import figure_downloads
+    figure_downloads(FigureSpec(name, caption, params, figure, pd.DataFrame(rows)), key=name)
+
+
+# -- weights --------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _weights(source: str, seed: int, upload_key: str, like_key: str, _upload, _like):
+    upload, name = _upload if _upload else (None, "")
+    return data.load_source(source, seed=seed, upload=upload, upload_name=name, like=_like)
+
+
+def weights_key(w: data.Weights) -> str:
+    return f"{w.source}|{w.width_mult}|{len(w.classes)}|{w.resolution}|{id(w.model)}"
+
+
+def load_checked(source: str, seed: int, upload: tuple[bytes, str] | None, like=None):
+    """(Weights, error message or None); never raises for a bad source."""
+    try:
+        like_key = "" if like is None else weights_key(like)
+        upload_key = f"{upload[1]}:{data.digest(upload[0])}" if upload else ""
+        return _weights(source, seed, upload_key, like_key, upload, like), None
+    except ValueError as exc:  # WeightsError, ImageError and bad arguments are ValueErrors
+        return None, str(exc)
+
+
+def checkpoint_upload() -> tuple[bytes, str] | None:
+    """(content, file name) of the uploaded checkpoint, or None."""
+    up = st.file_uploader(tr("live.upload_ckpt"), type=["pth", "pt"], key="live_ckpt")
+    return (up.getvalue(), up.name) if up is not None else None
+
+
+def choose_weights(source: str, compare: str, seed: int):
+    """The shown weights and the comparison weights (or None), with the checkpoint upload
+    when either is "upload". Falls back to the trained default (then random) with an error."""
+    upload = checkpoint_upload() if "upload" in (source, compare) else None
+    if source == "upload" and upload is None:
+        st.info(tr("live.upload_ckpt_needed"))
+        source = "embedded"
+    weights, error = load_checked(source, seed, upload)
+    if weights is None:
+        st.error(tr("live.weights_error", error=error))
+        weights, error = load_checked("embedded", seed, None)
+        if weights is None:  # no trained files in this checkout
+            st.error(tr("live.weights_error", error=error))
+            weights, _ = load_checked("random", seed, None)
+    other = None
+    # The same source twice would compare a network with itself: nothing to see.
+    if compare not in ("none", source) and not (compare == "upload" and upload is None):
+        other, error = load_checked(compare, seed, upload, like=weights)
+        if other is None:
+            st.error(tr("live.weights_error", error=error))
+    st.markdown(tr("live.weights_info", label=label(weights), width=weights.width_mult,
+                   classes=len(weights.classes), res=weights.resolution))
+    return weights, other
+
+
+def label(w: data.Weights) -> str:
+    return tr(f"live.w.{w.source}")
+
+
+# -- image ------------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=16)
+def _photo(name: str) -> np.ndarray:
+    return data.sample_photo(name)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _generated(label_: int, index: int, seed: int, res: int) -> np.ndarray:
+    return data.generated_image(label_, index, seed, res)
+
+
+def read_image_upload(content: bytes, name: str) -> tuple[np.ndarray | None, str | None]:
+    """Decode an uploaded or camera image: (uint8 (h, w, 3), None) or (None, error)."""
+    try:
+        return data.decode_upload(content, name), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def fallback_image() -> ChosenImage:
+    name = data.SAMPLE_PHOTOS[0]
+    return ChosenImage(_photo(name), name, f"photo:{name}", False)
+
+
+def choose_image(choice: str, class_p: Param, index_p: Param, seed: int, res: int,
+                 container) -> ChosenImage:
+    if choice in data.SAMPLE_PHOTOS:
+        return ChosenImage(_photo(choice), choice, f"photo:{choice}", False)
+    if choice == "generated":
+        from model.synthetic import CLASSES
+        container.selectbox(tr("live.gen_class"), list(range(len(CLASSES))),
+                            key=widget_key(class_p), format_func=lambda i: CLASSES[i])
+        container.number_input(tr("live.gen_index"), min_value=index_p.lo, max_value=index_p.hi,
+                               step=1, key=widget_key(index_p))
+        lab, idx = int(st.session_state[widget_key(class_p)]), int(st.session_state[widget_key(index_p)])
+        name = f"{tr('live.img.generated')}: {CLASSES[lab]} #{idx}"
+        return ChosenImage(_generated(lab, idx, seed, res), name, f"gen:{lab}:{idx}:{seed}:{res}", True)
+    if choice == "upload":
+        up = container.file_uploader(tr("live.upload_image"), type=IMAGE_TYPES, key="live_image")
+    else:
+        up = container.camera_input(tr("live.camera"), key="live_camera")
+    if up is None:
+        st.info(tr("live.image_needed"))
+        return fallback_image()
+    content = up.getvalue()
+    array, error = read_image_upload(content, up.name)
+    if array is None:
+        st.error(tr("live.image_error", error=error))
+        return fallback_image()
+    return ChosenImage(array, up.name, f"upload:{data.digest(content)}", False)
+
+
+# -- sections ---------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=64)
+def _input(image_key: str, res: int, source: str, generated: bool, _array):
+    return data.prepare_input(_array, res, source, generated=generated)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _top5(wkey: str, image_key: str, res: int, _w, _x):
+    return data.predictions(_w.model, _x, _w.classes, k=5)
+
+
+def input_section(weights, other, image: ChosenImage, res: int):
+    """Draws the preprocessed input and the top-5 of each weight source; returns x."""
+    st.header(tr("live.input_title"))
+    x, shown = _input(image.key, res, weights.source, image.generated, image.array)
+    sources = [weights] + ([other] if other is not None else [])
+    cols = st.columns(1 + len(sources))
+    with cols[0]:
+        f = fig.input_figure(shown, f"{image.label} → {res}×{res}")
+        st.plotly_chart(f, key="live_input")
+        st.caption(tr("live.input_caption", source=image.label, res=res))
+    for i, (col, w) in enumerate(zip(cols[1:], sources)):
+        with col:
+            top = _top5(weights_key(w), image.key, res, w, x)
+            f = fig.topk_figure([n for n, _ in top], [p for _, p in top], label(w), lang())
+            st.plotly_chart(f, key=f"live_top5_{i}")
+            if w.source.startswith("embedded"):
+                st.caption(tr("live.pred_note.embedded", n=len(w.classes)))
+            elif w.source == "random":
+                st.caption(tr("live.pred_note.random"))
+    return x
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _profile(wkey: str, image_key: str, res: int, estimator: str, seed: int, _w, _x):
+    return data.analyze_profile(_w.model, _x, estimator, seed)
+
+
+def profile_section(weights, x, image: ChosenImage, res: int, estimator: str, seed: int):
+    st.header(tr("live.profile"))
+    try:
+        with st.spinner(tr("live.computing", n=4 * 17)):
+            profile, seconds = _profile(weights_key(weights), image.key, res, estimator, seed,
+                                        weights, x)
+    except ValueError as exc:
+        st.error(tr("live.analysis_error", error=exc))
+        return None
+    params = dict(weights=weights.source, image=image.label, res=res, est=estimator, seed=seed)
+    f = fig.profile_figure(profile, estimator, label(weights), lang())
+    st.plotly_chart(f, key="live_profile")
+    caption = tr("live.profile_caption", weights=label(weights), points=tr("live.points_pixels"),
+                 est=tr(f"live.est.{estimator}"), seconds=seconds)
+    st.caption(caption)
+    download("live_profile", caption, f, profile, params)
+    st.subheader(tr("live.zeros"))
+    f = fig.zeros_figure(profile, label(weights), lang())
+    st.plotly_chart(f, key="live_zeros")
+    st.caption(tr("live.zeros_caption"))
+    download("live_zeros", tr("live.zeros_caption"), f, profile, params)
+    return profile
+
+
+def compare_section(weights, other, x, image, res, estimator, seed, profile) -> None:
+    st.header(tr("live.compare"))
+    try:
+        with st.spinner(tr("live.computing", n=4 * 17)):
+            other_profile, _ = _profile(weights_key(other), image.key, res, estimator, seed,
+                                        other, x)
+    except ValueError as exc:
+        st.error(tr("live.analysis_error", error=exc))
+        return
+    a, b = label(weights), label(other)
+    if a == b:
+        b = f"{b} (2)"
+    f = fig.compare_figure({a: profile, b: other_profile}, estimator, lang())
+    st.plotly_chart(f, key="live_compare")
+    rows = [dict(weights=a, **r) for r in profile] + [dict(weights=b, **r) for r in other_profile]
+    download("live_compare", f.layout.title.text, f, rows,
+             dict(weights=weights.source, compare=other.source, res=res, est=estimator))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _acts(wkey: str, image_key: str, res: int, block: int, probe: str, _w, _x):
+    return data.channel_activations(_w.model, _x, block, probe)
+
+
+def mosaic_section(weights, x, image, res, block_p: Param, probe_p: Param) -> None:
+    st.header(tr("live.mosaic"))
+    c1, c2 = st.columns(2)
+    c1.slider(tr("live.mosaic_block"), min_value=block_p.lo, max_value=block_p.hi,
+              key=widget_key(block_p))
+    c2.selectbox(tr("live.mosaic_probe"), probe_p.choices, key=widget_key(probe_p),
+                 format_func=lambda s: tr(f"live.probe.{s}"))
+    block, probe = int(st.session_state[widget_key(block_p)]), st.session_state[widget_key(probe_p)]
+    acts = _acts(weights_key(weights), image.key, res, block - 1, probe, weights, x)
+    f = fig.mosaic_figure(acts, block, probe, label(weights), lang())
+    st.plotly_chart(f, key="live_mosaic")
+    shown = min(acts.shape[0], 64)
+    caption = tr("live.mosaic_caption", block=block, probe=tr(f"live.probe.{probe}"),
+                 weights=label(weights), shown=shown, total=acts.shape[0])
+    st.caption(caption)
+    rows = [dict(channel=c, mean=float(acts[c].mean()), max=float(acts[c].max()),
+                 zero_fraction=float((acts[c] == 0).mean())) for c in range(acts.shape[0])]
+    download("live_mosaic", caption, f, rows, dict(weights=weights.source, block=block, probe=probe))

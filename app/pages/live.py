@@ -1,0 +1,58 @@
+"""Live MobileNetV2: predictions and the per-block dimension profile on one image."""
+import streamlit as st
+
+from app.live_sections import (choose_image, choose_weights, compare_section, input_section,
+                               mosaic_section, profile_section)
+from app.ui import page_done, page_settings, seed, tr
+from app.urlstate import Param, widget_key
+from figures import live_data as data
+from figures.live import ESTIMATORS
+
+WEIGHTS = Param("weights", "embedded", kind="choice", choices=data.SOURCES)
+COMPARE = Param("compare", "random", kind="choice", choices=data.COMPARE)
+IMAGE = Param("image", "generated", kind="choice", choices=data.IMAGE_CHOICES)
+GEN_CLASS = Param("gen_class", 3, kind="int", lo=0, hi=9)
+GEN_INDEX = Param("gen_index", 0, kind="int", lo=0, hi=999)
+RES = Param("res", "auto", kind="choice", choices=data.RESOLUTIONS)
+ESTIMATOR = Param("est", "pca", kind="choice", choices=ESTIMATORS)
+MOSAIC_BLOCK = Param("mosaic_block", 3, kind="int", lo=1, hi=17)
+MOSAIC_PROBE = Param("mosaic_probe", "expansion", kind="choice", choices=data.PROBE_CHOICES)
+PARAMS = (WEIGHTS, COMPARE, IMAGE, GEN_CLASS, GEN_INDEX, RES, ESTIMATOR, MOSAIC_BLOCK,
+          MOSAIC_PROBE)
+
+
+def v(p: Param):
+    return st.session_state[widget_key(p)]
+
+
+page_settings(*PARAMS)
+st.title(tr("live.title"))
+st.markdown(tr("live.intro"))
+
+c1, c2, c3 = st.columns(3)
+c1.selectbox(tr("live.weights"), WEIGHTS.choices, key=widget_key(WEIGHTS),
+             format_func=lambda s: tr(f"live.w.{s}"))
+c2.selectbox(tr("live.compare_with"), COMPARE.choices, key=widget_key(COMPARE),
+             format_func=lambda s: tr(f"live.w.{s}"))
+c3.selectbox(tr("live.image"), IMAGE.choices, key=widget_key(IMAGE),
+             format_func=lambda s: tr(f"live.img.{s}") if s in ("generated", "upload", "camera") else s)
+c4, c5, c6 = st.columns(3)
+c4.selectbox(tr("live.res"), RES.choices, key=widget_key(RES),
+             format_func=lambda s: tr("live.res_auto") if s == "auto" else f"{s}×{s}")
+c5.selectbox(tr("live.estimator"), ESTIMATOR.choices, key=widget_key(ESTIMATOR),
+             format_func=lambda s: tr(f"live.est.{s}"), help=tr("live.est_help"))
+
+weights, other = choose_weights(v(WEIGHTS), v(COMPARE), seed())
+res = weights.resolution if v(RES) == "auto" else int(v(RES))
+image = choose_image(v(IMAGE), GEN_CLASS, GEN_INDEX, seed(), res, c6)
+estimator = v(ESTIMATOR)
+
+x = input_section(weights, other, image, res)
+profile = profile_section(weights, x, image, res, estimator, seed())
+if other is not None and profile is not None:
+    compare_section(weights, other, x, image, res, estimator, seed(), profile)
+mosaic_section(weights, x, image, res, MOSAIC_BLOCK, MOSAIC_PROBE)
+
+st.header(tr("live.explain_title"))
+st.markdown(tr("live.explain"))
+page_done(*PARAMS)

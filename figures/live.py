@@ -1,0 +1,167 @@
+"""Figures of the "Live MobileNetV2" page: pure builders, data in, go.Figure out.
+
+A dimension *profile* is a list of dicts, one per (block, probe point):
+    block (1..17), probe ("input" | "expansion" | "depthwise" | "projection"),
+    ambient (channels), value (the chosen estimator's dimension), zero_fraction (or None).
+Every figure names the weights it shows in its title.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .i18n import t
+
+PROBES = ("input", "expansion", "depthwise", "projection")
+PROBE_COLORS = {"input": "#4c78a8", "expansion": "#f58518", "depthwise": "#e45756",
+                "projection": "#54a24b"}
+# Where each probe point sits inside its block on the depth axis.
+PROBE_OFFSET = {"input": 0.0, "expansion": 0.25, "depthwise": 0.5, "projection": 0.75}
+ESTIMATORS = ("pca", "pr", "twonn")
+
+
+def _by_probe(profile: Sequence[dict], probe: str) -> list[dict]:
+    return sorted((r for r in profile if r["probe"] == probe), key=lambda r: r["block"])
+
+
+def _x(rows: Sequence[dict]) -> list[float]:
+    return [r["block"] + PROBE_OFFSET[r["probe"]] for r in rows]
+
+
+def _add_profile_traces(fig, profile, row, col, showlegend, lang, ambient=True):
+    for probe in PROBES:
+        rows = _by_probe(profile, probe)
+        if not rows:
+            continue
+        name = t(f"live.probe.{probe}", lang)
+        color = PROBE_COLORS[probe]
+        fig.add_trace(go.Scatter(
+            x=_x(rows), y=[r["value"] for r in rows], mode="lines+markers", name=name,
+            legendgroup=probe, showlegend=showlegend, line=dict(color=color),
+            customdata=[[r["block"], r["ambient"]] for r in rows],
+            hovertemplate=f"{name}<br>block %{{customdata[0]}}: %{{y:.1f}} / %{{customdata[1]}}"
+                          "<extra></extra>"), row=row, col=col)
+        if ambient:
+            fig.add_trace(go.Scatter(
+                x=_x(rows), y=[r["ambient"] for r in rows], mode="lines",
+                name=t("live.fig.ambient_of", lang, probe=name), legendgroup=probe,
+                showlegend=showlegend, line=dict(color=color, dash="dot", width=1),
+                hoverinfo="skip"), row=row, col=col)
+
+
+def profile_figure(profile: Sequence[dict], estimator: str, weights_label: str,
+                   lang: str = "en") -> go.Figure:
+    """ED at each probe point along the depth of the network (top, log scale, ambient dimension
+    dotted) and ED / ambient (bottom)."""
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"estimator must be one of {ESTIMATORS}, got {estimator!r}")
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        row_heights=[0.62, 0.38], subplot_titles=(
+                            t("live.fig.ed_vs_ambient", lang, est=t(f"live.est.{estimator}", lang)),
+                            t("live.fig.ratio", lang)))
+    _add_profile_traces(fig, profile, 1, 1, True, lang)
+    for probe in PROBES:
+        rows = _by_probe(profile, probe)
+        if rows:
+            fig.add_trace(go.Scatter(
+                x=_x(rows), y=[r["value"] / r["ambient"] for r in rows], mode="lines+markers",
+                line=dict(color=PROBE_COLORS[probe]), legendgroup=probe, showlegend=False,
+                hovertemplate="%{y:.1%}<extra></extra>"), row=2, col=1)
+    fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), row=1, col=1)
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=2, col=1)
+    fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=1, row=2, col=1)
+    fig.update_layout(title=t("live.fig.profile_title", lang, weights=weights_label), height=560,
+                      legend=dict(orientation="h", y=-0.15), margin=dict(t=80, b=90, l=60, r=20))
+    return fig
+
+
+def zeros_figure(profile: Sequence[dict], weights_label: str, lang: str = "en") -> go.Figure:
+    """Fraction of exact zeros after each ReLU6 (expansion and depthwise), per block."""
+    fig = go.Figure()
+    for probe in ("expansion", "depthwise"):
+        rows = [r for r in _by_probe(profile, probe) if r.get("zero_fraction") is not None]
+        fig.add_trace(go.Bar(x=[r["block"] for r in rows], y=[r["zero_fraction"] for r in rows],
+                             name=t(f"live.probe.{probe}", lang),
+                             marker_color=PROBE_COLORS[probe]))
+    fig.update_layout(title=t("live.fig.zeros_title", lang, weights=weights_label), height=360,
+                      barmode="group", yaxis=dict(tickformat=".0%", range=[0, 1],
+                                                  title=t("live.fig.zero_fraction", lang)),
+                      xaxis=dict(title=t("live.fig.block", lang), dtick=1),
+                      legend=dict(orientation="h", y=-0.25), margin=dict(t=70, b=80, l=60, r=20))
+    return fig
+
+
+def compare_figure(profiles: dict, estimator: str, lang: str = "en") -> go.Figure:
+    """Side by side: the profile of each weight source ({label: profile}) on the same images,
+    with a shared y axis."""
+    labels = list(profiles)
+    fig = make_subplots(rows=1, cols=len(labels), shared_yaxes=True, subplot_titles=labels,
+                        horizontal_spacing=0.04)
+    for i, label in enumerate(labels, 1):
+        _add_profile_traces(fig, profiles[label], 1, i, i == 1, lang)
+        fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=2, row=1, col=i)
+    fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), row=1, col=1)
+    fig.update_layout(title=t("live.fig.compare_title", lang, est=t(f"live.est.{estimator}", lang)),
+                      height=460, legend=dict(orientation="h", y=-0.2),
+                      margin=dict(t=80, b=90, l=60, r=20))
+    return fig
+
+
+def topk_figure(names: Sequence[str], probs: Sequence[float], weights_label: str,
+                lang: str = "en") -> go.Figure:
+    """Top-k predictions as horizontal bars, best on top."""
+    fig = go.Figure(go.Bar(x=list(probs)[::-1], y=list(names)[::-1], orientation="h",
+                           marker_color="#4c78a8", text=[f"{p:.1%}" for p in list(probs)[::-1]],
+                           textposition="outside", cliponaxis=False))
+    fig.update_layout(title=t("live.fig.topk_title", lang, weights=weights_label), height=300,
+                      xaxis=dict(range=[0, 1.1], tickformat=".0%"),
+                      margin=dict(t=60, b=40, l=160, r=30))
+    return fig
+
+
+def input_figure(image: np.ndarray, title: str) -> go.Figure:
+    """An image (h, w, 3) uint8 as the network sees it (after resizing and cropping)."""
+    image = np.asarray(image)
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ValueError(f"image must be uint8 (h, w, 3), got {image.dtype} {image.shape}")
+    fig = go.Figure(go.Image(z=image))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(title=title, height=320, margin=dict(t=50, b=10, l=10, r=10))
+    return fig
+
+
+def mosaic(acts: np.ndarray, max_channels: int = 64) -> tuple[np.ndarray, int]:
+    """Tile the first ``max_channels`` channels of acts (c, h, w) into one 2-D array with a
+    1-pixel NaN gap; returns (array, columns)."""
+    acts = np.asarray(acts, dtype=np.float32)
+    if acts.ndim != 3:
+        raise ValueError(f"acts must have shape (channels, h, w), got {acts.shape}")
+    c = min(acts.shape[0], int(max_channels))
+    cols = int(np.ceil(np.sqrt(c)))
+    rows = int(np.ceil(c / cols))
+    h, w = acts.shape[1:]
+    out = np.full((rows * (h + 1) - 1, cols * (w + 1) - 1), np.nan, dtype=np.float32)
+    for i in range(c):
+        r, q = divmod(i, cols)
+        out[r * (h + 1):r * (h + 1) + h, q * (w + 1):q * (w + 1) + w] = acts[i]
+    return out, cols
+
+
+def mosaic_figure(acts: np.ndarray, block: int, probe: str, weights_label: str,
+                  lang: str = "en", max_channels: int = 64) -> go.Figure:
+    """One block's channels at one probe point as a grid of heat maps (shared colour scale)."""
+    tiled, _ = mosaic(acts, max_channels)
+    shown = min(acts.shape[0], max_channels)
+    fig = go.Figure(go.Heatmap(z=tiled[::-1], colorscale="Viridis", hoverinfo="skip",
+                               colorbar=dict(thickness=10)))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    fig.update_layout(title=t("live.fig.mosaic_title", lang, block=block,
+                              probe=t(f"live.probe.{probe}", lang), shown=shown,
+                              total=acts.shape[0], weights=weights_label),
+                      height=520, margin=dict(t=70, b=10, l=10, r=10), plot_bgcolor="white")
+    return fig
