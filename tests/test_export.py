@@ -9,10 +9,17 @@ import pytest
 from app.export import main as export_main
 from conftest import need_chromium
 from figures import export
+from figures import catalog
 from figures.catalog import FIGURE_SOURCES, FigureSpec, all_figure_specs, lazy_source
 from figures.relu import ReluSettings, grid_spec
 
 SMALL = ReluSettings(n_points=150, n_seeds=2)
+
+
+@pytest.fixture
+def relu_only(monkeypatch):
+    """The CLI tests exercise the command, not other pages' figures: only the ReLU source."""
+    monkeypatch.setattr(catalog, "FIGURE_SOURCES", [lazy_source("figures.relu:figure_specs")])
 
 
 def test_static_formats_have_their_signatures():
@@ -38,7 +45,7 @@ def test_html_is_self_contained_and_deterministic():
     assert other != csv1
 
 
-def test_cli_writes_files_and_manifest(tmp_path):
+def test_cli_writes_files_and_manifest(tmp_path, relu_only):
     rc = export_main(["--out", str(tmp_path), "--formats", "html,csv", "--lang", "ko",
                       "--only", "relu_figure1,relu_information_loss"])
     assert rc == 0
@@ -54,7 +61,7 @@ def test_cli_writes_files_and_manifest(tmp_path):
     assert loss["seeds"].iloc[0] >= 10  # the page's sweep averages at least 10 seeds
 
 
-def test_cli_without_chromium_still_writes_html_and_csv(tmp_path, monkeypatch, capsys):
+def test_cli_without_chromium_still_writes_html_and_csv(tmp_path, monkeypatch, capsys, relu_only):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium-here"))
     rc = export_main(["--out", str(tmp_path), "--formats", "png,csv", "--only", "relu_figure1"])
     assert rc == 1
@@ -64,7 +71,7 @@ def test_cli_without_chromium_still_writes_html_and_csv(tmp_path, monkeypatch, c
     assert manifest["figures"][0]["files"] == ["relu_figure1_en.csv"]
 
 
-def test_cli_rejects_bad_arguments(tmp_path, capsys):
+def test_cli_rejects_bad_arguments(tmp_path, capsys, relu_only):
     with pytest.raises(SystemExit):
         export_main(["--out", str(tmp_path), "--formats", "gif"])
     assert "allowed are png" in capsys.readouterr().err
