@@ -7,12 +7,14 @@ import numbers
 import numpy as np
 
 
-def check_count(name: str, value, lo: int = 1) -> int:
-    """An integer >= lo (bools and floats like 2.5 are refused)."""
+def check_count(name: str, value, lo: int = 1, hi: int | None = None) -> int:
+    """An integer >= lo, and <= hi when given (bools and floats like 2.5 are refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}")
     if value < lo:
         raise ValueError(f"{name} must be an integer >= {lo}, got {value}")
+    if hi is not None and value > hi:
+        raise ValueError(f"{name} must be an integer from {lo} to {hi:,}, got {value:,}")
     return int(value)
 
 

@@ -14,6 +14,9 @@ import numpy as np
 
 from ._checks import check_count, check_nonneg, check_positive
 
+# More points than this would only exhaust memory (a huge n_points from a script or a link).
+MAX_POINTS = 1_000_000
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -41,7 +44,7 @@ def spiral(n_points: int, *, turns: float = 1.5, noise: float = 0.0, seed: int =
     The arc parameter is drawn uniformly at random (not evenly spaced). The spiral's centre is
     the origin (no mean is subtracted: the centre of the curve, not of the points).
     """
-    check_count("n_points", n_points)
+    check_count("n_points", n_points, hi=MAX_POINTS)
     check_positive("turns", turns)
     check_nonneg("noise", noise)
     rng = np.random.default_rng(seed)
@@ -54,7 +57,7 @@ def spiral(n_points: int, *, turns: float = 1.5, noise: float = 0.0, seed: int =
 
 def circle(n_points: int, *, noise: float = 0.0, seed: int = 0) -> Sample:
     """Unit circle, angles uniform at random."""
-    check_count("n_points", n_points)
+    check_count("n_points", n_points, hi=MAX_POINTS)
     check_nonneg("noise", noise)
     rng = np.random.default_rng(seed)
     t = np.sort(rng.uniform(0.0, 1.0, n_points))
@@ -68,7 +71,7 @@ def moons(n_points: int, *, noise: float = 0.0, seed: int = 0) -> Sample:
     scikit-learn spaces the points evenly along each moon; the order is shuffled and the noise
     added here so the position (moon label / 2 + arc / 2) can be read off the clean curve.
     """
-    check_count("n_points", n_points, lo=2)
+    check_count("n_points", n_points, lo=2, hi=MAX_POINTS)
     check_nonneg("noise", noise)
     rng = np.random.default_rng(seed)
     from sklearn.datasets import make_moons as _sk_moons  # lazy: sklearn is slow to import
@@ -88,7 +91,7 @@ def line(n_points: int, *, noise: float = 0.0, seed: int = 0) -> Sample:
     It meets only two directions, so the collapse theory's assumption does not hold: a
     contrast case.
     """
-    check_count("n_points", n_points)
+    check_count("n_points", n_points, hi=MAX_POINTS)
     check_nonneg("noise", noise)
     rng = np.random.default_rng(seed)
     t = np.sort(rng.uniform(0.0, 1.0, n_points))
@@ -99,7 +102,7 @@ def line(n_points: int, *, noise: float = 0.0, seed: int = 0) -> Sample:
 
 def disc(n_points: int, *, noise: float = 0.0, seed: int = 0) -> Sample:
     """Filled unit disc, uniform by area; position is the angle / 2 pi."""
-    check_count("n_points", n_points)
+    check_count("n_points", n_points, hi=MAX_POINTS)
     check_nonneg("noise", noise)
     rng = np.random.default_rng(seed)
     t = rng.uniform(0.0, 1.0, n_points)
@@ -110,7 +113,7 @@ def disc(n_points: int, *, noise: float = 0.0, seed: int = 0) -> Sample:
 
 def swiss_roll(n_points: int, *, noise: float = 0.0, seed: int = 0) -> Sample:
     """scikit-learn's swiss roll (d = 3), centred and scaled so its largest radius is 1."""
-    check_count("n_points", n_points)
+    check_count("n_points", n_points, hi=MAX_POINTS)
     check_nonneg("noise", noise)
     rng = np.random.default_rng(seed)
     from sklearn.datasets import make_swiss_roll as _sk_swiss_roll

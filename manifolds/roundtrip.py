@@ -37,6 +37,10 @@ RELU_FAMILY = ("relu", "relu6")
 are fewer than d is mapped onto a lower-dimensional set and cannot be recovered."""
 
 
+# pre and hidden are (N, n) float64 each: 20M values is 320 MB for the two.
+MAX_HIDDEN_VALUES = 20_000_000
+
+
 def check_activation(activation: str) -> str:
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}: allowed are {', '.join(ACTIVATIONS)}")
@@ -87,6 +91,9 @@ def roundtrip(X, n: int, *, activation: str = "relu", seed: int = 0, T=None) -> 
     n = check_count("n", n)
     check_activation(activation)
     d = X.shape[1]
+    if X.shape[0] * n > MAX_HIDDEN_VALUES:
+        raise ValueError(f"N x n = {X.shape[0]:,} x {n:,} hidden values is more than the "
+                         f"{MAX_HIDDEN_VALUES:,} allowed (memory); use fewer points or a smaller n")
     if T is None:
         T = gaussian_T(n, d, seed)
     else:
