@@ -1,17 +1,22 @@
-"""Sections 2-4 of the block page (Tables 1-3, Section 5.1's split, Figure 6a), kept apart so
-the page file stays short. Each section catches its own failures: one broken section shows
-st.error and the rest of the page still draws."""
+"""Sections of the block page, kept apart so the page file stays short. Each section draws
+the ``FigureSpec``s of ``figures.block_specs`` (the same ones the export writes) with their
+download buttons, and catches its own failures: one broken section shows st.error and the
+rest of the page still draws."""
 from __future__ import annotations
 
 import streamlit as st
 
+from app.downloads import figure_downloads
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from figures import block as fig
 from figures import block_data as data
+from figures import block_specs as specs
+from figures.catalog import FigureSpec
 
 # A guard against shapes whose inner tensor alone would take hundreds of MB to time.
 MAX_INNER_VALUES = 25_000_000
+ABLATION_IMAGES = 8
 
 
 def option_limits_error(d_i, d_j, t, k, h, w, stride) -> str | None:
@@ -22,14 +27,31 @@ def option_limits_error(d_i, d_j, t, k, h, w, stride) -> str | None:
     return None
 
 
-def download(spec_name: str, figure, caption: str, params: dict) -> None:
-    """The shared download widget under a figure, once ``app/downloads.py`` exists."""
-    try:
-        from app.downloads import download_figure
-        from figures.catalog import FigureSpec
-    except ImportError:
+def show(spec: FigureSpec, caption: bool = True) -> None:
+    """Draw a spec, its caption and its download buttons."""
+    st.plotly_chart(spec.figure, key=spec.name)
+    if caption:
+        st.caption(spec.caption)
+    figure_downloads(spec, key=spec.name)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_option_rows(shape: tuple, repeats: int):
+    return data.option_rows(*shape, repeats=repeats)
+
+
+def interactive_section(shape: dict, repeats: int) -> None:
+    show(specs.table1_spec(shape, lang()), caption=False)
+    too_big = option_limits_error(**shape)
+    if too_big:
+        st.error(too_big)
         return
-    download_figure(FigureSpec(spec_name, caption, params, figure), key=f"dl_{spec_name}")
+    with st.spinner(tr("block.measuring")):
+        rows = cached_option_rows(tuple(shape.values()), repeats)
+    show(specs.options_spec(shape, rows, lang(), repeats), caption=False)
+    by = {r["option"]: r for r in rows}
+    st.markdown(tr("block.ratio", ratio=by["standard"]["madds"] / by["separable"]["madds"],
+                   bratio=by["bottleneck"]["madds"] / by["separable"]["madds"]))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -48,21 +70,13 @@ def tables_section(width_p: Param, res_p: Param) -> None:
     c1.selectbox(tr("block.width_sel"), width_p.choices, key=widget_key(width_p))
     c2.selectbox(tr("block.res_sel"), res_p.choices, key=widget_key(res_p))
     width, res = float(st.session_state[widget_key(width_p)]), int(st.session_state[widget_key(res_p)])
-    try:
+    with st.spinner(tr("block.counting")):
         costs = cached_costs(width, res)
         grid = cached_tfslim_grid()
-    except ImportError as exc:
-        st.info(tr("block.costs_missing", error=exc))
-        return
-    st.plotly_chart(fig.table2_figure(costs["blocks"], width, res, lang()), key="block_table2")
-    st.caption(tr("block.table2_caption", width=width, res=res, params=costs["total_params"],
-                  madds=costs["total_madds"]))
+    show(specs.table2_spec(costs, width, res, lang()))
     st.dataframe(costs["table2"], hide_index=True)
-    st.plotly_chart(fig.tfslim_figure(data.PAPER_TFSLIM, grid, lang()), key="block_tfslim")
-    st.caption(tr("block.tfslim_caption"))
-    st.plotly_chart(fig.table3_figure(costs["table3"], costs["paper_table3"], lang()),
-                    key="block_table3")
-    st.caption(tr("block.table3_caption", width=width, res=res))
+    show(specs.tfslim_spec(grid, lang()))
+    show(specs.table3_spec(costs, width, res, lang()))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -80,8 +94,7 @@ def split_section(block_p: Param, res_p: Param, seed: int) -> None:
     index, res = int(st.session_state[widget_key(block_p)]), int(st.session_state[widget_key(res_p)])
     with st.spinner(tr("block.split_running")):
         rows, info = cached_split(index, res, seed)
-    name = f"block {index}"
-    st.plotly_chart(fig.split_figure(rows, name, lang()), key="block_split")
+    show(specs.split_spec(rows, info, seed, lang()))
     first, last = rows[0], rows[-1]
     m1, mk = first["measured_peak_bytes"], last["measured_peak_bytes"]
     st.markdown(tr("block.split_summary", kmax=last["k"],
@@ -90,22 +103,38 @@ def split_section(block_p: Param, res_p: Param, seed: int) -> None:
                    ratio=first["inner_bytes"] / last["inner_bytes"],
                    m1="?" if m1 is None else fig.human(m1) + "B",
                    mk="?" if mk is None else fig.human(mk) + "B"))
-    st.caption(tr("block.split_caption", seed=seed, **info))
 
 
-def ablation_section(estimator_p: Param) -> None:
+@st.cache_data(show_spinner=False, max_entries=2)
+def cached_logs():
+    return data.training_logs()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_ablation_profiles(estimator: str, n_images: int, seed: int):
+    return data.ablation_profiles(estimator, n_images, seed)
+
+
+def ablation_section(estimator_p: Param, seed: int) -> None:
     st.header(tr("block.ablation"))
     st.markdown(tr("block.ablation_help"))
-    try:
-        logs = data.training_logs()
-    except ImportError:
-        logs = {}
+    logs = cached_logs()
     if not logs:
         st.info(tr("block.ablation_missing"))
         return
-    labelled = {tr(f"block.variant.{v}"): log for v, log in logs.items()}
-    st.plotly_chart(fig.training_curves_figure(labelled, lang()), key="block_curves")
+    show(specs.curves_spec(logs, lang()), caption=False)
     finals = [f"{tr(f'block.variant.{v}')} {log['final']['heldout_acc']:.1%}"
               for v, log in logs.items() if log["final"].get("heldout_acc") is not None]
     if finals:
         st.markdown(tr("block.ablation_final", rows=", ".join(finals)))
+    st.selectbox(tr("block.ablation_estimator"), estimator_p.choices, key=widget_key(estimator_p),
+                 format_func=lambda s: tr(f"live.est.{s}"))
+    estimator = st.session_state[widget_key(estimator_p)]
+    try:
+        with st.spinner(tr("block.ablation_running")):
+            profiles = cached_ablation_profiles(estimator, ABLATION_IMAGES, seed)
+    except ValueError as exc:
+        st.error(tr("block.ablation_profiles_error", error=exc))
+        return
+    if profiles:
+        show(specs.ablation_profiles_spec(profiles, estimator, ABLATION_IMAGES, seed, lang()))

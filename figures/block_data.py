@@ -128,3 +128,29 @@ def _counted(width: float, resolution: int):
     with torch.device("meta"):
         net = mobilenet_v2(width)
     return net, count_costs(net, input_size=resolution)
+
+
+def ablation_profiles(estimator: str, n_images: int = 8, seed: int = 0) -> dict[str, list[dict]]:
+    """Dimension profiles of the two shipped variants on the same ``n_images`` generated images
+    (a fresh sample, at the training resolution; points = pixels of all images together):
+    {"linear" | "relu6": profile dicts of ``figures.live``}. Variants whose weights are
+    missing are left out."""
+    import torch
+    from PIL import Image
+
+    from figures.live_data import load_source, profile_from_records
+    from model.analysis import analyze
+    from model.images import preprocess
+    from model.synthetic import make_batch
+    out = {}
+    for variant, name in VARIANT_FILES.items():
+        try:
+            weights = load_source(name)
+        except (ValueError, FileNotFoundError):
+            continue
+        res = weights.resolution
+        images, _ = make_batch(n_images, seed=[seed, 4242], resolution=res)
+        x = torch.stack([preprocess(Image.fromarray(im), crop=res, resize=res) for im in images])
+        records = analyze(weights.model, x, estimators=(estimator,), points="pixels", seed=seed)
+        out[variant] = profile_from_records(records, estimator)
+    return out

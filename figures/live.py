@@ -94,9 +94,10 @@ def zeros_figure(profile: Sequence[dict], weights_label: str, lang: str = "en") 
     return fig
 
 
-def compare_figure(profiles: dict, estimator: str, lang: str = "en") -> go.Figure:
+def compare_figure(profiles: dict, estimator: str, lang: str = "en",
+                   title: str | None = None) -> go.Figure:
     """Side by side: the profile of each weight source ({label: profile}) on the same images,
-    with a shared y axis."""
+    with a shared y axis. ``title`` replaces the default title."""
     labels = list(profiles)
     fig = make_subplots(rows=1, cols=len(labels), shared_yaxes=True, subplot_titles=labels,
                         horizontal_spacing=0.04)
@@ -104,7 +105,8 @@ def compare_figure(profiles: dict, estimator: str, lang: str = "en") -> go.Figur
         _add_profile_traces(fig, profiles[label], 1, i, i == 1, lang)
         fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=2, row=1, col=i)
     fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), row=1, col=1)
-    fig.update_layout(title=t("live.fig.compare_title", lang, est=t(f"live.est.{estimator}", lang)),
+    est = t(f"live.est.{estimator}", lang)
+    fig.update_layout(title=title or t("live.fig.compare_title", lang, est=est),
                       height=460, legend=dict(orientation="h", y=-0.2),
                       margin=dict(t=80, b=90, l=60, r=20))
     return fig

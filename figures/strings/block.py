@@ -137,6 +137,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "k = 1 → {kmax}: 최대 |차이| {diff:.1e}; 내부 tensor {b1} → {bk} ({ratio:.1f}배 감소); "
         "측정한 최대 메모리 {m1} → {mk}.",
     ),
+    "block.counting": ("Counting parameters and MAdds on the model…",
+                       "모델에서 파라미터와 MAdds를 세는 중…"),
+    "block.ablation_running": ("Measuring both variants on the same images…",
+                               "두 모델을 같은 이미지에서 재는 중…"),
     "block.split_running": ("Evaluating the block for each k…", "k마다 block을 계산하는 중…"),
     # Ablation
     "block.ablation": ("4. Linear vs ReLU6 bottleneck (Figure 6a)", "4. Linear 대 ReLU6 bottleneck (Figure 6a)"),
@@ -212,6 +216,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "block.fig.loss": ("training loss", "학습 loss"),
     "block.fig.heldout": ("held-out accuracy", "held-out 정확도"),
     "block.fig.step": ("step", "step"),
+    "block.fig.ablation_profiles_title": (
+        "Figure 6a: dimension profiles of the two variants ({est})",
+        "Figure 6a: 두 모델의 차원 프로파일 ({est})",
+    ),
     "block.fig.ablation_title": ("Figure 6a on generated data: linear vs ReLU6 bottleneck",
                                  "생성 데이터에서 Figure 6a: linear 대 ReLU6 bottleneck"),
 }

@@ -1,0 +1,103 @@
+"""The block page's figures as ``FigureSpec`` (figure + caption + settings + plotted data).
+
+The page draws exactly these specs, and ``figure_specs`` (registered in
+``figures.catalog``) builds them at the page's default settings for ``python -m app.export``.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import block as fig
+from . import block_data as data
+from .catalog import FigureSpec
+from .i18n import t
+from .live import compare_figure
+
+DEFAULT_SHAPE = dict(d_i=24, d_j=24, t=6, k=3, h=56, w=56, stride=1)
+
+
+def table1_spec(shape: dict, lang: str) -> FigureSpec:
+    s = shape
+    f = fig.table1_figure(s["d_i"], s["d_j"], s["t"], s["h"], s["w"], s["stride"], k=s["k"], lang=lang)
+    ho, wo = (s["h"] - 1) // s["stride"] + 1, (s["w"] - 1) // s["stride"] + 1
+    inner = s["t"] * s["d_i"]
+    rows = [dict(tensor="input", h=s["h"], w=s["w"], channels=s["d_i"]),
+            dict(tensor="expansion", h=s["h"], w=s["w"], channels=inner if s["t"] != 1 else None),
+            dict(tensor="depthwise", h=ho, w=wo, channels=inner),
+            dict(tensor="output", h=ho, w=wo, channels=s["d_j"])]
+    return FigureSpec("block_table1", t("block.fig.table1_title", lang, t=s["t"]), dict(shape),
+                      f, pd.DataFrame(rows))
+
+
+def options_spec(shape: dict, rows: list[dict], lang: str, repeats: int) -> FigureSpec:
+    caption = t("block.interactive_help", lang, repeats=repeats)
+    return FigureSpec("block_options", caption, dict(shape, repeats=repeats),
+                      fig.options_figure(rows, lang), pd.DataFrame(rows))
+
+
+def table2_spec(costs: dict, width: float, res: int, lang: str) -> FigureSpec:
+    caption = t("block.table2_caption", lang, width=width, res=res,
+                params=costs["total_params"], madds=costs["total_madds"])
+    return FigureSpec("block_table2", caption, dict(width=width, res=res),
+                      fig.table2_figure(costs["blocks"], width, res, lang),
+                      pd.DataFrame(costs["blocks"]))
+
+
+def tfslim_spec(grid: dict, lang: str) -> FigureSpec:
+    rows = [dict(width=w, resolution=r, paper_mmacs=m, paper_top1=top1,
+                 computed_madds=grid.get((w, r))) for (w, r), (m, top1) in data.PAPER_TFSLIM.items()]
+    return FigureSpec("block_tfslim", t("block.tfslim_caption", lang), {},
+                      fig.tfslim_figure(data.PAPER_TFSLIM, grid, lang), pd.DataFrame(rows))
+
+
+def table3_spec(costs: dict, width: float, res: int, lang: str) -> FigureSpec:
+    return FigureSpec("block_table3", t("block.table3_caption", lang, width=width, res=res),
+                      dict(width=width, res=res),
+                      fig.table3_figure(costs["table3"], costs["paper_table3"], lang),
+                      pd.DataFrame(costs["table3"]))
+
+
+def split_spec(rows: list[dict], info: dict, seed: int, lang: str) -> FigureSpec:
+    caption = t("block.split_caption", lang, seed=seed, **info)
+    return FigureSpec("block_split", caption, dict(block=info["block"], h=info["h"], seed=seed),
+                      fig.split_figure(rows, f"block {info['block']}", lang), pd.DataFrame(rows))
+
+
+def curves_spec(logs: dict, lang: str) -> FigureSpec:
+    labelled = {t(f"block.variant.{v}", lang): log for v, log in logs.items()}
+    rows = [dict(variant=v, step=s, loss=loss, heldout_acc=acc) for v, log in logs.items()
+            for s, loss, acc in zip(log["step"], log["loss"], log["heldout_acc"])]
+    return FigureSpec("block_ablation_curves", t("block.ablation_help", lang), {},
+                      fig.training_curves_figure(labelled, lang), pd.DataFrame(rows))
+
+
+def ablation_profiles_spec(profiles: dict, estimator: str, n_images: int, seed: int,
+                           lang: str) -> FigureSpec:
+    labelled = {t(f"block.variant.{v}", lang): p for v, p in profiles.items()}
+    caption = t("block.ablation_profiles", lang, n=n_images, points=t("live.points_pixels", lang),
+                estimator=t(f"live.est.{estimator}", lang))
+    rows = [dict(variant=v, **r) for v, p in profiles.items() for r in p]
+    return FigureSpec("block_ablation_profiles", caption,
+                      dict(estimator=estimator, n_images=n_images, seed=seed),
+                      compare_figure(labelled, estimator, lang, title=t(
+                          "block.fig.ablation_profiles_title", lang,
+                          est=t(f"live.est.{estimator}", lang))), pd.DataFrame(rows))
+
+
+def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
+    """Figure source for ``figures.catalog``: every figure of the block page at its defaults."""
+    shape, width, res = DEFAULT_SHAPE, 1.0, 224
+    specs = [table1_spec(shape, lang),
+             options_spec(shape, data.option_rows(**shape, repeats=7), lang, 7)]
+    costs = data.network_costs(width, res)
+    specs += [table2_spec(costs, width, res, lang), tfslim_spec(data.tfslim_grid(), lang),
+              table3_spec(costs, width, res, lang)]
+    rows, info = data.split_rows(2, 224, seed)
+    specs.append(split_spec(rows, info, seed, lang))
+    logs = data.training_logs()
+    if logs:
+        specs.append(curves_spec(logs, lang))
+        profiles = data.ablation_profiles("twonn", 8, seed)
+        if profiles:
+            specs.append(ablation_profiles_spec(profiles, "twonn", 8, seed, lang))
+    return specs
