@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
+from app.downloads import figure_downloads
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
-from figures import live as fig
 from figures import live_data as data
+from figures import live_specs as specs
 from figures.catalog import FigureSpec
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff"]
@@ -24,12 +24,6 @@ class ChosenImage:
     label: str             # what to call it in captions
     key: str               # cache key (content hash for uploads)
     generated: bool
-
-
-def download(name: str, caption: str, figure, rows, params: dict) -> None:
-    """The shared download buttons under a figure (``app.downloads``)."""
-    from app.downloads import figure_downloads
-    figure_downloads(FigureSpec(name, caption, params, figure, pd.DataFrame(rows)), key=name)
 
 
 # -- weights --------------------------------------------------------------------------------
@@ -141,6 +135,14 @@ def choose_image(choice: str, class_p: Param, index_p: Param, seed: int, res: in
 
 
 # -- sections ---------------------------------------------------------------------------------
+def show(spec: FigureSpec, caption: bool = True) -> None:
+    """Draw a spec, its caption and its download buttons."""
+    st.plotly_chart(spec.figure, key=spec.name)
+    if caption:
+        st.caption(spec.caption)
+    figure_downloads(spec, key=spec.name)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _input(image_key: str, res: int, source: str, generated: bool, _array):
     return data.prepare_input(_array, res, source, generated=generated)
@@ -158,14 +160,11 @@ def input_section(weights, other, image: ChosenImage, res: int):
     sources = [weights] + ([other] if other is not None else [])
     cols = st.columns(1 + len(sources))
     with cols[0]:
-        f = fig.input_figure(shown, f"{image.label} → {res}×{res}")
-        st.plotly_chart(f, key="live_input")
-        st.caption(tr("live.input_caption", source=image.label, res=res))
+        show(specs.input_spec(shown, image.label, res, lang()))
     for i, (col, w) in enumerate(zip(cols[1:], sources)):
         with col:
             top = _top5(weights_key(w), image.key, res, w, x)
-            f = fig.topk_figure([n for n, _ in top], [p for _, p in top], label(w), lang())
-            st.plotly_chart(f, key=f"live_top5_{i}")
+            show(specs.topk_spec(top, w.source, i, lang()), caption=False)
             if w.source.startswith("embedded"):
                 st.caption(tr("live.pred_note.embedded", n=len(w.classes)))
             elif w.source == "random":
@@ -178,47 +177,41 @@ def _profile(wkey: str, image_key: str, res: int, estimator: str, seed: int, _w,
     return data.analyze_profile(_w.model, _x, estimator, seed)
 
 
-def profile_section(weights, x, image: ChosenImage, res: int, estimator: str, seed: int):
-    st.header(tr("live.profile"))
+def _analysed(w, x, image, res, estimator, seed, step: str):
+    """(profile, seconds) or None after an st.error; shows progress while it runs."""
     try:
-        with st.spinner(tr("live.computing", n=4 * 17)):
-            profile, seconds = _profile(weights_key(weights), image.key, res, estimator, seed,
-                                        weights, x)
+        with st.spinner(tr("live.computing", weights=label(w), step=step)):
+            return _profile(weights_key(w), image.key, res, estimator, seed, w, x)
     except ValueError as exc:
         st.error(tr("live.analysis_error", error=exc))
         return None
+
+
+def profile_section(weights, x, image: ChosenImage, res: int, estimator: str, seed: int):
+    st.header(tr("live.profile"))
+    result = _analysed(weights, x, image, res, estimator, seed, "1/2")
+    if result is None:
+        return None
+    profile, seconds = result
     params = dict(weights=weights.source, image=image.label, res=res, est=estimator, seed=seed)
-    f = fig.profile_figure(profile, estimator, label(weights), lang())
-    st.plotly_chart(f, key="live_profile")
-    caption = tr("live.profile_caption", weights=label(weights), points=tr("live.points_pixels"),
-                 est=tr(f"live.est.{estimator}"), seconds=seconds)
-    st.caption(caption)
-    download("live_profile", caption, f, profile, params)
+    show(specs.profile_spec(profile, weights.source, estimator, params, lang()))
+    first = min(profile, key=lambda r: r["block"])["n_points"]
+    last = max(profile, key=lambda r: r["block"])["n_points"]
+    st.caption(tr("live.timing", res=res, seconds=seconds, pixels=first, last=last))
     st.subheader(tr("live.zeros"))
-    f = fig.zeros_figure(profile, label(weights), lang())
-    st.plotly_chart(f, key="live_zeros")
-    st.caption(tr("live.zeros_caption"))
-    download("live_zeros", tr("live.zeros_caption"), f, profile, params)
+    show(specs.zeros_spec(profile, weights.source, params, lang()))
     return profile
 
 
 def compare_section(weights, other, x, image, res, estimator, seed, profile) -> None:
     st.header(tr("live.compare"))
-    try:
-        with st.spinner(tr("live.computing", n=4 * 17)):
-            other_profile, _ = _profile(weights_key(other), image.key, res, estimator, seed,
-                                        other, x)
-    except ValueError as exc:
-        st.error(tr("live.analysis_error", error=exc))
+    result = _analysed(other, x, image, res, estimator, seed, "2/2")
+    if result is None:
         return
-    a, b = label(weights), label(other)
-    if a == b:
-        b = f"{b} (2)"
-    f = fig.compare_figure({a: profile, b: other_profile}, estimator, lang())
-    st.plotly_chart(f, key="live_compare")
-    rows = [dict(weights=a, **r) for r in profile] + [dict(weights=b, **r) for r in other_profile]
-    download("live_compare", f.layout.title.text, f, rows,
-             dict(weights=weights.source, compare=other.source, res=res, est=estimator))
+    params = dict(weights=weights.source, compare=other.source, image=image.label, res=res,
+                  est=estimator, seed=seed)
+    show(specs.compare_spec({weights.source: profile, other.source: result[0]}, estimator,
+                            params, lang()), caption=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -235,12 +228,4 @@ def mosaic_section(weights, x, image, res, block_p: Param, probe_p: Param) -> No
                  format_func=lambda s: tr(f"live.probe.{s}"))
     block, probe = int(st.session_state[widget_key(block_p)]), st.session_state[widget_key(probe_p)]
     acts = _acts(weights_key(weights), image.key, res, block - 1, probe, weights, x)
-    f = fig.mosaic_figure(acts, block, probe, label(weights), lang())
-    st.plotly_chart(f, key="live_mosaic")
-    shown = min(acts.shape[0], 64)
-    caption = tr("live.mosaic_caption", block=block, probe=tr(f"live.probe.{probe}"),
-                 weights=label(weights), shown=shown, total=acts.shape[0])
-    st.caption(caption)
-    rows = [dict(channel=c, mean=float(acts[c].mean()), max=float(acts[c].max()),
-                 zero_fraction=float((acts[c] == 0).mean())) for c in range(acts.shape[0])]
-    download("live_mosaic", caption, f, rows, dict(weights=weights.source, block=block, probe=probe))
+    show(specs.mosaic_spec(acts, block, probe, weights.source, lang()))

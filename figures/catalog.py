@@ -53,6 +53,8 @@ def lazy_source(target: str) -> FigureSource:
 
 FIGURE_SOURCES: list[FigureSource] = [
     lazy_source("figures.relu:figure_specs"),
+    lazy_source("figures.live_specs:figure_specs"),
+    lazy_source("figures.block_specs:figure_specs"),
 ]
 
 

@@ -107,9 +107,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.profile": ("The dimension profile", "차원 프로파일"),
     "live.profile_caption": (
         "{weights}; {points}; estimator: {est}. Dotted: the ambient dimension (channels). "
-        "Computed in {seconds:.2f} s.",
-        "{weights}; {points}; 추정기: {est}. 점선: ambient 차원(채널 수). 계산 시간 "
-        "{seconds:.2f}초.",
+        "Bottom: ED divided by the ambient dimension.",
+        "{weights}; {points}; 추정기: {est}. 점선: ambient 차원(채널 수). 아래: ED를 ambient "
+        "차원으로 나눈 값.",
+    ),
+    "live.timing": (
+        "Analysis of this {res}×{res} image: {seconds:.2f} s on this machine ({pixels:,} "
+        "points in the first block, {last} in the last).",
+        "이 {res}×{res} 이미지 분석: 이 컴퓨터에서 {seconds:.2f}초 (첫 block의 점 {pixels:,}개, "
+        "마지막 block {last}개).",
     ),
     "live.points_pixels": ("points = the h × w pixels of one image",
                            "점 = 이미지 한 장의 h × w 픽셀"),
@@ -130,8 +136,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "각 칸은 block {block}의 {probe}에서 한 채널을 이미지 픽셀 위에 그린 것입니다 "
         "({weights}); {total}개 중 처음 {shown}개 채널, 색 범위 공통.",
     ),
-    "live.computing": ("Running MobileNetV2 and measuring {n} probe points…",
-                       "MobileNetV2를 실행하고 측정 지점 {n}곳을 재는 중…"),
+    "live.computing": ("Step {step}: running MobileNetV2 ({weights}) and measuring every probe "
+                       "point of its 17 blocks…",
+                       "{step}단계: MobileNetV2({weights})를 실행하고 17개 block의 모든 측정 "
+                       "지점을 재는 중…"),
     "live.explain_title": ("What the profile says about the paper's claims",
                            "프로파일이 논문의 주장에 대해 말해 주는 것"),
     "live.explain": (

@@ -1,0 +1,102 @@
+"""The live page's figures as ``FigureSpec`` (figure + caption + settings + plotted data).
+
+The page draws these specs, and ``figure_specs`` (registered in ``figures.catalog``) builds
+them at the page's default settings for ``python -m app.export``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import live as fig
+from . import live_data as data
+from .catalog import FigureSpec
+from .i18n import t
+
+DEFAULTS = dict(weights="embedded", compare="random", gen_class=3, gen_index=0,
+                estimator="pca", mosaic_block=3, mosaic_probe="expansion")
+
+
+def weights_label(source: str, lang: str) -> str:
+    return t(f"live.w.{source}", lang)
+
+
+def input_spec(shown: np.ndarray, image_label: str, res: int, lang: str) -> FigureSpec:
+    caption = t("live.input_caption", lang, source=image_label, res=res)
+    rows = [dict(channel=c, mean=float(shown[..., i].mean()), std=float(shown[..., i].std()))
+            for i, c in enumerate("RGB")]
+    return FigureSpec("live_input", caption, dict(image=image_label, res=res),
+                      fig.input_figure(shown, f"{image_label} → {res}×{res}"), pd.DataFrame(rows))
+
+
+def topk_spec(top: list, source: str, index: int, lang: str) -> FigureSpec:
+    label = weights_label(source, lang)
+    f = fig.topk_figure([n for n, _ in top], [p for _, p in top], label, lang)
+    return FigureSpec(f"live_top5_{index}", f.layout.title.text, dict(weights=source), f,
+                      pd.DataFrame([dict(rank=i + 1, label=n, probability=p)
+                                    for i, (n, p) in enumerate(top)]))
+
+
+def profile_spec(profile: list[dict], source: str, estimator: str, params: dict,
+                 lang: str) -> FigureSpec:
+    label = weights_label(source, lang)
+    caption = t("live.profile_caption", lang, weights=label, points=t("live.points_pixels", lang),
+                est=t(f"live.est.{estimator}", lang))
+    return FigureSpec("live_profile", caption, params,
+                      fig.profile_figure(profile, estimator, label, lang), pd.DataFrame(profile))
+
+
+def zeros_spec(profile: list[dict], source: str, params: dict, lang: str) -> FigureSpec:
+    return FigureSpec("live_zeros", t("live.zeros_caption", lang), params,
+                      fig.zeros_figure(profile, weights_label(source, lang), lang),
+                      pd.DataFrame(profile))
+
+
+def compare_spec(profiles: dict, estimator: str, params: dict, lang: str) -> FigureSpec:
+    """profiles: {source: profile}; two sources side by side."""
+    labelled = {}
+    for source, profile in profiles.items():
+        label = weights_label(source, lang)
+        labelled[label if label not in labelled else f"{label} (2)"] = profile
+    f = fig.compare_figure(labelled, estimator, lang)
+    rows = [dict(weights=label, **r) for label, p in labelled.items() for r in p]
+    return FigureSpec("live_compare", f.layout.title.text, params, f, pd.DataFrame(rows))
+
+
+def mosaic_spec(acts: np.ndarray, block: int, probe: str, source: str, lang: str) -> FigureSpec:
+    label = weights_label(source, lang)
+    shown = min(acts.shape[0], 64)
+    caption = t("live.mosaic_caption", lang, block=block, probe=t(f"live.probe.{probe}", lang),
+                weights=label, shown=shown, total=acts.shape[0])
+    rows = [dict(channel=c, mean=float(acts[c].mean()), max=float(acts[c].max()),
+                 zero_fraction=float((acts[c] == 0).mean())) for c in range(acts.shape[0])]
+    return FigureSpec("live_mosaic", caption, dict(weights=source, block=block, probe=probe),
+                      fig.mosaic_figure(acts, block, probe, label, lang), pd.DataFrame(rows))
+
+
+def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
+    """Figure source for ``figures.catalog``: the live page's figures at its defaults (the
+    trained default vs random init, on generated image ``gen_class`` #``gen_index``)."""
+    d = DEFAULTS
+    weights = data.load_source(d["weights"], seed=seed)
+    other = data.load_source(d["compare"], seed=seed, like=weights)
+    res = weights.resolution
+    from model.synthetic import CLASSES
+    image = data.generated_image(d["gen_class"], d["gen_index"], seed, res)
+    image_label = f"{t('live.img.generated', lang)}: {CLASSES[d['gen_class']]} #{d['gen_index']}"
+    x, shown = data.prepare_input(image, res, weights.source, generated=True)
+    params = dict(weights=weights.source, compare=other.source, image=image_label, res=res,
+                  est=d["estimator"], seed=seed)
+    profile, _ = data.analyze_profile(weights.model, x, d["estimator"], seed)
+    other_profile, _ = data.analyze_profile(other.model, x, d["estimator"], seed)
+    acts = data.channel_activations(weights.model, x, d["mosaic_block"] - 1, d["mosaic_probe"])
+    return [
+        input_spec(shown, image_label, res, lang),
+        topk_spec(data.predictions(weights.model, x, weights.classes), weights.source, 0, lang),
+        topk_spec(data.predictions(other.model, x, other.classes), other.source, 1, lang),
+        profile_spec(profile, weights.source, d["estimator"], params, lang),
+        zeros_spec(profile, weights.source, params, lang),
+        compare_spec({weights.source: profile, other.source: other_profile}, d["estimator"],
+                     params, lang),
+        mosaic_spec(acts, d["mosaic_block"], d["mosaic_probe"], weights.source, lang),
+    ]
