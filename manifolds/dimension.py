@@ -162,7 +162,8 @@ def twonn_from_distances(r1, r2, *, discard_fraction: float = 0.1) -> float:
     """TwoNN dimension from first/second neighbour distances (arrays of shape (n,)).
 
     Points with r1 == 0 (duplicates) are dropped; the largest ``discard_fraction`` of the
-    ratios are left out of the least-squares fit through the origin.
+    ratios (and always the very largest, whose empirical F is 1) are left out of the
+    least-squares fit through the origin.
     """
     if not 0.0 <= float(discard_fraction) < 1.0:
         raise ValueError(f"discard_fraction must be in [0, 1), got {discard_fraction}")
@@ -170,7 +171,8 @@ def twonn_from_distances(r1, r2, *, discard_fraction: float = 0.1) -> float:
     valid = r1 > 0
     mu = np.sort(r2[valid] / r1[valid])
     n = mu.size
-    n_keep = int(n * (1 - discard_fraction))
+    # The largest ratio has F_emp = 1 and -log(0) = inf: it never enters the fit.
+    n_keep = min(int(n * (1 - discard_fraction)), n - 1)
     if n_keep < 2:
         raise ValueError(f"TwoNN needs at least 2 distinct points after dropping duplicates "
                          f"and the discarded fraction; {n} distinct points left")
