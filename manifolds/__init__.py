@@ -12,6 +12,8 @@ from .measures import (ShapeFit, collapsed_fraction, shape_fit, theory_collapsed
 from .pca import pca
 from .roundtrip import ACTIVATIONS, RELU_FAMILY, RoundTrip, gaussian_T, roundtrip
 from .sweep import DEFAULT_NS, SweepResult, sweep
+from .dimension import (dead_channel_fraction, participation_ratio, pca_dimension,
+                        twonn_dimension, zero_fraction)
 
 __all__ = [
     "INPUTS", "Sample", "make_circle", "make_disc", "make_line", "make_moons", "make_spiral",
