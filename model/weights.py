@@ -96,15 +96,30 @@ def read_state_dict(path: str | os.PathLike) -> dict[str, torch.Tensor]:
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
-        raise WeightsError(
-            f"refused to load {path.name}: it is not a plain tensor file (loading it would "
-            f"run code stored in the file, which is unsafe). Save only the model's "
-            f"state_dict() with torch.save and try again. Details: {_first_line(exc)}") from None
+        detail = _unpickler_detail(exc)
+        if "Unsupported global" in str(exc):
+            raise WeightsError(
+                f"refused to load {path.name}: besides tensors it asks to run Python code "
+                f"({detail}), which could do anything to this computer. Save only the model's "
+                f"state_dict() with torch.save and try again.") from None
+        raise WeightsError(f"could not read {path.name} as a PyTorch checkpoint that loads "
+                           f"safely (weights only): {detail}") from None
     except Exception as exc:  # noqa: BLE001 - corrupt bytes fail in torch.load with anything
         # (IndexError, AssertionError, struct.error, ... found by fuzzing): all mean "unreadable".
         raise WeightsError(f"could not read {path.name} as a PyTorch checkpoint: "
                            f"{_first_line(exc)}") from None
     return _unwrap(obj, path.name)
+
+
+def _unpickler_detail(exc: BaseException) -> str:
+    """The informative part of torch's long weights-only error ("Unsupported global: ...")."""
+    text = str(exc)
+    marker = "WeightsUnpickler error:"
+    if marker in text:
+        text = text.split(marker, 1)[1]
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    detail = lines[0] if lines else type(exc).__name__
+    return detail.split(" Please use")[0].rstrip(".")
 
 
 def _first_line(exc: BaseException) -> str:
