@@ -7,7 +7,7 @@
 """
 from .inputs import (INPUTS, Sample, make_circle, make_disc, make_line, make_moons,
                      make_spiral, make_swiss_roll, sample_input, spiral)
-from .measures import (ShapeFit, collapsed_fraction, shape_fit, theory_collapsed_fraction,
+from .measures import (NeighbourRanks, ShapeFit, collapsed_fraction, shape_fit, theory_collapsed_fraction,
                        trustworthiness)
 from .pca import pca
 from .roundtrip import ACTIVATIONS, RELU_FAMILY, RoundTrip, gaussian_T, roundtrip
@@ -18,7 +18,7 @@ from .dimension import (dead_channel_fraction, participation_ratio, pca_dimensio
 __all__ = [
     "INPUTS", "Sample", "make_circle", "make_disc", "make_line", "make_moons", "make_spiral",
     "make_swiss_roll", "sample_input", "spiral",
-    "ShapeFit", "collapsed_fraction", "shape_fit", "theory_collapsed_fraction", "trustworthiness",
+    "NeighbourRanks", "ShapeFit", "collapsed_fraction", "shape_fit", "theory_collapsed_fraction", "trustworthiness",
     "ACTIVATIONS", "RELU_FAMILY", "RoundTrip", "gaussian_T", "roundtrip",
     "pca",
     "DEFAULT_NS", "SweepResult", "sweep",

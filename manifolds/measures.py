@@ -86,5 +86,47 @@ def trustworthiness(X, recovered, *, n_neighbors: int = 10) -> float:
     return float(_sk_trustworthiness(X, Y, n_neighbors=n_neighbors))
 
 
+class NeighbourRanks:
+    """Input-space neighbour ranks of X (N, d), computed once, so that the trustworthiness of
+    many embeddings of the same X (one per width n in a sweep) costs one O(N^2) pass each
+    instead of a fresh sort of X's distances every time.
+
+    ``trustworthiness(Y, n_neighbors)`` is scikit-learn's formula (Venna and Kaski). Among
+    points at equal distance in Y (collapsed points) it may pick other neighbours than
+    scikit-learn's search does (deterministically: same input, same value).
+    """
+
+    def __init__(self, X):
+        X = check_points("X", X)
+        N = X.shape[0]
+        dist = _squared_distances(X)
+        np.fill_diagonal(dist, np.inf)
+        order = np.argsort(dist, axis=1, kind="stable")
+        self.rank = np.empty((N, N), dtype=np.int64)   # rank[i, j] = 1 for i's nearest
+        self.rank[np.arange(N)[:, None], order] = np.arange(1, N + 1)
+        self.N = N
+
+    def trustworthiness(self, Y, n_neighbors: int = 10) -> float:
+        Y = check_points("recovered", Y)
+        k = check_count("n_neighbors", n_neighbors)
+        N = self.N
+        if Y.shape[0] != N:
+            raise ValueError(f"X and recovered must have the same number of points, got {N} and {Y.shape[0]}")
+        if N <= 2 * k:
+            raise ValueError(f"trustworthiness needs more than 2 * n_neighbors = {2 * k} points, got {N}")
+        dist = _squared_distances(Y)
+        np.fill_diagonal(dist, np.inf)
+        near = np.argpartition(dist, k - 1, axis=1)[:, :k]  # the k nearest, unordered
+        excess = self.rank[np.arange(N)[:, None], near] - k
+        total = float(np.sum(excess[excess > 0]))
+        return 1.0 - total * 2.0 / (N * k * (2.0 * N - 3.0 * k - 1.0))
+
+
+def _squared_distances(P: np.ndarray) -> np.ndarray:
+    """(N, N) squared Euclidean distances of the rows of P (N, d), d small."""
+    sq = np.einsum("ij,ij->i", P, P)
+    return np.maximum(sq[:, None] + sq[None, :] - 2.0 * (P @ P.T), 0.0)
+
+
 def is_relu_family(activation: str) -> bool:
     return activation in RELU_FAMILY

@@ -8,7 +8,7 @@ import numpy as np
 from ._checks import check_count
 from ._blas import one_blas_thread
 from .inputs import sample_input
-from .measures import collapsed_fraction, shape_fit, theory_collapsed_fraction, trustworthiness
+from .measures import NeighbourRanks, collapsed_fraction, shape_fit, theory_collapsed_fraction
 from .roundtrip import check_activation, roundtrip
 
 DEFAULT_NS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 50, 100, 256)
@@ -46,7 +46,8 @@ def sweep(input_name: str = "spiral", *, ns=DEFAULT_NS, n_seeds: int = 10, seed:
     (seed, seed + 1, ...) and each width in ``ns``; measure every pair.
 
     Trustworthiness costs O(N^2), so it uses the first ``trust_points`` points of a random
-    permutation; the other measures use all points.
+    permutation (scikit-learn's formula via ``NeighbourRanks``); the
+    other measures use all points.
     """
     n_seeds = check_count("n_seeds", n_seeds)
     trust_points = check_count("trust_points", trust_points, lo=2 * n_neighbors + 1)
@@ -60,13 +61,14 @@ def sweep(input_name: str = "spiral", *, ns=DEFAULT_NS, n_seeds: int = 10, seed:
     for i, s in enumerate(seeds):
         sample = sample_input(input_name, n_points, noise=noise, seed=int(s))
         pick = np.random.default_rng(int(s)).permutation(n_points)[:trust_points]
+        ranks = NeighbourRanks(sample.X[pick])  # X's ranks once per seed, reused for every n
         for k, n in enumerate(ns):
             # T's seed differs from the input's so the two draws are independent.
             rt = roundtrip(sample.X, int(n), activation=activation, seed=int(s) + 7919 * (k + 1))
             fit = shape_fit(sample.X, rt.recovered)
             collapsed[i, k] = collapsed_fraction(rt)
             error[i, k], scale[i, k] = fit.error, fit.scale
-            trust[i, k] = trustworthiness(sample.X[pick], rt.recovered[pick], n_neighbors=n_neighbors)
+            trust[i, k] = ranks.trustworthiness(rt.recovered[pick], n_neighbors=n_neighbors)
     d = sample.d
     theory = np.array([theory_collapsed_fraction(int(n), d) for n in ns])
     return SweepResult(ns=ns, seeds=seeds, d=d, collapsed=collapsed, shape_error=error,

@@ -110,3 +110,15 @@ def test_bad_arguments_raise_value_error(call, words):
     with pytest.raises(ValueError, match=None) as info:
         call()
     assert words in str(info.value)
+
+
+def test_neighbour_ranks_match_scikit_learn_without_ties():
+    X = m.make_spiral(120, seed=3)
+    ranks = m.NeighbourRanks(X)
+    for n in (5, 30):  # no collapsed (tied) points at these widths
+        Y = m.roundtrip(X, n, seed=n).recovered
+        assert ranks.trustworthiness(Y, 5) == pytest.approx(m.trustworthiness(X, Y, n_neighbors=5), abs=1e-12)
+    noisy = X + 0.05 * np.random.default_rng(0).standard_normal(X.shape)
+    assert ranks.trustworthiness(noisy) == pytest.approx(m.trustworthiness(X, noisy), abs=1e-12)
+    with pytest.raises(ValueError, match="same number of points"):
+        ranks.trustworthiness(X[:50])

@@ -72,11 +72,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Measured over {seeds} seeds (mean ± standard deviation) against the theory "
         "P(Binomial(n, 1/2) ≤ d − 1), which is (n + 1) / 2ⁿ for d = 2 (paper, Appendix A). "
         "Shape error is what is left after the best scale + rotation + shift (0 = same shape); "
-        "trustworthiness (scikit-learn, 10 neighbours, 300 points) is 1 when no false "
+        "trustworthiness (scikit-learn's formula, 10 neighbours, 300 points) is 1 when no false "
         "neighbours appear. Fractions of exactly 0 are not drawn on the log axis.",
         "{seeds}개 시드에 대해 측정한 값(평균 ± 표준편차)과 이론값 P(Binomial(n, 1/2) ≤ d − 1)을 "
         "비교합니다. d = 2이면 (n + 1) / 2ⁿ입니다 (논문 부록 A). Shape error는 가장 잘 맞춘 "
-        "배율 + 회전 + 이동 뒤에 남는 오차이고 (0 = 같은 모양), trustworthiness (scikit-learn, "
+        "배율 + 회전 + 이동 뒤에 남는 오차이고 (0 = 같은 모양), trustworthiness (scikit-learn 공식, "
         "이웃 10개, 점 300개)는 가짜 이웃이 없으면 1입니다. 정확히 0인 비율은 로그 축에 "
         "그려지지 않습니다.",
     ),
