@@ -2,7 +2,8 @@
 
 A dimension *profile* is a list of dicts, one per (block, probe point):
     block (1..17), probe ("input" | "expansion" | "depthwise" | "projection"),
-    ambient (channels), value (the chosen estimator's dimension), zero_fraction (or None).
+    ambient (channels), value (the chosen estimator's dimension), zero_fraction (or None),
+    and optionally n_points (points behind the estimate; fewer than ambient draws hollow).
 Every figure names the weights it shows in its title.
 """
 from __future__ import annotations
@@ -38,9 +39,14 @@ def _add_profile_traces(fig, profile, row, col, showlegend, lang, ambient=True):
             continue
         name = t(f"live.probe.{probe}", lang)
         color = PROBE_COLORS[probe]
+        # Hollow markers: fewer points than channels, so the estimate is capped by the
+        # number of points (deep blocks of a small image have only a few pixels).
+        symbols = ["circle" if r.get("n_points", r["ambient"] + 1) > r["ambient"] else "circle-open"
+                   for r in rows]
         fig.add_trace(go.Scatter(
             x=_x(rows), y=[r["value"] for r in rows], mode="lines+markers", name=name,
             legendgroup=probe, showlegend=showlegend, line=dict(color=color),
+            marker=dict(symbol=symbols, size=8),
             customdata=[[r["block"], r["ambient"]] for r in rows],
             hovertemplate=f"{name}<br>block %{{customdata[0]}}: %{{y:.1f}} / %{{customdata[1]}}"
                           "<extra></extra>"), row=row, col=col)

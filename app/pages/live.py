@@ -38,7 +38,8 @@ c3.selectbox(tr("live.image"), IMAGE.choices, key=widget_key(IMAGE),
              format_func=lambda s: tr(f"live.img.{s}") if s in ("generated", "upload", "camera") else s)
 c4, c5, c6 = st.columns(3)
 c4.selectbox(tr("live.res"), RES.choices, key=widget_key(RES),
-             format_func=lambda s: tr("live.res_auto") if s == "auto" else f"{s}×{s}")
+             format_func=lambda s: tr("live.res_auto") if s == "auto" else f"{s}×{s}",
+             help=tr("live.res_help"))
 c5.selectbox(tr("live.estimator"), ESTIMATOR.choices, key=widget_key(ESTIMATOR),
              format_func=lambda s: tr(f"live.est.{s}"), help=tr("live.est_help"))
 

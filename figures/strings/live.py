@@ -69,6 +69,15 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "live.res": ("Input resolution", "입력 해상도"),
     "live.res_auto": ("the weights' own", "가중치의 학습 해상도"),
+    "live.res_help": (
+        "'The weights' own' is the size they were trained at: 64×64 for the networks trained "
+        "here, 224×224 for ImageNet. Other sizes give the deep blocks more pixels (points) to "
+        "measure, but a network sees objects at a scale it was not trained for, so its "
+        "predictions get worse.",
+        "'가중치의 학습 해상도'는 학습할 때의 크기입니다: 여기서 학습한 네트워크는 64×64, "
+        "ImageNet은 224×224. 다른 크기를 고르면 깊은 block에서 잴 픽셀(점)이 많아지지만, "
+        "네트워크가 학습하지 않은 크기의 물체를 보게 되어 예측은 나빠집니다.",
+    ),
     "live.estimator": ("Dimension estimator", "차원 추정기"),
     "live.est.pca": ("PCA 90% variance", "PCA 90% 분산"),
     "live.est.pr": ("participation ratio", "participation ratio"),
@@ -107,9 +116,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.profile": ("The dimension profile", "차원 프로파일"),
     "live.profile_caption": (
         "{weights}; {points}; estimator: {est}. Dotted: the ambient dimension (channels). "
-        "Bottom: ED divided by the ambient dimension.",
+        "Bottom: ED divided by the ambient dimension. Hollow markers: fewer points (pixels) "
+        "than channels, so the estimate cannot exceed the number of points.",
         "{weights}; {points}; 추정기: {est}. 점선: ambient 차원(채널 수). 아래: ED를 ambient "
-        "차원으로 나눈 값.",
+        "차원으로 나눈 값. 속이 빈 표시: 점(픽셀)이 채널보다 적어 추정값이 점의 개수를 넘을 수 "
+        "없는 곳.",
     ),
     "live.timing": (
         "Analysis of this {res}×{res} image: {seconds:.2f} s on this machine ({pixels:,} "

@@ -1,0 +1,89 @@
+"""Speed of the "Live MobileNetV2" page's analysis: ``python bench/live_page.py``.
+
+Target: one analysis of a 224 x 224 image within 2 s on this machine. "One analysis" is what
+the page computes for a new image with one weight source and one estimator: preprocessing
+(resize, crop, normalise), the top-5 forward, the dimension profile (``model.analyze`` with
+that estimator at every probe point, points = pixels) and the channel mosaic's forward.
+
+Baseline measured in the same run: the plain eager forward of the same network on the same
+input (no hooks), so the printed ratio says what the analysis adds on top of running the
+network at all. Networks: the trained default (width 0.5) and the ImageNet architecture
+(width 1.0, 1000 classes; the torchvision-format fixture weights stand in for the ImageNet
+checkpoint, same shapes and same cost). Each time is the median of ``--repeats`` runs after
+one warm-up.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT)]
+
+TARGET_S = 2.0
+FIXTURE = ROOT.parent / "shared" / "fixtures" / "torchvision_mobilenet_v2" / "width1.0_res224"
+
+
+def _median(fn, repeats: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def networks():
+    import torch
+
+    from figures import live_data as data
+    from model.mobilenetv2 import mobilenet_v2
+    out = {"trained default (width 0.5)": data.load_source("embedded").model}
+    net = mobilenet_v2(1.0, 1000)
+    if (FIXTURE / "state_dict.pt").exists():
+        net.load_state_dict(torch.load(FIXTURE / "state_dict.pt", weights_only=True))
+    out["ImageNet architecture (width 1.0)"] = net.eval()
+    return out
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--estimators", default="pca,pr,twonn")
+    args = p.parse_args(argv)
+    import torch
+
+    from figures import live_data as data
+    photo = data.sample_photo("astronaut")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; image astronaut "
+          f"{photo.shape[1]}x{photo.shape[0]} -> 224x224; median of {args.repeats}")
+    worst = 0.0
+    for name, model in networks().items():
+        x, _ = data.prepare_input(photo, 224, "imagenet-v1")
+
+        def forward():
+            with torch.inference_mode():
+                model(x)
+        base = _median(forward, args.repeats)
+        print(f"\n{name}: plain forward {base * 1000:.0f} ms (baseline)")
+        for est in args.estimators.split(","):
+            def one_analysis():
+                xi, _ = data.prepare_input(photo, 224, "imagenet-v1")
+                data.predictions(model, xi, [str(i) for i in range(1000)])
+                data.analyze_profile(model, xi, est)
+                data.channel_activations(model, xi, 2, "expansion")
+            total = _median(one_analysis, args.repeats)
+            worst = max(worst, total)
+            verdict = "ok" if total <= TARGET_S else "OVER"
+            print(f"  {est:6s} one analysis {total:.2f} s = {total / base:5.1f}x forward  "
+                  f"(target <= {TARGET_S:.1f} s: {verdict})")
+    print(f"\nslowest one analysis: {worst:.2f} s (target {TARGET_S:.1f} s)")
+    return 0 if worst <= TARGET_S else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
