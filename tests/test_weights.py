@@ -46,6 +46,7 @@ def test_file_formats(tmp_path, wrap):
     assert load_weights(mobilenet_v2(0.35), str(path)) is not None
 
 
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")
 def test_malicious_pickle_is_refused_and_runs_nothing(tmp_path):
     marker = tmp_path / "pwned"
 
