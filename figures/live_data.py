@@ -189,8 +189,10 @@ def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
     if source in ("imagenet-v1", "imagenet-v2"):
         model = load_weights(mobilenet_v2(1.0, 1000), source)
         return Weights(source, model.eval(), imagenet_classes(), 224, 1.0)
-    if not upload:
+    if upload is None:
         raise WeightsError("no checkpoint uploaded")
+    if len(upload) == 0:
+        raise WeightsError(f"{os.path.basename(upload_name)}: the file is empty")
     # Written under its own (sanitised) name so that error messages name the user's file.
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", os.path.basename(upload_name))[:80] or "checkpoint"
     if not safe.lower().endswith((".pth", ".pt")):
@@ -199,7 +201,11 @@ def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
         path = os.path.join(tmp, safe)
         with open(path, "wb") as f:
             f.write(upload)
-        width, num_classes = architecture_of(read_state_dict(path))
+        try:
+            width, num_classes = architecture_of(read_state_dict(path))
+        except WeightsError as exc:  # name the user's file, as every other upload error does
+            message = str(exc)
+            raise WeightsError(message if safe in message else f"{safe}: {message}") from None
         model = load_weights(mobilenet_v2(width, num_classes), path)
     return Weights(source, model.eval(), _classes_for(num_classes),
                    224 if num_classes == 1000 else 64, float(width))
