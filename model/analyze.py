@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import types
+from pathlib import Path
 
 from . import analysis
 from .analysis import ESTIMATORS, analyze, records_to_dicts
@@ -76,7 +77,8 @@ def _architecture(source: str, width, num_classes, resolution):
         num_classes = num_classes if num_classes is not None else entry.get("num_classes")
         resolution = resolution if resolution is not None else entry.get("resolution")
         bottleneck = entry.get("bottleneck", bottleneck)
-    elif source != "random" and source not in IMAGENET_CHECKPOINTS:
+    elif (source != "random" and source not in IMAGENET_CHECKPOINTS
+          and (Path(source).suffix.lower() in (".pth", ".pt") or Path(source).exists())):
         state = read_state_dict(source)
         _, exact, classes = architecture_of(state)
         if width is None and exact:
@@ -135,7 +137,7 @@ class _StringWriter:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_intermixed_args(argv)   # images may come after options too
     import torch
 
     from .images import ImageError, load_batch, resize_for

@@ -4,7 +4,7 @@ import io
 import numpy as np
 import pytest
 import torch
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from model.images import (IMAGENET_MEAN, IMAGENET_STD, MAX_IMAGE_PIXELS, ImageError, load_batch,
                           load_image, preprocess, resize_for)
@@ -133,7 +133,7 @@ def reference_preprocess(im, crop, resize):
 @pytest.mark.parametrize("size", [(120, 90), (90, 120), (300, 300), (640, 200)])
 def test_preprocess_matches_resize_then_crop(size):
     im = Image.fromarray(RNG.integers(0, 256, (size[1], size[0], 3), dtype=np.uint8))
-    im = im.filter(__import__("PIL.ImageFilter").ImageFilter.GaussianBlur(2))
+    im = im.filter(ImageFilter.GaussianBlur(2))
     ours = preprocess(im, crop=96, resize=110)
     ref = reference_preprocess(im, 96, 110)
     assert ours.shape == (3, 96, 96) and ours.dtype == torch.float32
