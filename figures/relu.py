@@ -24,6 +24,17 @@ POSITION_SCALE = "Turbo"    # rainbow like the paper's Figure 1: a fold shows as
 ACTIVE_SCALE = "Viridis"
 MARKER = 3
 
+_AXIS = dict(gridcolor="#EBF0F8", linecolor="#EBF0F8", zerolinecolor="#EBF0F8", zerolinewidth=2,
+             automargin=True, ticks="")
+_SCENE_AXIS = dict(backgroundcolor="white", gridcolor="#DFE8F3", gridwidth=2, linecolor="#EBF0F8",
+                   showbackground=True, ticks="", zerolinecolor="#EBF0F8")
+TEMPLATE = go.layout.Template(layout=dict(
+    paper_bgcolor="white", plot_bgcolor="white", font=dict(color="#2a3f5f"), title=dict(x=0.05),
+    xaxis=_AXIS, yaxis=_AXIS, scene=dict(xaxis=_SCENE_AXIS, yaxis=_SCENE_AXIS, zaxis=_SCENE_AXIS),
+    hovermode="closest"))
+"""The look of plotly's "plotly_white", only the parts these figures use: assigning the full
+template deep-copies it for every trace type, about 10 ms per figure on each slider move."""
+
 
 @dataclass(frozen=True)
 class ReluSettings:
@@ -105,7 +116,7 @@ def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
         fig.update_xaxes(showticklabels=False)
         fig.update_yaxes(showticklabels=False)
     fig.update_layout(title=t("relu.fig.grid_title", lang, activation=s.activation, input=_input_label(s, lang)),
-                      height=320, margin=dict(l=10, r=10, t=100, b=10), template="plotly_white")
+                      height=320, margin=dict(l=10, r=10, t=100, b=10), template=TEMPLATE)
     caption = t("relu.caption.grid", lang, activation=s.activation, input=_input_label(s, lang),
                 n_points=s.n_points, seed=s.seed)
     return FigureSpec("relu_figure1", caption, {**s.params(), "grid_ns": list(ns)}, fig, data)
@@ -135,7 +146,7 @@ def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
     fig.layout[pca_scene].update(xaxis_title=pcs[0], yaxis_title=pcs[1], zaxis_title=pcs[2])
     fig.update_layout(title=t("relu.fig.depth_title", lang, n=s.n, activation=s.activation,
                               collapsed=100 * m.collapsed_fraction(rt)),
-                      height=480, margin=dict(l=10, r=10, t=110, b=10), template="plotly_white")
+                      height=480, margin=dict(l=10, r=10, t=110, b=10), template=TEMPLATE)
     data = pd.DataFrame({"point": np.arange(len(sample.X)), "position": sample.position,
                          "active": rt.active})
     for j in range(sample.d):
@@ -191,7 +202,7 @@ def loss_spec(s: ReluSettings, r: m.SweepResult, lang: str = "en") -> FigureSpec
     fig.update_yaxes(range=[0, 1.05], row=1, col=2)
     fig.update_layout(title=t("relu.fig.loss_title", lang, activation=s.activation,
                               input=_input_label(s, lang), seeds=len(r.seeds)),
-                      height=380, margin=dict(l=10, r=10, t=80, b=10), template="plotly_white",
+                      height=380, margin=dict(l=10, r=10, t=80, b=10), template=TEMPLATE,
                       legend=dict(orientation="h", y=-0.25))
     caption = t("relu.caption.loss", lang, activation=s.activation, input=_input_label(s, lang),
                 seeds=len(r.seeds), n_points=s.n_points)
