@@ -160,7 +160,7 @@ def input_section(weights, other, image: ChosenImage, res: int):
     sources = [weights] + ([other] if other is not None else [])
     cols = st.columns(1 + len(sources))
     with cols[0]:
-        show(specs.input_spec(shown, image.label, res, lang()))
+        show(specs.input_spec(shown, image.label, res, lang(), generated=image.generated))
     for i, (col, w) in enumerate(zip(cols[1:], sources)):
         with col:
             top = _top5(weights_key(w), image.key, res, w, x)

@@ -74,6 +74,11 @@ def main(argv=None) -> int:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
+            # The first visit goes to the root: on a fresh server Streamlit learns about
+            # st.navigation from the entry point's first run; a first visit straight to a
+            # deep link would be served the pages/ folder's file on its own.
+            shoot(page, f"http://127.0.0.1:{port}/", ROOT / "docs" / ".warmup.png", 0, 900)
+            (ROOT / "docs" / ".warmup.png").unlink(missing_ok=True)
             for path in args.paths:
                 out = ROOT / "docs" / f"screenshot_{path}.png"
                 query = f"?{args.query}" if args.query else ""

@@ -22,6 +22,7 @@ PROBE_COLORS = {"input": "#4c78a8", "expansion": "#f58518", "depthwise": "#e4575
 # Where each probe point sits inside its block on the depth axis.
 PROBE_OFFSET = {"input": 0.0, "expansion": 0.25, "depthwise": 0.5, "projection": 0.75}
 ESTIMATORS = ("pca", "pr", "twonn")
+LOG_TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 
 
 def _by_probe(profile: Sequence[dict], probe: str) -> list[dict]:
@@ -76,7 +77,8 @@ def profile_figure(profile: Sequence[dict], estimator: str, weights_label: str,
                 x=_x(rows), y=[r["value"] / r["ambient"] for r in rows], mode="lines+markers",
                 line=dict(color=PROBE_COLORS[probe]), legendgroup=probe, showlegend=False,
                 hovertemplate="%{y:.1%}<extra></extra>"), row=2, col=1)
-    fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), row=1, col=1)
+    fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), tickvals=LOG_TICKS,
+                     row=1, col=1)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=1, row=2, col=1)
     fig.update_layout(title=t("live.fig.profile_title", lang, weights=weights_label), height=560,
@@ -110,7 +112,7 @@ def compare_figure(profiles: dict, estimator: str, lang: str = "en",
     for i, label in enumerate(labels, 1):
         _add_profile_traces(fig, profiles[label], 1, i, i == 1, lang)
         fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=2, row=1, col=i)
-    fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), row=1, col=1)
+    fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), tickvals=LOG_TICKS)
     est = t(f"live.est.{estimator}", lang)
     fig.update_layout(title=title or t("live.fig.compare_title", lang, est=est),
                       height=460, legend=dict(orientation="h", y=-0.2),
@@ -124,7 +126,8 @@ def topk_figure(names: Sequence[str], probs: Sequence[float], weights_label: str
     fig = go.Figure(go.Bar(x=list(probs)[::-1], y=list(names)[::-1], orientation="h",
                            marker_color="#4c78a8", text=[f"{p:.1%}" for p in list(probs)[::-1]],
                            textposition="outside", cliponaxis=False))
-    fig.update_layout(title=t("live.fig.topk_title", lang, weights=weights_label), height=300,
+    # Two lines: the weights' name is long and the chart sits in a narrow column.
+    fig.update_layout(title=f"{t('live.fig.topk', lang)}<br><sup>{weights_label}</sup>", height=300,
                       xaxis=dict(range=[0, 1.1], tickformat=".0%"),
                       margin=dict(t=60, b=40, l=160, r=30))
     return fig

@@ -21,8 +21,10 @@ def weights_label(source: str, lang: str) -> str:
     return t(f"live.w.{source}", lang)
 
 
-def input_spec(shown: np.ndarray, image_label: str, res: int, lang: str) -> FigureSpec:
-    caption = t("live.input_caption", lang, source=image_label, res=res)
+def input_spec(shown: np.ndarray, image_label: str, res: int, lang: str,
+               generated: bool = False) -> FigureSpec:
+    key = "live.input_caption_generated" if generated else "live.input_caption"
+    caption = t(key, lang, source=image_label, res=res)
     rows = [dict(channel=c, mean=float(shown[..., i].mean()), std=float(shown[..., i].std()))
             for i, c in enumerate("RGB")]
     return FigureSpec("live_input", caption, dict(image=image_label, res=res),
@@ -32,7 +34,8 @@ def input_spec(shown: np.ndarray, image_label: str, res: int, lang: str) -> Figu
 def topk_spec(top: list, source: str, index: int, lang: str) -> FigureSpec:
     label = weights_label(source, lang)
     f = fig.topk_figure([n for n, _ in top], [p for _, p in top], label, lang)
-    return FigureSpec(f"live_top5_{index}", f.layout.title.text, dict(weights=source), f,
+    caption = f"{t('live.fig.topk', lang)}: {label}"
+    return FigureSpec(f"live_top5_{index}", caption, dict(weights=source), f,
                       pd.DataFrame([dict(rank=i + 1, label=n, probability=p)
                                     for i, (n, p) in enumerate(top)]))
 
@@ -91,7 +94,7 @@ def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
     other_profile, _ = data.analyze_profile(other.model, x, d["estimator"], seed)
     acts = data.channel_activations(weights.model, x, d["mosaic_block"] - 1, d["mosaic_probe"])
     return [
-        input_spec(shown, image_label, res, lang),
+        input_spec(shown, image_label, res, lang, generated=True),
         topk_spec(data.predictions(weights.model, x, weights.classes), weights.source, 0, lang),
         topk_spec(data.predictions(other.model, x, other.classes), other.source, 1, lang),
         profile_spec(profile, weights.source, d["estimator"], params, lang),

@@ -74,7 +74,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "block.measuring": ("Measuring the three layers on this CPU…", "세 층을 이 CPU에서 측정하는 중…"),
     # Tables
-    "block.tables": ("2. The network: Tables 1, 2 and 3", "2. 네트워크: Table 1, 2, 3"),
+    "block.tables": ("2. The network: Tables 2 and 3", "2. 네트워크: Table 2, 3"),
     "block.width_sel": ("width multiplier", "width multiplier"),
     "block.res_sel": ("input resolution", "입력 해상도"),
     "block.table2_caption": (

@@ -99,12 +99,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.probe.projection": ("linear projection", "linear projection"),
     # Sections
     "live.input_title": ("What the network sees", "네트워크가 보는 입력"),
+    "live.input_caption_generated": (
+        "{source}, drawn at {res}×{res} as in training, then normalised with ImageNet's mean "
+        "and std.",
+        "{source}, 학습 때처럼 {res}×{res}로 그린 뒤 ImageNet 평균과 표준편차로 정규화.",
+    ),
     "live.input_caption": (
         "{source}, resized and centre-cropped to {res}×{res}, then normalised with ImageNet's "
         "mean and std.",
         "{source}, {res}×{res}로 크기 조정과 가운데 자르기 후 ImageNet 평균과 표준편차로 정규화.",
     ),
-    "live.predictions": ("Top-5 predictions", "Top-5 예측"),
     "live.pred_note.embedded": (
         "The trained default knows the generated data set's {n} classes only, not ImageNet's.",
         "기본 학습 모델은 ImageNet이 아니라 생성 데이터셋의 {n}개 클래스만 압니다.",
@@ -195,7 +199,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.fig.zero_fraction": ("fraction of zeros", "0의 비율"),
     "live.fig.compare_title": ("Same image, two weight sources ({est})",
                                "같은 이미지, 두 가중치 ({est})"),
-    "live.fig.topk_title": ("Top-5 — weights: {weights}", "Top-5 — 가중치: {weights}"),
+    "live.fig.topk": ("Top-5 predictions", "Top-5 예측"),
     "live.fig.mosaic_title": (
         "Block {block}, {probe}: {shown} of {total} channels — weights: {weights}",
         "Block {block}, {probe}: {total}개 중 {shown}개 채널 — 가중치: {weights}",
