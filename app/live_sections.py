@@ -113,11 +113,11 @@ def choose_image(choice: str, class_p: Param, index_p: Param, seed: int, res: in
     if choice == "generated":
         from model.synthetic import CLASSES
         container.selectbox(tr("live.gen_class"), list(range(len(CLASSES))),
-                            key=widget_key(class_p), format_func=lambda i: CLASSES[i])
+                            key=widget_key(class_p), format_func=lambda i: tr(f"live.class.{CLASSES[i]}"))
         container.number_input(tr("live.gen_index"), min_value=index_p.lo, max_value=index_p.hi,
                                step=1, key=widget_key(index_p))
         lab, idx = int(st.session_state[widget_key(class_p)]), int(st.session_state[widget_key(index_p)])
-        name = f"{tr('live.img.generated')}: {CLASSES[lab]} #{idx}"
+        name = f"{tr('live.img.generated')}: {tr(f'live.class.{CLASSES[lab]}')} #{idx}"
         return ChosenImage(_generated(lab, idx, seed, res), name, f"gen:{lab}:{idx}:{seed}:{res}", True)
     if choice == "upload":
         up = container.file_uploader(tr("live.upload_image"), type=IMAGE_TYPES, key="live_image")

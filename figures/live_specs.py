@@ -11,7 +11,7 @@ import pandas as pd
 from . import live as fig
 from . import live_data as data
 from .catalog import FigureSpec
-from .i18n import t
+from .i18n import TABLE, t
 
 DEFAULTS = dict(weights="embedded", compare="random", gen_class=3, gen_index=0,
                 estimator="pca", mosaic_block=3, mosaic_probe="expansion")
@@ -31,9 +31,16 @@ def input_spec(shown: np.ndarray, image_label: str, res: int, lang: str,
                       fig.input_figure(shown, f"{image_label} → {res}×{res}"), pd.DataFrame(rows))
 
 
+def class_label(name: str, lang: str) -> str:
+    """A class name in ``lang``: the generated data set's classes are translated, ImageNet's
+    1000 names stay as published."""
+    key = f"live.class.{name}"
+    return t(key, lang) if key in TABLE else name
+
+
 def topk_spec(top: list, source: str, index: int, lang: str) -> FigureSpec:
     label = weights_label(source, lang)
-    f = fig.topk_figure([n for n, _ in top], [p for _, p in top], label, lang)
+    f = fig.topk_figure([class_label(n, lang) for n, _ in top], [p for _, p in top], label, lang)
     caption = f"{t('live.fig.topk', lang)}: {label}"
     return FigureSpec(f"live_top5_{index}", caption, dict(weights=source), f,
                       pd.DataFrame([dict(rank=i + 1, label=n, probability=p)
@@ -86,7 +93,8 @@ def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
     res = weights.resolution
     from model.synthetic import CLASSES
     image = data.generated_image(d["gen_class"], d["gen_index"], seed, res)
-    image_label = f"{t('live.img.generated', lang)}: {CLASSES[d['gen_class']]} #{d['gen_index']}"
+    image_label = (f"{t('live.img.generated', lang)}: {class_label(CLASSES[d['gen_class']], lang)} "
+                   f"#{d['gen_index']}")
     x, shown = data.prepare_input(image, res, weights.source, generated=True)
     params = dict(weights=weights.source, compare=other.source, image=image_label, res=res,
                   est=d["estimator"], seed=seed)

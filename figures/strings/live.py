@@ -204,4 +204,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "Block {block}, {probe}: {shown} of {total} channels — weights: {weights}",
         "Block {block}, {probe}: {total}개 중 {shown}개 채널 — 가중치: {weights}",
     ),
+    # The generated data set's classes (model/synthetic.py CLASSES), for menus and top-5.
+    "live.class.circle": ("circle", "원"),
+    "live.class.triangle": ("triangle", "삼각형"),
+    "live.class.square": ("square", "정사각형"),
+    "live.class.star": ("star", "별"),
+    "live.class.cross": ("cross", "십자"),
+    "live.class.ring": ("ring", "고리"),
+    "live.class.crescent": ("crescent", "초승달"),
+    "live.class.stripes": ("stripes", "줄무늬"),
+    "live.class.checker": ("checker", "체크무늬"),
+    "live.class.dots": ("dots", "물방울무늬"),
 }
