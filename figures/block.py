@@ -112,7 +112,7 @@ def table2_figure(blocks: Sequence[dict], width: float, resolution: int,
                          name="MAdds", showlegend=False,
                          hovertemplate="%{x}: %{y:,}<extra></extra>"), row=1, col=1)
     fig.add_trace(go.Bar(x=names, y=[b["params"] for b in blocks], marker_color=THIN,
-                         name="params", showlegend=False,
+                         name=t("block.fig.params", lang), showlegend=False,
                          hovertemplate="%{x}: %{y:,}<extra></extra>"), row=2, col=1)
     total_m, total_p = sum(b["madds"] for b in blocks), sum(b["params"] for b in blocks)
     fig.update_layout(title=t("block.fig.table2_title", lang, width=width, res=resolution,
