@@ -26,9 +26,9 @@ class Slide:
 LECTURE: tuple[Slide, ...] = (
     Slide("figure1", "relu_figure1", "figures.relu:figure_specs"),
     Slide("collapse", "relu_information_loss", "figures.relu:figure_specs"),
-    Slide("block", "block_table1", "figures.block:figure_specs"),
-    Slide("profile", "live_profile", "figures.live:figure_specs"),
-    Slide("ablation", "block_ablation", "figures.block:figure_specs"),
+    Slide("block", "block_table1", "figures.block_specs:figure_specs"),
+    Slide("profile", "live_profile", "figures.live_specs:figure_specs"),
+    Slide("ablation", "block_ablation_curves", "figures.block_specs:figure_specs"),
 )
 
 
