@@ -1,0 +1,86 @@
+"""Same seed, same figure data, byte for byte: every registered figure's HTML and CSV, built
+in two processes (different hash seeds), are identical; another seed changes the seeded ones.
+
+Two figures show what this machine measured (CPU seconds of the layer options and of the
+k-way split): their data differ run to run by nature. For them the test checks that every
+column but the measured ``seconds`` is identical, and that the same data give the same bytes.
+"""
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from figures.block_specs import DEFAULT_SHAPE, options_spec
+from figures.catalog import all_figure_specs
+from figures.export import text_export
+
+MEASURED = {"block_options": ["seconds"], "block_split": ["seconds"]}
+SEED = 3
+
+DIGESTS = r"""
+import hashlib, json, sys
+sys.path.insert(0, sys.argv[1])
+from figures.block_specs import DEFAULT_SHAPE, options_spec
+from figures.catalog import all_figure_specs
+from figures.export import text_export
+out = {}
+for spec in all_figure_specs("ko", int(sys.argv[2])):
+    out[spec.name] = {fmt: text_export(spec, fmt).decode("utf-8") for fmt in ("html", "csv")}
+json.dump(out, sys.stdout)
+"""
+
+
+def _exports(seed: int) -> dict:
+    return {s.name: {fmt: text_export(s, fmt).decode("utf-8") for fmt in ("html", "csv")}
+            for s in all_figure_specs("ko", seed)}
+
+
+@pytest.fixture(scope="module")
+def two_runs():
+    here = _exports(SEED)
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    proc = subprocess.run([sys.executable, "-c", DIGESTS, str(ROOT), str(SEED)], env=env,
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return here, json.loads(proc.stdout)
+
+
+def _csv(text: str, drop=()) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text)).drop(columns=list(drop))
+
+
+def test_same_seed_gives_identical_html_and_csv(two_runs):
+    a, b = two_runs
+    assert a.keys() == b.keys() and len(a) >= 10
+    for name in a:
+        if name in MEASURED:
+            continue
+        for fmt in ("html", "csv"):
+            if a[name][fmt] != b[name][fmt]:
+                digest = [hashlib.sha256(x[name][fmt].encode()).hexdigest()[:12] for x in (a, b)]
+                pytest.fail(f"{name}.{fmt} differs between two runs with seed {SEED}: {digest}")
+
+
+def test_measured_figures_differ_only_in_what_was_measured(two_runs):
+    a, b = two_runs
+    for name, measured in MEASURED.items():
+        assert name in a, f"{name} is no longer exported: update MEASURED"
+        pd.testing.assert_frame_equal(_csv(a[name]["csv"], measured), _csv(b[name]["csv"], measured))
+    # Same data in, same bytes out, for these too.
+    rows = pd.read_csv(io.StringIO(a["block_options"]["csv"])).to_dict("records")
+    html = [text_export(options_spec(DEFAULT_SHAPE, rows, "ko", 7), "html") for _ in range(2)]
+    assert html[0] == html[1]
+
+
+def test_another_seed_changes_seeded_figures(two_runs):
+    a, _ = two_runs
+    from figures.relu import figure_specs as relu_specs
+    other = {s.name: text_export(s, "csv") for s in relu_specs("ko", SEED + 1)}
+    for name, data in other.items():
+        assert data.decode("utf-8") != a[name]["csv"], name
