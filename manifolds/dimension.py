@@ -116,22 +116,35 @@ def _nearest_candidates(X: np.ndarray, n_candidates: int, block_bytes: int = 64 
     Xc = np.asarray(X, dtype=np.float32)
     Xc = Xc - X.mean(axis=0, dtype=np.float64).astype(np.float32)
     sq = np.einsum("np,np->n", Xc, Xc)
-    # |x_i - x_j|^2 = |x_i|^2 + (|x_j|^2 - 2 x_i.x_j); the first term does not change which j
-    # is nearest, the second is one matrix product of augmented factors (no extra passes).
-    left = np.hstack([Xc, np.ones((n, 1), dtype=np.float32)])
-    right = np.hstack([-2.0 * Xc, sq[:, None]])
+    # |x_i - x_j|^2 = |x_i|^2 + (|x_j|^2 - 2 x_i.x_j): the first term does not change which j
+    # is nearest, so only the second is computed.
     rows_per_block = max(1, min(n, block_bytes // (4 * n)))
     out = np.empty((n, n_candidates), dtype=np.int64)
+    if rows_per_block == n:
+        # One block: numpy computes Xc @ Xc.T with BLAS's symmetric routine (half the flops).
+        d2 = Xc @ Xc.T
+        d2 *= -2.0
+        d2 += sq[None, :]
+        _pick_smallest(d2, 0, out)
+        return out
+    # Several blocks: one product of augmented factors per block gives the second term.
+    left = np.hstack([Xc, np.ones((n, 1), dtype=np.float32)])
+    right = np.hstack([-2.0 * Xc, sq[:, None]])
     for start in range(0, n, rows_per_block):
         stop = min(n, start + rows_per_block)
-        local = np.arange(stop - start)
-        d2 = left[start:stop] @ right.T
-        d2[local, local + start] = np.inf  # a point is not its own neighbour
-        for j in range(n_candidates):
-            nearest = d2.argmin(axis=1)
-            out[start:stop, j] = nearest
-            d2[local, nearest] = np.inf
+        _pick_smallest(left[start:stop] @ right.T, start, out)
     return out
+
+
+def _pick_smallest(d2: np.ndarray, start: int, out: np.ndarray) -> None:
+    """Column indices of the out.shape[1] smallest entries of each row of d2 (rows start..),
+    skipping the diagonal (a point is not its own neighbour). Overwrites d2."""
+    local = np.arange(d2.shape[0])
+    d2[local, local + start] = np.inf
+    for j in range(out.shape[1]):
+        nearest = d2.argmin(axis=1)
+        out[start:start + d2.shape[0], j] = nearest
+        d2[local, nearest] = np.inf
 
 
 def two_nearest_distances(X) -> tuple[np.ndarray, np.ndarray]:

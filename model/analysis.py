@@ -94,7 +94,7 @@ def _batches(images, batch_size: int) -> Iterable[torch.Tensor]:
 
 @torch.inference_mode()
 def analyze(model: nn.Module, images, *, estimators=ESTIMATORS, points: str = "pixels",
-            pca_variance: float = 0.9, twonn_points: int = 1000, twonn_discard: float = 0.1,
+            pca_variance: float = 0.9, twonn_points: int = 500, twonn_discard: float = 0.1,
             batch_size: int = 32, seed: int = 0, max_images: int = 512,
             image_memory_bytes: int = 1 << 30) -> list[DimensionRecord]:
     """Run ``images`` through ``model`` and measure every probe point of every block.

@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--device", default="auto", help="auto (CUDA when available), cpu, cuda")
     p.add_argument("--seed", type=int, default=0, help="seed for random weights and sampling")
-    p.add_argument("--twonn-points", type=int, default=1000,
+    p.add_argument("--twonn-points", type=int, default=500,
                    help="points sampled per probe for TwoNN (pixels mode)")
     return p
 
