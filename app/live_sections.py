@@ -203,15 +203,24 @@ def profile_section(weights, x, image: ChosenImage, res: int, estimator: str, se
     return profile
 
 
-def compare_section(weights, other, x, image, res, estimator, seed, profile) -> None:
+def compare_section(weights, other, x, image, res, estimator, seed, profile):
+    """Draws both profiles side by side; returns the other weights' profile (or None)."""
     st.header(tr("live.compare"))
     result = _analysed(other, x, image, res, estimator, seed, "2/2")
     if result is None:
-        return
+        return None
     params = dict(weights=weights.source, compare=other.source, image=image.label, res=res,
                   est=estimator, seed=seed)
     show(specs.compare_spec({weights.source: profile, other.source: result[0]}, estimator,
                             params, lang()), caption=False)
+    return result[0]
+
+
+def summary_line(weights, profile) -> None:
+    """One sentence of what the profile measured, next to the explanation of the claims."""
+    s = data.profile_summary(profile)
+    pct = {k: "–" if v is None else f"{v:.0%}" for k, v in s.items()}
+    st.markdown(tr("live.summary", weights=label(weights), **pct))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

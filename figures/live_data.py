@@ -121,9 +121,11 @@ def profile_from_records(records, estimator: str) -> list[dict]:
         value = getattr(r, estimator)
         if value is None:
             continue
+        # The points behind this estimate: TwoNN uses its random sample, PCA and PR all pixels.
+        n_points = r.twonn_points if estimator == "twonn" else r.n_points
         out.append(dict(block=r.block + 1, probe=r.probe, ambient=r.ambient_dim,
                         value=float(value), zero_fraction=float(r.zero_fraction),
-                        points=r.points, n_points=r.n_points))
+                        points=r.points, n_points=int(n_points or 0)))
     return out
 
 
@@ -247,3 +249,17 @@ def analyze_profile(model, x, estimator: str, seed: int = 0) -> tuple[list[dict]
     start = time.perf_counter()
     records = analyze(model, x, estimators=(estimator,), points="pixels", seed=seed)
     return profile_from_records(records, estimator), time.perf_counter() - start
+
+
+def profile_summary(profile: list[dict]) -> dict:
+    """Medians over the blocks of ED / ambient per probe point, and of the zero fraction after
+    the expansion's ReLU6; only estimates backed by more points than channels count.
+    Returns {"input", "expansion", "depthwise", "projection", "zeros"} (None when empty)."""
+    out = {}
+    for probe in PROBE_CHOICES:
+        ratios = [r["value"] / r["ambient"] for r in profile
+                  if r["probe"] == probe and r.get("n_points", r["ambient"] + 1) > r["ambient"]]
+        out[probe] = float(np.median(ratios)) if ratios else None
+    zeros = [r["zero_fraction"] for r in profile if r["probe"] == "expansion"]
+    out["zeros"] = float(np.median(zeros)) if zeros else None
+    return out

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from app.live_sections import (choose_image, choose_weights, compare_section, input_section,
-                               mosaic_section, profile_section)
+                               mosaic_section, profile_section, summary_line)
 from app.ui import page_done, page_settings, seed, tr
 from app.urlstate import Param, widget_key
 from figures import live_data as data
@@ -50,10 +50,14 @@ estimator = v(ESTIMATOR)
 
 x = input_section(weights, other, image, res)
 profile = profile_section(weights, x, image, res, estimator, seed())
+other_profile = None
 if other is not None and profile is not None:
-    compare_section(weights, other, x, image, res, estimator, seed(), profile)
+    other_profile = compare_section(weights, other, x, image, res, estimator, seed(), profile)
 mosaic_section(weights, x, image, res, MOSAIC_BLOCK, MOSAIC_PROBE)
 
 st.header(tr("live.explain_title"))
 st.markdown(tr("live.explain"))
+for w, p in ((weights, profile), (other, other_profile)):
+    if p:
+        summary_line(w, p)
 page_done(*PARAMS)

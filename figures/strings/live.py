@@ -158,32 +158,49 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.explain_title": ("What the profile says about the paper's claims",
                            "프로파일이 논문의 주장에 대해 말해 주는 것"),
     "live.explain": (
-        "- **The bottleneck holds the manifold.** For trained weights, the bottleneck's "
-        "dimension (blue) stays well below its channel count (dotted): a few dozen channels "
-        "are enough to carry what the image makes, which is why a thin tensor between blocks "
-        "is no loss.\n"
-        "- **The expansion is where the non-linearity works.** The expansion (orange) has "
-        "t times more channels than the bottleneck, but its ED/ambient ratio is small: ReLU6 "
-        "acts in a space much larger than the manifold, so zeroing some coordinates (see the "
-        "zero fractions) can still leave it invertible (Lemma 2).\n"
-        "- **The projection is linear on purpose.** It maps the wide tensor back to the "
-        "thin one without another ReLU; compare the ReLU6-bottleneck weights to see what a "
-        "non-linearity there does to the profile and (on the block page) to accuracy.\n"
-        "- **Training shapes the profile.** Random weights give a flatter profile that tracks "
-        "the channel count (Ansuini et al. 2019): the structure above is learned. One image "
-        "and one estimator are a small sample: change them and see what holds.",
-        "- **bottleneck이 manifold를 담는다.** 학습된 가중치에서 bottleneck의 차원(파랑)은 채널 "
-        "수(점선)보다 한참 낮습니다. 이미지가 만드는 것을 담는 데 수십 개 채널이면 충분하므로 "
-        "block 사이의 얇은 tensor는 손실이 아닙니다.\n"
-        "- **비선형성은 expansion에서 일한다.** expansion(주황)은 bottleneck보다 채널이 t배 "
-        "많지만 ED/ambient 비율은 작습니다. ReLU6가 manifold보다 훨씬 큰 공간에서 작동하므로 "
-        "일부 좌표를 0으로 만들어도(0의 비율 참고) 가역으로 남을 수 있습니다(Lemma 2).\n"
+        "- **The bottleneck holds the manifold (Section 3.2).** If the activations a real "
+        "image makes lie near a low-dimensional manifold, the bottleneck's ED (blue) sits "
+        "below its channel count (dotted) and a thin tensor between blocks loses little. The "
+        "lower panel shows the share of channels used.\n"
+        "- **The expansion is where the non-linearity works.** The expansion (orange) has t "
+        "times more channels but, after ReLU6, about the same ED as the bottleneck, so its "
+        "ED / ambient ratio is much smaller: ReLU6 cuts coordinates (see the zero fractions) "
+        "in a space far larger than the manifold, which keeps the map invertible where enough "
+        "channels stay positive (Lemma 2).\n"
+        "- **The projection is linear on purpose.** It maps the wide tensor back to the thin "
+        "one without a ReLU. Choose the ReLU6-bottleneck weights to see the other design; its "
+        "cost in accuracy is on the block page (Figure 6a).\n"
+        "- **Trained vs random.** Ansuini et al. (2019) found that in trained networks the "
+        "TwoNN dimension first rises and then falls with depth, while untrained networks give a "
+        "flat profile — and that the PCA count does not tell the two apart. Compare the two "
+        "weight sources with TwoNN as well as PCA.\n"
+        "- **What one image can show.** The points are the pixels of one image, so deep blocks "
+        "of a small input have only a few (hollow markers): change the image, the resolution "
+        "and the estimator, and look for what holds.",
+        "- **bottleneck이 manifold를 담는다 (3.2절).** 실제 이미지가 만드는 activation이 저차원 "
+        "manifold 근처에 있다면 bottleneck의 ED(파랑)는 채널 수(점선)보다 낮고, block 사이의 "
+        "얇은 tensor는 잃는 것이 적습니다. 아래 그래프는 쓰이는 채널의 비율입니다.\n"
+        "- **비선형성은 expansion에서 일한다.** expansion(주황)은 채널이 t배 많지만 ReLU6 뒤의 "
+        "ED는 bottleneck과 비슷하므로 ED / ambient 비율이 훨씬 작습니다. ReLU6는 manifold보다 "
+        "훨씬 큰 공간에서 좌표를 자르므로(0의 비율 참고), 양수인 채널이 충분한 곳에서는 사상이 "
+        "가역으로 남습니다(Lemma 2).\n"
         "- **projection은 일부러 linear이다.** 넓은 tensor를 ReLU 없이 다시 얇은 tensor로 "
-        "보냅니다. ReLU6 bottleneck 가중치와 비교해 거기에 비선형성을 두면 프로파일과 (block "
-        "페이지에서) 정확도가 어떻게 되는지 보세요.\n"
-        "- **학습이 프로파일을 만든다.** 무작위 가중치는 채널 수를 따라가는 평평한 프로파일을 "
-        "줍니다(Ansuini 외 2019): 위의 구조는 학습된 것입니다. 이미지 한 장과 추정기 하나는 "
-        "작은 표본이니, 바꿔 보며 무엇이 유지되는지 확인하세요.",
+        "보냅니다. ReLU6 bottleneck 가중치를 골라 다른 설계를 보세요. 정확도에 대한 대가는 "
+        "block 페이지(Figure 6a)에 있습니다.\n"
+        "- **학습 대 무작위.** Ansuini 외(2019)는 학습된 네트워크에서 TwoNN 차원이 깊이에 따라 "
+        "올라갔다가 내려가고, 학습되지 않은 네트워크는 평평하며, PCA 개수로는 둘을 구별하지 "
+        "못한다는 것을 보였습니다. 두 가중치를 PCA뿐 아니라 TwoNN으로도 비교하세요.\n"
+        "- **이미지 한 장이 보여 줄 수 있는 것.** 점은 이미지 한 장의 픽셀이므로 작은 입력의 "
+        "깊은 block에는 점이 몇 개뿐입니다(속이 빈 표시). 이미지, 해상도, 추정기를 바꿔 보며 "
+        "무엇이 유지되는지 보세요.",
+    ),
+    "live.summary": (
+        "Measured on this image — **{weights}**: median ED / ambient at the bottleneck "
+        "**{input}**, the expansion **{expansion}**, the depthwise output **{depthwise}**, the "
+        "projection **{projection}**; ReLU6 zeroes **{zeros}** of the expansion's values.",
+        "이 이미지에서 측정 — **{weights}**: ED / ambient의 중앙값은 bottleneck **{input}**, "
+        "expansion **{expansion}**, depthwise 출력 **{depthwise}**, projection "
+        "**{projection}**; ReLU6는 expansion 값의 **{zeros}**를 0으로 만듭니다.",
     ),
     "live.analysis_error": ("The analysis failed: {error}", "분석에 실패했습니다: {error}"),
     # Figures
