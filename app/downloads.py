@@ -25,7 +25,7 @@ def figure_downloads(spec: FigureSpec, key: str) -> None:
     """
     language = lang()
     problem = static_problem(language)
-    with st.popover(tr("downloads.label"), icon="⬇️"):
+    with st.popover(tr("downloads.label"), icon=":material/download:"):
         st.caption(tr("downloads.caption", caption=spec.caption))
         formats = [f for f in FORMATS if not (problem and f in STATIC_FORMATS)]
         for column, fmt in zip(st.columns(len(formats)), formats):

@@ -94,4 +94,4 @@ def write_to_url(*params: Param) -> None:
 def show_notices(lang: str) -> None:
     """Show (once) what was clamped or ignored from the link."""
     for key, args in st.session_state.pop("_url_notices", []):
-        st.warning(t(key, lang, **args), icon="🔗")
+        st.warning(t(key, lang, **args), icon=":material/link:")

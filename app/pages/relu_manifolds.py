@@ -69,7 +69,7 @@ page_settings(*PARAMS)
 language = lang()
 st.title(tr("relu.title"))
 st.write(tr("relu.intro"))
-st.info(tr("relu.assumptions"), icon="ℹ️")
+st.info(tr("relu.assumptions"), icon=":material/info:")
 
 with st.sidebar:
     st.subheader(tr("relu.settings"))
