@@ -25,9 +25,9 @@ div[data-testid="stMainBlockContainer"], .block-container {
   padding-top: 1rem !important; max-width: 100% !important; }
 div[data-testid="stMarkdownContainer"] p { font-size: 1.6rem; line-height: 1.45; }
 h1 { font-size: 3rem !important; }
-div[data-testid="stButton"] button, a[data-testid="stPageLink-NavLink"] {
-  font-size: 1.5rem; min-height: 3.5rem; }
-div[data-testid="stButton"] button p { font-size: 1.5rem; }
+.stButton button { min-height: 4rem; }
+.stButton button p, .stButton button span, a[data-testid="stPageLink-NavLink"] p {
+  font-size: 1.7rem !important; }
 </style>
 """
 
@@ -65,10 +65,10 @@ st.markdown(tr(f"lecture.{slide.key}.text"))
 
 back, where, forward = st.columns([1, 1, 1], vertical_alignment="center")
 back.button(tr("presenter.back"), on_click=_go, args=(-1,), disabled=number <= SLIDE.lo,
-            width="stretch", icon="◀️", key="presenter_back")
+            width="stretch", icon=":material/arrow_back:", key="presenter_back")
 where.markdown(f"<p style='text-align:center'>{tr('presenter.position', i=number, n=len(LECTURE))}"
                "</p>", unsafe_allow_html=True)
 forward.button(tr("presenter.next"), on_click=_go, args=(1,), disabled=number >= SLIDE.hi,
-               width="stretch", icon="▶️", key="presenter_next")
-st.page_link("pages/home.py", label=tr("presenter.exit"), icon="🏠")
+               width="stretch", icon=":material/arrow_forward:", key="presenter_next")
+st.page_link("pages/home.py", label=tr("presenter.exit"), icon=":material/close:")
 page_done(SLIDE)
