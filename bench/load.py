@@ -1,0 +1,264 @@
+"""Load test: N concurrent students against `streamlit run`, through Streamlit's own websocket
+protocol (what the browser speaks), on 127.0.0.1 only.
+
+    python bench/load.py [--sessions 30] [--rounds 1] [--lang en]
+
+Starts the app on a free local port (through bench/_load_server.py: `streamlit run
+app/main.py` in a process that also counts weight loads), waits for /_stcore/health, then
+opens one websocket per student. Every student goes through every page with a scripted
+interaction (load the page, then change one setting or press Next), as the browser would:
+a BackMsg rerun with the page name and the changed widget's state. An interaction's latency
+is from sending the rerun to the server's script_finished message. Errors: a script that
+ended with an exception element, a compile error, or a lost connection. Reports
+p50/p95/max latency per page and overall, the server's peak RSS (VmHWM in /proc), and how
+many times each weight source was loaded (1 each means the model is held once, in
+st.cache_resource, for all sessions). A 2-core machine cannot run 30 real browsers beside
+the server; the protocol client costs almost nothing, so what is measured is the server.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"           # never anything else
+PAGES_IN_ORDER = ("home", "relu", "live", "block", "presenter")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Student:
+    """One browser tab: a websocket session that reruns pages and changes widgets."""
+
+    def __init__(self, port: int, lang: str):
+        self.url = f"ws://{HOST}:{port}/_stcore/stream"
+        self.origin = f"http://{HOST}:{port}"
+        self.lang = lang
+        self.widgets: dict[str, str] = {}      # user key -> widget id, from the last run
+        self.errors: list[str] = []
+
+    async def __aenter__(self):
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], origin=self.origin,
+                                           max_size=None, open_timeout=60, ping_interval=None)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    async def rerun(self, page: str, query: str = "", widget_states=()) -> float:
+        """One interaction: returns seconds until script_finished (errors are recorded)."""
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        msg.rerun_script.page_name = page
+        for state in widget_states:
+            msg.rerun_script.widget_states.widgets.append(state)
+        self.widgets = {}
+        started = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), timeout=180))
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                self._note(fwd.delta.new_element, page)
+            elif kind == "script_finished":
+                status = fwd.script_finished
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue                 # st.rerun() inside the app: wait for the next run
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    self.errors.append(f"{page}: compile error")
+                return time.perf_counter() - started
+
+    def _note(self, element, page: str) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            self.errors.append(f"{page}: {element.exception.type}: {element.exception.message[:200]}")
+            return
+        widget = getattr(element, kind)
+        wid = getattr(widget, "id", "")
+        if wid.startswith("$$ID-"):
+            self.widgets[wid.split("-", 2)[-1]] = wid
+
+    def state(self, key: str, **value) -> object:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+        if key not in self.widgets:
+            raise KeyError(f"widget {key!r} not on the page; have {sorted(self.widgets)}")
+        s = WidgetState(id=self.widgets[key])
+        for field, v in value.items():
+            if isinstance(v, list):
+                getattr(s, field).data.extend(v)
+            else:
+                setattr(s, field, v)
+        return s
+
+
+# Each page: (first load, one scripted change). A change is (widget key, WidgetState field, value).
+def interactions(rng: random.Random) -> dict:
+    return {
+        "home": None,
+        "relu": ("url_n", "double_array_value", [float(rng.choice([4, 16, 32, 64]))]),
+        "live": ("url_est", "string_value", rng.choice(["pr", "twonn"])),
+        "block": ("url_t", "double_array_value", [float(rng.choice([2, 4]))]),
+        "presenter": ("presenter_next", "trigger_value", True),
+    }
+
+
+async def student_run(i: int, port: int, lang: str, rounds: int, results: list, stagger: float):
+    rng = random.Random(i)
+    await asyncio.sleep(stagger * rng.random())
+    try:
+        async with Student(port, lang) as s:
+            for _ in range(rounds):
+                for page, change in interactions(rng).items():
+                    results.append((page, "load", await s.rerun(page, f"lang={lang}")))
+                    if change is None:
+                        continue
+                    key, field, value = change
+                    try:
+                        state = s.state(key, **{field: value})
+                    except KeyError as e:
+                        s.errors.append(f"{page}: {e}")
+                        continue
+                    results.append((page, "change", await s.rerun(page, f"lang={lang}", [state])))
+            return s.errors
+    except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as e:
+        return [f"student {i}: connection failed: {type(e).__name__}: {e}"]
+
+
+def start_server(port: int, counts_file: str) -> subprocess.Popen:
+    cmd = [sys.executable, str(ROOT / "bench" / "_load_server.py"), str(port), counts_file]
+    # The server's log goes to a file: a pipe nobody reads would fill up and stall it.
+    log = open(counts_file + ".log", "wb")
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def wait_healthy(port: int, proc: subprocess.Popen, log: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited: {Path(log).read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("server did not become healthy")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM: the most resident memory the process ever had, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def read_counts(path: str) -> dict:
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(q / 100 * len(values) + 0.5) - 1))]
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sessions", type=int, default=30)
+    p.add_argument("--rounds", type=int, default=1, help="times each student goes through the pages")
+    p.add_argument("--lang", default="en", choices=("en", "ko"))
+    p.add_argument("--stagger", type=float, default=2.0, help="students start within this many s")
+    args = p.parse_args(argv)
+
+    port = free_port()
+    counts_file = tempfile.mktemp(prefix="load_counts_", suffix=".json")
+    server = start_server(port, counts_file)
+    try:
+        wait_healthy(port, server, counts_file + ".log")
+        # One warm-up student first, as a teacher opens the app before class: the first run
+        # of each page builds the shared caches; then all students come at once.
+        warm: list = []
+        t0 = time.perf_counter()
+        warm_errors = asyncio.run(student_run(-1, port, args.lang, 1, warm, 0))
+        print(f"warm-up (one student, every page, caches cold): {time.perf_counter() - t0:.1f} s, "
+              f"errors: {len(warm_errors)}", flush=True)
+        for e in warm_errors:
+            print("  warm-up error:", e)
+        rss_warm = peak_rss_mb(server.pid)
+        time.sleep(1.0)                      # the server writes its counts twice a second
+        counts_warm = read_counts(counts_file)
+
+        async def everyone():
+            results: list = []
+            errors = await asyncio.gather(*(student_run(i, port, args.lang, args.rounds, results,
+                                                        args.stagger)
+                                            for i in range(args.sessions)))
+            return results, [e for errs in errors for e in errs]
+
+        t0 = time.perf_counter()
+        results, errors = asyncio.run(everyone())
+        wall = time.perf_counter() - t0
+        rss_peak = peak_rss_mb(server.pid)
+        time.sleep(1.0)
+        counts = read_counts(counts_file)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+    print(f"{args.sessions} concurrent sessions x {args.rounds} round(s), {len(results)} "
+          f"interactions in {wall:.1f} s ({os.cpu_count()} CPUs)")
+    print(f"{'page':10} {'step':7} {'n':>4} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
+    for page in PAGES_IN_ORDER:
+        for step in ("load", "change"):
+            lat = [t for pg, st_, t in results if pg == page and st_ == step]
+            if lat:
+                print(f"{page:10} {step:7} {len(lat):4d} {statistics.median(lat):7.2f} "
+                      f"{percentile(lat, 95):7.2f} {max(lat):7.2f}")
+    every = [t for _, _, t in results]
+    if every:
+        print(f"{'all':10} {'':7} {len(every):4d} {statistics.median(every):7.2f} "
+              f"{percentile(every, 95):7.2f} {max(every):7.2f}")
+    print(f"errors: {len(errors)}")
+    for e in errors[:20]:
+        print("  ", e)
+    print(f"server peak RSS: {rss_warm:.0f} MB after the warm-up, {rss_peak:.0f} MB at the end")
+    print(f"weight loads in the server (source: count): after the warm-up {counts_warm}, "
+          f"after {args.sessions} sessions {counts}")
+    # Each page's cache loads a network once (the live page and the block page's ablation
+    # each hold theirs); held once = the students added no load at all.
+    held_once = bool(counts) and counts == counts_warm
+    print(f"model held once for all sessions (no load per session): {'yes' if held_once else 'NO'}")
+    ok = not errors and every and percentile(every, 95) <= 3.0 and held_once
+    print(f"goal (0 errors, p95 <= 3 s, model held once): {'met' if ok else 'NOT met'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
