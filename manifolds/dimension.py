@@ -16,7 +16,6 @@ page imports this package and must not pull in torch.
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from ._blas import one_blas_thread
 
@@ -158,6 +157,7 @@ def two_nearest_distances(X) -> tuple[np.ndarray, np.ndarray]:
     X = _as_points(X, min_samples=3)
     n, p = X.shape
     if p <= KDTREE_MAX_FEATURES:
+        from scipy.spatial import cKDTree   # here, not at the top: importing it costs 0.2 s
         dist, _ = cKDTree(np.asarray(X, dtype=np.float64)).query(X, k=3)
         return dist[:, 1], dist[:, 2]
     candidates = _nearest_candidates(X, n_candidates=min(3, n - 1))

@@ -13,8 +13,9 @@ large batch or many batches. Per probe it keeps
 
 - per-channel counts of non-zero values (zero fraction, dead channels);
 - for PCA / participation ratio, the covariance of the points, streamed in float64: each
-  batch's points are shifted by a fixed per-channel offset (the first batch's mean, so the
-  products do not cancel), multiplied in float32 (fast BLAS / GPU) and added to float64 sums.
+  batch's points are shifted by a fixed per-channel offset (near the mean, from the first
+  batch, so the products do not cancel), multiplied in float32 (fast BLAS / GPU) and added to
+  float64 sums.
   Until a probe has seen as many points as it has channels the shifted points themselves are
   kept instead (the n x n Gram matrix is then smaller than the C x C covariance);
 - for TwoNN, a uniform random sample of at most ``twonn_points`` points (priority sampling:
