@@ -72,4 +72,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "ReLU6를 둔 경우. 논문은 non-linear bottleneck이 ImageNet top-1을 몇 퍼센트 떨어뜨린다고 "
         "보고합니다 (§6.4, Figure 6a).",
     ),
+    # Upload limits (app/limits.py), shown as help beside each upload.
+    "limits.image_upload": (
+        "Up to {mb} MB and {mp} megapixels; PNG, JPEG, GIF (first frame), WebP, BMP, TIFF.",
+        "최대 {mb} MB, {mp}메가픽셀까지; PNG, JPEG, GIF(첫 프레임), WebP, BMP, TIFF.",
+    ),
+    "limits.checkpoint_upload": (
+        "Up to {mb} MB. Only a state dict of tensors is read (torch.load with "
+        "weights_only=True); a file that would run code is refused.",
+        "최대 {mb} MB. tensor로 된 state dict만 읽습니다(torch.load, weights_only=True). 코드를 "
+        "실행하려는 파일은 거부합니다.",
+    ),
 }
