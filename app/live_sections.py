@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 from app.downloads import figure_downloads
+from app.limits import checkpoint_upload_help, image_upload_help
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from figures import live_data as data
@@ -49,7 +50,8 @@ def load_checked(source: str, seed: int, upload: tuple[bytes, str] | None, like=
 
 def checkpoint_upload() -> tuple[bytes, str] | None:
     """(content, file name) of the uploaded checkpoint, or None."""
-    up = st.file_uploader(tr("live.upload_ckpt"), type=["pth", "pt"], key="live_ckpt")
+    up = st.file_uploader(tr("live.upload_ckpt"), type=["pth", "pt"], key="live_ckpt",
+                          help=checkpoint_upload_help())
     return (up.getvalue(), up.name) if up is not None else None
 
 
@@ -120,9 +122,10 @@ def choose_image(choice: str, class_p: Param, index_p: Param, seed: int, res: in
         name = f"{tr('live.img.generated')}: {tr(f'live.class.{CLASSES[lab]}')} #{idx}"
         return ChosenImage(_generated(lab, idx, seed, res), name, f"gen:{lab}:{idx}:{seed}:{res}", True)
     if choice == "upload":
-        up = container.file_uploader(tr("live.upload_image"), type=IMAGE_TYPES, key="live_image")
+        up = container.file_uploader(tr("live.upload_image"), type=IMAGE_TYPES, key="live_image",
+                                     help=image_upload_help())
     else:
-        up = container.camera_input(tr("live.camera"), key="live_camera")
+        up = container.camera_input(tr("live.camera"), key="live_camera", help=image_upload_help())
     if up is None:
         st.info(tr("live.image_needed"))
         return fallback_image()
