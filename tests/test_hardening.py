@@ -327,3 +327,17 @@ def test_garbage_in_url_gives_notices_not_crashes(page):
     # The link now carries only valid values: reloading it gives no notice.
     again = _app(page, **{k: at.query_params[k] for k in query})
     assert not [n for n in again.notices if "link" in n.lower()]
+
+
+# -- limits -------------------------------------------------------------------------------------
+def test_server_limits_and_no_telemetry():
+    import tomllib
+    config = tomllib.loads((Path(APP).parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == 20
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["showErrorDetails"] in ("type", "none")   # no tracebacks shown
+
+
+def test_upload_limits_are_stated_beside_the_upload(live_upload_page):
+    helps = [u.proto.help for u in live_upload_page.get("file_uploader")]
+    assert any("20 MB" in h and "50 megapixels" in h for h in helps), helps
