@@ -7,10 +7,22 @@ from model import (architecture_table, block_formula_rows, count_costs, memory_t
 from model.costs import PAPER_TABLE3_MAX_KB
 
 
+def meta_model(*args, **kwargs):
+    """Counting needs shapes only: a model on the "meta" device skips all arithmetic."""
+    with torch.device("meta"):
+        return mobilenet_v2(*args, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def full():
-    model = mobilenet_v2()
+    model = meta_model()
     return model, count_costs(model, 224)
+
+
+def test_real_and_meta_models_count_the_same(full):
+    real = count_costs(mobilenet_v2(0.35), 96)
+    meta = count_costs(meta_model(0.35), 96)
+    assert real.as_dicts() == meta.as_dicts()
 
 
 def test_width_1_totals_are_torchvisions(full):
@@ -27,21 +39,20 @@ def test_width_1_totals_are_torchvisions(full):
     assert stem.madds == 112 * 112 * 32 * 3 * 9 and stem.bn_params == 64
 
 
-def test_fixture_width_035_and_meta_device():
-    with torch.device("meta"):
-        model = mobilenet_v2(0.35)
+def test_fixture_width_035():
+    model = meta_model(0.35)
     assert count_costs(model, 224).total_madds == 59_285_808
     assert count_costs(model, 96).total_params == 1_677_128
 
 
 def test_madds_scale_with_resolution_and_width(full):
     _, report = full
-    small = count_costs(mobilenet_v2(), 160)
+    small = count_costs(meta_model(), 160)
     assert small.total_params == report.total_params
     assert small.total_madds < report.total_madds
     # The paper's TF-slim table: 1.0 at 160 -> 154M, 0.5 at 224 -> 97M (rounded).
     assert round(small.total_madds / 1e6) == 154
-    assert round(count_costs(mobilenet_v2(0.5), 224).total_madds / 1e6) == 97
+    assert round(count_costs(meta_model(0.5), 224).total_madds / 1e6) == 97
 
 
 def test_block_formula_agrees_and_differences_are_explained(full):
@@ -80,7 +91,7 @@ def test_table2_from_the_model_is_the_papers(full):
     assert got == expected
     assert table[0]["input"] == "224^2 x 3"
     # The table follows the model: expansion 4 shows up as t = 4.
-    t4 = architecture_table(mobilenet_v2(expansion=4), 224)
+    t4 = architecture_table(meta_model(expansion=4), 224)
     assert [r["t"] for r in t4 if r["operator"] == "bottleneck"] == [1, 4, 4, 4, 4, 4, 4]
 
 
@@ -103,4 +114,4 @@ def test_table3_memory_max_is_400k(full):
 
 def test_input_size_validated():
     with pytest.raises(ValueError, match="input_size"):
-        count_costs(mobilenet_v2(0.35), 8)
+        count_costs(meta_model(0.35), 8)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import skdim
 from scipy.spatial.distance import cdist
+from threadpoolctl import threadpool_limits
 
 from manifolds.dimension import (covariance_eigenvalues, dead_channel_fraction,
                                  participation_ratio, participation_ratio_from_eigenvalues,
@@ -47,7 +48,8 @@ def test_known_dimension_sphere(k):
 
 
 def _skdim_twonn(X, discard=0.1):
-    with warnings.catch_warnings():
+    # One BLAS thread: on a busy 2-core machine two threads can make this 10x slower.
+    with warnings.catch_warnings(), threadpool_limits(1):
         warnings.simplefilter("ignore")   # skdim warns about the duplicates it drops
         return skdim.id.TwoNN(discard_fraction=discard).fit(X).dimension_
 
@@ -63,7 +65,7 @@ def test_agrees_with_scikit_dimension(data):
     for discard in (0.1, 0.25):
         ours = twonn_dimension(X, discard_fraction=discard, max_points=None)
         assert ours == pytest.approx(_skdim_twonn(X, discard), rel=0.02)
-    with np.errstate(divide="ignore", invalid="ignore"):  # skdim's eigenvalue gaps of zeros
+    with np.errstate(divide="ignore", invalid="ignore"), threadpool_limits(1):  # skdim: 0/0 gaps
         lpca = skdim.id.lPCA(ver="ratio", alphaRatio=0.9).fit(X).dimension_
         pr = skdim.id.lPCA(ver="participation_ratio").fit(X).dimension_
     assert pca_dimension(X, 0.9) == lpca
