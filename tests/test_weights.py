@@ -9,7 +9,6 @@ import torch
 
 from conftest import FIXTURES
 from model import WeightsError, load_weights, mobilenet_v2
-from model import weights as W
 
 SMALL = FIXTURES / "width0.35_res96" / "state_dict.pt"
 
