@@ -5,6 +5,9 @@ and big Back / Next buttons step through the slides (no keyboard needed). The sl
 in the URL (``?slide=3``), so a link opens the lecture where it was left. Figures come from
 the same registered builders as the pages and the export, cached per language and seed.
 """
+import threading
+from concurrent.futures import Future
+
 import streamlit as st
 
 from app.ui import lang, page_done, page_settings, seed, tr
@@ -14,6 +17,7 @@ from figures.lecture import LECTURE, SlideUnavailable, for_projection, pick, sou
 
 SLIDE = Param("slide", 1, kind="int", lo=1, hi=len(LECTURE))
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
+MAX_PREPARED = 12    # figure sets kept: 3 sources x a few (language, seed) pairs
 
 # Hide Streamlit's chrome (sidebar, its toggle, toolbar, footer) and enlarge the type.
 PRESENTER_CSS = """
@@ -32,10 +36,45 @@ h1 { font-size: 3rem !important; }
 """
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _source_specs(target: str, language: str, seed_value: int) -> list[FigureSpec]:
-    """One page's figures (its registered source), shared by every session and slide."""
-    return source_specs(target, language, seed_value)
+@st.cache_resource(show_spinner=False)
+def _prepared():
+    """The figure sets built or being built, for the whole server:
+    {(source, lang, seed): Future of list[FigureSpec]}, and its lock."""
+    return {}, threading.Lock()
+
+
+def _build(future: Future, target: str, language: str, seed_value: int) -> None:
+    try:
+        future.set_result(source_specs(target, language, seed_value))
+    except BaseException as e:  # noqa: BLE001 - handed to whoever waits for the slide
+        future.set_exception(e)
+
+
+def _prepare(target: str, language: str, seed_value: int) -> Future:
+    """The (possibly still running) build of one registered source's figures, on a daemon
+    thread. A failed build is tried again; at most MAX_PREPARED sets are kept."""
+    prepared, lock = _prepared()
+    key = (target, language, seed_value)
+    with lock:
+        future = prepared.get(key)
+        if future is None or (future.done() and future.exception() is not None):
+            prepared.pop(key, None)
+            while len(prepared) >= MAX_PREPARED:
+                prepared.pop(next(iter(prepared)))
+            future = prepared[key] = Future()
+            threading.Thread(target=_build, args=(future, target, language, seed_value),
+                             name=f"lecture {target}", daemon=True).start()
+        return future
+
+
+def _slide_specs(index: int, language: str, seed_value: int) -> list[FigureSpec]:
+    """The figures of slide ``index``'s source, shared by every session. The next slide's
+    source starts building at once in the background, so that when the teacher presses Next
+    the block page's timings or the live model's profile are already there."""
+    current = _prepare(LECTURE[index].source, language, seed_value)
+    if index + 1 < len(LECTURE):
+        _prepare(LECTURE[index + 1].source, language, seed_value)
+    return current.result()
 
 
 def _go(step: int) -> None:
@@ -51,7 +90,7 @@ slide = LECTURE[number - 1]
 st.title(tr(f"lecture.{slide.key}.title"))
 with st.spinner(tr("presenter.building")):
     try:
-        spec = pick(_source_specs(slide.source, lang(), seed()), slide)
+        spec = pick(_slide_specs(number - 1, lang(), seed()), slide)
     except SlideUnavailable:
         spec = None
         st.info(tr("presenter.unavailable"))
