@@ -15,6 +15,7 @@ always measured (they cost one pass over each tensor).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
@@ -163,9 +164,10 @@ def _twonn_or_none(sample, discard: float, seed: int) -> float | None:
     if sample.shape[0] < 3:
         return None
     try:
-        return twonn_dimension(sample, discard_fraction=discard, max_points=None, seed=seed)
+        d = twonn_dimension(sample, discard_fraction=discard, max_points=None, seed=seed)
     except ValueError:
         return None
+    return d if math.isfinite(d) else None   # all neighbours equidistant: no estimate
 
 
 def records_to_dicts(records: Iterable[DimensionRecord]) -> list[dict]:
