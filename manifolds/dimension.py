@@ -46,6 +46,7 @@ def _check_variance(variance: float) -> float:
     return float(variance)
 
 
+@one_blas_thread
 def covariance_eigenvalues(X) -> np.ndarray:
     """Eigenvalues of the sample covariance of X (n, p), descending, length min(n - 1, p) or p.
 
