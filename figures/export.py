@@ -28,6 +28,9 @@ INSTALL_HINT = "sudo apt-get install chromium fonts-nanum"
 DEFAULT_WIDTH = 1400
 DEFAULT_HEIGHT = 500
 PNG_SCALE = 2   # slides are projected large: twice the CSS pixels
+# Kaleido reloads a tab (plotly.js again) after every figure: with two tabs one draws while the
+# other reloads, about 15% faster for the whole export on 2 cores (three gained nothing more).
+TABS = 2
 
 
 class StaticExportUnavailable(RuntimeError):
@@ -121,7 +124,8 @@ def render_static(jobs: Sequence[tuple[FigureSpec, str]], *, lang: str = "en",
     """PNG/SVG/PDF bytes for every (spec, format) in ``jobs``, drawn in ONE Chromium session
     (starting Chromium costs about a second; each figure then costs a fraction of that).
 
-    ``progress(i, spec, fmt)`` is called after job i is done. Raises
+    ``progress(i, spec, fmt)`` is called when a job is done, i counting finished jobs from 0
+    (two tabs draw side by side, so jobs may finish out of order). Raises
     StaticExportUnavailable (with the install command) when Chromium or, for Korean, a Hangul
     font is missing; ValueError for a format that is not png, svg or pdf.
     """
@@ -136,17 +140,23 @@ def render_static(jobs: Sequence[tuple[FigureSpec, str]], *, lang: str = "en",
     import kaleido  # imported on use: the app should not pay for it on every page
 
     async def draw_all() -> list[bytes]:
-        out = []
+        finished = 0
         # mathjax=False: Kaleido would otherwise load MathJax from a CDN.
-        async with kaleido.Kaleido(path=chromium_path(), mathjax=False) as k:
-            for i, (spec, fmt) in enumerate(jobs):
+        async with kaleido.Kaleido(n=min(TABS, len(jobs)), path=chromium_path(),
+                                   mathjax=False) as k:
+            async def draw(spec: FigureSpec, fmt: str) -> bytes:
+                nonlocal finished
                 width, height = _size(spec)
                 opts = dict(format=fmt, width=width, height=height,
                             scale=PNG_SCALE if fmt == "png" else 1)
-                out.append(await k.calc_fig(spec.figure, opts=opts))
+                data = await k.calc_fig(spec.figure, opts=opts)
+                finished += 1
                 if progress:
-                    progress(i, spec, fmt)
-        return out
+                    progress(finished - 1, spec, fmt)
+                return data
+
+            # gather keeps the order of jobs; the tabs take them as they come free.
+            return list(await asyncio.gather(*(draw(spec, fmt) for spec, fmt in jobs)))
 
     return _run_in_thread(draw_all)
 
