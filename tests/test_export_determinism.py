@@ -36,9 +36,13 @@ json.dump(out, sys.stdout)
 """
 
 
+SPECS_KO: list = []
+
+
 def _exports(seed: int) -> dict:
+    SPECS_KO[:] = all_figure_specs("ko", seed)
     return {s.name: {fmt: text_export(s, fmt).decode("utf-8") for fmt in ("html", "csv")}
-            for s in all_figure_specs("ko", seed)}
+            for s in SPECS_KO}
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +88,14 @@ def test_another_seed_changes_seeded_figures(two_runs):
     other = {s.name: text_export(s, "csv") for s in relu_specs("ko", SEED + 1)}
     for name, data in other.items():
         assert data.decode("utf-8") != a[name]["csv"], name
+
+
+def test_exported_figures_in_korean_show_no_english(two_runs):
+    """Titles, axis titles, legends and annotations of every exported figure, and its caption,
+    in Korean (the same check as the pages', tests/test_i18n_pages.py)."""
+    from test_i18n_pages import _plotly_strings, english_leaks
+    assert SPECS_KO
+    for spec in SPECS_KO:
+        texts = [("caption", spec.caption)]
+        _plotly_strings(spec.figure.to_plotly_json(), "", texts)
+        assert english_leaks(texts) == [], spec.name
