@@ -94,3 +94,43 @@ def test_tfslim_table_is_the_papers():
     assert data.PAPER_TFSLIM[(1.0, 224)] == (300, 71.8)
     assert data.PAPER_TFSLIM[(0.35, 96)] == (11, 45.5)
     assert len(data.PAPER_TFSLIM) == 21
+
+
+def test_table2_totals_and_width_selector(page):
+    spec = next(s for s in _charts(page).values()
+                if s["layout"]["title"]["text"].startswith("Table 2"))
+    assert "3,504,872 params" in spec["layout"]["title"]["text"]
+    assert "300,774,272 MAdds" in spec["layout"]["title"]["text"]
+    assert sum(spec["data"][0]["y"]) == 300_774_272 and sum(spec["data"][1]["y"]) == 3_504_872
+    assert len(spec["data"][0]["x"]) == 17 + 3  # stem, 17 blocks, conv 1x1, classifier
+    page.selectbox(key="url_width").set_value("0.5").run()
+    page.selectbox(key="url_res").set_value("160").run()
+    assert not page.exception
+    spec = next(s for s in _charts(page).values()
+                if s["layout"]["title"]["text"].startswith("Table 2"))
+    assert "width 0.5, 160×160" in spec["layout"]["title"]["text"]
+    table3 = next(s for s in _charts(page).values()
+                  if s["layout"]["title"]["text"].startswith("Table 3"))
+    assert table3["data"][0]["x"][0] == "80²"
+
+
+def test_ablation_shows_both_shipped_variants(page):
+    titles = _titles(page)
+    curves = next(s for s in _charts(page).values()
+                  if s["layout"]["title"]["text"].startswith("Figure 6a on"))
+    names = {tr["name"] for tr in curves["data"]}
+    assert names == {"linear bottleneck (paper)", "ReLU6 bottleneck"}
+    profiles = next(s for s in _charts(page).values()
+                    if s["layout"]["title"]["text"].startswith("Figure 6a: dimension profiles"))
+    assert {a["text"] for a in profiles["layout"]["annotations"]} >= {
+        "linear bottleneck (paper)", "ReLU6 bottleneck"}
+    assert titles
+
+
+def test_korean(page):
+    # AppTest shows only the page's own elements after switch_page, not main.py's sidebar:
+    # set the language widget's state directly.
+    page.session_state["url_lang"] = "ko"
+    page.run()
+    assert not page.exception
+    assert any(t.startswith("계산한 Table 2") for t in _titles(page))

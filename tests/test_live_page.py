@@ -1,0 +1,206 @@
+"""The "Live MobileNetV2" page (AppTest), its data layer and its figure builders."""
+import io
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from conftest import APP, APP_TIMEOUT, FIXTURES
+from figures import live as fig
+from figures import live_data as data
+
+
+def _png(size=(40, 30), color=(200, 30, 30)) -> bytes:
+    buf = io.BytesIO()
+    img = np.zeros((size[1], size[0], 3), np.uint8)
+    img[...] = color
+    img[:, : size[0] // 2] = (20, 200, 90)
+    Image.fromarray(img).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _jpeg() -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (48, 64, 3), np.uint8)).save(
+        buf, format="JPEG")
+    return buf.getvalue()
+
+
+def _charts(at) -> dict:
+    out = {}
+    for c in at.get("plotly_chart"):
+        spec = json.loads(c.proto.spec)
+        out[spec["layout"]["title"]["text"]] = spec
+    return out
+
+
+def _chart(at, prefix):
+    return next(s for t, s in _charts(at).items() if t.startswith(prefix))
+
+
+@pytest.fixture(scope="module")
+def page():
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update({"res": "64", "mosaic_block": "2"})
+    at.run()
+    at.switch_page("pages/live.py").run()
+    return at
+
+
+def test_default_render_names_weights_everywhere(page):
+    assert not page.exception
+    assert not page.error
+    titles = list(_charts(page))
+    trained = "trained here (linear bottleneck, default)"
+    for prefix in ("Top-5 predictions", "Dimension profile", "Zeros after ReLU6", "Block 2"):
+        assert any(t.startswith(prefix) and trained in t for t in titles), prefix
+    assert any(t.startswith("Same image, two weight sources") for t in titles)
+
+
+def test_profile_json_is_consistent(page):
+    spec = _chart(page, "Dimension profile")
+    for trace in spec["data"]:
+        if trace.get("customdata"):  # ED traces carry (block, ambient)
+            for y, (_, ambient) in zip(trace["y"], trace["customdata"]):
+                assert 0 < y <= ambient
+    ratio_traces = [t for t in spec["data"] if t.get("yaxis") == "y2"]
+    assert ratio_traces and all(0 < y <= 1 for t in ratio_traces for y in t["y"])
+    top5 = _chart(page, "Top-5 predictions")
+    probs = top5["data"][0]["x"]
+    assert len(probs) == 5 and sum(probs) <= 1.0 + 1e-6
+
+
+def test_switch_weights_and_image(page):
+    page.selectbox(key="url_weights").set_value("random").run()
+    page.selectbox(key="url_image").set_value("coffee").run()
+    assert not page.exception and not page.error
+    titles = list(_charts(page))
+    assert any(t.startswith("Dimension profile") and "random" in t for t in titles)
+    assert any("coffee" in c.value for c in page.caption)
+    assert page.query_params["weights"] in ("random", ["random"])
+
+
+def test_uploaded_image_and_bad_upload(page):
+    page.selectbox(key="url_image").set_value("upload").run()
+    assert any("No image yet" in i.value for i in page.info)
+    page.file_uploader(key="live_image").set_value(("tiny.png", _png(), "image/png")).run()
+    assert not page.exception and not page.error
+    assert any("tiny.png" in c.value for c in page.caption)
+    page.file_uploader(key="live_image").set_value(("bad.png", b"not an image", "image/png")).run()
+    assert not page.exception
+    assert any("bad.png" in e.value for e in page.error)
+    assert any(t.startswith("Dimension profile") for t in _charts(page))  # page kept working
+
+
+def test_camera_photo(page):
+    page.selectbox(key="url_image").set_value("camera").run()
+    page.camera_input(key="live_camera").set_value(("shot.jpg", _jpeg(), "image/jpeg")).run()
+    assert not page.exception and not page.error
+    assert any("shot.jpg" in c.value for c in page.caption)
+
+
+def test_bad_checkpoint_upload_falls_back():
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update({"res": "64", "weights": "upload", "compare": "none"})
+    at.run()
+    at.switch_page("pages/live.py").run()
+    assert any("Upload a checkpoint" in i.value for i in at.info)
+    at.file_uploader(key="live_ckpt").set_value(("evil.pth", b"\x80\x04garbage", "application/octet-stream")).run()
+    assert not at.exception
+    assert at.error and "cannot be used" in at.error[0].value and "evil.pth" in at.error[0].value
+    assert any(t.startswith("Dimension profile") and "trained here" in t for t in _charts(at))
+
+
+def test_uploaded_torchvision_checkpoint_is_recognised():
+    content = (FIXTURES / "width0.35_res96" / "state_dict.pt").read_bytes()
+    w = data.load_source("upload", upload=content)
+    assert w.width_mult == 0.35 and len(w.classes) == 1000 and w.classes[0] == "tench"
+    io_ = torch.load(FIXTURES / "width0.35_res96" / "io.pt", weights_only=True)
+    with torch.inference_mode():
+        assert torch.allclose(w.model(io_["input"]), io_["logits"], atol=1e-4)
+    with pytest.raises(ValueError, match="mine.pth"):
+        data.load_source("upload", upload=b"garbage", upload_name="../mine.pth")
+    half = content[: len(content) // 2]
+    with pytest.raises(ValueError, match="could not read"):
+        data.load_source("upload", upload=half, upload_name="cut.pt")
+
+
+def test_random_copies_the_architecture_it_is_compared_with():
+    trained = data.load_source("embedded")
+    rand = data.load_source("random", like=trained)
+    assert (rand.width_mult, rand.classes, rand.resolution) == (trained.width_mult, trained.classes, trained.resolution)
+    a = dict(trained.model.named_parameters())["features.0.0.weight"]
+    b = dict(rand.model.named_parameters())["features.0.0.weight"]
+    assert not torch.equal(a, b)
+
+
+def test_data_layer_shapes():
+    w = data.load_source("embedded")
+    x, shown = data.prepare_input(data.sample_photo("chelsea"), 64, "embedded")
+    assert x.shape == (1, 3, 64, 64) and shown.shape == (64, 64, 3) and shown.dtype == np.uint8
+    acts = data.channel_activations(w.model, x, 1, "expansion")
+    assert acts.shape == (w.model.blocks[1].hidden_channels, 32, 32)
+    assert acts.min() >= 0 and acts.max() <= 6  # after ReLU6
+    proj = data.channel_activations(w.model, x, 1, "projection")
+    assert proj.shape[0] == w.model.blocks[1].out_channels and proj.min() < 0  # linear
+    top = data.predictions(w.model, x, w.classes)
+    assert len(top) == 5 and top[0][1] >= top[-1][1]
+    profile, seconds = data.analyze_profile(w.model, x, "pr")
+    assert {r["probe"] for r in profile} == set(data.PROBE_CHOICES)
+    assert len({r["block"] for r in profile}) == 17 and seconds > 0
+    gen = data.generated_image(3, 0, 0, 64)
+    assert np.array_equal(gen, data.generated_image(3, 0, 0, 64)) and gen.shape == (64, 64, 3)
+
+
+def test_mosaic_tiles_channels_in_order():
+    acts = np.arange(5 * 2 * 3, dtype=np.float32).reshape(5, 2, 3)
+    tiled, cols = fig.mosaic(acts)
+    assert cols == 3 and tiled.shape == (2 * 3 - 1, 3 * 4 - 1)
+    assert np.array_equal(tiled[0:2, 4:7], acts[1]) and np.isnan(tiled[2]).all()
+    with pytest.raises(ValueError):
+        fig.mosaic(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="estimator"):
+        fig.profile_figure([], "mle", "x")
+
+
+def test_korean(page):
+    # AppTest shows only the page's own elements after switch_page, not main.py's sidebar:
+    # set the language widget's state directly.
+    page.session_state["url_lang"] = "ko"
+    page.run()
+    assert not page.exception
+    titles = list(_charts(page))
+    assert any(t.startswith("차원 프로파일") for t in titles)
+    assert any("프로파일이 논문의 주장" in h.value for h in page.header)
+
+
+def test_summary_sentence_is_measured(page):
+    lines = [m.value for m in page.markdown if m.value.startswith(("Measured on this image", "이 이미지에서"))]
+    assert lines and all(line.count("%") >= 5 for line in lines)
+    profile = [dict(block=b, probe=p, ambient=a, value=v, zero_fraction=z, n_points=n)
+               for b, p, a, v, z, n in [(1, "input", 16, 8, 0.0, 100), (2, "input", 16, 4, 0.0, 100),
+                                        (1, "expansion", 96, 12, 0.5, 100), (2, "expansion", 96, 6, 0.7, 50)]]
+    s = data.profile_summary(profile)
+    assert s["input"] == pytest.approx(0.375) and s["expansion"] == pytest.approx(0.125)
+    assert s["zeros"] == pytest.approx(0.6) and s["depthwise"] is None
+
+
+def test_imagenet_weights_come_from_the_hub_cache(tmp_path):
+    """With the checkpoint in torch hub's cache, "imagenet-v1" loads it (no network): here
+    the torchvision-format fixture stands in for the ImageNet file."""
+    checkpoints = tmp_path / "checkpoints"
+    checkpoints.mkdir()
+    (checkpoints / "mobilenet_v2-b0353104.pth").symlink_to(FIXTURES / "width1.0_res224" / "state_dict.pt")
+    old = torch.hub.get_dir()
+    torch.hub.set_dir(str(tmp_path))
+    try:
+        w = data.load_source("imagenet-v1")
+    finally:
+        torch.hub.set_dir(old)
+    assert (w.width_mult, w.resolution, len(w.classes)) == (1.0, 224, 1000)
+    io_ = torch.load(FIXTURES / "width1.0_res224" / "io.pt", weights_only=True)
+    with torch.inference_mode():
+        assert torch.allclose(w.model(io_["input"][:1]), io_["logits"][:1], atol=1e-4)
