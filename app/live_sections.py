@@ -9,12 +9,16 @@ import numpy as np
 import streamlit as st
 
 from app.downloads import figure_downloads
+from app.torch_threads import use_app_threads
 from app.limits import checkpoint_upload_help, image_upload_help
+from app.spec_cache import cached_spec
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from figures import live_data as data
 from figures import live_specs as specs
 from figures.catalog import FigureSpec
+
+use_app_threads()
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff"]
 
@@ -163,11 +167,13 @@ def input_section(weights, other, image: ChosenImage, res: int):
     sources = [weights] + ([other] if other is not None else [])
     cols = st.columns(1 + len(sources))
     with cols[0]:
-        show(specs.input_spec(shown, image.label, res, lang(), generated=image.generated))
+        show(cached_spec(specs.input_spec, (image.key, image.label, res, lang(), image.generated),
+                         shown, image.label, res, lang(), generated=image.generated))
     for i, (col, w) in enumerate(zip(cols[1:], sources)):
         with col:
             top = _top5(weights_key(w), image.key, res, w, x)
-            show(specs.topk_spec(top, w.source, i, lang()), caption=False)
+            show(cached_spec(specs.topk_spec, (weights_key(w), image.key, res, i, lang()),
+                             top, w.source, i, lang()), caption=False)
             if w.source.startswith("embedded"):
                 st.caption(tr("live.pred_note.embedded", n=len(w.classes)))
             elif w.source == "random":
@@ -197,12 +203,13 @@ def profile_section(weights, x, image: ChosenImage, res: int, estimator: str, se
         return None
     profile, seconds = result
     params = dict(weights=weights.source, image=image.label, res=res, est=estimator, seed=seed)
-    show(specs.profile_spec(profile, weights.source, estimator, params, lang()))
+    key = (weights_key(weights), image.key, image.label, res, estimator, seed, lang())
+    show(cached_spec(specs.profile_spec, key, profile, weights.source, estimator, params, lang()))
     first = min(profile, key=lambda r: r["block"])["n_points"]
     last = max(profile, key=lambda r: r["block"])["n_points"]
     st.caption(tr("live.timing", res=res, seconds=seconds, pixels=first, last=last))
     st.subheader(tr("live.zeros"))
-    show(specs.zeros_spec(profile, weights.source, params, lang()))
+    show(cached_spec(specs.zeros_spec, key, profile, weights.source, params, lang()))
     return profile
 
 
@@ -214,8 +221,10 @@ def compare_section(weights, other, x, image, res, estimator, seed, profile):
         return None
     params = dict(weights=weights.source, compare=other.source, image=image.label, res=res,
                   est=estimator, seed=seed)
-    show(specs.compare_spec({weights.source: profile, other.source: result[0]}, estimator,
-                            params, lang()), caption=False)
+    key = (weights_key(weights), weights_key(other), image.key, image.label, res, estimator, seed,
+           lang())
+    show(cached_spec(specs.compare_spec, key, {weights.source: profile, other.source: result[0]},
+                     estimator, params, lang()), caption=False)
     return result[0]
 
 
@@ -240,4 +249,5 @@ def mosaic_section(weights, x, image, res, block_p: Param, probe_p: Param) -> No
                  format_func=lambda s: tr(f"live.probe.{s}"))
     block, probe = int(st.session_state[widget_key(block_p)]), st.session_state[widget_key(probe_p)]
     acts = _acts(weights_key(weights), image.key, res, block - 1, probe, weights, x)
-    show(specs.mosaic_spec(acts, block, probe, weights.source, lang()))
+    show(cached_spec(specs.mosaic_spec, (weights_key(weights), image.key, res, block, probe, lang()),
+                     acts, block, probe, weights.source, lang()))

@@ -10,7 +10,7 @@ input (no hooks), so the printed ratio says what the analysis adds on top of run
 network at all. Networks: the trained default (width 0.5) and the ImageNet architecture
 (width 1.0, 1000 classes; the torchvision-format fixture weights stand in for the ImageNet
 checkpoint, same shapes and same cost). Each time is the median (and the fastest) of
-``--repeats`` runs after one warm-up; the load average is printed because the machine is
+``--repeats`` runs after two warm-ups; the load average is printed because the machine is
 shared.
 """
 from __future__ import annotations
@@ -29,16 +29,20 @@ TARGET_S = 2.0
 FIXTURE = ROOT.parent / "shared" / "fixtures" / "torchvision_mobilenet_v2" / "width1.0_res224"
 
 
-def _times(fn, repeats: int) -> tuple[float, float]:
-    """(median, fastest) seconds of ``repeats`` calls after one warm-up. On a shared machine
-    the fastest run is the one least disturbed by other processes."""
+def _times(fn, repeats: int) -> tuple[float, float, float]:
+    """(median, fastest, first) seconds: ``repeats`` calls after two warm-ups, and the first
+    warm-up itself (what a page's first visit pays: one-time kernel set-up for new shapes).
+    On a shared machine the fastest run is the one least disturbed by other processes."""
+    start = time.perf_counter()
+    fn()
+    first = time.perf_counter() - start
     fn()
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times)
+    return statistics.median(times), min(times), first
 
 
 def networks():
@@ -58,8 +62,13 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--estimators", default="pca,pr,twonn")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch intra-op threads: 1 as the app runs (app/torch_threads.py); "
+                        "0 for torch's default (2 here)")
     args = p.parse_args(argv)
     import torch
+    if args.threads:
+        torch.set_num_threads(args.threads)
 
     from figures import live_data as data
     photo = data.sample_photo("astronaut")
@@ -73,7 +82,7 @@ def main(argv=None) -> int:
         def forward():
             with torch.inference_mode():
                 model(x)
-        base, base_min = _times(forward, args.repeats)
+        base, base_min, _ = _times(forward, args.repeats)
         print(f"\n{name}: plain forward {base * 1000:.0f} ({base_min * 1000:.0f}) ms (baseline)")
         for est in args.estimators.split(","):
             def one_analysis():
@@ -81,12 +90,13 @@ def main(argv=None) -> int:
                 data.predictions(model, xi, [str(i) for i in range(1000)])
                 data.analyze_profile(model, xi, est)
                 data.channel_activations(model, xi, 2, "expansion")
-            total, fastest = _times(one_analysis, args.repeats)
-            worst = max(worst, total)
-            verdict = "ok" if total <= TARGET_S else "OVER"
+            total, fastest, first = _times(one_analysis, args.repeats)
+            worst = max(worst, total, first)
+            verdict = "ok" if max(total, first) <= TARGET_S else "OVER"
             print(f"  {est:6s} one analysis {total:.2f} ({fastest:.2f}) s = "
-                  f"{total / base:5.1f}x forward  (target <= {TARGET_S:.1f} s: {verdict})")
-    print(f"\nslowest one analysis (median): {worst:.2f} s (target {TARGET_S:.1f} s); load "
+                  f"{total / base:5.1f}x forward; first call {first:.2f} s  "
+                  f"(target <= {TARGET_S:.1f} s: {verdict})")
+    print(f"\nslowest one analysis (median or first call): {worst:.2f} s (target {TARGET_S:.1f} s); load "
           f"average now {os.getloadavg()[0]:.1f}")
     return 0 if worst <= TARGET_S else 1
 

@@ -27,10 +27,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Set the shapes: the layer turns an h × w × d_i tensor into d_j channels. MAdds and "
         "parameters come from the formulas of Sections 3.1 and 3.3 (checked against torch "
         "modules in the tests); the time is measured here with torch on this machine's CPU "
-        "(fastest of {repeats} runs, one image).",
+        "(fastest of {repeats} runs, one image, one CPU thread as the app runs torch).",
         "크기를 정하세요: 이 층은 h × w × d_i tensor를 d_j 채널로 바꿉니다. MAdds와 파라미터는 "
         "3.1절과 3.3절의 공식으로 계산하고(테스트에서 torch module과 대조), 시간은 이 컴퓨터의 "
-        "CPU에서 torch로 직접 측정합니다(이미지 한 장, {repeats}회 중 가장 빠른 값).",
+        "CPU에서 torch로 직접 측정합니다(이미지 한 장, {repeats}회 중 가장 빠른 값, 앱처럼 CPU 스레드 하나).",
     ),
     "block.d_i": ("input channels d_i", "입력 채널 d_i"),
     "block.d_j": ("output channels d_j", "출력 채널 d_j"),
