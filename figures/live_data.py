@@ -12,6 +12,7 @@ differ in their weights only.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,12 +88,20 @@ def channel_activations(model, x, block: int, probe: str) -> np.ndarray:
     if probe == "expansion" and b.expand_ratio == 1:
         probe = "input"  # t = 1: the first block has no expansion; its input is expanded-width
     captured = {}
+    # The model is shared by every session (each in its own thread): keep only this thread's
+    # forward, not another session's that happens to run while the hook is on.
+    me = threading.get_ident()
+
+    def keep(value):
+        if threading.get_ident() == me:
+            captured.setdefault("x", value)
+
     if probe == "input":
-        handle = b.register_forward_pre_hook(lambda m, args: captured.setdefault("x", args[0]))
+        handle = b.register_forward_pre_hook(lambda m, args: keep(args[0]))
     else:
         module = {"expansion": b.conv[0], "depthwise": b.conv[1 if b.expand_ratio != 1 else 0],
                   "projection": b.conv[-1]}[probe]
-        handle = module.register_forward_hook(lambda m, a, out: captured.setdefault("x", out))
+        handle = module.register_forward_hook(lambda m, a, out: keep(out))
     try:
         with torch.inference_mode():
             model(x[:1])

@@ -33,6 +33,7 @@ output, and without a residual the output is the projection. Those are measured 
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -291,8 +292,11 @@ class ActivationProbes:
 
     # -- hooks ---------------------------------------------------------------------------
     def __enter__(self) -> "ActivationProbes":
-        self.handles.append(self.model.register_forward_pre_hook(self._new_batch))
-        self.handles.append(self.model.register_forward_hook(self._batch_done))
+        # The app shares one model between sessions (st.cache_resource), each running in its
+        # own thread: hooks see every thread's forward, so they keep only this thread's.
+        self._thread = threading.get_ident()
+        self.handles.append(self.model.register_forward_pre_hook(self._mine(self._new_batch)))
+        self.handles.append(self.model.register_forward_hook(self._mine(self._batch_done)))
         for b, block in enumerate(self.blocks):
             dw = block.conv[1] if block.expand_ratio != 1 else block.conv[0]
             targets = {"input": (block, True), "depthwise": (dw, False),
@@ -304,10 +308,10 @@ class ActivationProbes:
                     continue
                 if pre:
                     hook = self._pre_hook(self.reducers[(b, probe)])
-                    self.handles.append(module.register_forward_pre_hook(hook))
+                    self.handles.append(module.register_forward_pre_hook(self._mine(hook)))
                 else:
                     hook = self._post_hook(self.reducers[(b, probe)])
-                    self.handles.append(module.register_forward_hook(hook))
+                    self.handles.append(module.register_forward_hook(self._mine(hook)))
         return self
 
     def __exit__(self, *exc) -> None:
@@ -318,6 +322,13 @@ class ActivationProbes:
             h.remove()
         self.handles = []
         self._workspace = None
+
+    def _mine(self, hook):
+        """``hook``, run only for forwards in the thread that entered the probes."""
+        def only_this_thread(*args):
+            if threading.get_ident() == self._thread:
+                return hook(*args)
+        return only_this_thread
 
     def _pre_hook(self, reducer):
         def hook(module, args):
