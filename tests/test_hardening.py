@@ -341,3 +341,36 @@ def test_server_limits_and_no_telemetry():
 def test_upload_limits_are_stated_beside_the_upload(live_upload_page):
     helps = [u.proto.help for u in live_upload_page.get("file_uploader")]
     assert any("20 MB" in h and "50 megapixels" in h for h in helps), helps
+
+
+# -- concurrency: one model shared by every session --------------------------------------------
+def test_analysis_on_a_shared_model_ignores_other_threads_forwards():
+    """The app holds one network for all sessions (st.cache_resource), each session in its own
+    thread. Probes hooked on it must measure only their own forward, not another session's
+    that runs meanwhile (before the fix, a concurrent forward tripled n_points)."""
+    import threading
+
+    from figures.live_data import channel_activations
+    from model.analysis import analyze
+    torch.manual_seed(0)
+    net = mobilenet_v2(0.35, num_classes=10).eval()
+    mine, other = torch.randn(2, 3, 64, 64), 3 * torch.randn(4, 3, 64, 64)
+    alone = [(r.pr, r.n_points) for r in analyze(net, mine, estimators=("pr",))]
+    acts_alone = channel_activations(net, mine, 2, "expansion")
+    stop = threading.Event()
+
+    def other_session():
+        with torch.inference_mode():
+            while not stop.is_set():
+                net(other)
+
+    thread = threading.Thread(target=other_session)
+    thread.start()
+    try:
+        together = [(r.pr, r.n_points) for r in analyze(net, mine, estimators=("pr",))]
+        acts_together = [channel_activations(net, mine, 2, "expansion") for _ in range(5)]
+    finally:
+        stop.set()
+        thread.join()
+    assert together == alone
+    assert all(np.array_equal(a, acts_alone) for a in acts_together)
