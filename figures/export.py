@@ -47,10 +47,11 @@ def chromium_path() -> str | None:
     explicit = os.environ.get("BROWSER_PATH")
     if explicit:
         return explicit if usable(explicit) else None
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
-        if usable(candidate):
-            return candidate
-    return None
+    # Checked in order, PATH searched only when needed: the app asks on every rerun.
+    if usable("/usr/bin/chromium"):
+        return "/usr/bin/chromium"
+    found = shutil.which("chromium")
+    return found if usable(found) else None
 
 
 @functools.lru_cache(maxsize=1)
