@@ -54,6 +54,9 @@ class Student:
         self.origin = f"http://{HOST}:{port}"
         self.lang = lang
         self.widgets: dict[str, str] = {}      # user key -> widget id, from the last run
+        # Like the browser's message cache: hashes of the large elements already received,
+        # sent with each rerun so the server answers with a reference instead of the bytes.
+        self.cached: set[str] = set()
         self.errors: list[str] = []
 
     async def __aenter__(self):
@@ -69,6 +72,7 @@ class Student:
         msg = BackMsg()
         msg.rerun_script.query_string = query
         msg.rerun_script.page_name = page
+        msg.rerun_script.cached_message_hashes.extend(sorted(self.cached))
         for state in widget_states:
             msg.rerun_script.widget_states.widgets.append(state)
         self.widgets = {}
@@ -78,6 +82,8 @@ class Student:
             fwd = ForwardMsg()
             fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), timeout=180))
             kind = fwd.WhichOneof("type")
+            if fwd.metadata.cacheable and fwd.hash:
+                self.cached.add(fwd.hash)
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 self._note(fwd.delta.new_element, page)
             elif kind == "script_finished":
@@ -122,7 +128,8 @@ def interactions(rng: random.Random) -> dict:
     }
 
 
-async def student_run(i: int, port: int, lang: str, rounds: int, results: list, stagger: float):
+async def student_run(i: int, port: int, lang: str, rounds: int, results: list, stagger: float,
+                      warm: bool = False):
     rng = random.Random(i)
     await asyncio.sleep(stagger * rng.random())
     try:
@@ -139,6 +146,15 @@ async def student_run(i: int, port: int, lang: str, rounds: int, results: list, 
                         s.errors.append(f"{page}: {e}")
                         continue
                     results.append((page, "change", await s.rerun(page, f"lang={lang}", [state])))
+            if warm:
+                # The teacher steps through the lecture before class: every slide's figures
+                # (built from the registered sources) are then ready for the students.
+                for _ in range(5):
+                    try:
+                        state = s.state("presenter_next", trigger_value=True)
+                    except KeyError:
+                        break                   # the last slide has no active Next
+                    await s.rerun("presenter", f"lang={lang}", [state])
             return s.errors
     except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as e:
         return [f"student {i}: connection failed: {type(e).__name__}: {e}"]
@@ -164,6 +180,12 @@ def wait_healthy(port: int, proc: subprocess.Popen, log: str, timeout: float = 1
         except OSError:
             time.sleep(0.3)
     raise SystemExit("server did not become healthy")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -195,6 +217,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
 
     port = free_port()
+    load_before = os.getloadavg()[0]
     counts_file = tempfile.mktemp(prefix="load_counts_", suffix=".json")
     server = start_server(port, counts_file)
     try:
@@ -203,7 +226,7 @@ def main(argv=None) -> int:
         # of each page builds the shared caches; then all students come at once.
         warm: list = []
         t0 = time.perf_counter()
-        warm_errors = asyncio.run(student_run(-1, port, args.lang, 1, warm, 0))
+        warm_errors = asyncio.run(student_run(-1, port, args.lang, 1, warm, 0, warm=True))
         print(f"warm-up (one student, every page, caches cold): {time.perf_counter() - t0:.1f} s, "
               f"errors: {len(warm_errors)}", flush=True)
         for e in warm_errors:
@@ -219,9 +242,11 @@ def main(argv=None) -> int:
                                             for i in range(args.sessions)))
             return results, [e for errs in errors for e in errs]
 
-        t0 = time.perf_counter()
+        t0, server_cpu0, client_cpu0 = time.perf_counter(), cpu_seconds(server.pid), time.process_time()
         results, errors = asyncio.run(everyone())
         wall = time.perf_counter() - t0
+        server_cpu = cpu_seconds(server.pid) - server_cpu0
+        client_cpu = time.process_time() - client_cpu0
         rss_peak = peak_rss_mb(server.pid)
         time.sleep(1.0)
         counts = read_counts(counts_file)
@@ -233,7 +258,10 @@ def main(argv=None) -> int:
             server.kill()
 
     print(f"{args.sessions} concurrent sessions x {args.rounds} round(s), {len(results)} "
-          f"interactions in {wall:.1f} s ({os.cpu_count()} CPUs)")
+          f"interactions in {wall:.1f} s ({os.cpu_count()} CPUs, load average before "
+          f"{load_before:.2f})")
+    print(f"CPU: server {server_cpu:.1f} s ({server_cpu / max(len(results), 1):.3f} s per "
+          f"interaction), this client {client_cpu:.1f} s")
     print(f"{'page':10} {'step':7} {'n':>4} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
     for page in PAGES_IN_ORDER:
         for step in ("load", "change"):
