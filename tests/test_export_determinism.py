@@ -17,42 +17,41 @@ import pytest
 
 from conftest import ROOT
 from figures.block_specs import DEFAULT_SHAPE, options_spec
-from figures.catalog import all_figure_specs
 from figures.export import text_export
 
 MEASURED = {"block_options": ["seconds"], "block_split": ["seconds"]}
 SEED = 3
 
-DIGESTS = r"""
-import hashlib, json, sys
-sys.path.insert(0, sys.argv[1])
-from figures.block_specs import DEFAULT_SHAPE, options_spec
+# Each run is a fresh process, as two runs of `python -m app.export` are: the same defaults
+# (torch threads, BLAS) in both, different hash seeds. It prints every figure's HTML, CSV and
+# its texts (caption, titles, axes, legends) for the Korean check below.
+EXPORT_RUN = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[1] + "/tests")
 from figures.catalog import all_figure_specs
 from figures.export import text_export
+from test_i18n_pages import _plotly_strings
 out = {}
 for spec in all_figure_specs("ko", int(sys.argv[2])):
-    out[spec.name] = {fmt: text_export(spec, fmt).decode("utf-8") for fmt in ("html", "csv")}
+    texts = [("caption", spec.caption)]
+    _plotly_strings(spec.figure.to_plotly_json(), "", texts)
+    out[spec.name] = {"html": text_export(spec, "html").decode("utf-8"),
+                      "csv": text_export(spec, "csv").decode("utf-8"), "texts": texts}
 json.dump(out, sys.stdout)
 """
 
 
-SPECS_KO: list = []
-
-
-def _exports(seed: int) -> dict:
-    SPECS_KO[:] = all_figure_specs("ko", seed)
-    return {s.name: {fmt: text_export(s, fmt).decode("utf-8") for fmt in ("html", "csv")}
-            for s in SPECS_KO}
+def _export_run(seed: int, hash_seed: str) -> dict:
+    env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+    proc = subprocess.run([sys.executable, "-c", EXPORT_RUN, str(ROOT), str(seed)], env=env,
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout)
 
 
 @pytest.fixture(scope="module")
 def two_runs():
-    here = _exports(SEED)
-    env = dict(os.environ, PYTHONHASHSEED="12345")
-    proc = subprocess.run([sys.executable, "-c", DIGESTS, str(ROOT), str(SEED)], env=env,
-                          capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return here, json.loads(proc.stdout)
+    return _export_run(SEED, "1"), _export_run(SEED, "12345")
 
 
 def _csv(text: str, drop=()) -> pd.DataFrame:
@@ -93,9 +92,6 @@ def test_another_seed_changes_seeded_figures(two_runs):
 def test_exported_figures_in_korean_show_no_english(two_runs):
     """Titles, axis titles, legends and annotations of every exported figure, and its caption,
     in Korean (the same check as the pages', tests/test_i18n_pages.py)."""
-    from test_i18n_pages import _plotly_strings, english_leaks
-    assert SPECS_KO
-    for spec in SPECS_KO:
-        texts = [("caption", spec.caption)]
-        _plotly_strings(spec.figure.to_plotly_json(), "", texts)
-        assert english_leaks(texts) == [], spec.name
+    from test_i18n_pages import english_leaks
+    for name, run in two_runs[0].items():
+        assert english_leaks([tuple(t) for t in run["texts"]]) == [], name
