@@ -7,7 +7,6 @@ from __future__ import annotations
 import streamlit as st
 
 from app.downloads import figure_downloads
-from app.torch_threads import use_app_threads
 from app.spec_cache import cached_spec
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
@@ -16,7 +15,6 @@ from figures import block_data as data
 from figures import block_specs as specs
 from figures.catalog import FigureSpec
 
-use_app_threads()
 
 # A guard against shapes whose inner tensor alone would take hundreds of MB to time.
 MAX_INNER_VALUES = 25_000_000

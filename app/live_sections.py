@@ -9,7 +9,6 @@ import numpy as np
 import streamlit as st
 
 from app.downloads import figure_downloads
-from app.torch_threads import use_app_threads
 from app.limits import checkpoint_upload_help, image_upload_help
 from app.spec_cache import cached_spec
 from app.ui import lang, tr
@@ -18,7 +17,6 @@ from figures import live_data as data
 from figures import live_specs as specs
 from figures.catalog import FigureSpec
 
-use_app_threads()
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff"]
 

@@ -10,9 +10,9 @@ stalls. Concurrent sessions still use both cores, one each.
 """
 import torch
 
-THREADS = 1
+from figures.live_data import TORCH_THREADS
 
 
 def use_app_threads() -> None:
-    if torch.get_num_threads() != THREADS:
-        torch.set_num_threads(THREADS)
+    if torch.get_num_threads() != TORCH_THREADS:
+        torch.set_num_threads(TORCH_THREADS)

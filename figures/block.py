@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .i18n import t
+from .live import TEMPLATE
 
 OPTION_COLORS = {"standard": "#9e9e9e", "separable": "#4c78a8", "bottleneck": "#f58518"}
 THIN, WIDE = "#4c78a8", "#f58518"
@@ -40,7 +41,7 @@ def options_figure(rows: Sequence[dict], lang: str = "en") -> go.Figure:
         fig.add_trace(go.Bar(x=names, y=values, marker_color=colors, showlegend=False,
                              text=[fmt(v) for v in values], textposition="outside",
                              cliponaxis=False), row=1, col=col)
-    fig.update_layout(title=t("block.fig.options_title", lang), height=380,
+    fig.update_layout(template=TEMPLATE, title=t("block.fig.options_title", lang), height=380,
                       margin=dict(t=90, b=40, l=40, r=20))
     return fig
 
@@ -93,7 +94,7 @@ def table1_figure(d_i: int, d_j: int, t_exp: int, h: int, w: int, stride: int,
                            showarrow=False, yanchor="bottom", font=dict(color="#2ca02c"))
     fig.update_xaxes(visible=False, range=[-0.3, x - gap + 0.3])
     fig.update_yaxes(visible=False, range=[-0.8, 1.3])
-    fig.update_layout(title=t("block.fig.table1_title", lang, t=t_exp), height=340,
+    fig.update_layout(template=TEMPLATE, title=t("block.fig.table1_title", lang, t=t_exp), height=340,
                       plot_bgcolor="white", margin=dict(t=60, b=10, l=10, r=10))
     return fig
 
@@ -115,7 +116,7 @@ def table2_figure(blocks: Sequence[dict], width: float, resolution: int,
                          name=t("block.fig.params", lang), showlegend=False,
                          hovertemplate="%{x}: %{y:,}<extra></extra>"), row=2, col=1)
     total_m, total_p = sum(b["madds"] for b in blocks), sum(b["params"] for b in blocks)
-    fig.update_layout(title=t("block.fig.table2_title", lang, width=width, res=resolution,
+    fig.update_layout(template=TEMPLATE, title=t("block.fig.table2_title", lang, width=width, res=resolution,
                               madds=f"{total_m:,}", params=f"{total_p:,}"),
                       height=520, margin=dict(t=90, b=60, l=50, r=20))
     return fig
@@ -148,7 +149,7 @@ def tfslim_figure(paper: dict, computed: dict, lang: str = "en") -> go.Figure:
         fig.update_xaxes(title_text=t("block.fig.resolution", lang), type="category", row=1, col=col)
         fig.update_yaxes(title_text=t("block.fig.width", lang), type="category",
                          autorange="reversed", row=1, col=col)
-    fig.update_layout(title=t("block.fig.tfslim_title", lang), height=380,
+    fig.update_layout(template=TEMPLATE, title=t("block.fig.tfslim_title", lang), height=380,
                       margin=dict(t=90, b=50, l=60, r=20))
     return fig
 
@@ -169,7 +170,7 @@ def table3_figure(computed: Sequence[dict], paper_max: dict, lang: str = "en") -
         fig.add_hline(y=kb, line=dict(color=color, dash="dot"),
                       annotation_text=t("block.fig.table3_paper_line", lang, name=name, kb=kb),
                       annotation_position="top right")
-    fig.update_layout(title=t("block.fig.table3_title", lang), height=420,
+    fig.update_layout(template=TEMPLATE, title=t("block.fig.table3_title", lang), height=420,
                       yaxis_title=t("block.fig.kbytes", lang),
                       xaxis_title=t("block.fig.resolution", lang),
                       margin=dict(t=70, b=50, l=60, r=20))
@@ -193,7 +194,7 @@ def split_figure(results: Sequence[dict], block_name: str, lang: str = "en") -> 
     fig.add_trace(go.Scatter(
         x=ks, y=[0] * len(ks), mode="text", showlegend=False, textposition="top center",
         text=[f"|Δ|={r['max_abs_diff']:.1e}" for r in results], hoverinfo="skip"))
-    fig.update_layout(title=t("block.fig.split_title", lang, block=block_name), height=400,
+    fig.update_layout(template=TEMPLATE, title=t("block.fig.split_title", lang, block=block_name), height=400,
                       xaxis_title=t("block.fig.split_k", lang), yaxis_title="KiB",
                       legend=dict(orientation="h", y=-0.2), margin=dict(t=70, b=80, l=60, r=20))
     return fig
@@ -218,6 +219,6 @@ def training_curves_figure(logs: dict, lang: str = "en") -> go.Figure:
     fig.update_xaxes(title_text=t("block.fig.step", lang))
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_yaxes(range=[0, 1], tickformat=".0%", row=1, col=2)
-    fig.update_layout(title=t("block.fig.ablation_title", lang), height=400,
+    fig.update_layout(template=TEMPLATE, title=t("block.fig.ablation_title", lang), height=400,
                       legend=dict(orientation="h", y=-0.25), margin=dict(t=80, b=80, l=60, r=20))
     return fig

@@ -22,6 +22,12 @@ PROBE_COLORS = {"input": "#4c78a8", "expansion": "#f58518", "depthwise": "#e4575
 # Where each probe point sits inside its block on the depth axis.
 PROBE_OFFSET = {"input": 0.0, "expansion": 0.25, "depthwise": 0.5, "projection": 0.75}
 ESTIMATORS = ("pca", "pr", "twonn")
+_AXIS = dict(gridcolor="#EBF0F8", linecolor="#EBF0F8", zerolinecolor="#EBF0F8", automargin=True)
+# Plotly's "plotly_white" look, set explicitly: the default template changes when Streamlit is
+# imported (it makes "streamlit" the default), and exports must not depend on that.
+TEMPLATE = go.layout.Template(layout=dict(
+    paper_bgcolor="white", plot_bgcolor="white", font=dict(color="#2a3f5f"), title=dict(x=0.05),
+    xaxis=_AXIS, yaxis=_AXIS, hovermode="closest"))
 LOG_TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 
 
@@ -81,7 +87,7 @@ def profile_figure(profile: Sequence[dict], estimator: str, weights_label: str,
                      row=1, col=1)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=1, row=2, col=1)
-    fig.update_layout(title=t("live.fig.profile_title", lang, weights=weights_label), height=560,
+    fig.update_layout(template=TEMPLATE, title=t("live.fig.profile_title", lang, weights=weights_label), height=560,
                       legend=dict(orientation="h", y=-0.15), margin=dict(t=80, b=90, l=60, r=20))
     return fig
 
@@ -94,7 +100,7 @@ def zeros_figure(profile: Sequence[dict], weights_label: str, lang: str = "en") 
         fig.add_trace(go.Bar(x=[r["block"] for r in rows], y=[r["zero_fraction"] for r in rows],
                              name=t(f"live.probe.{probe}", lang),
                              marker_color=PROBE_COLORS[probe]))
-    fig.update_layout(title=t("live.fig.zeros_title", lang, weights=weights_label), height=360,
+    fig.update_layout(template=TEMPLATE, title=t("live.fig.zeros_title", lang, weights=weights_label), height=360,
                       barmode="group", yaxis=dict(tickformat=".0%", range=[0, 1],
                                                   title=t("live.fig.zero_fraction", lang)),
                       xaxis=dict(title=t("live.fig.block", lang), dtick=1),
@@ -114,7 +120,7 @@ def compare_figure(profiles: dict, estimator: str, lang: str = "en",
         fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=2, row=1, col=i)
     fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), tickvals=LOG_TICKS)
     est = t(f"live.est.{estimator}", lang)
-    fig.update_layout(title=title or t("live.fig.compare_title", lang, est=est),
+    fig.update_layout(template=TEMPLATE, title=title or t("live.fig.compare_title", lang, est=est),
                       height=460, legend=dict(orientation="h", y=-0.2),
                       margin=dict(t=80, b=90, l=60, r=20))
     return fig
@@ -127,7 +133,7 @@ def topk_figure(names: Sequence[str], probs: Sequence[float], weights_label: str
                            marker_color="#4c78a8", text=[f"{p:.1%}" for p in list(probs)[::-1]],
                            textposition="outside", cliponaxis=False))
     # Two lines: the weights' name is long and the chart sits in a narrow column.
-    fig.update_layout(title=f"{t('live.fig.topk', lang)}<br><sup>{weights_label}</sup>", height=300,
+    fig.update_layout(template=TEMPLATE, title=f"{t('live.fig.topk', lang)}<br><sup>{weights_label}</sup>", height=300,
                       xaxis=dict(range=[0, 1.1], tickformat=".0%"),
                       margin=dict(t=60, b=40, l=160, r=30))
     return fig
@@ -141,7 +147,7 @@ def input_figure(image: np.ndarray, title: str) -> go.Figure:
     fig = go.Figure(go.Image(z=image))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(title=title, height=320, margin=dict(t=50, b=10, l=10, r=10))
+    fig.update_layout(template=TEMPLATE, title=title, height=320, margin=dict(t=50, b=10, l=10, r=10))
     return fig
 
 
@@ -171,7 +177,7 @@ def mosaic_figure(acts: np.ndarray, block: int, probe: str, weights_label: str,
                                colorbar=dict(thickness=10)))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
-    fig.update_layout(title=t("live.fig.mosaic_title", lang, block=block,
+    fig.update_layout(template=TEMPLATE, title=t("live.fig.mosaic_title", lang, block=block,
                               probe=t(f"live.probe.{probe}", lang), shown=shown,
                               total=acts.shape[0], weights=weights_label),
                       height=520, margin=dict(t=70, b=10, l=10, r=10), plot_bgcolor="white")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,22 @@ IMAGE_CHOICES = SAMPLE_PHOTOS + ("generated", "upload", "camera")
 RESOLUTIONS = ("auto", "64", "96", "128", "160", "224")
 PROBE_CHOICES = ("input", "expansion", "depthwise", "projection")
 EMBEDDED_ARCH = dict(width_mult=0.5, num_classes=10)
+# torch intra-op threads for everything the live and block pages compute (app/torch_threads.py
+# says why). The export uses the same, so its numbers are the page's to the last digit: float
+# sums in a convolution depend on how many threads share them.
+TORCH_THREADS = 1
+
+
+@contextmanager
+def app_threads():
+    """Run torch with ``TORCH_THREADS`` intra-op threads inside the block, then restore."""
+    import torch
+    before = torch.get_num_threads()
+    torch.set_num_threads(TORCH_THREADS)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 @dataclass

@@ -87,6 +87,11 @@ def mosaic_spec(acts: np.ndarray, block: int, probe: str, source: str, lang: str
 def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
     """Figure source for ``figures.catalog``: the live page's figures at its defaults (the
     trained default vs random init, on generated image ``gen_class`` #``gen_index``)."""
+    with data.app_threads():  # the page's thread count, so the numbers are the page's
+        return _figure_specs(lang, seed)
+
+
+def _figure_specs(lang: str, seed: int) -> list[FigureSpec]:
     d = DEFAULTS
     weights = data.load_source(d["weights"], seed=seed)
     other = data.load_source(d["compare"], seed=seed, like=weights)

@@ -3,6 +3,7 @@ import streamlit as st
 
 from app.block_sections import (ablation_section, interactive_section, split_section,
                                  tables_section)
+from app.torch_threads import use_app_threads
 from app.ui import page_done, page_settings, seed, tr
 from app.urlstate import Param, widget_key
 from figures import block_data as data
@@ -27,6 +28,7 @@ def v(p: Param):
     return st.session_state[widget_key(p)]
 
 
+use_app_threads()  # every run: another page's figure builder may have changed it
 page_settings(*PARAMS)
 st.title(tr("block.title"))
 st.markdown(tr("block.intro"))

@@ -3,6 +3,7 @@ import streamlit as st
 
 from app.live_sections import (choose_image, choose_weights, compare_section, input_section,
                                mosaic_section, profile_section, summary_line)
+from app.torch_threads import use_app_threads
 from app.ui import page_done, page_settings, seed, tr
 from app.urlstate import Param, widget_key
 from figures import live_data as data
@@ -25,6 +26,7 @@ def v(p: Param):
     return st.session_state[widget_key(p)]
 
 
+use_app_threads()  # every run: another page's figure builder may have changed it
 page_settings(*PARAMS)
 st.title(tr("live.title"))
 st.markdown(tr("live.intro"))
