@@ -188,18 +188,16 @@ def test_summary_sentence_is_measured(page):
     assert s["zeros"] == pytest.approx(0.6) and s["depthwise"] is None
 
 
-def test_imagenet_weights_come_from_the_hub_cache(tmp_path):
+def test_imagenet_weights_come_from_the_hub_cache(tmp_path, monkeypatch):
     """With the checkpoint in torch hub's cache, "imagenet-v1" loads it (no network): here
     the torchvision-format fixture stands in for the ImageNet file."""
-    checkpoints = tmp_path / "checkpoints"
-    checkpoints.mkdir()
+    checkpoints = tmp_path / "hub" / "checkpoints"
+    checkpoints.mkdir(parents=True)
     (checkpoints / "mobilenet_v2-b0353104.pth").symlink_to(FIXTURES / "width1.0_res224" / "state_dict.pt")
-    old = torch.hub.get_dir()
-    torch.hub.set_dir(str(tmp_path))
-    try:
-        w = data.load_source("imagenet-v1")
-    finally:
-        torch.hub.set_dir(old)
+    # TORCH_HOME, not torch.hub.set_dir: restoring set_dir would pin the hub folder for the
+    # rest of the test session and break tests that set TORCH_HOME (tests/test_weights.py).
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    w = data.load_source("imagenet-v1")
     assert (w.width_mult, w.resolution, len(w.classes)) == (1.0, 224, 1000)
     io_ = torch.load(FIXTURES / "width1.0_res224" / "io.pt", weights_only=True)
     with torch.inference_mode():
