@@ -3,6 +3,7 @@ sections that draw. Heavy work is cached per weights / image / settings; every f
 source or an upload is an st.error and the page goes on with a default."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,13 +41,23 @@ def weights_key(w: data.Weights) -> str:
     return f"{w.source}|{w.width_mult}|{len(w.classes)}|{w.resolution}|{id(w.model)}"
 
 
+# Sources that failed, with when: an offline ImageNet download is not retried on every rerun.
+_FAILED: dict[tuple, tuple[float, str]] = {}
+RETRY_AFTER_S = 60.0
+
+
 def load_checked(source: str, seed: int, upload: tuple[bytes, str] | None, like=None):
     """(Weights, error message or None); never raises for a bad source."""
+    like_key = "" if like is None else weights_key(like)
+    upload_key = f"{upload[1]}:{data.digest(upload[0])}" if upload else ""
+    key = (source, seed, upload_key, like_key)
+    failed = _FAILED.get(key)
+    if failed and time.monotonic() - failed[0] < RETRY_AFTER_S:
+        return None, failed[1]
     try:
-        like_key = "" if like is None else weights_key(like)
-        upload_key = f"{upload[1]}:{data.digest(upload[0])}" if upload else ""
         return _weights(source, seed, upload_key, like_key, upload, like), None
     except ValueError as exc:  # WeightsError, ImageError and bad arguments are ValueErrors
+        _FAILED[key] = (time.monotonic(), str(exc))
         return None, str(exc)
 
 
