@@ -1,6 +1,6 @@
 """Strings of the live area: {key: (english, korean)}."""
 TEXT: dict[str, tuple[str, str]] = {
-    "nav.live": ("Live MobileNetV2", "Live MobileNetV2"),
+    "nav.live": ("Live MobileNetV2", "실시간 MobileNetV2"),
     "home.desc.live": (
         "Run MobileNetV2 on a photo, a generated image, your upload or the camera: top-5 "
         "predictions and the effective dimension at every bottleneck, expansion, depthwise "
@@ -9,7 +9,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "모든 bottleneck, expansion, depthwise, projection의 유효 차원을 학습된 가중치와 무작위 "
         "가중치로 나란히 비교합니다.",
     ),
-    "live.title": ("Live MobileNetV2", "Live MobileNetV2"),
+    "live.title": ("Live MobileNetV2", "실시간 MobileNetV2"),
     "live.intro": (
         "The paper claims that the *manifold of interest* — the set of activations a real "
         "image produces — is low-dimensional, so a **thin linear bottleneck** can carry it, "
@@ -39,7 +39,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "표시 중인 가중치: **{label}** — width {width}, 클래스 {classes}개, 입력 {res}×{res}.",
     ),
     "live.upload_ckpt": ("torchvision MobileNetV2 checkpoint (.pth / .pt)",
-                         "torchvision MobileNetV2 checkpoint (.pth / .pt)"),
+                         "torchvision MobileNetV2 체크포인트 (.pth / .pt)"),
     "live.upload_ckpt_needed": (
         "Upload a checkpoint above to use these weights; until then the trained default is "
         "shown.",
@@ -96,7 +96,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.probe.input": ("bottleneck (block input)", "bottleneck (block 입력)"),
     "live.probe.expansion": ("expansion (after ReLU6)", "expansion (ReLU6 뒤)"),
     "live.probe.depthwise": ("depthwise (after ReLU6)", "depthwise (ReLU6 뒤)"),
-    "live.probe.projection": ("linear projection", "linear projection"),
+    # Not "linear": with the ReLU6-bottleneck weights this point is after that ReLU6.
+    "live.probe.projection": ("projection (block's last layer)", "projection (block의 마지막 층)"),
     # Sections
     "live.input_title": ("What the network sees", "네트워크가 보는 입력"),
     "live.input_caption_generated": (
