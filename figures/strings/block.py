@@ -39,7 +39,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "block.h": ("height h", "높이 h"),
     "block.w": ("width w", "너비 w"),
     "block.stride": ("stride s", "stride s"),
-    "block.option.standard": ("standard k×k conv", "standard k×k conv"),
+    "block.option.standard": ("standard k×k conv", "표준 k×k conv"),
     "block.option.separable": ("depthwise separable", "depthwise separable"),
     "block.option.bottleneck": ("bottleneck block (t)", "bottleneck block (t)"),
     "block.formulas": (
@@ -215,7 +215,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "block.fig.split_k": ("k (groups)", "k (그룹 수)"),
     "block.fig.loss": ("training loss", "학습 loss"),
     "block.fig.heldout": ("held-out accuracy", "held-out 정확도"),
-    "block.fig.step": ("step", "step"),
+    "block.fig.step": ("step", "학습 스텝"),
     "block.fig.ablation_profiles_title": (
         "Figure 6a: dimension profiles of the two variants ({est})",
         "Figure 6a: 두 모델의 차원 프로파일 ({est})",
