@@ -74,9 +74,8 @@ def main(argv=None) -> int:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            # The first visit goes to the root: on a fresh server Streamlit learns about
-            # st.navigation from the entry point's first run; a first visit straight to a
-            # deep link would be served the pages/ folder's file on its own.
+            # A first visit to the home page warms the fresh server (imports, caches), so
+            # the pages' screenshots are not taken while it is still starting.
             shoot(page, f"http://127.0.0.1:{port}/", ROOT / "docs" / ".warmup.png", 0, 900)
             (ROOT / "docs" / ".warmup.png").unlink(missing_ok=True)
             for path in args.paths:
