@@ -47,7 +47,10 @@ def _through_entry_point() -> None:
     path, same page hash)."""
     if st.session_state.get(ENTRY_RAN) or st.session_state.get(ENTRY_RETRIED):
         return
-    from streamlit.runtime.pages_manager import PagesManager
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:     # a Streamlit without the legacy mode: nothing to leave
+        return
     PagesManager.uses_pages_directory = False   # what st.navigation itself sets
     st.session_state[ENTRY_RETRIED] = True
     st.rerun()
