@@ -96,6 +96,16 @@ def test_presenter_in_korean():
     assert at.button(key="presenter_next").label == "다음"
 
 
+def test_language_button_switches_and_keeps_the_slide():
+    at = _presenter(slide="2")
+    assert at.button(key="presenter_language").label == "한국어"
+    at.button(key="presenter_language").click().run()
+    assert not at.exception
+    assert at.title[0].value == TABLE["lecture.collapse.title"][1]
+    assert at.query_params["lang"] == "ko" and at.query_params["slide"] == "2"
+    assert at.button(key="presenter_language").label == "English"
+
+
 def test_home_links_to_presenter():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
     assert not at.exception

@@ -10,9 +10,10 @@ from concurrent.futures import Future
 
 import streamlit as st
 
-from app.ui import lang, page_done, page_settings, seed, tr
+from app.ui import LANG, lang, page_done, page_settings, seed, tr
 from app.urlstate import Param, widget_key
 from figures.catalog import FigureSpec
+from figures.i18n import LANG_NAMES, LANGS
 from figures.lecture import LECTURE, SlideUnavailable, for_projection, pick, source_specs
 
 SLIDE = Param("slide", 1, kind="int", lo=1, hi=len(LECTURE))
@@ -82,6 +83,10 @@ def _go(step: int) -> None:
     st.session_state[key] = min(max(int(st.session_state[key]) + step, SLIDE.lo), SLIDE.hi)
 
 
+def _set_language(code: str) -> None:
+    st.session_state[widget_key(LANG)] = code
+
+
 page_settings(SLIDE)
 st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
 number = int(st.session_state[widget_key(SLIDE)])
@@ -109,5 +114,11 @@ where.markdown(f"<p style='text-align:center'>{tr('presenter.position', i=number
                "</p>", unsafe_allow_html=True)
 forward.button(tr("presenter.next"), on_click=_go, args=(1,), disabled=number >= SLIDE.hi,
                width="stretch", icon=":material/arrow_forward:", key="presenter_next")
-st.page_link("pages/home.py", label=tr("presenter.exit"), icon=":material/close:")
-page_done(SLIDE)
+leave, switch = st.columns([3, 1], vertical_alignment="center")
+with leave:
+    st.page_link("pages/home.py", label=tr("presenter.exit"), icon=":material/close:")
+# The sidebar (and its language menu) is hidden here; a bilingual class switches in one click.
+other = next(code for code in LANGS if code != lang())
+switch.button(LANG_NAMES[other], on_click=_set_language, args=(other,), width="stretch",
+              icon=":material/translate:", key="presenter_language")
+page_done(SLIDE, LANG)   # the language too: a presenter link opens in the language it showed
