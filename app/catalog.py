@@ -5,9 +5,9 @@ point. A page's home-page description is the key ``home.desc.<url path>``. Icons
 Streamlit's Material symbols: they need no emoji font on the viewer's machine.
 """
 PAGES = [
-    ("pages/home.py", "nav.home", ":material/home:", "home"),
-    ("pages/relu_manifolds.py", "nav.relu", ":material/cyclone:", "relu"),
-    ("pages/live.py", "nav.live", ":material/biotech:", "live"),
-    ("pages/block.py", "nav.block", ":material/view_module:", "block"),
-    ("pages/presenter.py", "nav.presenter", ":material/slideshow:", "presenter"),
+    ("views/home.py", "nav.home", ":material/home:", "home"),
+    ("views/relu_manifolds.py", "nav.relu", ":material/cyclone:", "relu"),
+    ("views/live.py", "nav.live", ":material/biotech:", "live"),
+    ("views/block.py", "nav.block", ":material/view_module:", "block"),
+    ("views/presenter.py", "nav.presenter", ":material/slideshow:", "presenter"),
 ]

@@ -1,7 +1,7 @@
 """Manifold Lab: ``streamlit run app/main.py``.
 
 The entry point only sets up the page, the global sidebar (language, seed) and navigation.
-Each page is a file under ``app/pages/``; pages that need torch import it themselves, so the
+Each page is a file under ``app/views/``; pages that need torch import it themselves, so the
 home page and the ReLU page draw without it.
 """
 import sys

@@ -33,7 +33,7 @@ def bench_rerun(trials: int = 7) -> dict:
     at.query_params.update({"points": "2000", "n": "200"})
     at.run()
     t0 = time.perf_counter()
-    at.switch_page("pages/relu_manifolds.py").run()  # computes the grid and the sweep once
+    at.switch_page("views/relu_manifolds.py").run()  # computes the grid and the sweep once
     first = time.perf_counter() - t0
     assert not at.exception, at.exception
     slider = lambda: at.slider(key="url_n")  # noqa: E731 - the element list is rebuilt every run

@@ -1,6 +1,6 @@
 """Figures of the "Inverted residual block" page: pure builders, data in, go.Figure out.
 
-Used by ``app/pages/block.py`` and by the export. Every text goes through ``t(key, lang)``.
+Used by ``app/views/block.py`` and by the export. Every text goes through ``t(key, lang)``.
 """
 from __future__ import annotations
 

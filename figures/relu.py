@@ -1,5 +1,5 @@
 """Figures of the "ReLU and manifolds" page (paper Figure 1 and Appendix A): pure builders,
-data in, go.Figure + DataFrame out, shared by ``app/pages/relu_manifolds.py`` and the export.
+data in, go.Figure + DataFrame out, shared by ``app/views/relu_manifolds.py`` and the export.
 
 Settings travel as a ``ReluSettings``; the numbers come from ``manifolds``. Every text goes
 through ``t(key, lang)``.

@@ -22,7 +22,7 @@ def page():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params.update({"di": "16", "dj": "16", "h": "14", "w": "14", "split_res": "96"})
     at.run()
-    at.switch_page("pages/block.py").run()
+    at.switch_page("views/block.py").run()
     return at
 
 
@@ -71,7 +71,7 @@ def test_too_big_block_gives_error_not_exception():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params.update({"di": "512", "t": "10", "h": "224", "w": "224", "split_res": "96"})
     at.run()
-    at.switch_page("pages/block.py").run()
+    at.switch_page("views/block.py").run()
     assert not at.exception
     assert any("too large" in e.value for e in at.error)
 

@@ -1,7 +1,8 @@
 """A shared link opened as the very first visit after the server starts (a real browser
 against `streamlit run`): /presenter?slide=2&lang=ko must show slide 2 in Korean, with the
-sidebar's settings applied (the link gains seed=0). Streamlit's legacy `pages/` mode used to
-run the page file alone in that case, ignoring the language. Saves a screenshot of the slide."""
+sidebar's settings applied (the link gains seed=0). With the pages in a folder named `pages/`,
+Streamlit's legacy multipage mode ran the page file alone in that case, ignoring the language;
+they live in `app/views/` for that reason. Saves a screenshot of the slide."""
 from playwright.sync_api import sync_playwright
 
 from conftest import need_chromium

@@ -258,7 +258,7 @@ def _chart_titles(at) -> list[str]:
 
 @pytest.fixture(scope="module")
 def live_upload_page():
-    at = _app("pages/live.py", res="64", image="upload", compare="none", mosaic_block="2")
+    at = _app("views/live.py", res="64", image="upload", compare="none", mosaic_block="2")
     return at
 
 
@@ -294,7 +294,7 @@ def test_checkpoint_uploads_in_ui(tmp_path, small_state):
         "truncated.pth": whole[: len(whole) // 2],
         "empty.pth": b"",
     }
-    at = _app("pages/live.py", res="64", weights="upload", compare="none", mosaic_block="2")
+    at = _app("views/live.py", res="64", weights="upload", compare="none", mosaic_block="2")
     for name, data in bad.items():
         at.file_uploader(key="live_ckpt").set_value((name, data, "application/octet-stream")).run()
         assert not at.exception, name
@@ -305,14 +305,14 @@ def test_checkpoint_uploads_in_ui(tmp_path, small_state):
 
 URL_CASES = {
     # page: {param: raw value}; every one must leave a notice naming the param.
-    "pages/relu_manifolds.py": {"n": "nan", "act": "swish", "points": "1e12", "noise": "inf",
+    "views/relu_manifolds.py": {"n": "nan", "act": "swish", "points": "1e12", "noise": "inf",
                                 "seeds": "-3", "input": "<script>", "seed": "-5", "lang": "xx"},
-    "pages/block.py": {"di": "-inf", "dj": "1e308", "t": "abc", "k": "9", "s": "0", "h": "0",
+    "views/block.py": {"di": "-inf", "dj": "1e308", "t": "abc", "k": "9", "s": "0", "h": "0",
                        "width": "2.0", "split_block": "99", "ablation_est": "mle"},
-    "pages/live.py": {"weights": "../../etc/passwd", "est": "mle", "gen_class": "nan",
+    "views/live.py": {"weights": "../../etc/passwd", "est": "mle", "gen_class": "nan",
                       "gen_index": "-1", "res": "100000", "mosaic_block": "inf",
                       "mosaic_probe": "everything", "image": "http://example.com/x.png"},
-    "pages/presenter.py": {"slide": "1e9"},
+    "views/presenter.py": {"slide": "1e9"},
 }
 
 

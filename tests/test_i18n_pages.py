@@ -99,18 +99,18 @@ def english_leaks(texts) -> list[str]:
     return sorted(set(leaks))
 
 
-PAGES = ["pages/home.py", "pages/relu_manifolds.py", "pages/block.py", "pages/live.py",
-         "pages/presenter.py"]
+PAGES = ["views/home.py", "views/relu_manifolds.py", "views/block.py", "views/live.py",
+         "views/presenter.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_in_korean_shows_no_english(page):
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params["lang"] = "ko"
-    if page == "pages/live.py":
+    if page == "views/live.py":
         at.query_params["mosaic_block"] = "2"
     at.run()
-    if page != "pages/home.py":
+    if page != "views/home.py":
         at.switch_page(page).run()
     assert not at.exception
     texts = page_texts(at)

@@ -46,7 +46,7 @@ def page():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params.update({"res": "64", "mosaic_block": "2"})
     at.run()
-    at.switch_page("pages/live.py").run()
+    at.switch_page("views/live.py").run()
     return at
 
 
@@ -106,7 +106,7 @@ def test_bad_checkpoint_upload_falls_back():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params.update({"res": "64", "weights": "upload", "compare": "none"})
     at.run()
-    at.switch_page("pages/live.py").run()
+    at.switch_page("views/live.py").run()
     assert any("Upload a checkpoint" in i.value for i in at.info)
     at.file_uploader(key="live_ckpt").set_value(("evil.pth", b"\x80\x04garbage", "application/octet-stream")).run()
     assert not at.exception

@@ -14,7 +14,7 @@ from figures.i18n import TABLE
 from figures.lecture import (LECTURE, SlideUnavailable, for_projection, pick,
                              registered_sources, slide_spec)
 
-PAGE = "pages/presenter.py"
+PAGE = "views/presenter.py"
 
 
 def _presenter(**query) -> AppTest:

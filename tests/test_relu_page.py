@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import APP, APP_TIMEOUT, ROOT
 
-PAGE = "pages/relu_manifolds.py"
+PAGE = "views/relu_manifolds.py"
 
 
 def _open(query=None) -> AppTest:

@@ -1,6 +1,6 @@
 """Strings of the classroom area: {key: (english, korean)}."""
 TEXT: dict[str, tuple[str, str]] = {
-    # Presenter mode (app/pages/presenter.py).
+    # Presenter mode (app/views/presenter.py).
     "nav.presenter": ("Presenter mode", "발표 모드"),
     "home.desc.presenter": (
         "The lecture in five screens for a projector: Figure 1, the collapse curve, the block, "

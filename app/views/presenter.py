@@ -116,7 +116,7 @@ forward.button(tr("presenter.next"), on_click=_go, args=(1,), disabled=number >=
                width="stretch", icon=":material/arrow_forward:", key="presenter_next")
 leave, switch = st.columns([3, 1], vertical_alignment="center")
 with leave:
-    st.page_link("pages/home.py", label=tr("presenter.exit"), icon=":material/close:")
+    st.page_link("views/home.py", label=tr("presenter.exit"), icon=":material/close:")
 # The sidebar (and its language menu) is hidden here; a bilingual class switches in one click.
 other = next(code for code in LANGS if code != lang())
 switch.button(LANG_NAMES[other], on_click=_set_language, args=(other,), width="stretch",
