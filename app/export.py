@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from figures.catalog import all_figure_specs  # noqa: E402
+from figures.catalog import FIGURE_SOURCES, all_figure_specs  # noqa: E402
 from figures.export import (FORMATS, STATIC_FORMATS, StaticExportUnavailable,  # noqa: E402
                             file_name, render_static, text_export, write_file)
 from figures.i18n import LANGS  # noqa: E402
@@ -69,14 +69,15 @@ def main(argv=None) -> int:
     say = lambda msg: print(msg, flush=True)  # noqa: E731 - progress goes out line by line
     started = time.perf_counter()
     say(f"Building figures (lang={args.lang}, seed={args.seed})…")
-    specs = all_figure_specs(args.lang, args.seed,
+    wanted = [n.strip() for n in args.only.split(",") if n.strip()]
+    specs = all_figure_specs(args.lang, args.seed, only=wanted,
                              progress=lambda i, n, name: say(f"  {progress_bar(i + 1, n)} {name}"))
-    if args.only:
-        wanted = [n.strip() for n in args.only.split(",") if n.strip()]
+    if wanted:
         unknown = sorted(set(wanted) - {s.name for s in specs})
         if unknown:
-            say(f"error: unknown figure name(s) {', '.join(unknown)}; known: "
-                f"{', '.join(s.name for s in specs)}")
+            known = ", ".join(s.name for s in specs) or "none with these prefixes"
+            say(f"error: unknown figure name(s) {', '.join(unknown)}; known here: {known} "
+                f"(names start with {', '.join(src.prefix for src in FIGURE_SOURCES)})")
             return 2
         specs = [s for s in specs if s.name in wanted]
     files: dict[str, list[str]] = {s.name: [] for s in specs}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -38,8 +38,11 @@ class FigureSpec:
 FigureSource = Callable[[str, int], "list[FigureSpec]"]
 
 
-def lazy_source(target: str) -> FigureSource:
-    """A figure source named "package.module:function", imported on first call."""
+def lazy_source(target: str, prefix: str = "") -> FigureSource:
+    """A figure source named "package.module:function", imported on first call.
+
+    ``prefix`` is the start every one of its figure names shares ("relu_"): ``--only`` then
+    builds only the sources that can hold a wanted name."""
     module_name, _, func_name = target.partition(":")
     if not module_name or not func_name:
         raise ValueError(f"a figure source is named 'module:function', got {target!r}")
@@ -48,26 +51,32 @@ def lazy_source(target: str) -> FigureSource:
         return getattr(importlib.import_module(module_name), func_name)(lang, seed)
 
     source.__name__ = source.__qualname__ = target
+    source.prefix = prefix
     return source
 
 
 FIGURE_SOURCES: list[FigureSource] = [
-    lazy_source("figures.relu:figure_specs"),
-    lazy_source("figures.live_specs:figure_specs"),
-    lazy_source("figures.block_specs:figure_specs"),
+    lazy_source("figures.relu:figure_specs", prefix="relu_"),
+    lazy_source("figures.live_specs:figure_specs", prefix="live_"),
+    lazy_source("figures.block_specs:figure_specs", prefix="block_"),
 ]
 
 
 def all_figure_specs(lang: str = "en", seed: int = 0, *,
-                     progress: Callable[[int, int, str], None] | None = None) -> list[FigureSpec]:
+                     progress: Callable[[int, int, str], None] | None = None,
+                     only: Collection[str] = ()) -> list[FigureSpec]:
     """Every registered figure, in page order. Raises ValueError on duplicate names.
 
-    ``progress(i, n, source_name)`` is called after source i of n has built its figures."""
+    ``only``: figure names wanted; sources whose prefix none of them has are not built (the
+    caller still filters the returned specs). ``progress(i, n, source_name)`` is called after
+    source i of n has built its figures."""
+    sources = [s for s in FIGURE_SOURCES
+               if not only or any(name.startswith(getattr(s, "prefix", "")) for name in only)]
     specs = []
-    for i, source in enumerate(FIGURE_SOURCES):
+    for i, source in enumerate(sources):
         specs.extend(source(lang, seed))
         if progress:
-            progress(i, len(FIGURE_SOURCES), source.__name__)
+            progress(i, len(sources), source.__name__)
     names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

@@ -95,3 +95,15 @@ def test_text_export_refuses_unknown_format():
     assert export.text_export(spec, "csv") == b"a\n1\n"
     with pytest.raises(ValueError, match="html, csv"):
         export.text_export(spec, "png")
+
+
+def test_only_builds_just_the_sources_that_can_hold_the_names(monkeypatch):
+    def broken(lang, seed):
+        raise AssertionError("a source outside --only was built")
+    broken.prefix = "live_"
+    monkeypatch.setattr(catalog, "FIGURE_SOURCES",
+                        [lazy_source("figures.relu:figure_specs", prefix="relu_"), broken])
+    specs = all_figure_specs("en", 0, only=["relu_figure1"])
+    assert "relu_figure1" in {s.name for s in specs}
+    with pytest.raises(AssertionError):
+        all_figure_specs("en", 0, only=["live_profile"])
