@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.downloads import figure_downloads
+from app.downloads import show_figure as show
 from app.spec_cache import cached_spec
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from figures import block as fig
 from figures import block_data as data
 from figures import block_specs as specs
-from figures.catalog import FigureSpec
 
 
 # A guard against shapes whose inner tensor alone would take hundreds of MB to time.
@@ -27,14 +26,6 @@ def option_limits_error(d_i, d_j, t, k, h, w, stride) -> str | None:
     if inner > MAX_INNER_VALUES:
         return tr("block.too_big", values=f"{inner:,}", limit=f"{MAX_INNER_VALUES:,}")
     return None
-
-
-def show(spec: FigureSpec, caption: bool = True) -> None:
-    """Draw a spec, its caption and its download buttons."""
-    st.plotly_chart(spec.figure, key=spec.name)
-    if caption:
-        st.caption(spec.caption)
-    figure_downloads(spec, key=spec.name)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -35,3 +35,11 @@ def figure_downloads(spec: FigureSpec, key: str) -> None:
                                    on_click="ignore", key=f"download_{key}_{fmt}")
         if problem:
             st.warning(problem)
+
+
+def show_figure(spec: FigureSpec, caption: bool = True) -> None:
+    """Draw a spec's chart, its caption and its download buttons (keyed by the spec's name)."""
+    st.plotly_chart(spec.figure, key=spec.name)
+    if caption:
+        st.caption(spec.caption)
+    figure_downloads(spec, key=spec.name)

@@ -9,14 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from app.downloads import figure_downloads
+from app.downloads import show_figure as show
 from app.limits import checkpoint_upload_help, image_upload_help
 from app.spec_cache import cached_spec
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from figures import live_data as data
 from figures import live_specs as specs
-from figures.catalog import FigureSpec
 
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff"]
@@ -151,14 +150,6 @@ def choose_image(choice: str, class_p: Param, index_p: Param, seed: int, res: in
 
 
 # -- sections ---------------------------------------------------------------------------------
-def show(spec: FigureSpec, caption: bool = True) -> None:
-    """Draw a spec, its caption and its download buttons."""
-    st.plotly_chart(spec.figure, key=spec.name)
-    if caption:
-        st.caption(spec.caption)
-    figure_downloads(spec, key=spec.name)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _input(image_key: str, res: int, source: str, generated: bool, _array):
     return data.prepare_input(_array, res, source, generated=generated)

@@ -58,6 +58,11 @@ def widget_key(p: Param) -> str:
     return f"url_{p.name}"
 
 
+def value(p: Param):
+    """The current value of the widget bound to ``p``."""
+    return st.session_state[widget_key(p)]
+
+
 def seed_from_url(*params: Param) -> None:
     """Before the widgets are drawn: put each URL value (validated) into the widget's state.
 

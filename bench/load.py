@@ -22,13 +22,11 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import websockets
@@ -36,14 +34,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.local_server import free_port, start_streamlit, stop, wait_healthy  # noqa: E402
 HOST = "127.0.0.1"           # never anything else
 PAGES_IN_ORDER = ("home", "relu", "live", "block", "presenter")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 class Student:
@@ -162,24 +156,7 @@ async def student_run(i: int, port: int, lang: str, rounds: int, results: list, 
 
 def start_server(port: int, counts_file: str) -> subprocess.Popen:
     cmd = [sys.executable, str(ROOT / "bench" / "_load_server.py"), str(port), counts_file]
-    # The server's log goes to a file: a pipe nobody reads would fill up and stall it.
-    log = open(counts_file + ".log", "wb")
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-
-
-def wait_healthy(port: int, proc: subprocess.Popen, log: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: {Path(log).read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("server did not become healthy")
+    return start_streamlit(port, cmd=cmd, log=Path(counts_file + ".log"))
 
 
 def cpu_seconds(pid: int) -> float:
@@ -223,7 +200,7 @@ def main(argv=None) -> int:
     counts_file = tempfile.mktemp(prefix="load_counts_", suffix=".json")
     server = start_server(port, counts_file)
     try:
-        wait_healthy(port, server, counts_file + ".log")
+        wait_healthy(port, server, timeout=120, log=Path(counts_file + ".log"))
         # One warm-up student first, as a teacher opens the app before class: the first run
         # of each page builds the shared caches; then all students come at once.
         warm: list = []
@@ -255,11 +232,7 @@ def main(argv=None) -> int:
         time.sleep(1.0)
         counts = read_counts(counts_file)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
 
     print(f"{args.sessions} concurrent sessions x {args.rounds} round(s), {len(results)} "
           f"interactions in {wall:.1f} s ({os.cpu_count()} CPUs, load average before "

@@ -240,8 +240,8 @@ def architecture_table(model: nn.Module, input_size: int = 224,
             blocks[start].out_channels, b - start + 1, blocks[start].stride)
         b += 1
     last_block_row = max(i for i, r in enumerate(report.rows) if r.block is not None)
-    tail = report.rows[last_block_row + 1:]
-    for r in tail:
+    prev = report.rows[last_block_row]
+    for r in report.rows[last_block_row + 1:]:
         if r.operator == "linear":
             pooled_hw = prev.output_shape[1] if len(prev.output_shape) == 3 else 1
             add(prev.output_shape, f"avgpool {pooled_hw}x{pooled_hw}", None, None, 1, None)

@@ -7,7 +7,8 @@ from playwright.sync_api import sync_playwright
 
 from conftest import need_chromium
 from figures.i18n import t
-from test_browser import ARTIFACTS, CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy
+from bench.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy
+from test_browser import ARTIFACTS
 
 
 def test_first_visit_straight_to_presenter_applies_link_settings():

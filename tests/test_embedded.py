@@ -2,7 +2,6 @@
 reported on a fresh sample of the generated data."""
 import math
 
-import numpy as np
 import pytest
 import torch
 
@@ -15,13 +14,8 @@ FRESH_N = 500
 
 
 @pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny tensors: with 2 threads on a busy 2-core machine, OpenMP barriers made these
-    tests ~50x slower (5 s vs 0.1 s per 3-step run, measured); one thread is the fast path."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def _one_thread(one_torch_thread):
+    """Every test here runs tiny tensors on one torch thread (see conftest)."""
 
 
 @pytest.mark.parametrize("name", sorted(EMBEDDED))

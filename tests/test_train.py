@@ -12,13 +12,8 @@ TINY = dict(steps=3, width=0.25, resolution=32, batch=10, heldout=20, log_every=
 
 
 @pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny tensors: with 2 threads on a busy 2-core machine, OpenMP barriers made these
-    tests ~50x slower (5 s vs 0.1 s per 3-step run, measured); one thread is the fast path."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def _one_thread(one_torch_thread):
+    """Every test here runs tiny tensors on one torch thread (see conftest)."""
 
 
 def test_train_writes_state_dict_and_log(tmp_path):

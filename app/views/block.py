@@ -5,7 +5,7 @@ from app.block_sections import (ablation_section, interactive_section, split_sec
                                  tables_section)
 from app.torch_threads import use_app_threads
 from app.ui import page_done, page_settings, seed, tr
-from app.urlstate import Param, widget_key
+from app.urlstate import Param, value as v, widget_key
 from figures import block_data as data
 
 D_I = Param("di", 24, kind="int", lo=1, hi=512)
@@ -22,10 +22,6 @@ SPLIT_RES = Param("split_res", "224", kind="choice", choices=data.RESOLUTIONS)
 ESTIMATOR = Param("ablation_est", "twonn", kind="choice", choices=("pca", "pr", "twonn"))
 PARAMS = (D_I, D_J, T, K, H, W, STRIDE, WIDTH, RES, SPLIT_BLOCK, SPLIT_RES, ESTIMATOR)
 REPEATS = 7
-
-
-def v(p: Param):
-    return st.session_state[widget_key(p)]
 
 
 use_app_threads()  # every run: another page's figure builder may have changed it

@@ -5,7 +5,7 @@ from app.live_sections import (choose_image, choose_weights, compare_section, in
                                mosaic_section, profile_section, summary_line)
 from app.torch_threads import use_app_threads
 from app.ui import page_done, page_settings, seed, tr
-from app.urlstate import Param, widget_key
+from app.urlstate import Param, value as v, widget_key
 from figures import live_data as data
 from figures.live import ESTIMATORS
 
@@ -20,10 +20,6 @@ MOSAIC_BLOCK = Param("mosaic_block", 3, kind="int", lo=1, hi=17)
 MOSAIC_PROBE = Param("mosaic_probe", "expansion", kind="choice", choices=data.PROBE_CHOICES)
 PARAMS = (WEIGHTS, COMPARE, IMAGE, GEN_CLASS, GEN_INDEX, RES, ESTIMATOR, MOSAIC_BLOCK,
           MOSAIC_PROBE)
-
-
-def v(p: Param):
-    return st.session_state[widget_key(p)]
 
 
 use_app_threads()  # every run: another page's figure builder may have changed it
