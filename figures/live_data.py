@@ -11,6 +11,7 @@ differ in their weights only.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from contextlib import contextmanager
@@ -183,6 +184,21 @@ def architecture_of(state: dict) -> tuple[float, int]:
                        f"width: {guess_width(state)}")
 
 
+@functools.lru_cache(maxsize=2)
+def _shipped(source: str) -> Weights:
+    """A network trained here ("embedded", "embedded-relu6"), built once per process and
+    shared, read-only in eval mode, by the live page, the block page's ablation, presenter mode
+    and the export. (ImageNet weights are not kept here: where they come from can change.)"""
+    from model.mobilenetv2 import mobilenet_v2
+    from model.weights import load_weights
+    from model.embedded import EMBEDDED
+    entry = EMBEDDED[source]
+    model = mobilenet_v2(entry["width_mult"], entry["num_classes"], bottleneck=entry["bottleneck"])
+    load_weights(model, source)
+    return Weights(source, model.eval(), list(entry["classes"]), int(entry["resolution"]),
+                   float(entry["width_mult"]))
+
+
 def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
                 upload_name: str = "checkpoint.pth", like: Weights | None = None) -> Weights:
     """Build the network for ``source`` (one of ``SOURCES``) with its weights, in eval mode.
@@ -201,22 +217,16 @@ def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
     if source in ("embedded", "embedded-relu6"):
-        from model.embedded import EMBEDDED
-        entry = EMBEDDED[source]
-        model = mobilenet_v2(entry["width_mult"], entry["num_classes"],
-                             bottleneck=entry["bottleneck"])
-        load_weights(model, source)
-        return Weights(source, model.eval(), list(entry["classes"]), int(entry["resolution"]),
-                       float(entry["width_mult"]))
+        return _shipped(source)
+    if source in ("imagenet-v1", "imagenet-v2"):
+        model = load_weights(mobilenet_v2(1.0, 1000), source)
+        return Weights(source, model.eval(), imagenet_classes(), 224, 1.0)
     if source == "random":
         width = like.width_mult if like is not None else EMBEDDED_ARCH["width_mult"]
         classes = like.classes if like is not None else _classes_for(EMBEDDED_ARCH["num_classes"])
         res = like.resolution if like is not None else 64
         model = load_weights(mobilenet_v2(width, len(classes)), "random", seed=seed)
         return Weights(source, model.eval(), list(classes), res, float(width))
-    if source in ("imagenet-v1", "imagenet-v2"):
-        model = load_weights(mobilenet_v2(1.0, 1000), source)
-        return Weights(source, model.eval(), imagenet_classes(), 224, 1.0)
     if upload is None:
         raise WeightsError("no checkpoint uploaded")
     if len(upload) == 0:
