@@ -41,6 +41,7 @@ import torch
 from torch import nn
 
 from .mobilenetv2 import InvertedResidual
+from .streaming import StreamingReducer
 
 PROBE_POINTS = ("input", "expansion", "depthwise", "projection", "output")
 POINT_MODES = ("pixels", "images")
@@ -73,171 +74,6 @@ class ProbeStats:
     alias_of: tuple[int, str] | None  # the probe whose tensor this one shares, if any
 
 
-_blas_controller = None
-
-
-def _one_blas_thread():
-    """Limit numpy's BLAS (not torch's OpenMP pool) to one thread for a block of code."""
-    global _blas_controller
-    if _blas_controller is None:
-        from threadpoolctl import ThreadpoolController
-        _blas_controller = ThreadpoolController()
-    return _blas_controller.limit(limits=1, user_api="blas")
-
-
-def _outer_products(a: torch.Tensor) -> torch.Tensor:
-    """a @ a.T for a float32 matrix (rows = variables), as float32.
-
-    On the CPU numpy does it: for ``a @ a.T`` OpenBLAS uses its symmetric rank-k routine
-    (half the flops, about 2x faster than torch's general product here), on one thread
-    (two threads spin against each other on a shared 2-core machine).
-    """
-    if a.device.type != "cpu":
-        return a @ a.T
-    an = a.numpy() if a.is_contiguous() else np.ascontiguousarray(a.numpy())
-    with _one_blas_thread():
-        return torch.from_numpy(an @ an.T)
-
-
-class _Reducer:
-    """Streaming reductions of one probe's tensors (all state on the tensors' device)."""
-
-    def __init__(self, *, covariance: bool, twonn_points: int, generator_seed: int):
-        self.covariance, self.twonn_points = covariance, twonn_points
-        self.seed = generator_seed
-        self.shape: tuple[int, int, int] | None = None
-        self.nonzero: torch.Tensor | None = None   # (C,) int64
-        self.n_values = 0
-        self.n_points = 0
-        self.shift: torch.Tensor | None = None     # (D,) float32
-        self.sum: torch.Tensor | None = None       # (D,) float64, of shifted points
-        self.cross: torch.Tensor | None = None     # (D, D) float64, of shifted points
-        self.buffer: list[torch.Tensor] = []       # shifted points while n_points < D
-        self.sample_keys: torch.Tensor | None = None
-        self.sample: torch.Tensor | None = None
-        self.generator: torch.Generator | None = None
-
-    # -- counting ------------------------------------------------------------------------
-    def count(self, x: torch.Tensor, workspace) -> None:
-        n, c, h, w = x.shape
-        if n * h * w < 2 ** 24:
-            # A float 0/1 indicator summed per channel: ~20x faster than count_nonzero over
-            # dims on the CPU, and exact (integers below 2^24 are exact in float32).
-            indicator = workspace(x.numel()).view(x.shape)
-            torch.ne(x, 0, out=indicator)
-            nz = indicator.sum(dim=(0, 2, 3)).long()
-        else:
-            nz = torch.count_nonzero(x, dim=(0, 2, 3))
-        self.nonzero = nz if self.nonzero is None else self.nonzero + nz
-        self.n_values += x.numel()
-
-    # -- covariance ----------------------------------------------------------------------
-    def add_points(self, pts: torch.Tensor) -> None:
-        """Add points (n, D) float32 to the streamed covariance."""
-        if self.shift is None:
-            self.shift = pts.mean(dim=0)
-            self.sum = torch.zeros(pts.shape[1], dtype=torch.float64, device=pts.device)
-        shifted = pts - self.shift
-        self.sum += shifted.sum(dim=0, dtype=torch.float64)
-        self.n_points += shifted.shape[0]
-        if self.cross is None:
-            self.buffer.append(shifted)
-            if self.n_points < shifted.shape[1]:
-                return
-            shifted = torch.cat(self.buffer)
-            self.buffer = []
-            self.cross = torch.zeros(shifted.shape[1], shifted.shape[1], dtype=torch.float64,
-                                     device=shifted.device)
-        self.cross += _outer_products(shifted.T).double()
-
-    def add_pixels(self, x: torch.Tensor, workspace) -> None:
-        """Each of the N*h*w positions of x (N, C, h, w) is a point in R^C."""
-        n, c, h, w = x.shape
-        m = n * h * w
-        if self.shift is None:
-            # Any fixed offset near the mean keeps the float32 products from cancelling; a
-            # strided corner of the first batch is enough and costs nothing.
-            self.shift = x[:1, :, ::4, ::4].mean(dim=(0, 2, 3))
-            self.sum = torch.zeros(c, dtype=torch.float64, device=x.device)
-        if self.cross is None and self.n_points + m < c:
-            self.add_points(x.permute(0, 2, 3, 1).reshape(-1, c))
-            return
-        if self.cross is None:
-            pts = torch.cat(self.buffer) if self.buffer else x.new_zeros(0, c)
-            self.buffer = []
-            self.cross = _outer_products(pts.T).double()
-        # One pass writes the shifted points as rows of a (C + 1, N*h*w) matrix whose last
-        # row is ones; one matrix product then gives the cross products and the sums.
-        buf = workspace((c + 1) * m).view(c + 1, n, h * w)
-        torch.sub(x.reshape(n, c, h * w).transpose(0, 1), self.shift.view(c, 1, 1), out=buf[:c])
-        buf[c].fill_(1.0)
-        prod = _outer_products(buf.view(c + 1, m)).double()
-        self.cross += prod[:c, :c]
-        self.sum += prod[:c, c]
-        self.n_points += m
-
-    # -- TwoNN sample --------------------------------------------------------------------
-    def offer(self, keys: torch.Tensor, gather) -> None:
-        """Keep the points with the smallest keys; ``gather(idx)`` returns their rows (k, D)."""
-        k = min(self.twonn_points, keys.numel())
-        sel_keys, idx = torch.topk(keys, k, largest=False, sorted=False)
-        pts = gather(idx)
-        if self.sample is not None:
-            sel_keys = torch.cat([self.sample_keys, sel_keys])
-            pts = torch.cat([self.sample, pts])
-            if sel_keys.numel() > self.twonn_points:
-                sel_keys, keep = torch.topk(sel_keys, self.twonn_points, largest=False, sorted=False)
-                pts = pts[keep]
-        self.sample_keys, self.sample = sel_keys, pts
-
-    def trim_sample(self, capacity: int) -> None:
-        if self.sample is not None and self.sample.shape[0] > capacity:
-            self.sample_keys, keep = torch.topk(self.sample_keys, capacity, largest=False)
-            self.sample = self.sample[keep]
-
-    def keys_for(self, count: int, device: torch.device) -> torch.Tensor:
-        if self.generator is None or self.generator.device != device:
-            self.generator = torch.Generator(device=device).manual_seed(self.seed)
-        return torch.rand(count, generator=self.generator, device=device)
-
-    # -- final ---------------------------------------------------------------------------
-    def spectrum(self, want_eigenvalues: bool):
-        """(trace, frobenius_sq, eigenvalues or None) of the sample covariance."""
-        if self.n_points < 2:
-            return None, None, None
-        n = self.n_points
-        mean = self.sum / n
-        if self.cross is None:       # fewer points than dimensions: n x n Gram matrix
-            pts = torch.cat(self.buffer)
-            centred = pts - mean.float()
-            small = _outer_products(centred).double() / (n - 1)
-        else:
-            small = (self.cross - n * torch.outer(mean, mean)) / (n - 1)
-        small = 0.5 * (small + small.T)
-        trace = float(torch.diagonal(small).sum())
-        frob = float((small * small).sum())
-        eig = None
-        if want_eigenvalues:
-            eig = _eigenvalues(small, trace)
-        return trace, frob, eig
-
-
-def _eigenvalues(sym: torch.Tensor, trace: float) -> np.ndarray:
-    """Eigenvalues (descending, >= 0) of a symmetric PSD float64 matrix.
-
-    Solved in float32 by numpy's LAPACK on one thread, after scaling to unit trace: about
-    twice as fast as float64, and one thread keeps BLAS threads from spinning against each
-    other on a busy machine (changing torch's thread count per call instead made a whole
-    analysis 5x slower). Relative accuracy ~1e-6 of the largest eigenvalue, plenty for a PCA
-    count; the participation ratio does not use them (it comes from float64 traces).
-    """
-    scale = trace if trace > 0 else 1.0
-    a = (sym / scale).float().cpu().numpy()
-    with _one_blas_thread():
-        eig = np.linalg.eigvalsh(a).astype(np.float64) * scale
-    return np.clip(eig[::-1], 0.0, None)
-
-
 class ActivationProbes:
     """Context manager: hooks every bottleneck block of ``model`` and reduces its activations.
 
@@ -268,7 +104,7 @@ class ActivationProbes:
         self.max_images, self.image_memory_bytes = int(max_images), int(image_memory_bytes)
         self.order: list[tuple[int, str]] = []
         self.alias: dict[tuple[int, str], tuple[int, str]] = {}
-        self.reducers: dict[tuple[int, str], _Reducer] = {}
+        self.reducers: dict[tuple[int, str], StreamingReducer] = {}
         self.handles: list = []
         self._image_keys: torch.Tensor | None = None
         self._image_generator: torch.Generator | None = None
@@ -286,7 +122,7 @@ class ActivationProbes:
                 else:
                     want_sample = self.twonn_points if points == "pixels" else self.max_images
                     keep = want_sample if (self.twonn_points > 0 or points == "images") else 0
-                    self.reducers[(b, probe)] = _Reducer(
+                    self.reducers[(b, probe)] = StreamingReducer(
                         covariance=covariance, twonn_points=keep,
                         generator_seed=seed * 1_000_003 + len(self.reducers))
 
@@ -368,7 +204,7 @@ class ActivationProbes:
         return ws[:numel]
 
     @torch.no_grad()
-    def _reduce(self, r: _Reducer, x: torch.Tensor) -> None:
+    def _reduce(self, r: StreamingReducer, x: torch.Tensor) -> None:
         if x.dim() != 4:
             raise ValueError(f"probe expected an (N, C, h, w) tensor, got shape {tuple(x.shape)}")
         x = x.detach().float()
@@ -402,7 +238,7 @@ class ActivationProbes:
                 stored = r.sample
                 n_points = 0 if stored is None else stored.shape[0]
                 if self.covariance and stored is not None and n_points >= 2:
-                    tmp = _Reducer(covariance=True, twonn_points=0, generator_seed=0)
+                    tmp = StreamingReducer(covariance=True, twonn_points=0, generator_seed=0)
                     tmp.add_points(stored)
                     trace, frob, eig = tmp.spectrum(self.eigenvalues)
                 if not self.twonn_points:
