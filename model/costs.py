@@ -1,4 +1,4 @@
-"""Parameters, multiply-adds and memory of a MobileNetV2, counted from the model itself.
+"""Parameters, multiply-adds and memory of a MobileNetV2, computed from its architecture.
 
 Convention (REFERENCE §2, the paper's): one multiply-add per weight use in every Conv2d and
 Linear; BatchNorm, activations, residual additions and pooling cost nothing. Parameters are
@@ -6,18 +6,25 @@ all of them (BatchNorm's scale and shift included), attributed to the conv they 
 rows add up to the model's total. Width 1.0 at 224 gives 3,504,872 parameters and 300,774,272
 MAdds, torchvision's figures.
 
+No forward pass: ``costs_of(width_mult, input_size, num_classes)`` walks the shapes from the
+architecture settings, ``count_costs(model, input_size)`` from a built model's layer
+attributes (``model.shape_walk``), both with integer arithmetic, in well under a millisecond
+per layer. ``model.costs_forward`` keeps the counter that runs the model with hooks, which the
+tests hold both to, row for row.
+
 Also here: the paper's per-block formula ``h w d_i t (d_i + k^2 + d_j)`` next to the counted
 MAdds (``block_formula_rows``), Table 2 derived from the model (``architecture_table``) and
-Table 3's largest tensor per resolution (``memory_table``).
+Table 3's largest tensor per resolution (``memory_table``). Each takes a model or a
+``CostReport``.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-import torch
 from torch import nn
 
-from .mobilenetv2 import InvertedResidual
+from .mobilenetv2 import BOTTLENECKS, SHORTCUTS
+from .shape_walk import CannotWalk, module_layers, settings_layers, walk
 
 # Paper, Table 3 and §5 (REFERENCE §5): the largest tensor to materialise, in K of 16-bit values.
 PAPER_TABLE3_MAX_KB = {"MobileNetV1": 1600, "ShuffleNet (2x, g=3)": 600, "MobileNetV2": 400}
@@ -59,96 +66,100 @@ class CostReport:
         return [r.as_dict() for r in self.rows]
 
 
-def _check_input_size(input_size: int) -> int:
+def check_input_size(input_size: int) -> int:
     if int(input_size) != input_size or input_size < 32:
         raise ValueError(f"input_size must be an integer >= 32 (pixels), got {input_size}")
     return int(input_size)
 
 
-def _blocks_by_module(model: nn.Module) -> dict[int, tuple[int, InvertedResidual]]:
-    """id(submodule) -> (block index, block) for every module inside a bottleneck block."""
-    owner = {}
-    blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
-    for b, block in enumerate(blocks):
-        for m in block.modules():
-            owner[id(m)] = (b, block)
-    return owner
+def _rows(layers, input_size: int) -> list[CostRow]:
+    return [CostRow(index=i, name=layer.name, block=layer.block, operator=layer.operator,
+                    input_shape=in_shape, output_shape=out_shape, t=layer.t,
+                    stride=layer.stride[0], kernel=layer.kernel[0], groups=layer.groups,
+                    params=layer.weight_params + layer.bn_params, bn_params=layer.bn_params,
+                    madds=madds)
+            for i, (layer, in_shape, out_shape, madds) in enumerate(walk(layers, input_size))]
 
 
-def _operator(m: nn.Module, block: InvertedResidual | None) -> str:
-    if isinstance(m, nn.Linear):
-        return "linear"
-    k = f"{m.kernel_size[0]}x{m.kernel_size[1]}"
-    if block is None:
-        return f"conv2d {k}"
-    if m.groups > 1 and m.groups == m.in_channels:
-        return f"depthwise {k}"
-    if m.in_channels == block.in_channels and block.expand_ratio != 1 and m.out_channels == block.hidden_channels:
-        return f"expand {k}"
-    return f"project {k}"
+def costs_of(width_mult: float = 1.0, input_size: int = 224, num_classes: int = 1000, *,
+             expansion: int = 6, bottleneck: str = "linear", shortcut: str = "bottleneck",
+             round_nearest: int = 8) -> CostReport:
+    """The ``CostReport`` of ``mobilenet_v2(width_mult, num_classes, expansion=...,
+    bottleneck=..., shortcut=...)`` at ``input_size`` x ``input_size``, from the architecture
+    settings alone: no model is built and nothing runs.
+
+    ``bottleneck`` and ``shortcut`` are checked but change no number: a ReLU6 has no
+    parameters, and this convention counts neither activations nor residual additions.
+    """
+    input_size = check_input_size(input_size)
+    if not width_mult > 0:
+        raise ValueError(f"width_mult must be > 0, got {width_mult}")
+    if int(num_classes) != num_classes or num_classes < 1:
+        raise ValueError(f"num_classes must be an integer >= 1, got {num_classes}")
+    if int(expansion) != expansion or expansion < 1:
+        raise ValueError(f"expansion must be an integer >= 1, got {expansion}")
+    if bottleneck not in BOTTLENECKS:
+        raise ValueError(f"bottleneck must be one of {BOTTLENECKS}, got {bottleneck!r}")
+    if shortcut not in SHORTCUTS:
+        raise ValueError(f"shortcut must be one of {SHORTCUTS}, got {shortcut!r}")
+    rows = _rows(settings_layers(float(width_mult), int(num_classes), int(expansion),
+                                 round_nearest), input_size)
+    return CostReport(input_size, sum(r.params for r in rows), sum(r.madds for r in rows), rows)
 
 
 def count_costs(model: nn.Module, input_size: int = 224) -> CostReport:
     """Count parameters and MAdds of ``model`` for a square ``input_size`` RGB image.
 
-    Runs one forward pass of a 1 x 3 x input_size x input_size zero image (on the model's
-    device, in eval mode, no gradients) with hooks on every Conv2d and Linear to read shapes.
+    For a MobileNetV2 (any width, class count, expansion or variant, on any device, "meta"
+    included) the shapes come from a walk over its layers' attributes, without a forward
+    pass. A model the walk cannot follow (not a MobileNetV2, or holding modules it does not
+    know) is run once instead (``model.costs_forward.count_costs_by_forward``).
     """
-    input_size = _check_input_size(input_size)
-    owner = _blocks_by_module(model)
-    layers: list[tuple[str, nn.Module]] = []
-    bn_of: dict[int, int] = {}
-    last_layer = None
-    for name, m in model.named_modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            layers.append((name, m))
-            last_layer = id(m)
-        elif isinstance(m, (nn.BatchNorm2d, nn.BatchNorm1d)) and last_layer is not None:
-            bn_of[last_layer] = bn_of.get(last_layer, 0) + sum(p.numel() for p in m.parameters())
-    shapes: dict[int, tuple[tuple, tuple]] = {}
-
-    def hook(module, args, output):
-        shapes.setdefault(id(module), (tuple(args[0].shape[1:]), tuple(output.shape[1:])))
-
-    handles = [m.register_forward_hook(hook) for _, m in layers]
-    was_training = model.training
+    input_size = check_input_size(input_size)
     try:
-        model.eval()
-        param = next(model.parameters(), None)
-        device = param.device if param is not None else torch.device("cpu")
-        with torch.no_grad():
-            model(torch.zeros(1, 3, input_size, input_size, device=device))
-    finally:
-        for h in handles:
-            h.remove()
-        model.train(was_training)
-
-    rows = []
-    for i, (name, m) in enumerate(layers):
-        if id(m) not in shapes:
-            raise ValueError(f"layer {name} did not run in the forward pass; cannot count it")
-        in_shape, out_shape = shapes[id(m)]
-        b, block = owner.get(id(m), (None, None))
-        weight_params = sum(p.numel() for p in m.parameters(recurse=False))
-        if isinstance(m, nn.Conv2d):
-            k = m.kernel_size[0] * m.kernel_size[1]
-            madds = out_shape[1] * out_shape[2] * m.out_channels * (m.in_channels // m.groups) * k
-            kernel, stride, groups = m.kernel_size[0], m.stride[0], m.groups
-        else:
-            madds = m.in_features * m.out_features
-            kernel, stride, groups = 1, 1, 1
-        bn = bn_of.get(id(m), 0)
-        rows.append(CostRow(
-            index=i, name=name, block=b, operator=_operator(m, block), input_shape=in_shape,
-            output_shape=out_shape, t=None if block is None else block.expand_ratio,
-            stride=stride, kernel=kernel, groups=groups, params=weight_params + bn,
-            bn_params=bn, madds=madds))
+        rows = _rows(module_layers(model), input_size)
+    except CannotWalk:
+        from .costs_forward import count_costs_by_forward
+        return count_costs_by_forward(model, input_size)
     total_params = sum(p.numel() for p in model.parameters())
     counted = sum(r.params for r in rows)
     if counted != total_params:
         raise ValueError(f"parameters outside Conv2d/Linear/BatchNorm: rows hold {counted}, "
                          f"the model {total_params}")
     return CostReport(input_size, total_params, sum(r.madds for r in rows), rows)
+
+
+@dataclass(frozen=True)
+class BlockShape:
+    """One bottleneck block as the rows of a ``CostReport`` describe it."""
+    block: int
+    in_channels: int
+    hidden_channels: int
+    out_channels: int
+    expand_ratio: int
+    stride: int
+    kernel: int
+
+
+def block_shapes(report: CostReport) -> list[BlockShape]:
+    """The bottleneck blocks of ``report`` in order, read off their rows (so the tables below
+    need no model)."""
+    out = []
+    for b in sorted({r.block for r in report.rows if r.block is not None}):
+        rows = [r for r in report.rows if r.block == b]
+        dw = next(r for r in rows if r.operator.startswith("depthwise"))
+        out.append(BlockShape(b, rows[0].input_shape[0], dw.output_shape[0],
+                              rows[-1].output_shape[0], rows[0].t, dw.stride, dw.kernel))
+    return out
+
+
+def _report_of(source, input_size: int, report: CostReport | None) -> CostReport:
+    """``report`` if given, ``source`` if it is a report, else ``count_costs(source)``."""
+    if report is not None:
+        return report
+    if isinstance(source, CostReport):
+        return source
+    return count_costs(source, input_size)
 
 
 @dataclass
@@ -163,12 +174,12 @@ class BlockFormulaRow:
     kernel: int
     formula_madds: int        # h*w*d_i*t*(d_i + k^2 + d_j), the paper's, as printed
     adjusted_madds: int       # the same formula with stride and t = 1 taken into account
-    counted_madds: int        # from count_costs
+    counted_madds: int        # the report's
     difference: int           # counted - formula
     explanation: str
 
 
-def block_formula_rows(model: nn.Module, input_size: int = 224,
+def block_formula_rows(model: nn.Module | CostReport, input_size: int = 224,
                        report: CostReport | None = None) -> list[BlockFormulaRow]:
     """For every bottleneck block, the paper's formula (REFERENCE §2) vs the counted MAdds.
 
@@ -177,10 +188,11 @@ def block_formula_rows(model: nn.Module, input_size: int = 224,
     run at h/s x w/s, and the first block (t = 1) has no expansion layer, so its d_i^2 term is
     absent. ``adjusted_madds`` applies both and always equals the count.
     """
-    report = report or count_costs(model, input_size)
-    blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
+    report = _report_of(model, input_size, report)
+    blocks = block_shapes(report)
     out = []
-    for b, block in enumerate(blocks):
+    for block in blocks:
+        b = block.block
         block_rows = [r for r in report.rows if r.block == b]
         dw = next(r for r in block_rows if r.operator.startswith("depthwise"))
         h = block_rows[0].input_shape[1]
@@ -207,7 +219,7 @@ def block_formula_rows(model: nn.Module, input_size: int = 224,
     return out
 
 
-def architecture_table(model: nn.Module, input_size: int = 224,
+def architecture_table(model: nn.Module | CostReport, input_size: int = 224,
                        report: CostReport | None = None) -> list[dict]:
     """The paper's Table 2, read off the model: rows of input, operator, t, c, n, s.
 
@@ -215,8 +227,8 @@ def architecture_table(model: nn.Module, input_size: int = 224,
     many, s = the first one's stride), as in the paper. ``input`` is "224^2 x 3" style text;
     ``input_hw`` and ``input_channels`` hold the numbers.
     """
-    report = report or count_costs(model, input_size)
-    blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
+    report = _report_of(model, input_size, report)
+    blocks = block_shapes(report)
     table: list[dict] = []
 
     def add(shape, operator, t, c, n, s):
@@ -252,7 +264,7 @@ def architecture_table(model: nn.Module, input_size: int = 224,
     return table
 
 
-def memory_table(model: nn.Module, input_size: int = 224, *, bytes_per_value: int = 2,
+def memory_table(model: nn.Module | CostReport, input_size: int = 224, *, bytes_per_value: int = 2,
                  first_layer_trick: bool = True, report: CostReport | None = None) -> list[dict]:
     """Table 3: per spatial resolution, the largest tensor materialised between blocks.
 
@@ -265,8 +277,8 @@ def memory_table(model: nn.Module, input_size: int = 224, *, bytes_per_value: in
     """
     if bytes_per_value not in (1, 2, 4, 8):
         raise ValueError(f"bytes_per_value must be 1, 2, 4 or 8, got {bytes_per_value}")
-    report = report or count_costs(model, input_size)
-    blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
+    report = _report_of(model, input_size, report)
+    blocks = block_shapes(report)
     tensors: list[tuple[str, int, int]] = []   # (label, channels, resolution)
     first = next(r for r in report.rows if r.block == 0)
     if not first_layer_trick:
