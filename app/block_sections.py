@@ -11,7 +11,7 @@ from app.spec_cache import cached_spec
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from figures import block as fig
-from figures import block_data as data
+from services import block as data
 from figures import block_specs as specs
 
 
@@ -34,15 +34,14 @@ def cached_option_rows(shape: tuple, repeats: int):
 
 
 def interactive_section(shape: dict, repeats: int) -> None:
-    shape_key = tuple(shape.items())
-    show(cached_spec(specs.table1_spec, (shape_key, lang()), shape, lang()), caption=False)
+    show(cached_spec(specs.table1_spec, shape, lang()), caption=False)
     too_big = option_limits_error(**shape)
     if too_big:
         st.error(too_big)
         return
     with st.spinner(tr("block.measuring")):
         rows = cached_option_rows(tuple(shape.values()), repeats)
-    show(cached_spec(specs.options_spec, (shape_key, repeats, lang()), shape, rows, lang(), repeats),
+    show(cached_spec(specs.options_spec, shape, rows, lang(), repeats),
          caption=False)
     by = {r["option"]: r for r in rows}
     st.markdown(tr("block.ratio", ratio=by["standard"]["madds"] / by["separable"]["madds"],
@@ -68,10 +67,10 @@ def tables_section(width_p: Param, res_p: Param) -> None:
     with st.spinner(tr("block.counting")):
         costs = cached_costs(width, res)
         grid = cached_tfslim_grid()
-    show(cached_spec(specs.table2_spec, (width, res, lang()), costs, width, res, lang()))
+    show(cached_spec(specs.table2_spec, costs, width, res, lang()))
     st.dataframe(costs["table2"], hide_index=True)
-    show(cached_spec(specs.tfslim_spec, (lang(),), grid, lang()))
-    show(cached_spec(specs.table3_spec, (width, res, lang()), costs, width, res, lang()))
+    show(cached_spec(specs.tfslim_spec, grid, lang()))
+    show(cached_spec(specs.table3_spec, costs, width, res, lang()))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -89,7 +88,7 @@ def split_section(block_p: Param, res_p: Param, seed: int) -> None:
     index, res = int(st.session_state[widget_key(block_p)]), int(st.session_state[widget_key(res_p)])
     with st.spinner(tr("block.split_running")):
         rows, info = cached_split(index, res, seed)
-    show(cached_spec(specs.split_spec, (index, res, seed, lang()), rows, info, seed, lang()))
+    show(cached_spec(specs.split_spec, rows, info, seed, lang()))
     first, last = rows[0], rows[-1]
     m1, mk = first["measured_peak_bytes"], last["measured_peak_bytes"]
     st.markdown(tr("block.split_summary", kmax=last["k"],
@@ -117,7 +116,7 @@ def ablation_section(estimator_p: Param, seed: int) -> None:
     if not logs:
         st.info(tr("block.ablation_missing"))
         return
-    show(cached_spec(specs.curves_spec, (lang(),), logs, lang()), caption=False)
+    show(cached_spec(specs.curves_spec, logs, lang()), caption=False)
     finals = [f"{tr(f'block.variant.{v}')} {log['final']['heldout_acc']:.1%}"
               for v, log in logs.items() if log["final"].get("heldout_acc") is not None]
     if finals:
@@ -132,5 +131,5 @@ def ablation_section(estimator_p: Param, seed: int) -> None:
         st.error(tr("block.ablation_profiles_error", error=exc))
         return
     if profiles:
-        show(cached_spec(specs.ablation_profiles_spec, (estimator, ABLATION_IMAGES, seed, lang()),
+        show(cached_spec(specs.ablation_profiles_spec,
                          profiles, estimator, ABLATION_IMAGES, seed, lang()))

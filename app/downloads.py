@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.ui import lang, tr
 from figures.catalog import FigureSpec
-from figures.export import FORMATS, MIME, STATIC_FORMATS, export_bytes, file_name, static_problem
+from figures.render import FORMATS, MIME, STATIC_FORMATS, export_bytes, file_name, static_problem
 
 
 def _deferred(spec: FigureSpec, fmt: str, language: str):

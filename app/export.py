@@ -21,10 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from runtime import configure  # noqa: E402
+
+configure()  # the app's thread policy, so exported numbers are the page's to the last digit
+
 from figures.catalog import FIGURE_SOURCES, all_figure_specs  # noqa: E402
-from figures.export import (FORMATS, STATIC_FORMATS, StaticExportUnavailable,  # noqa: E402
+from figures.render import (FORMATS, STATIC_FORMATS, StaticExportUnavailable,  # noqa: E402
                             file_name, render_static, text_export, write_file)
-from figures.i18n import LANGS  # noqa: E402
+from i18n import LANGS  # noqa: E402
 
 
 def progress_bar(done: int, total: int, width: int = 20) -> str:

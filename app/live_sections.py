@@ -14,7 +14,9 @@ from app.limits import checkpoint_upload_help, image_upload_help
 from app.spec_cache import cached_spec
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
-from figures import live_data as data
+from services.images import SAMPLE_PHOTOS, decode_upload, generated_image, prepare_input, sample_photo
+from services.live import analyze_profile, channel_activations, predictions, profile_summary
+from services.weights import Weights, WeightsId, digest, load_source
 from figures import live_specs as specs
 
 
@@ -31,32 +33,30 @@ class ChosenImage:
 
 # -- weights --------------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _weights(source: str, seed: int, upload_key: str, like_key: str, _upload, _like):
+def _weights(wid: WeightsId, _upload: tuple[bytes, str] | None, _like: Weights | None) -> Weights:
+    """Built once per value of ``wid`` (which holds the upload's digest and, for "random",
+    the architecture's source); the unhashed arguments are what ``wid`` names."""
     upload, name = _upload if _upload else (None, "")
-    return data.load_source(source, seed=seed, upload=upload, upload_name=name, like=_like)
-
-
-def weights_key(w: data.Weights) -> str:
-    return f"{w.source}|{w.width_mult}|{len(w.classes)}|{w.resolution}|{id(w.model)}"
+    return load_source(wid.source, seed=wid.seed, upload=upload, upload_name=name, like=_like)
 
 
 # Sources that failed, with when: an offline ImageNet download is not retried on every rerun.
-_FAILED: dict[tuple, tuple[float, str]] = {}
+_FAILED: dict[WeightsId, tuple[float, str]] = {}
 RETRY_AFTER_S = 60.0
 
 
 def load_checked(source: str, seed: int, upload: tuple[bytes, str] | None, like=None):
     """(Weights, error message or None); never raises for a bad source."""
-    like_key = "" if like is None else weights_key(like)
-    upload_key = f"{upload[1]}:{data.digest(upload[0])}" if upload else ""
-    key = (source, seed, upload_key, like_key)
-    failed = _FAILED.get(key)
+    wid = WeightsId(source, seed=seed if source == "random" else 0,
+                    digest=digest(upload[0]) if upload and source == "upload" else "",
+                    like=like.id if like is not None and source == "random" else None)
+    failed = _FAILED.get(wid)
     if failed and time.monotonic() - failed[0] < RETRY_AFTER_S:
         return None, failed[1]
     try:
-        return _weights(source, seed, upload_key, like_key, upload, like), None
+        return _weights(wid, upload if source == "upload" else None, like), None
     except ValueError as exc:  # WeightsError, ImageError and bad arguments are ValueErrors
-        _FAILED[key] = (time.monotonic(), str(exc))
+        _FAILED[wid] = (time.monotonic(), str(exc))
         return None, str(exc)
 
 
@@ -92,37 +92,37 @@ def choose_weights(source: str, compare: str, seed: int):
     return weights, other
 
 
-def label(w: data.Weights) -> str:
+def label(w: Weights) -> str:
     return tr(f"live.w.{w.source}")
 
 
 # -- image ------------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=16)
 def _photo(name: str) -> np.ndarray:
-    return data.sample_photo(name)
+    return sample_photo(name)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _generated(label_: int, index: int, seed: int, res: int) -> np.ndarray:
-    return data.generated_image(label_, index, seed, res)
+    return generated_image(label_, index, seed, res)
 
 
 def read_image_upload(content: bytes, name: str) -> tuple[np.ndarray | None, str | None]:
     """Decode an uploaded or camera image: (uint8 (h, w, 3), None) or (None, error)."""
     try:
-        return data.decode_upload(content, name), None
+        return decode_upload(content, name), None
     except ValueError as exc:
         return None, str(exc)
 
 
 def fallback_image() -> ChosenImage:
-    name = data.SAMPLE_PHOTOS[0]
+    name = SAMPLE_PHOTOS[0]
     return ChosenImage(_photo(name), name, f"photo:{name}", False)
 
 
 def choose_image(choice: str, class_p: Param, index_p: Param, seed: int, res: int,
                  container) -> ChosenImage:
-    if choice in data.SAMPLE_PHOTOS:
+    if choice in SAMPLE_PHOTOS:
         return ChosenImage(_photo(choice), choice, f"photo:{choice}", False)
     if choice == "generated":
         from model.synthetic import CLASSES
@@ -146,18 +146,18 @@ def choose_image(choice: str, class_p: Param, index_p: Param, seed: int, res: in
     if array is None:
         st.error(tr("live.image_error", error=error))
         return fallback_image()
-    return ChosenImage(array, up.name, f"upload:{data.digest(content)}", False)
+    return ChosenImage(array, up.name, f"upload:{digest(content)}", False)
 
 
 # -- sections ---------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=64)
 def _input(image_key: str, res: int, source: str, generated: bool, _array):
-    return data.prepare_input(_array, res, source, generated=generated)
+    return prepare_input(_array, res, source, generated=generated)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _top5(wkey: str, image_key: str, res: int, _w, _x):
-    return data.predictions(_w.model, _x, _w.classes, k=5)
+def _top5(wid: WeightsId, image_key: str, res: int, _w, _x):
+    return predictions(_w.model, _x, _w.classes, k=5)
 
 
 def input_section(weights, other, image: ChosenImage, res: int):
@@ -167,13 +167,11 @@ def input_section(weights, other, image: ChosenImage, res: int):
     sources = [weights] + ([other] if other is not None else [])
     cols = st.columns(1 + len(sources))
     with cols[0]:
-        show(cached_spec(specs.input_spec, (image.key, image.label, res, lang(), image.generated),
-                         shown, image.label, res, lang(), generated=image.generated))
+        show(cached_spec(specs.input_spec, shown, image.label, res, lang(), generated=image.generated))
     for i, (col, w) in enumerate(zip(cols[1:], sources)):
         with col:
-            top = _top5(weights_key(w), image.key, res, w, x)
-            show(cached_spec(specs.topk_spec, (weights_key(w), image.key, res, i, lang()),
-                             top, w.source, i, lang()), caption=False)
+            top = _top5(w.id, image.key, res, w, x)
+            show(cached_spec(specs.topk_spec, top, w.source, i, lang()), caption=False)
             if w.source.startswith("embedded"):
                 st.caption(tr("live.pred_note.embedded", n=len(w.classes)))
             elif w.source == "random":
@@ -182,15 +180,15 @@ def input_section(weights, other, image: ChosenImage, res: int):
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _profile(wkey: str, image_key: str, res: int, estimator: str, seed: int, _w, _x):
-    return data.analyze_profile(_w.model, _x, estimator, seed)
+def _profile(wid: WeightsId, image_key: str, res: int, estimator: str, seed: int, _w, _x):
+    return analyze_profile(_w.model, _x, estimator, seed)
 
 
 def _analysed(w, x, image, res, estimator, seed, step: str):
     """(profile, seconds) or None after an st.error; shows progress while it runs."""
     try:
         with st.spinner(tr("live.computing", weights=label(w), step=step)):
-            return _profile(weights_key(w), image.key, res, estimator, seed, w, x)
+            return _profile(w.id, image.key, res, estimator, seed, w, x)
     except ValueError as exc:
         st.error(tr("live.analysis_error", error=exc))
         return None
@@ -203,13 +201,12 @@ def profile_section(weights, x, image: ChosenImage, res: int, estimator: str, se
         return None
     profile, seconds = result
     params = dict(weights=weights.source, image=image.label, res=res, est=estimator, seed=seed)
-    key = (weights_key(weights), image.key, image.label, res, estimator, seed, lang())
-    show(cached_spec(specs.profile_spec, key, profile, weights.source, estimator, params, lang()))
+    show(cached_spec(specs.profile_spec, profile, weights.source, estimator, params, lang()))
     first = min(profile, key=lambda r: r["block"])["n_points"]
     last = max(profile, key=lambda r: r["block"])["n_points"]
     st.caption(tr("live.timing", res=res, seconds=seconds, pixels=first, last=last))
     st.subheader(tr("live.zeros"))
-    show(cached_spec(specs.zeros_spec, key, profile, weights.source, params, lang()))
+    show(cached_spec(specs.zeros_spec, profile, weights.source, params, lang()))
     return profile
 
 
@@ -221,23 +218,21 @@ def compare_section(weights, other, x, image, res, estimator, seed, profile):
         return None
     params = dict(weights=weights.source, compare=other.source, image=image.label, res=res,
                   est=estimator, seed=seed)
-    key = (weights_key(weights), weights_key(other), image.key, image.label, res, estimator, seed,
-           lang())
-    show(cached_spec(specs.compare_spec, key, {weights.source: profile, other.source: result[0]},
+    show(cached_spec(specs.compare_spec, {weights.source: profile, other.source: result[0]},
                      estimator, params, lang()), caption=False)
     return result[0]
 
 
 def summary_line(weights, profile) -> None:
     """One sentence of what the profile measured, next to the explanation of the claims."""
-    s = data.profile_summary(profile)
+    s = profile_summary(profile)
     pct = {k: "–" if v is None else f"{v:.0%}" for k, v in s.items()}
     st.markdown(tr("live.summary", weights=label(weights), **pct))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _acts(wkey: str, image_key: str, res: int, block: int, probe: str, _w, _x):
-    return data.channel_activations(_w.model, _x, block, probe)
+def _acts(wid: WeightsId, image_key: str, res: int, block: int, probe: str, _w, _x):
+    return channel_activations(_w.model, _x, block, probe)
 
 
 def mosaic_section(weights, x, image, res, block_p: Param, probe_p: Param) -> None:
@@ -248,6 +243,5 @@ def mosaic_section(weights, x, image, res, block_p: Param, probe_p: Param) -> No
     c2.selectbox(tr("live.mosaic_probe"), probe_p.choices, key=widget_key(probe_p),
                  format_func=lambda s: tr(f"live.probe.{s}"))
     block, probe = int(st.session_state[widget_key(block_p)]), st.session_state[widget_key(probe_p)]
-    acts = _acts(weights_key(weights), image.key, res, block - 1, probe, weights, x)
-    show(cached_spec(specs.mosaic_spec, (weights_key(weights), image.key, res, block, probe, lang()),
-                     acts, block, probe, weights.source, lang()))
+    acts = _acts(weights.id, image.key, res, block - 1, probe, weights, x)
+    show(cached_spec(specs.mosaic_spec, acts, block, probe, weights.source, lang()))

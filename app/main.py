@@ -12,9 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from runtime import configure  # noqa: E402
+
+configure()  # once per server process: thread counts and image limits (runtime.py says why)
+
 import streamlit as st  # noqa: E402
 
-from app.catalog import PAGES  # noqa: E402
+from app.navigation import PAGES  # noqa: E402
 from app.ui import global_sidebar, tr  # noqa: E402
 
 st.set_page_config(page_title="Manifold Lab", page_icon="🌀", layout="wide")

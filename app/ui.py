@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from figures.i18n import LANG_NAMES, LANGS, t
+from i18n import LANG_NAMES, LANGS, t
 from app.urlstate import Param, seed_from_url, show_notices, widget_key, write_to_url
 
 LANG = Param("lang", "en", kind="choice", choices=LANGS)

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 import streamlit as st
 
-from figures.i18n import t
+from i18n import t
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,8 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=None,
                    help="torch intra-op threads for every run (default: torch's choice)")
     args = p.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    from runtime import configure
+    configure(args.threads or os.cpu_count() or 1)   # once, for the whole run
     device = resolve_device(args.device)
     model = load_weights(mobilenet_v2(args.width), "random", seed=0).to(device).eval()
     x = torch.randn(args.batch, 3, args.resolution, args.resolution,

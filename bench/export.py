@@ -3,9 +3,9 @@
     python bench/export.py [--formats png,svg,pdf] [--lang en|ko] [--only NAME,...]
 
 ``python -m app.export`` draws all PNG/SVG/PDF files in ONE Kaleido/Chromium session
-(``figures.export.render_static``). The baseline is what a plain loop of
+(``figures.render.render_static``). The baseline is what a plain loop of
 ``fig.write_image(...)`` does with Kaleido 1.x, and what a download button in the app does:
-launch Chromium, draw one file, close it (``figures.export.export_bytes``). A third run, one
+launch Chromium, draw one file, close it (``figures.render.export_bytes``). A third run, one
 session per figure (all its formats), is printed too. Figures are built once beforehand and
 that time is not counted; all runs happen in this one process, one after the other, so the
 ratios compare like with like on the same (shared) machine.
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from figures.catalog import all_figure_specs  # noqa: E402
-from figures.export import STATIC_FORMATS, export_bytes, render_static, static_problem  # noqa: E402
+from figures.render import STATIC_FORMATS, export_bytes, render_static, static_problem  # noqa: E402
 
 SIGNATURES = {"png": b"\x89PNG", "pdf": b"%PDF-", "svg": b"<svg"}
 

@@ -48,9 +48,9 @@ def _times(fn, repeats: int) -> tuple[float, float, float]:
 def networks():
     import torch
 
-    from figures import live_data as data
+    from services import weights as weights_svc
     from model.mobilenetv2 import mobilenet_v2
-    out = {"trained default (width 0.5)": data.load_source("embedded").model}
+    out = {"trained default (width 0.5)": weights_svc.load_source("embedded").model}
     net = mobilenet_v2(1.0, 1000)
     if (FIXTURE / "state_dict.pt").exists():
         net.load_state_dict(torch.load(FIXTURE / "state_dict.pt", weights_only=True))
@@ -63,21 +63,22 @@ def main(argv=None) -> int:
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--estimators", default="pca,pr,twonn")
     p.add_argument("--threads", type=int, default=1,
-                   help="torch intra-op threads: 1 as the app runs (app/torch_threads.py); "
+                   help="torch intra-op threads: 1 as the app runs (runtime.py); "
                         "0 for torch's default (2 here)")
     args = p.parse_args(argv)
+    from runtime import configure
+    configure(args.threads or os.cpu_count() or 1)   # once, for the whole run
     import torch
-    if args.threads:
-        torch.set_num_threads(args.threads)
 
-    from figures import live_data as data
-    photo = data.sample_photo("astronaut")
+    from services import images as images_svc
+    from services import live as live_svc
+    photo = images_svc.sample_photo("astronaut")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, load average "
           f"{os.getloadavg()[0]:.1f}; image astronaut {photo.shape[1]}x{photo.shape[0]} -> "
           f"224x224; median (fastest) of {args.repeats}")
     worst = 0.0
     for name, model in networks().items():
-        x, _ = data.prepare_input(photo, 224, "imagenet-v1")
+        x, _ = images_svc.prepare_input(photo, 224, "imagenet-v1")
 
         def forward():
             with torch.inference_mode():
@@ -86,10 +87,10 @@ def main(argv=None) -> int:
         print(f"\n{name}: plain forward {base * 1000:.0f} ({base_min * 1000:.0f}) ms (baseline)")
         for est in args.estimators.split(","):
             def one_analysis():
-                xi, _ = data.prepare_input(photo, 224, "imagenet-v1")
-                data.predictions(model, xi, [str(i) for i in range(1000)])
-                data.analyze_profile(model, xi, est)
-                data.channel_activations(model, xi, 2, "expansion")
+                xi, _ = images_svc.prepare_input(photo, 224, "imagenet-v1")
+                live_svc.predictions(model, xi, [str(i) for i in range(1000)])
+                live_svc.analyze_profile(model, xi, est)
+                live_svc.channel_activations(model, xi, 2, "expansion")
             total, fastest, first = _times(one_analysis, args.repeats)
             worst = max(worst, total, first)
             verdict = "ok" if max(total, first) <= TARGET_S else "OVER"

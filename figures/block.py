@@ -9,7 +9,7 @@ from typing import Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .i18n import t
+from i18n import t
 from .live import TEMPLATE
 
 OPTION_COLORS = {"standard": "#9e9e9e", "separable": "#4c78a8", "bottleneck": "#f58518"}

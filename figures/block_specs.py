@@ -8,11 +8,10 @@ from __future__ import annotations
 import pandas as pd
 
 from . import block as fig
-from . import block_data as data
+from services import block as data
 from .catalog import FigureSpec
-from .i18n import t
+from i18n import t
 from .live import compare_figure
-from .live_data import app_threads
 
 DEFAULT_SHAPE = dict(d_i=24, d_j=24, t=6, k=3, h=56, w=56, stride=1)
 
@@ -87,11 +86,6 @@ def ablation_profiles_spec(profiles: dict, estimator: str, n_images: int, seed: 
 
 def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
     """Figure source for ``figures.catalog``: every figure of the block page at its defaults."""
-    with app_threads():  # the page's thread count, so the numbers are the page's
-        return _figure_specs(lang, seed)
-
-
-def _figure_specs(lang: str, seed: int) -> list[FigureSpec]:
     shape, width, res = DEFAULT_SHAPE, 1.0, 224
     specs = [table1_spec(shape, lang),
              options_spec(shape, data.option_rows(**shape, repeats=7), lang, 7)]

@@ -3,7 +3,7 @@
 Each slide names one registered figure (a ``FigureSpec.name``) and the figure source in
 ``figures.catalog.FIGURE_SOURCES`` that makes it, so presenter mode draws exactly what the
 pages and ``python -m app.export`` draw: there is no figure code here. Slide texts are the
-strings ``lecture.<key>.title`` and ``lecture.<key>.text`` in ``figures/strings/classroom.py``.
+strings ``lecture.<key>.title`` and ``lecture.<key>.text`` in ``i18n/strings/classroom.py``.
 """
 from __future__ import annotations
 

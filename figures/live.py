@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .i18n import t
+from i18n import t
 
 PROBES = ("input", "expansion", "depthwise", "projection")
 PROBE_COLORS = {"input": "#4c78a8", "expansion": "#f58518", "depthwise": "#e45756",

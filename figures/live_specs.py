@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 
 from . import live as fig
-from . import live_data as data
+from services.images import generated_image, prepare_input
+from services.live import analyze_profile, channel_activations, predictions
+from services.weights import load_source
 from .catalog import FigureSpec
-from .i18n import TABLE, t
+from i18n import TABLE, t
 
 DEFAULTS = dict(weights="embedded", compare="random", gen_class=3, gen_index=0,
                 estimator="pca", mosaic_block=3, mosaic_probe="expansion")
@@ -87,29 +89,24 @@ def mosaic_spec(acts: np.ndarray, block: int, probe: str, source: str, lang: str
 def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
     """Figure source for ``figures.catalog``: the live page's figures at its defaults (the
     trained default vs random init, on generated image ``gen_class`` #``gen_index``)."""
-    with data.app_threads():  # the page's thread count, so the numbers are the page's
-        return _figure_specs(lang, seed)
-
-
-def _figure_specs(lang: str, seed: int) -> list[FigureSpec]:
     d = DEFAULTS
-    weights = data.load_source(d["weights"], seed=seed)
-    other = data.load_source(d["compare"], seed=seed, like=weights)
+    weights = load_source(d["weights"], seed=seed)
+    other = load_source(d["compare"], seed=seed, like=weights)
     res = weights.resolution
     from model.synthetic import CLASSES
-    image = data.generated_image(d["gen_class"], d["gen_index"], seed, res)
+    image = generated_image(d["gen_class"], d["gen_index"], seed, res)
     image_label = (f"{t('live.img.generated', lang)}: {class_label(CLASSES[d['gen_class']], lang)} "
                    f"#{d['gen_index']}")
-    x, shown = data.prepare_input(image, res, weights.source, generated=True)
+    x, shown = prepare_input(image, res, weights.source, generated=True)
     params = dict(weights=weights.source, compare=other.source, image=image_label, res=res,
                   est=d["estimator"], seed=seed)
-    profile, _ = data.analyze_profile(weights.model, x, d["estimator"], seed)
-    other_profile, _ = data.analyze_profile(other.model, x, d["estimator"], seed)
-    acts = data.channel_activations(weights.model, x, d["mosaic_block"] - 1, d["mosaic_probe"])
+    profile, _ = analyze_profile(weights.model, x, d["estimator"], seed)
+    other_profile, _ = analyze_profile(other.model, x, d["estimator"], seed)
+    acts = channel_activations(weights.model, x, d["mosaic_block"] - 1, d["mosaic_probe"])
     return [
         input_spec(shown, image_label, res, lang, generated=True),
-        topk_spec(data.predictions(weights.model, x, weights.classes), weights.source, 0, lang),
-        topk_spec(data.predictions(other.model, x, other.classes), other.source, 1, lang),
+        topk_spec(predictions(weights.model, x, weights.classes), weights.source, 0, lang),
+        topk_spec(predictions(other.model, x, other.classes), other.source, 1, lang),
         profile_spec(profile, weights.source, d["estimator"], params, lang),
         zeros_spec(profile, weights.source, params, lang),
         compare_spec({weights.source: profile, other.source: other_profile}, d["estimator"],

@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 import manifolds as m
 
 from .catalog import FigureSpec
-from .i18n import t
+from i18n import t
 
 GRID_NS = (2, 3, 5, 15, 30)
 """The widths of the paper's Figure 1."""

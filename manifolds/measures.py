@@ -8,7 +8,6 @@ import math
 import numpy as np
 
 from ._checks import check_count, check_points
-from ._blas import one_blas_thread
 from .roundtrip import RELU_FAMILY, RoundTrip
 
 
@@ -46,7 +45,6 @@ class ShapeFit:
     error: float
 
 
-@one_blas_thread
 def shape_fit(X, recovered) -> ShapeFit:
     """Similarity (scale, rotation, shift) from X (N, d) to recovered (N, d) by least squares
     (Umeyama's solution), and the relative error left after it."""

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_count, check_points
-from ._blas import one_blas_thread
+from ._checks import check_count, check_points, unit_scale
 
 
-@one_blas_thread
 def pca(H, k: int = 3, *, max_fit: int | None = 1000) -> tuple[np.ndarray, np.ndarray]:
     """Project H (N, n) onto its top k principal components.
 
@@ -18,10 +16,14 @@ def pca(H, k: int = 3, *, max_fit: int | None = 1000) -> tuple[np.ndarray, np.nd
     Returns (coords (N, k), explained (k,)): explained is each component's share of the total
     variance. When n < k (or N - 1 < k) the missing components are zero columns with share 0.
     Signs are fixed (largest coordinate of each axis positive) so a redraw does not flip.
+    H is divided by a power of two first (exact), so entries of 1e200 do not overflow the
+    covariance; raises ValueError if the coordinates themselves exceed float64.
     """
     H = check_points("H", H)
     k = check_count("k", k)
-    Hc = H - H.mean(axis=0)
+    scale = unit_scale(H)
+    Hc = H / scale
+    Hc = Hc - Hc.mean(axis=0)
     N, n = Hc.shape
     # (A strided view would make numpy skip BLAS: copy it contiguous.)
     F = Hc if max_fit is None or N <= max_fit else np.ascontiguousarray(
@@ -37,6 +39,11 @@ def pca(H, k: int = 3, *, max_fit: int | None = 1000) -> tuple[np.ndarray, np.nd
     coords = Hc @ vectors
     flip = np.sign(coords[np.argmax(np.abs(coords), axis=0), np.arange(coords.shape[1])])
     coords = coords * np.where(flip == 0, 1, flip)
+    with np.errstate(over="ignore"):
+        coords = coords * scale
+    if not np.all(np.isfinite(coords)):
+        raise ValueError(f"the principal coordinates of H overflow float64 (entries up to "
+                         f"about {scale:.3g}); rescale H first")
     total = float(np.sum(F**2))
     explained = values / total if total > 0 else np.zeros_like(values)
     if coords.shape[1] < k:

@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from ._checks import check_count, check_points
-from ._blas import one_blas_thread
+from ._checks import check_count, check_finite, check_points, check_seed
 
 LEAKY_SLOPE = 0.01
 RELU6_CAP = 6.0
@@ -51,7 +50,7 @@ def gaussian_T(n: int, d: int, seed: int = 0) -> np.ndarray:
     """(n, d) matrix with independent N(0, 1) entries from ``seed``."""
     check_count("n", n)
     check_count("d", d)
-    return np.random.default_rng(seed).standard_normal((n, d))
+    return np.random.default_rng(check_seed("seed", seed)).standard_normal((n, d))
 
 
 @dataclass(frozen=True)
@@ -79,17 +78,18 @@ class RoundTrip:
         return self.T.shape[1]
 
 
-@one_blas_thread
 def roundtrip(X, n: int, *, activation: str = "relu", seed: int = 0, T=None) -> RoundTrip:
     """Map X (N, d) to n dimensions with a Gaussian T (n, d), apply ``activation``, map back
     with T's pseudo-inverse.
 
     ``T`` may be given instead of drawn (shape (n, d)), e.g. to compare activations on one T.
-    Raises ValueError for n < 1, non-finite X, an unknown activation or a T of the wrong shape.
+    Raises ValueError for n < 1, non-finite or complex X, an unknown activation, a seed that is
+    not an integer >= 0, or a T of the wrong shape.
     """
     X = check_points("X", X)
     n = check_count("n", n)
     check_activation(activation)
+    seed = check_seed("seed", seed)
     d = X.shape[1]
     if X.shape[0] * n > MAX_HIDDEN_VALUES:
         raise ValueError(f"N x n = {X.shape[0]:,} x {n:,} hidden values is more than the "
@@ -97,11 +97,9 @@ def roundtrip(X, n: int, *, activation: str = "relu", seed: int = 0, T=None) -> 
     if T is None:
         T = gaussian_T(n, d, seed)
     else:
-        T = np.asarray(T, dtype=float)
+        T = check_finite("T", T).astype(float)
         if T.shape != (n, d):
             raise ValueError(f"T must have shape (n, d) = ({n}, {d}) to match n and X, got {T.shape}")
-        if not np.all(np.isfinite(T)):
-            raise ValueError("T must be finite: it contains NaN or infinity")
     pre = X @ T.T
     hidden = ACTIVATIONS[activation](pre)
     recovered = hidden @ np.linalg.pinv(T).T

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import check_count
-from ._blas import one_blas_thread
 from .inputs import sample_input
 from .measures import NeighbourRanks, collapsed_fraction, shape_fit, theory_collapsed_fraction
 from .roundtrip import check_activation, roundtrip
@@ -38,7 +37,6 @@ class SweepResult:
         return values.std(axis=0, ddof=1) if values.shape[0] > 1 else np.zeros(values.shape[1])
 
 
-@one_blas_thread
 def sweep(input_name: str = "spiral", *, ns=DEFAULT_NS, n_seeds: int = 10, seed: int = 0,
           n_points: int = 1000, noise: float = 0.0, activation: str = "relu",
           trust_points: int = 300, n_neighbors: int = 10) -> SweepResult:

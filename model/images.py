@@ -6,6 +6,10 @@ size and the pixel count from the header against project limits (a small file ca
 gigapixel image: a decompression bomb), and Pillow's own bomb guard is set to the same limit.
 Every failure is an ``ImageError`` (a ValueError) whose message names the file.
 
+Only the decoders in ``IMAGE_FORMATS`` are ever tried (``Image.open(formats=...)``): Pillow
+knows some forty formats, and some hand the file to other programs (EPS and PostScript run
+Ghostscript), so a file of any other kind, whatever its name, is refused unparsed.
+
 Modes: palette, grey, 16-bit and 32-bit grey, float, CMYK, YCbCr, LAB and HSV become RGB
 (16-bit values are scaled, not clipped); transparency is composited over white; an animated
 image gives its first frame; the EXIF orientation is applied.
@@ -26,20 +30,23 @@ from typing import BinaryIO, Iterable
 
 import numpy as np
 import torch
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from runtime import MAX_IMAGE_PIXELS
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 # torchvision's eval resize for each checkpoint at crop 224 (REFERENCE §7).
-RESIZE_FOR_WEIGHTS = {"imagenet-v1": 256, "imagenet-v2": 232}
-MAX_IMAGE_PIXELS = 50_000_000      # 50 megapixels: larger than any camera photo people upload
 MAX_IMAGE_BYTES = 64 * 1024 * 1024
 WHITE = (255, 255, 255)
+# Pillow's names of the decoders the app needs; photos from cameras and phones are JPEG (also
+# multi-picture JPEG, which Pillow's JPEG decoder opens), PNG, WebP or TIFF.
+IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF")
+FORMATS_TEXT = "PNG, JPEG, GIF, WebP, BMP or TIFF"
 
-# Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that; we also turn the warning
-# into an error (see _open) so our limit is the one that counts.
-Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
-ImageFile.LOAD_TRUNCATED_IMAGES = False
+# Pillow's own limit is set to the same at process start (``runtime.configure``); we also turn
+# its warning into an error (see _open) and check the header first, so our limit is the one
+# that counts whether or not the process was configured.
 
 
 class ImageError(ValueError):
@@ -90,7 +97,7 @@ def load_image(source: str | os.PathLike | bytes | BinaryIO, *, name: str | None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))          # reads the header only
+            im = open_image(io.BytesIO(data))          # reads the header only
             width, height = im.size
             if width < 1 or height < 1:
                 raise ImageError(f"{name}: the image has no pixels ({width} x {height})")
@@ -108,12 +115,18 @@ def load_image(source: str | os.PathLike | bytes | BinaryIO, *, name: str | None
         raise ImageError(f"{name}: the image declares more than the {max_pixels:,}-pixel "
                          f"limit (a possible decompression bomb)") from None
     except UnidentifiedImageError:
-        raise ImageError(f"{name}: not an image format Pillow can read (PNG, JPEG, GIF, "
-                         f"WebP, BMP, TIFF, ...)") from None
+        raise ImageError(f"{name}: not an image format this app reads: not a "
+                         f"{FORMATS_TEXT} image") from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as exc:
         text = str(exc) or type(exc).__name__
         hint = "truncated or corrupt" if "truncat" in text.lower() else "unreadable"
         raise ImageError(f"{name}: the image is {hint} ({text})") from None
+
+
+def open_image(fp: BinaryIO) -> Image.Image:
+    """``Image.open`` limited to ``IMAGE_FORMATS``: reads the header only; any other format
+    raises ``PIL.UnidentifiedImageError`` without its decoder being tried."""
+    return Image.open(fp, formats=IMAGE_FORMATS)
 
 
 def to_rgb(im: Image.Image) -> Image.Image:
@@ -180,7 +193,9 @@ def preprocess(im: Image.Image, *, crop: int = 224, resize: int | None = None) -
 
 def resize_for(weights: str | None, crop: int) -> int:
     """The eval resize for ``weights`` at ``crop``, keeping torchvision's ratio (256 or 232 : 224)."""
-    base = RESIZE_FOR_WEIGHTS.get(weights or "", 256)
+    from .registry import WEIGHTS
+    entry = WEIGHTS.get(weights or "")
+    base = entry.resize if entry is not None and entry.resize else 256  # both specs are at 224
     return round(crop * base / 224)
 
 

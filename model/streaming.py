@@ -9,30 +9,17 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-_blas_controller = None
-
-
-def _one_blas_thread():
-    """Limit numpy's BLAS (not torch's OpenMP pool) to one thread for a block of code."""
-    global _blas_controller
-    if _blas_controller is None:
-        from threadpoolctl import ThreadpoolController
-        _blas_controller = ThreadpoolController()
-    return _blas_controller.limit(limits=1, user_api="blas")
-
-
 def _outer_products(a: torch.Tensor) -> torch.Tensor:
     """a @ a.T for a float32 matrix (rows = variables), as float32.
 
     On the CPU numpy does it: for ``a @ a.T`` OpenBLAS uses its symmetric rank-k routine
-    (half the flops, about 2x faster than torch's general product here), on one thread
-    (two threads spin against each other on a shared 2-core machine).
+    (half the flops, about 2x faster than torch's general product here), on the process's
+    BLAS threads (one in the app: ``runtime.py``).
     """
     if a.device.type != "cpu":
         return a @ a.T
     an = a.numpy() if a.is_contiguous() else np.ascontiguousarray(a.numpy())
-    with _one_blas_thread():
-        return torch.from_numpy(an @ an.T)
+    return torch.from_numpy(an @ an.T)
 
 
 class StreamingReducer:
@@ -162,13 +149,10 @@ def _eigenvalues(sym: torch.Tensor, trace: float) -> np.ndarray:
     """Eigenvalues (descending, >= 0) of a symmetric PSD float64 matrix.
 
     Solved in float32 by numpy's LAPACK on one thread, after scaling to unit trace: about
-    twice as fast as float64, and one thread keeps BLAS threads from spinning against each
-    other on a busy machine (changing torch's thread count per call instead made a whole
-    analysis 5x slower). Relative accuracy ~1e-6 of the largest eigenvalue, plenty for a PCA
+    twice as fast as float64. Relative accuracy ~1e-6 of the largest eigenvalue, plenty for a PCA
     count; the participation ratio does not use them (it comes from float64 traces).
     """
     scale = trace if trace > 0 else 1.0
     a = (sym / scale).float().cpu().numpy()
-    with _one_blas_thread():
-        eig = np.linalg.eigvalsh(a).astype(np.float64) * scale
+    eig = np.linalg.eigvalsh(a).astype(np.float64) * scale
     return np.clip(eig[::-1], 0.0, None)

@@ -24,13 +24,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from .images import IMAGENET_MEAN, IMAGENET_STD
 from .mobilenetv2 import mobilenet_v2, resolve_device
+from .registry import CHECKPOINT_DIR, DEFAULT, VARIANTS, spec
 from .synthetic import CLASSES, make_batch
 
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
-VARIANTS = {"linear": "embedded", "relu6": "embedded-relu6"}  # bottleneck -> weight name
-CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
+SHIPPED_SPEC = spec(DEFAULT)  # the shipped variants' width and resolution are the defaults
 # Seed streams: training batches use (seed, TRAIN_STREAM, step), the held-out set
 # (seed, HELDOUT_STREAM). Tests draw "fresh" samples from yet other seeds.
 TRAIN_STREAM, HELDOUT_STREAM = 1, 2
@@ -87,8 +86,8 @@ def _fmt_time(seconds: float) -> str:
     return f"{seconds // 60:d}m{seconds % 60:02d}s"
 
 
-def train(variant: str = "linear", *, steps: int = 6000, width: float = 0.5,
-          resolution: int = 64, batch: int = 64, seed: int = 0, lr: float = 1e-2,
+def train(variant: str = "linear", *, steps: int = 6000, width: float = SHIPPED_SPEC.width_mult,
+          resolution: int = SHIPPED_SPEC.resolution, batch: int = 64, seed: int = 0, lr: float = 1e-2,
           weight_decay: float = 0.02, label_smoothing: float = 0.1, heldout: int = 2000,
           log_every: int = 0, device: str = "auto", out: Path | str | None = CHECKPOINT_DIR,
           quiet: bool = False) -> dict:
@@ -183,20 +182,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--variant", choices=["linear", "relu6", "both"], default="both",
                    help="bottleneck type; 'both' trains linear then relu6")
     p.add_argument("--steps", type=int, default=6000)
-    p.add_argument("--width", type=float, default=0.5, help="width multiplier")
-    p.add_argument("--resolution", type=int, default=64)
+    p.add_argument("--width", type=float, default=SHIPPED_SPEC.width_mult, help="width multiplier")
+    p.add_argument("--resolution", type=int, default=SHIPPED_SPEC.resolution)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--lr", type=float, default=1e-2, help="peak AdamW learning rate")
     p.add_argument("--heldout", type=int, default=2000, help="held-out set size")
-    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: every core; "
+                   "training is the machine's only job, unlike the app's pages)")
     p.add_argument("--out", type=Path, default=CHECKPOINT_DIR)
     p.add_argument("--device", default="auto", help="auto, cpu or cuda")
     args = p.parse_args(argv)
     if args.threads < 0:
         p.error("--threads must be >= 0")
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    from runtime import configure
+    configure(args.threads or os.cpu_count() or 1)
     try:
         variants = ["linear", "relu6"] if args.variant == "both" else [args.variant]
         for variant in variants:

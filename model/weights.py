@@ -9,7 +9,7 @@ Sources:
   (REFERENCE §7), read from the torch hub cache ``$TORCH_HOME/hub/checkpoints/``; only when
   the file is not there is a download through torch.hub tried;
 - ``"embedded"`` / ``"embedded-relu6"``: the small checkpoints shipped with the project
-  (``model/embedded.py``'s ``EMBEDDED`` table).
+  (their ``WeightSpec`` in ``model.registry``).
 
 Files are always read with ``torch.load(..., weights_only=True)``: a pickle that would run
 code is refused. Every failure is a ``WeightsError`` (a ValueError) whose message says what
@@ -25,14 +25,9 @@ import torch
 from torch import nn
 
 from .mobilenetv2 import make_divisible, mobilenet_v2
+from .registry import IMAGENET, SHIPPED, spec
 
-IMAGENET_CHECKPOINTS = {
-    "imagenet-v1": "mobilenet_v2-b0353104.pth",
-    "imagenet-v2": "mobilenet_v2-7ebf99e0.pth",
-}
-DOWNLOAD_ROOT = "https://download.pytorch.org/models/"
-EMBEDDED_SOURCES = ("embedded", "embedded-relu6")
-SOURCES = ("random", *IMAGENET_CHECKPOINTS, *EMBEDDED_SOURCES, "<path to .pth/.pt>")
+SOURCES = ("random", *IMAGENET, *SHIPPED, "<path to .pth/.pt>")
 # Width multipliers people publish checkpoints for; the guess lists those that fit.
 KNOWN_WIDTHS = (0.35, 0.5, 0.75, 1.0, 1.3, 1.4)
 STEM_KEY = "features.0.0.weight"
@@ -52,9 +47,9 @@ def load_weights(model: nn.Module, source: str | os.PathLike, *, seed: int = 0) 
     """
     if isinstance(source, str) and source == "random":
         return _random_init(model, seed)
-    if isinstance(source, str) and source in IMAGENET_CHECKPOINTS:
+    if isinstance(source, str) and source in IMAGENET:
         return _load_state_dict(model, _imagenet_state_dict(source), source)
-    if isinstance(source, str) and source in EMBEDDED_SOURCES:
+    if isinstance(source, str) and source in SHIPPED:
         return _load_embedded(model, source)
     path = Path(source)
     if path.suffix.lower() not in (".pth", ".pt") and not path.exists():
@@ -146,12 +141,12 @@ def _unwrap(obj, name: str) -> dict[str, torch.Tensor]:
 
 
 def _imagenet_state_dict(source: str) -> dict[str, torch.Tensor]:
-    filename = IMAGENET_CHECKPOINTS[source]
+    filename = spec(source).file
     target = Path(torch.hub.get_dir()) / "checkpoints" / filename
     if target.is_file():
         return read_state_dict(target)
     try:
-        obj = torch.hub.load_state_dict_from_url(DOWNLOAD_ROOT + filename, map_location="cpu",
+        obj = torch.hub.load_state_dict_from_url(spec(source).url, map_location="cpu",
                                                  check_hash=True, weights_only=True,
                                                  progress=False)
     except pickle.UnpicklingError as exc:
@@ -159,30 +154,23 @@ def _imagenet_state_dict(source: str) -> dict[str, torch.Tensor]:
     except Exception as exc:  # no network, proxy, HTTP error, bad hash: all mean "get the file"
         raise WeightsError(
             f"the {source} weights are not on this machine and could not be downloaded "
-            f"({type(exc).__name__}: {_first_line(exc)}). Download {DOWNLOAD_ROOT}{filename} "
+            f"({type(exc).__name__}: {_first_line(exc)}). Download {spec(source).url} "
             f"elsewhere and put it at {target}") from None
     return _unwrap(obj, filename)
 
 
 def _load_embedded(model: nn.Module, source: str) -> nn.Module:
-    try:
-        from .embedded import EMBEDDED
-    except ImportError:
-        raise WeightsError(f"the {source!r} weights are not available in this version "
-                           f"(model/embedded.py is missing); use 'random', 'imagenet-v1', "
-                           f"'imagenet-v2' or a .pth file") from None
-    if source not in EMBEDDED:
-        raise WeightsError(f"no embedded weights named {source!r}; have {sorted(EMBEDDED)}")
-    entry = EMBEDDED[source]
-    wanted = {"width_mult": entry.get("width_mult"), "bottleneck": entry.get("bottleneck")}
-    have = {"width_mult": getattr(model, "width_mult", None),
-            "bottleneck": getattr(model, "bottleneck", None)}
-    if any(wanted[k] is not None and have[k] is not None and wanted[k] != have[k] for k in wanted):
+    entry = spec(source)
+    have = (getattr(model, "width_mult", None), getattr(model, "bottleneck", None))
+    if any(h is not None and h != w for h, w in zip(have, (entry.width_mult, entry.bottleneck))):
         raise WeightsError(
-            f"the {source!r} weights need mobilenet_v2(width_mult={entry.get('width_mult')}, "
-            f"num_classes={entry.get('num_classes')}, bottleneck={entry.get('bottleneck')!r}); "
-            f"this model has width_mult={have['width_mult']}, bottleneck={have['bottleneck']!r}")
-    return _load_state_dict(model, read_state_dict(entry["path"]), source)
+            f"the {source!r} weights need mobilenet_v2(width_mult={entry.width_mult}, "
+            f"num_classes={entry.num_classes}, bottleneck={entry.bottleneck!r}); "
+            f"this model has width_mult={have[0]}, bottleneck={have[1]!r}")
+    if not entry.path.exists():
+        raise WeightsError(f"the {source!r} weights are missing at {entry.path}: "
+                           "run `python -m model.train` to make them")
+    return _load_state_dict(model, read_state_dict(entry.path), source)
 
 
 def _load_state_dict(model: nn.Module, state: dict[str, torch.Tensor], label: str) -> nn.Module:

@@ -22,13 +22,10 @@ def need_chromium():
     pytest.skip("Chromium not installed (sudo apt-get install chromium fonts-nanum)")
 
 
-@pytest.fixture
-def one_torch_thread():
-    """Tiny tensors: with 2 threads on a busy 2-core machine, OpenMP barriers made such tests
-    ~50x slower (5 s vs 0.1 s per 3-step training run, measured); one thread is the fast path."""
-    import torch
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def pytest_configure(config):
+    # The app's runtime policy for the whole session, as the app and the export have it (one
+    # torch and BLAS thread: with 2 threads on a busy 2-core machine OpenMP barriers made
+    # small-tensor tests ~50x slower). Nothing in a test sets thread counts.
+    from runtime import configure
+    configure()

@@ -2,7 +2,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.urlstate import Param, parse_param
 from conftest import APP, APP_TIMEOUT
-from figures.i18n import TABLE, t
+from i18n import TABLE, t
 
 
 def test_home_renders_in_both_languages():

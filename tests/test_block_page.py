@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import APP, APP_TIMEOUT
 from figures import block as fig
-from figures import block_data as data
+from services import block as data
 
 
 def _charts(at):

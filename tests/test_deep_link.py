@@ -6,7 +6,7 @@ they live in `app/views/` for that reason. Saves a screenshot of the slide."""
 from playwright.sync_api import sync_playwright
 
 from conftest import need_chromium
-from figures.i18n import t
+from i18n import t
 from bench.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy
 from test_browser import ARTIFACTS
 

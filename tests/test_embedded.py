@@ -5,7 +5,8 @@ import math
 import pytest
 import torch
 
-from model.embedded import EMBEDDED, build_embedded, load_training_log
+from model.embedded import build_embedded, load_training_log
+from model.registry import SHIPPED, spec
 from model.synthetic import CLASSES, make_batch
 from model.train import evaluate
 
@@ -13,49 +14,43 @@ FRESH_SEED = 20261127  # never used by model.train (its streams are [seed, 1, st
 FRESH_N = 500
 
 
-@pytest.fixture(autouse=True)
-def _one_thread(one_torch_thread):
-    """Every test here runs tiny tensors on one torch thread (see conftest)."""
-
-
-@pytest.mark.parametrize("name", sorted(EMBEDDED))
-def test_entry_matches_its_training_log(name):
-    info = EMBEDDED[name]
-    assert info["path"].exists() and info["log"].exists()
+@pytest.mark.parametrize("name", SHIPPED)
+def test_spec_matches_its_training_log(name):
+    info = spec(name)
+    assert info.path.exists() and info.log_path.exists()
     config = load_training_log(name)["config"]
     assert config["name"] == name
-    assert config["bottleneck"] == info["bottleneck"]
-    assert config["width_mult"] == info["width_mult"]
-    assert config["resolution"] == info["resolution"]
-    assert config["classes"] == info["classes"] == CLASSES
-    assert info["num_classes"] == len(CLASSES)
+    assert config["bottleneck"] == info.bottleneck
+    assert config["width_mult"] == info.width_mult
+    assert config["resolution"] == info.resolution
+    assert config["classes"] == list(info.classes()) == CLASSES
+    assert info.num_classes == len(CLASSES)
 
 
 def test_checkpoints_are_small():
-    total = sum(info["path"].stat().st_size + info["log"].stat().st_size
-                for info in EMBEDDED.values())
+    total = sum(spec(n).path.stat().st_size + spec(n).log_path.stat().st_size for n in SHIPPED)
     assert total < 20 * 2**20
 
 
-@pytest.mark.parametrize("name", sorted(EMBEDDED))
+@pytest.mark.parametrize("name", SHIPPED)
 def test_build_embedded_loads_weights(name):
     model, info = build_embedded(name)
     assert not model.training
     assert all(p.dtype == torch.float32 for p in model.parameters())
-    state = torch.load(info["path"], weights_only=True)
+    state = torch.load(info.path, weights_only=True)
     for key, value in model.state_dict().items():
         torch.testing.assert_close(value, state[key].to(value.dtype), rtol=0, atol=0)
     has_relu6 = [isinstance(b.conv[-1], torch.nn.ReLU6) for b in model.blocks]
-    assert all(has_relu6) if info["bottleneck"] == "relu6" else not any(has_relu6)
+    assert all(has_relu6) if info.bottleneck == "relu6" else not any(has_relu6)
 
 
 @pytest.fixture(scope="module")
 def fresh_sample():
-    resolutions = {info["resolution"] for info in EMBEDDED.values()}
+    resolutions = {spec(n).resolution for n in SHIPPED}
     return {r: make_batch(FRESH_N, seed=FRESH_SEED, resolution=r) for r in resolutions}
 
 
-@pytest.mark.parametrize("name", sorted(EMBEDDED))
+@pytest.mark.parametrize("name", SHIPPED)
 def test_reaches_reported_accuracy_on_fresh_data(name, fresh_sample):
     """Both numbers are estimates of one true accuracy p from independent samples (the
     held-out set of n_h images, this fresh one of 500), so their difference has standard
@@ -64,7 +59,7 @@ def test_reaches_reported_accuracy_on_fresh_data(name, fresh_sample):
     model, info = build_embedded(name)
     final = load_training_log(name)["final"]
     reported, n_h = final["heldout_acc"], final["heldout_size"]
-    images, labels = fresh_sample[info["resolution"]]
+    images, labels = fresh_sample[info.resolution]
     measured = evaluate(model, images, labels, torch.device("cpu"))
     se = math.sqrt(reported * (1 - reported) * (1 / n_h + 1 / FRESH_N))
     assert measured >= reported - 3 * se, (name, measured, reported, se)

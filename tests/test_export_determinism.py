@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT
 from figures.block_specs import DEFAULT_SHAPE, options_spec
-from figures.export import text_export
+from figures.render import text_export
 
 MEASURED = {"block_options": ["seconds"], "block_split": ["seconds"]}
 SEED = 3
@@ -29,7 +29,7 @@ EXPORT_RUN = r"""
 import json, sys
 sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[1] + "/tests")
 from figures.catalog import all_figure_specs
-from figures.export import text_export
+from figures.render import text_export
 from test_i18n_pages import _plotly_strings
 out = {}
 for spec in all_figure_specs("ko", int(sys.argv[2])):

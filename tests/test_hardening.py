@@ -350,7 +350,7 @@ def test_analysis_on_a_shared_model_ignores_other_threads_forwards():
     that runs meanwhile (before the fix, a concurrent forward tripled n_points)."""
     import threading
 
-    from figures.live_data import channel_activations
+    from services.live import channel_activations
     from model.analysis import analyze
     torch.manual_seed(0)
     net = mobilenet_v2(0.35, num_classes=10).eval()

@@ -12,7 +12,7 @@ from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
 from conftest import APP, APP_TIMEOUT
-from figures.i18n import TABLE, t
+from i18n import TABLE, t
 from manifolds import ACTIVATIONS
 
 HANGUL = re.compile("[가-힣]")

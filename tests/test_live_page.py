@@ -10,7 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import APP, APP_TIMEOUT, FIXTURES
 from figures import live as fig
-from figures import live_data as data
+from services import images as images_svc
+from services import live as live_svc
+from services import weights as weights_svc
 
 
 def _png(size=(40, 30), color=(200, 30, 30)) -> bytes:
@@ -116,21 +118,21 @@ def test_bad_checkpoint_upload_falls_back():
 
 def test_uploaded_torchvision_checkpoint_is_recognised():
     content = (FIXTURES / "width0.35_res96" / "state_dict.pt").read_bytes()
-    w = data.load_source("upload", upload=content)
+    w = weights_svc.load_source("upload", upload=content)
     assert w.width_mult == 0.35 and len(w.classes) == 1000 and w.classes[0] == "tench"
     io_ = torch.load(FIXTURES / "width0.35_res96" / "io.pt", weights_only=True)
     with torch.inference_mode():
         assert torch.allclose(w.model(io_["input"]), io_["logits"], atol=1e-4)
     with pytest.raises(ValueError, match="mine.pth"):
-        data.load_source("upload", upload=b"garbage", upload_name="../mine.pth")
+        weights_svc.load_source("upload", upload=b"garbage", upload_name="../mine.pth")
     half = content[: len(content) // 2]
     with pytest.raises(ValueError, match="could not read"):
-        data.load_source("upload", upload=half, upload_name="cut.pt")
+        weights_svc.load_source("upload", upload=half, upload_name="cut.pt")
 
 
 def test_random_copies_the_architecture_it_is_compared_with():
-    trained = data.load_source("embedded")
-    rand = data.load_source("random", like=trained)
+    trained = weights_svc.load_source("embedded")
+    rand = weights_svc.load_source("random", like=trained)
     assert (rand.width_mult, rand.classes, rand.resolution) == (trained.width_mult, trained.classes, trained.resolution)
     a = dict(trained.model.named_parameters())["features.0.0.weight"]
     b = dict(rand.model.named_parameters())["features.0.0.weight"]
@@ -138,21 +140,21 @@ def test_random_copies_the_architecture_it_is_compared_with():
 
 
 def test_data_layer_shapes():
-    w = data.load_source("embedded")
-    x, shown = data.prepare_input(data.sample_photo("chelsea"), 64, "embedded")
+    w = weights_svc.load_source("embedded")
+    x, shown = images_svc.prepare_input(images_svc.sample_photo("chelsea"), 64, "embedded")
     assert x.shape == (1, 3, 64, 64) and shown.shape == (64, 64, 3) and shown.dtype == np.uint8
-    acts = data.channel_activations(w.model, x, 1, "expansion")
+    acts = live_svc.channel_activations(w.model, x, 1, "expansion")
     assert acts.shape == (w.model.blocks[1].hidden_channels, 32, 32)
     assert acts.min() >= 0 and acts.max() <= 6  # after ReLU6
-    proj = data.channel_activations(w.model, x, 1, "projection")
+    proj = live_svc.channel_activations(w.model, x, 1, "projection")
     assert proj.shape[0] == w.model.blocks[1].out_channels and proj.min() < 0  # linear
-    top = data.predictions(w.model, x, w.classes)
+    top = live_svc.predictions(w.model, x, w.classes)
     assert len(top) == 5 and top[0][1] >= top[-1][1]
-    profile, seconds = data.analyze_profile(w.model, x, "pr")
-    assert {r["probe"] for r in profile} == set(data.PROBE_CHOICES)
+    profile, seconds = live_svc.analyze_profile(w.model, x, "pr")
+    assert {r["probe"] for r in profile} == set(live_svc.PROBE_CHOICES)
     assert len({r["block"] for r in profile}) == 17 and seconds > 0
-    gen = data.generated_image(3, 0, 0, 64)
-    assert np.array_equal(gen, data.generated_image(3, 0, 0, 64)) and gen.shape == (64, 64, 3)
+    gen = images_svc.generated_image(3, 0, 0, 64)
+    assert np.array_equal(gen, images_svc.generated_image(3, 0, 0, 64)) and gen.shape == (64, 64, 3)
 
 
 def test_mosaic_tiles_channels_in_order():
@@ -183,7 +185,7 @@ def test_summary_sentence_is_measured(page):
     profile = [dict(block=b, probe=p, ambient=a, value=v, zero_fraction=z, n_points=n)
                for b, p, a, v, z, n in [(1, "input", 16, 8, 0.0, 100), (2, "input", 16, 4, 0.0, 100),
                                         (1, "expansion", 96, 12, 0.5, 100), (2, "expansion", 96, 6, 0.7, 50)]]
-    s = data.profile_summary(profile)
+    s = live_svc.profile_summary(profile)
     assert s["input"] == pytest.approx(0.375) and s["expansion"] == pytest.approx(0.125)
     assert s["zeros"] == pytest.approx(0.6) and s["depthwise"] is None
 
@@ -197,7 +199,7 @@ def test_imagenet_weights_come_from_the_hub_cache(tmp_path, monkeypatch):
     # TORCH_HOME, not torch.hub.set_dir: restoring set_dir would pin the hub folder for the
     # rest of the test session and break tests that set TORCH_HOME (tests/test_weights.py).
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    w = data.load_source("imagenet-v1")
+    w = weights_svc.load_source("imagenet-v1")
     assert (w.width_mult, w.resolution, len(w.classes)) == (1.0, 224, 1000)
     io_ = torch.load(FIXTURES / "width1.0_res224" / "io.pt", weights_only=True)
     with torch.inference_mode():

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import APP, APP_TIMEOUT
 from figures.catalog import FigureSpec
-from figures.i18n import TABLE
+from i18n import TABLE
 from figures.lecture import (LECTURE, SlideUnavailable, for_projection, pick,
                              registered_sources, slide_spec)
 

@@ -11,11 +11,6 @@ from model.train import IMAGENET_MEAN, IMAGENET_STD, lr_at, main, to_tensor, tra
 TINY = dict(steps=3, width=0.25, resolution=32, batch=10, heldout=20, log_every=1)
 
 
-@pytest.fixture(autouse=True)
-def _one_thread(one_torch_thread):
-    """Every test here runs tiny tensors on one torch thread (see conftest)."""
-
-
 def test_train_writes_state_dict_and_log(tmp_path):
     log = train("linear", out=tmp_path, quiet=True, **TINY)
     state = torch.load(tmp_path / "embedded.pt", weights_only=True)

@@ -1,14 +1,13 @@
 """load_weights: seeded random init, files, hub cache, embedded, unsafe pickles, mismatches."""
 import pickle
-import sys
 import urllib.error
-from pathlib import Path
 
 import pytest
 import torch
 
 from conftest import FIXTURES
 from model import WeightsError, load_weights, mobilenet_v2
+from model.registry import spec
 
 SMALL = FIXTURES / "width0.35_res96" / "state_dict.pt"
 
@@ -135,36 +134,27 @@ def test_imagenet_offline_error_says_where_to_put_the_file(tmp_path, monkeypatch
 
 
 def test_embedded_dispatch(tmp_path, monkeypatch):
+    """Shipped weights are found through their spec (``model.registry``): half-precision
+    files load, a model of another architecture is refused naming what the weights need, and
+    a missing file says how to make it."""
     state = load_weights(mobilenet_v2(0.5, 10), "random", seed=2).state_dict()
     torch.save({k: v.half() if v.is_floating_point() else v for k, v in state.items()},
-               tmp_path / "e.pt")
-    fake = type(sys)("model.embedded")
-    fake.EMBEDDED = {"embedded": {"path": tmp_path / "e.pt", "width_mult": 0.5,
-                                  "num_classes": 10, "resolution": 64,
-                                  "bottleneck": "linear", "classes": list("abcdefghij")}}
-    monkeypatch.setitem(sys.modules, "model.embedded", fake)
+               tmp_path / "embedded.pt")
+    monkeypatch.setattr("model.registry.CHECKPOINT_DIR", tmp_path)
     net = load_weights(mobilenet_v2(0.5, 10), "embedded")
     assert torch.allclose(net.state_dict()["classifier.1.weight"],
                           state["classifier.1.weight"], atol=1e-3)
     with pytest.raises(WeightsError, match="need mobilenet_v2\\(width_mult=0.5"):
         load_weights(mobilenet_v2(1.0), "embedded")
-    with pytest.raises(WeightsError, match="no embedded weights named 'embedded-relu6'"):
-        load_weights(mobilenet_v2(0.5, 10), "embedded-relu6")
+    with pytest.raises(WeightsError, match="embedded-relu6.*missing.*model.train"):
+        load_weights(mobilenet_v2(0.5, 10, bottleneck="relu6"), "embedded-relu6")
 
 
-def test_embedded_missing_module_is_a_clear_error(monkeypatch):
-    monkeypatch.setitem(sys.modules, "model.embedded", None)   # import now fails
-    with pytest.raises(WeightsError, match="not available"):
-        load_weights(mobilenet_v2(0.5, 10), "embedded")
-
-
-def test_real_embedded_files_when_present():
-    try:
-        from model.embedded import EMBEDDED
-    except ImportError:
-        pytest.skip("model/embedded.py not in this checkout")
-    entry = EMBEDDED["embedded"]
-    if not Path(entry["path"]).exists():
-        pytest.skip("embedded checkpoint not built")
-    net = mobilenet_v2(entry["width_mult"], entry["num_classes"], bottleneck=entry["bottleneck"])
+def test_real_embedded_files():
+    entry = spec("embedded")
+    net = mobilenet_v2(entry.width_mult, entry.num_classes, bottleneck=entry.bottleneck)
+    before = net.state_dict()["classifier.1.weight"].clone()
     load_weights(net, "embedded")
+    shipped = torch.load(entry.path, weights_only=True)["classifier.1.weight"].float()
+    assert torch.equal(net.state_dict()["classifier.1.weight"], shipped)
+    assert not torch.equal(before, shipped)

@@ -3,10 +3,10 @@ import streamlit as st
 
 from app.block_sections import (ablation_section, interactive_section, split_section,
                                  tables_section)
-from app.torch_threads import use_app_threads
 from app.ui import page_done, page_settings, seed, tr
 from app.urlstate import Param, value as v, widget_key
-from figures import block_data as data
+from model.registry import N_BLOCKS
+from services import block as data
 
 D_I = Param("di", 24, kind="int", lo=1, hi=512)
 D_J = Param("dj", 24, kind="int", lo=1, hi=512)
@@ -17,14 +17,13 @@ W = Param("w", 56, kind="int", lo=1, hi=224)
 STRIDE = Param("s", "1", kind="choice", choices=("1", "2"))
 WIDTH = Param("width", "1.0", kind="choice", choices=data.WIDTHS)
 RES = Param("res", "224", kind="choice", choices=data.RESOLUTIONS)
-SPLIT_BLOCK = Param("split_block", 2, kind="int", lo=1, hi=17)
+SPLIT_BLOCK = Param("split_block", 2, kind="int", lo=1, hi=N_BLOCKS)
 SPLIT_RES = Param("split_res", "224", kind="choice", choices=data.RESOLUTIONS)
 ESTIMATOR = Param("ablation_est", "twonn", kind="choice", choices=("pca", "pr", "twonn"))
 PARAMS = (D_I, D_J, T, K, H, W, STRIDE, WIDTH, RES, SPLIT_BLOCK, SPLIT_RES, ESTIMATOR)
 REPEATS = 7
 
 
-use_app_threads()  # every run: another page's figure builder may have changed it
 page_settings(*PARAMS)
 st.title(tr("block.title"))
 st.markdown(tr("block.intro"))

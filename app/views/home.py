@@ -1,7 +1,7 @@
 """Home: what the app is and what each page shows."""
 import streamlit as st
 
-from app.catalog import PAGES
+from app.navigation import PAGES
 from app.ui import page_settings, tr
 
 page_settings()

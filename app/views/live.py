@@ -3,26 +3,28 @@ import streamlit as st
 
 from app.live_sections import (choose_image, choose_weights, compare_section, input_section,
                                mosaic_section, profile_section, summary_line)
-from app.torch_threads import use_app_threads
 from app.ui import page_done, page_settings, seed, tr
 from app.urlstate import Param, value as v, widget_key
-from figures import live_data as data
+from model.registry import DEFAULT, N_BLOCKS
+from model.synthetic import CLASSES
+from services.images import IMAGE_CHOICES, RESOLUTIONS
+from services.live import PROBE_CHOICES
+from services.weights import COMPARE, SOURCES
 from figures.live import ESTIMATORS
 
-WEIGHTS = Param("weights", "embedded", kind="choice", choices=data.SOURCES)
-COMPARE = Param("compare", "random", kind="choice", choices=data.COMPARE)
-IMAGE = Param("image", "generated", kind="choice", choices=data.IMAGE_CHOICES)
-GEN_CLASS = Param("gen_class", 3, kind="int", lo=0, hi=9)
+WEIGHTS = Param("weights", DEFAULT, kind="choice", choices=SOURCES)
+COMPARE = Param("compare", "random", kind="choice", choices=COMPARE)
+IMAGE = Param("image", "generated", kind="choice", choices=IMAGE_CHOICES)
+GEN_CLASS = Param("gen_class", 3, kind="int", lo=0, hi=len(CLASSES) - 1)
 GEN_INDEX = Param("gen_index", 0, kind="int", lo=0, hi=999)
-RES = Param("res", "auto", kind="choice", choices=data.RESOLUTIONS)
+RES = Param("res", "auto", kind="choice", choices=RESOLUTIONS)
 ESTIMATOR = Param("est", "pca", kind="choice", choices=ESTIMATORS)
-MOSAIC_BLOCK = Param("mosaic_block", 3, kind="int", lo=1, hi=17)
-MOSAIC_PROBE = Param("mosaic_probe", "expansion", kind="choice", choices=data.PROBE_CHOICES)
+MOSAIC_BLOCK = Param("mosaic_block", 3, kind="int", lo=1, hi=N_BLOCKS)
+MOSAIC_PROBE = Param("mosaic_probe", "expansion", kind="choice", choices=PROBE_CHOICES)
 PARAMS = (WEIGHTS, COMPARE, IMAGE, GEN_CLASS, GEN_INDEX, RES, ESTIMATOR, MOSAIC_BLOCK,
           MOSAIC_PROBE)
 
 
-use_app_threads()  # every run: another page's figure builder may have changed it
 page_settings(*PARAMS)
 st.title(tr("live.title"))
 st.markdown(tr("live.intro"))

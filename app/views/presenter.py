@@ -13,7 +13,7 @@ import streamlit as st
 from app.ui import LANG, lang, page_done, page_settings, seed, tr
 from app.urlstate import Param, widget_key
 from figures.catalog import FigureSpec
-from figures.i18n import LANG_NAMES, LANGS
+from i18n import LANG_NAMES, LANGS
 from figures.lecture import LECTURE, SlideUnavailable, for_projection, pick, source_specs
 
 SLIDE = Param("slide", 1, kind="int", lo=1, hi=len(LECTURE))

@@ -1,6 +1,6 @@
 """Command line: per-block dimension table of MobileNetV2's activations on some images.
 
-    python -m model.analyze IMAGE [IMAGE ...] --weights SOURCE [--width 1.0]
+    python -m model.dimension_profile IMAGE [IMAGE ...] --weights SOURCE [--width 1.0]
         [--resolution 224] [--estimators pca,pr,twonn] [--format table|csv|json]
         [--device auto] [--points pixels|images]
 
@@ -8,10 +8,6 @@ SOURCE: random, imagenet-v1, imagenet-v2, embedded, embedded-relu6 or a .pth/.pt
 ``model.weights``). Without ``--width`` / ``--resolution`` the weights decide: the embedded
 networks carry their own, a file's width is read off its shapes, otherwise 1.0 and 224.
 Exit status 2 with a one-line message (no traceback) for an unreadable image or weights.
-
-Note: the package ``model`` exports the *function* ``analyze`` (from ``model.analysis``).
-Importing this module would replace that attribute with the module, so the module makes
-itself callable: ``model.analyze(net, images)`` keeps working either way.
 """
 from __future__ import annotations
 
@@ -20,7 +16,6 @@ import csv
 import json
 import os
 import sys
-import types
 from pathlib import Path
 
 from . import analysis
@@ -36,7 +31,7 @@ TABLE_COLUMNS = (("block", "block"), ("probe", "probe"), ("t", "t"), ("channels"
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m model.analyze",
+        prog="python -m model.dimension_profile",
         description="Dimension of MobileNetV2's activations at every bottleneck block "
                     "(PCA 90% count, participation ratio, TwoNN, zero fraction).")
     p.add_argument("images", nargs="+", metavar="IMAGE", help="image files (PNG, JPEG, ...)")
@@ -64,20 +59,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def _architecture(source: str, width, num_classes, resolution):
     """Fill in width, classes, resolution and bottleneck from the weights where not given."""
-    from .weights import EMBEDDED_SOURCES, IMAGENET_CHECKPOINTS, architecture_of, read_state_dict
+    from .registry import WEIGHTS
+    from .weights import architecture_of, read_state_dict
     bottleneck = "linear"
     state = None
-    if source in EMBEDDED_SOURCES:
-        try:
-            from .embedded import EMBEDDED
-            entry = EMBEDDED.get(source, {})
-        except ImportError:
-            entry = {}
-        width = width if width is not None else entry.get("width_mult")
-        num_classes = num_classes if num_classes is not None else entry.get("num_classes")
-        resolution = resolution if resolution is not None else entry.get("resolution")
-        bottleneck = entry.get("bottleneck", bottleneck)
-    elif (source != "random" and source not in IMAGENET_CHECKPOINTS
+    if source in WEIGHTS:
+        entry = WEIGHTS[source]
+        width = width if width is not None else entry.width_mult
+        num_classes = num_classes if num_classes is not None else entry.num_classes
+        resolution = resolution if resolution is not None else entry.resolution
+        bottleneck = entry.bottleneck
+    elif (source != "random"
           and (Path(source).suffix.lower() in (".pth", ".pt") or Path(source).exists())):
         state = read_state_dict(source)
         _, exact, classes = architecture_of(state)
@@ -138,6 +130,8 @@ class _StringWriter:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_intermixed_args(argv)   # images may come after options too
+    from runtime import configure
+    configure()
     import torch
 
     from .images import ImageError, load_batch, resize_for
@@ -173,15 +167,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-class _CallableModule(types.ModuleType):
-    """Keeps ``model.analyze(...)`` a call of ``model.analysis.analyze`` after this module
-    has been imported (the import system binds the submodule over the package attribute)."""
-
-    def __call__(self, *args, **kwargs):
-        return analyze(*args, **kwargs)
-
-
 if __name__ == "__main__":
     sys.exit(main())
-else:
-    sys.modules[__name__].__class__ = _CallableModule

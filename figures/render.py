@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .catalog import FigureSpec
-from .i18n import t
+from i18n import t
 
 STATIC_FORMATS = ("png", "svg", "pdf")
 TEXT_FORMATS = ("html", "csv")

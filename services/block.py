@@ -1,10 +1,11 @@
 """The numbers behind the "Inverted residual block" page, computed from ``model/``.
 
 Shared by the page (which caches them) and by the export (``figure_specs``). Plain dicts and
-lists out, so the builders in ``figures/block.py`` stay pure. torch is imported inside the
-functions: importing this module is cheap.
+lists out, so the builders in ``figures/block.py`` stay pure.
 """
 from __future__ import annotations
+
+from model.registry import N_BLOCKS, VARIANTS
 
 # The paper's TF-slim checkpoint table (REFERENCE §4): {(width, resolution): (MMACs, top-1)}.
 PAPER_TFSLIM = {
@@ -20,7 +21,6 @@ PAPER_TFSLIM = {
 }
 WIDTHS = ("1.4", "1.0", "0.75", "0.5", "0.35")
 RESOLUTIONS = ("224", "192", "160", "128", "96")
-VARIANT_FILES = {"linear": "embedded", "relu6": "embedded-relu6"}
 
 
 def option_rows(d_i: int, d_j: int, t: int, k: int, h: int, w: int, stride: int,
@@ -38,8 +38,8 @@ def split_rows(block_index: int, resolution: int, seed: int = 0) -> tuple[list[d
 
     from model.memory_split import compare_splits, randomize_bn_statistics
     from model.mobilenetv2 import mobilenet_v2
-    if int(block_index) != block_index or not 1 <= block_index <= 17:
-        raise ValueError(f"block_index must be an integer from 1 to 17, got {block_index}")
+    if int(block_index) != block_index or not 1 <= block_index <= N_BLOCKS:
+        raise ValueError(f"block_index must be an integer from 1 to {N_BLOCKS}, got {block_index}")
     torch.manual_seed(seed)
     net = randomize_bn_statistics(mobilenet_v2(1.0), seed=seed).eval()
     # The block's input size: run a zero image through the stem and the blocks before it.
@@ -63,7 +63,7 @@ def training_logs() -> dict[str, dict]:
     files are missing are left out."""
     from model.embedded import load_training_log
     logs = {}
-    for variant, name in VARIANT_FILES.items():
+    for variant, name in VARIANTS.items():
         try:
             raw = load_training_log(name)
         except FileNotFoundError:
@@ -85,15 +85,16 @@ def _layer_group(row, after_blocks: bool) -> str:
 
 def network_costs(width: float, resolution: int) -> dict:
     """Table 2 and Table 3 of the network at one width and input size, from
-    ``model.costs`` (which counts them on the model itself).
+    ``model.costs.costs_of`` (a shape walk over the architecture settings: no model is built,
+    nothing runs, well under a millisecond).
 
     Returns total_params, total_madds, blocks (per group: name "stem", "b1".."b17",
     "conv 1x1", "classifier"; madds, params; in network order), table2 (the paper's Table 2
     rows read off the model: input, operator, t, c, n, s) and table3 (per spatial resolution:
     resolution, channels, kbytes of the largest tensor kept between blocks, 16-bit) and
     paper_table3 (the paper's maxima for other networks, K of 16-bit values)."""
-    from model.costs import PAPER_TABLE3_MAX_KB, architecture_table, memory_table
-    net, report = _counted(width, resolution)
+    from model.costs import PAPER_TABLE3_MAX_KB, architecture_table, costs_of, memory_table
+    report = costs_of(width, resolution)
     blocks: dict[str, dict] = {}
     seen_block = False
     for row in report.rows:
@@ -103,10 +104,10 @@ def network_costs(width: float, resolution: int) -> dict:
         entry["madds"] += row.madds
         entry["params"] += row.params
     table2 = [{k: r[k] for k in ("input", "operator", "t", "c", "n", "s")}
-              for r in architecture_table(net, resolution, report=report)]
+              for r in architecture_table(report)]
     table3 = [dict(resolution=r["resolution"], channels=r["channels"], tensor=r["tensor"],
                    kbytes=r["kilobytes"])
-              for r in memory_table(net, resolution, report=report)]
+              for r in memory_table(report)]
     return dict(total_params=report.total_params, total_madds=report.total_madds,
                 blocks=list(blocks.values()), table2=table2, table3=table3,
                 paper_table3=dict(PAPER_TABLE3_MAX_KB))
@@ -114,20 +115,8 @@ def network_costs(width: float, resolution: int) -> dict:
 
 def tfslim_grid() -> dict:
     """MAdds this model computes for every (width, resolution) of the paper's TF-slim table."""
-    return {(w, r): int(_counted(w, r)[1].total_madds) for (w, r) in PAPER_TFSLIM}
-
-
-def _counted(width: float, resolution: int):
-    """(model, ``count_costs`` report). The model lives on torch's "meta" device: counting
-    needs only shapes, so no weights are initialised and the forward computes no numbers
-    (about 10x faster than a real model)."""
-    import torch
-
-    from model.costs import count_costs
-    from model.mobilenetv2 import mobilenet_v2
-    with torch.device("meta"):
-        net = mobilenet_v2(width)
-    return net, count_costs(net, input_size=resolution)
+    from model.costs import costs_of
+    return {(w, r): costs_of(w, r).total_madds for (w, r) in PAPER_TFSLIM}
 
 
 def ablation_profiles(estimator: str, n_images: int = 8, seed: int = 0) -> dict[str, list[dict]]:
@@ -138,12 +127,13 @@ def ablation_profiles(estimator: str, n_images: int = 8, seed: int = 0) -> dict[
     import torch
     from PIL import Image
 
-    from figures.live_data import load_source, profile_from_records
+    from services.live import profile_from_records
+    from services.weights import load_source
     from model.analysis import analyze
     from model.images import preprocess
     from model.synthetic import make_batch
     out = {}
-    for variant, name in VARIANT_FILES.items():
+    for variant, name in VARIANTS.items():
         try:
             weights = load_source(name)
         except (ValueError, FileNotFoundError):

@@ -1,4 +1,4 @@
-"""python -m model.analyze: formats, errors without tracebacks, exit codes."""
+"""python -m model.dimension_profile: formats, errors without tracebacks, exit codes."""
 import json
 import re
 import subprocess
@@ -6,7 +6,6 @@ import sys
 
 import numpy as np
 import pytest
-import torch
 from PIL import Image
 
 from conftest import FIXTURES, ROOT
@@ -26,7 +25,7 @@ def pictures(tmp_path_factory):
 
 
 def run_main(args, capsys):
-    from model.analyze import main
+    from model.dimension_profile import main
     code = main(args)
     out = capsys.readouterr()
     return code, out.out, out.err
@@ -83,15 +82,8 @@ def test_errors_exit_2_with_one_line(pictures, capsys, extra, match):
 
 def test_module_runs_and_package_function_survives(pictures):
     paths, broken = pictures
-    proc = subprocess.run([sys.executable, "-m", "model.analyze", paths[0], broken,
+    proc = subprocess.run([sys.executable, "-m", "model.dimension_profile", paths[0], broken,
                            "--weights", "random", "--width", "0.35", "--resolution", "64"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2
     assert "broken.jpg" in proc.stderr and "Traceback" not in proc.stderr
-    # Importing the CLI module rebinds model.analyze to it; it stays callable as analyze().
-    import model
-    import model.analyze  # noqa: F401
-    from model import mobilenet_v2
-    records = model.analyze(mobilenet_v2(0.35).eval(), torch.zeros(1, 3, 64, 64) + 0.1,
-                            estimators=("pr",))
-    assert len(records) == 84

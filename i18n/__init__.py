@@ -1,6 +1,6 @@
 """The one translation table (English, Korean) for pages, figures and exports.
 
-Each area of the app keeps its strings in ``figures/strings/<area>.py`` as
+Each area of the app keeps its strings in ``i18n/strings/<area>.py`` as
 ``TEXT = {key: (english, korean)}``; they are merged here. The paper's terms (ReLU,
 bottleneck, depthwise, MAdds, ...) stay in English in Korean text, as Korean courses teach them.
 """
@@ -26,6 +26,6 @@ def t(key: str, lang: str = "en", **fmt) -> str:
     try:
         en, ko = TABLE[key]
     except KeyError:
-        raise KeyError(f"no translation for {key!r}: add it to figures/strings/") from None
+        raise KeyError(f"no translation for {key!r}: add it to i18n/strings/") from None
     text = ko if lang == "ko" else en
     return text.format(**fmt) if fmt else text

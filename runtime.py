@@ -1,0 +1,60 @@
+"""The process's runtime policy, set once at start: ``configure()``.
+
+Called by every entry point (the app's ``app/main.py``, ``python -m app.export``, each
+command line in ``model/``, the test session's ``tests/conftest.py``) before any work, and
+never per call: thread counts are process-global, and setting them around calls while other
+sessions' threads compute (presenter mode builds figures on background threads) made a page's
+numbers depend on what another session was doing.
+
+The policy, and why:
+
+- **One torch intra-op thread, one BLAS / OpenMP thread.** This app is served from shared
+  2-core machines. A 2-thread op stalls whenever another process holds one core (its threads
+  wait for each other at every barrier): an SVD of 1000 x 256 took 5 s with two BLAS threads
+  and 0.03 s with one, and live analyses had multi-second stalls with two torch threads and
+  none with one (``bench/live_page.py --threads``, ``bench/RESULTS.md``). Concurrent sessions
+  still use both cores, one each. It also makes float sums (a convolution's, a covariance's)
+  the same in the page, the export and the tests.
+- **Pillow's decompression-bomb limit** is ``MAX_IMAGE_PIXELS`` (``model/images.py`` also
+  checks sizes itself from the header, before decoding), and truncated files are refused.
+
+torch is not imported here: the home and ReLU pages draw without it. When torch is not loaded
+yet, the environment variables it reads at start-up carry the policy; when it is, it is set
+directly. Either way ``torch.get_num_threads()`` is ``threads`` afterwards.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+THREADS = 1
+MAX_IMAGE_PIXELS = 50_000_000   # 50 megapixels: larger than any camera photo people upload
+_THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+_configured: dict | None = None
+_blas_limit = None   # the threadpoolctl limiter, kept alive: dropping it would not undo it
+
+
+def configure(threads: int = THREADS) -> dict:
+    """Apply the policy to this process (idempotent; a second call with other values
+    applies those). Returns what was set: {"threads", "torch_threads"}."""
+    global _configured, _blas_limit
+    if int(threads) != threads or threads < 1:
+        raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
+    threads = int(threads)
+    if _configured is not None and _configured["threads"] == threads:
+        return _configured
+    for var in _THREAD_VARS:   # read by torch, OpenBLAS and OpenMP when they start
+        os.environ[var] = str(threads)
+    from threadpoolctl import threadpool_limits
+    _blas_limit = threadpool_limits(limits=threads)   # for those already loaded (numpy)
+    torch_threads = None
+    if "torch" in sys.modules:
+        import torch
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+        torch_threads = torch.get_num_threads()
+    from PIL import Image, ImageFile
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS     # Pillow warns above it, refuses above 2x
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    _configured = dict(threads=threads, torch_threads=torch_threads)
+    return _configured

@@ -1,0 +1,1 @@
+"""Computing services between the figures and the model: weight sources, images, measurements."""

@@ -1,0 +1,140 @@
+"""Weight sources: the networks the live page, the block page's ablation, presenter mode and
+the export run, each built once per value of its identity.
+
+Sources (``SOURCES``): the networks in ``model.registry`` (the two trained here on the
+generated data set, torchvision's ImageNet checkpoints from the torch hub cache), a seeded
+random initialisation, or an uploaded torchvision checkpoint. "random" takes the
+architecture of the weights it is compared with (width, classes), so trained and random
+differ in their weights only.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass, field
+
+from model.registry import DEFAULT, IMAGENET, SHIPPED, WEIGHTS
+
+SOURCES = (*SHIPPED, "random", *IMAGENET, "upload")
+COMPARE = ("none",) + SOURCES
+
+
+@dataclass(frozen=True)
+class WeightsId:
+    """What a network's weights are, as a value: equal ids mean the same weights.
+
+    source: one of ``SOURCES``; seed: the random initialisation's (0 otherwise);
+    digest: an upload's content hash ("" otherwise); like: for "random", the id of the network
+    whose architecture it copies (None: the default network's)."""
+    source: str
+    seed: int = 0
+    digest: str = ""
+    like: "WeightsId | None" = None
+
+
+@dataclass
+class Weights:
+    """A ready network and what to say about it."""
+    id: WeightsId
+    model: object                     # model.mobilenetv2.MobileNetV2 in eval mode
+    classes: list[str]
+    resolution: int                   # the input size it was trained at
+    width_mult: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        return self.id.source
+
+
+def digest(data: bytes) -> str:
+    """A short content hash: the identity of an upload."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _classes_for(num_classes: int) -> list[str]:
+    for entry in WEIGHTS.values():
+        if entry.num_classes == num_classes:
+            return list(entry.classes())
+    return [f"class {i}" for i in range(num_classes)]
+
+
+def _fitting_architecture(state: dict) -> tuple[float, int]:
+    """(width_mult, num_classes) of a torchvision-style state dict; ``WeightsError`` naming
+    what does not fit when no known width matches."""
+    from model.weights import WeightsError, architecture_of, guess_width
+    _, exact, num_classes = architecture_of(state)
+    if not exact:
+        raise WeightsError(f"this file is not a torchvision MobileNetV2 state dict of a known "
+                           f"width: {guess_width(state)}")
+    return exact[0], num_classes
+
+
+@functools.lru_cache(maxsize=len(SHIPPED))
+def _shipped(source: str) -> Weights:
+    """A network trained here, built once per process and shared, read-only in eval mode, by
+    the live page, the block page's ablation, presenter mode and the export. (ImageNet weights
+    are not kept here: whether their file is there can change while the app runs.)"""
+    from model.mobilenetv2 import mobilenet_v2
+    from model.weights import load_weights
+    entry = WEIGHTS[source]
+    model = mobilenet_v2(entry.width_mult, entry.num_classes, bottleneck=entry.bottleneck)
+    load_weights(model, source)
+    return Weights(WeightsId(source), model.eval(), list(entry.classes()), entry.resolution,
+                   entry.width_mult)
+
+
+def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
+                upload_name: str = "checkpoint.pth", like: Weights | None = None) -> Weights:
+    """Build the network for ``source`` (one of ``SOURCES``) with its weights, in eval mode.
+
+    ``upload``: the bytes of a checkpoint for "upload" (``upload_name`` names it in
+    errors). ``like``: for "random", copy this network's architecture (default: the default
+    network's). Raises ``model.weights.WeightsError`` (a ValueError) with a message for the
+    user when the weights cannot be had.
+    """
+    import os
+    import re
+    import tempfile
+
+    from model.mobilenetv2 import mobilenet_v2
+    from model.weights import WeightsError, load_weights, read_state_dict
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
+    if source in SHIPPED:
+        return _shipped(source)
+    if source in IMAGENET:
+        entry = WEIGHTS[source]
+        model = load_weights(mobilenet_v2(entry.width_mult, entry.num_classes), source)
+        return Weights(WeightsId(source), model.eval(), list(entry.classes()),
+                       entry.resolution, entry.width_mult)
+    if source == "random":
+        base = WEIGHTS[DEFAULT]
+        width = like.width_mult if like is not None else base.width_mult
+        classes = like.classes if like is not None else list(base.classes())
+        res = like.resolution if like is not None else base.resolution
+        model = load_weights(mobilenet_v2(width, len(classes)), "random", seed=seed)
+        wid = WeightsId(source, seed=int(seed), like=like.id if like is not None else None)
+        return Weights(wid, model.eval(), list(classes), res, float(width))
+    if upload is None:
+        raise WeightsError("no checkpoint uploaded")
+    if len(upload) == 0:
+        raise WeightsError(f"{os.path.basename(upload_name)}: the file is empty")
+    # Written under its own (sanitised) name so that error messages name the user's file.
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", os.path.basename(upload_name))[:80] or "checkpoint"
+    if not safe.lower().endswith((".pth", ".pt")):
+        safe += ".pth"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, safe)
+        with open(path, "wb") as f:
+            f.write(upload)
+        try:
+            width, num_classes = _fitting_architecture(read_state_dict(path))
+        except WeightsError as exc:  # name the user's file, as every other upload error does
+            message = str(exc)
+            raise WeightsError(message if safe in message else f"{safe}: {message}") from None
+        model = load_weights(mobilenet_v2(width, num_classes), path)
+    # Resolution: ImageNet-sized classifiers were trained at 224, others as the default's.
+    res = WEIGHTS[IMAGENET[0]].resolution if num_classes == 1000 else WEIGHTS[DEFAULT].resolution
+    return Weights(WeightsId(source, digest=digest(upload)), model.eval(),
+                   _classes_for(num_classes), res, float(width))
