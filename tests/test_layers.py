@@ -1,0 +1,84 @@
+"""The import rules of the layers (README, "How the code is laid out"), read off the source.
+
+UI (app/) -> figures/ -> services/ -> model/ -> manifolds/; i18n/ and runtime.py are leaves
+that any layer above them may use. An import from a lower layer into a higher one, or of
+streamlit outside app/, fails here with the file and line, so the rule holds as the code grows.
+Imports inside functions count too: they are how a lower layer would sneak a dependency in.
+"""
+import ast
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = {"app", "figures", "services", "model", "manifolds", "i18n", "runtime"}
+# What each layer may import from the project (itself always).
+ALLOWED = {
+    "app": PROJECT,
+    "figures": {"services", "model", "manifolds", "i18n"},
+    "services": {"model", "manifolds", "runtime"},
+    "model": {"manifolds", "runtime"},
+    "manifolds": set(),
+    "i18n": set(),
+    "runtime": set(),
+}
+UI_ONLY = {"streamlit"}
+
+
+def _layer_files():
+    for layer in ALLOWED:
+        path = ROOT / f"{layer}.py"
+        files = [path] if path.exists() else sorted((ROOT / layer).rglob("*.py"))
+        for f in files:
+            yield layer, f
+
+
+def _imports(path: Path):
+    """(line, top-level package) of every absolute import in the file."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module.split(".")[0]
+
+
+def test_every_layer_has_files():
+    layers = {layer for layer, _ in _layer_files()}
+    assert layers == set(ALLOWED)
+
+
+def test_imports_run_one_way():
+    bad = []
+    for layer, path in _layer_files():
+        for line, package in _imports(path):
+            if package in PROJECT and package != layer and package not in ALLOWED[layer]:
+                bad.append(f"{path.relative_to(ROOT)}:{line} ({layer}) imports {package}")
+            if package in UI_ONLY and layer != "app":
+                bad.append(f"{path.relative_to(ROOT)}:{line} ({layer}) imports {package}")
+    assert not bad, "imports against the layer order:\n" + "\n".join(bad)
+
+
+def test_thread_counts_are_set_in_one_place():
+    """runtime.configure() owns the process's thread counts (runtime.py says why)."""
+    calls = []
+    for layer, path in _layer_files():
+        if path.name == "runtime.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in {"set_num_threads", "set_num_interop_threads",
+                                           "threadpool_limits", "limit"}
+                    and not (node.func.attr == "limit" and "thread" not in ast.unparse(node))):
+                calls.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
+    assert not calls, "thread counts set outside runtime.py:\n" + "\n".join(calls)
+
+
+def test_the_rule_catches_a_violation(tmp_path):
+    """The checker itself: an upward import in a model file is reported."""
+    f = tmp_path / "bad.py"
+    f.write_text("def f():\n    from figures.catalog import FigureSpec\n")
+    assert list(_imports(f)) == [(2, "figures")]
+    assert "figures" not in ALLOWED["model"]
