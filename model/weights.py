@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 from pathlib import Path
 
 import torch
@@ -91,30 +92,49 @@ def read_state_dict(path: str | os.PathLike) -> dict[str, torch.Tensor]:
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
-        detail = _unpickler_detail(exc)
-        if "Unsupported global" in str(exc):
-            raise WeightsError(
-                f"refused to load {path.name}: besides tensors it asks to run Python code "
-                f"({detail}), which could do anything to this computer. Save only the model's "
-                f"state_dict() with torch.save and try again.") from None
-        raise WeightsError(f"could not read {path.name} as a PyTorch checkpoint that loads "
-                           f"safely (weights only): {detail}") from None
+        raise WeightsError(unsafe_file_message(exc, path.name)) from None
     except Exception as exc:  # noqa: BLE001 - corrupt bytes fail in torch.load with anything
         # (IndexError, AssertionError, struct.error, ... found by fuzzing): all mean "unreadable".
         raise WeightsError(f"could not read {path.name} as a PyTorch checkpoint: "
-                           f"{_first_line(exc)}") from None
+                           f"{_torch_detail(str(exc)) or type(exc).__name__}") from None
     return _unwrap(obj, path.name)
 
 
-def _unpickler_detail(exc: BaseException) -> str:
-    """The informative part of torch's long weights-only error ("Unsupported global: ...")."""
+# torch names what a refused pickle asked for as "GLOBAL module.name" (an allowed-list miss
+# or a blocked module alike).
+_GLOBAL_NAME = re.compile(r"GLOBAL\s+([A-Za-z_][\w.]*\w)")
+
+
+def unsafe_file_message(exc: BaseException, name: str) -> str:
+    """The app's own words for torch's weights-only refusal of file ``name``.
+
+    A pickle that names a function or class (a "global": os.system, a made-up module, a whole
+    nn.Module) asks to run code when it is loaded; the message says so, naming the global when
+    torch's text does, and that nothing was loaded. torch's own advice (re-run with the safety
+    off, or allow-list the global) is never passed on.
+    """
     text = str(exc)
-    marker = "WeightsUnpickler error:"
-    if marker in text:
-        text = text.split(marker, 1)[1]
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    detail = lines[0] if lines else type(exc).__name__
-    return detail.split(" Please use")[0].rstrip(".")
+    found = _GLOBAL_NAME.search(text)
+    if found or "global" in text.lower():
+        what = f" ({found.group(1)})" if found else ""
+        return (f"refused to load {name}: besides tensors the file asks to run code{what}, which "
+                f"could do anything to this computer, so it was not loaded. Only a plain state "
+                f"dict of tensors is read: save one with torch.save(model.state_dict(), path)")
+    detail = _torch_detail(text) or type(exc).__name__
+    return (f"could not read {name} as a PyTorch checkpoint that loads without running code "
+            f"({detail}), so it was not loaded")
+
+
+def _torch_detail(text: str) -> str:
+    """The specific line of a torch.load error, without torch's advice around it (which
+    suggests turning weights-only loading off)."""
+    text = text.split("WeightsUnpickler error:", 1)[-1]
+    for line in text.splitlines():
+        line = line.strip().split(" Please use")[0].rstrip(".")
+        if line and "weights_only" not in line.lower() and not line.startswith(
+                ("Weights only load failed", "Check the documentation", "Please file an issue")):
+            return line
+    return ""
 
 
 def _first_line(exc: BaseException) -> str:
@@ -140,9 +160,14 @@ def _unwrap(obj, name: str) -> dict[str, torch.Tensor]:
     return dict(obj)
 
 
+def imagenet_file(source: str) -> Path:
+    """Where torch.hub keeps the published checkpoint ``source`` (it may not be there)."""
+    return Path(torch.hub.get_dir()) / "checkpoints" / spec(source).file
+
+
 def _imagenet_state_dict(source: str) -> dict[str, torch.Tensor]:
     filename = spec(source).file
-    target = Path(torch.hub.get_dir()) / "checkpoints" / filename
+    target = imagenet_file(source)
     if target.is_file():
         return read_state_dict(target)
     try:
@@ -151,11 +176,12 @@ def _imagenet_state_dict(source: str) -> dict[str, torch.Tensor]:
                                                  progress=False)
     except pickle.UnpicklingError as exc:
         raise WeightsError(f"refused the downloaded {filename}: {_first_line(exc)}") from None
-    except Exception as exc:  # no network, proxy, HTTP error, bad hash: all mean "get the file"
+    except Exception:  # no network, proxy, HTTP error, bad hash: all mean "get the file"
+        # The network's own error text (URLError, proxy details) helps nobody in a class.
         raise WeightsError(
-            f"the {source} weights are not on this machine and could not be downloaded "
-            f"({type(exc).__name__}: {_first_line(exc)}). Download {spec(source).url} "
-            f"elsewhere and put it at {target}") from None
+            f"the {source} weights are not on this machine and could not be downloaded. "
+            f"Download the file {filename} from {spec(source).url} on a computer with "
+            f"internet access and put it at {target}") from None
     return _unwrap(obj, filename)
 
 
@@ -174,17 +200,60 @@ def _load_embedded(model: nn.Module, source: str) -> nn.Module:
 
 
 def _load_state_dict(model: nn.Module, state: dict[str, torch.Tensor], label: str) -> nn.Module:
+    """Every state dict reaches a model here: it must fit (``describe_mismatch``) and hold
+    only finite numbers; BatchNorm counters the file lacks keep the model's own values."""
     problem = describe_mismatch(model, state)
     if problem:
         raise WeightsError(f"the weights in {label} do not fit this model: {problem}")
-    model.load_state_dict(state, strict=True)
+    bad = first_non_finite(state)
+    if bad:
+        raise WeightsError(f"refused the weights in {label}: {bad}. A network with NaN or "
+                           f"infinite weights computes NaN or meaningless outputs; use a "
+                           f"checkpoint whose values are all finite")
+    own = model.state_dict()
+    filled = {k: own[k] for k in optional_keys(model) if k not in state}
+    model.load_state_dict({**state, **filled}, strict=True)
     return model
 
 
+def first_non_finite(state: dict[str, torch.Tensor]) -> str:
+    """'' when every floating tensor of ``state`` is finite, else e.g.
+    "features.1.conv.1.running_var holds inf (3 of 32 values are not finite)" for the first
+    tensor (in the file's order) that holds NaN or infinity."""
+    for key, tensor in state.items():
+        if not (tensor.is_floating_point() or tensor.is_complex()):
+            continue
+        finite = torch.isfinite(tensor)
+        if bool(finite.all()):
+            continue
+        bad = tensor[~finite]
+        value = complex(bad.flatten()[0].item())
+        what = "NaN" if value != value else ("inf" if value.real > 0 else "-inf")
+        return (f"{key} holds {what} ({bad.numel():,} of {tensor.numel():,} values are not "
+                f"finite)")
+    return ""
+
+
+def optional_keys(model: nn.Module) -> set[str]:
+    """State-dict keys of ``model`` a checkpoint may lack: BatchNorm's num_batches_tracked.
+
+    PyTorch's own ``_NormBase._load_from_state_dict`` fills these counters in when a state
+    dict carries no version metadata (checkpoints saved before the counter existed, or
+    rebuilt as a plain dict), so its strict load accepts such files; only training with
+    ``momentum=None`` reads the counter. Here they are optional whatever the metadata says.
+    """
+    return {f"{name}.num_batches_tracked" if name else "num_batches_tracked"
+            for name, m in model.named_modules()
+            if isinstance(m, nn.modules.batchnorm._NormBase) and m.track_running_stats}
+
+
 def describe_mismatch(model: nn.Module, state: dict[str, torch.Tensor]) -> str:
-    """'' when ``state`` fits ``model`` exactly, else what differs and which width it fits."""
+    """'' when ``state`` fits ``model`` (every key with its shape; BatchNorm's
+    num_batches_tracked may be absent, see ``optional_keys``), else what differs: unexpected
+    keys, missing keys, wrong shapes, and which width the file's layers do fit."""
     expected = model.state_dict()
-    missing = [k for k in expected if k not in state]
+    optional = optional_keys(model)
+    missing = [k for k in expected if k not in state and k not in optional]
     unexpected = [k for k in state if k not in expected]
     wrong = [(k, tuple(state[k].shape), tuple(expected[k].shape))
              for k in expected if k in state and state[k].shape != expected[k].shape]
@@ -199,9 +268,12 @@ def describe_mismatch(model: nn.Module, state: dict[str, torch.Tensor]) -> str:
     if wrong:
         shown = "; ".join(f"{k}: file {f} vs model {m}" for k, f, m in wrong[:MAX_LISTED])
         parts.append(f"{len(wrong)} wrong shapes ({shown})")
-    guess = guess_width(state)
-    if guess:
-        parts.append(guess)
+    if unexpected and not (missing or wrong):
+        parts.append("Every layer of this model is in the file with its shape; the file also "
+                     "holds entries MobileNetV2 has no place for: delete them from the state "
+                     "dict and save it again")
+    else:
+        parts.append(guess_width(state))
     return ". ".join(parts)
 
 
@@ -210,7 +282,9 @@ def architecture_of(state: dict[str, torch.Tensor]) -> tuple[list[float], list[f
 
     The stem conv's output channels narrow the width down (16 fits both 0.35 and 0.5); the
     whole state dict, compared with models built on the "meta" device (no memory, no init),
-    settles it.
+    settles it. A width fits when every layer of its model is in the file with its shape
+    (BatchNorm's num_batches_tracked may be absent); keys the model has no place for do not
+    change the width, ``describe_mismatch`` names them.
     """
     stem = state.get(STEM_KEY)
     classes = state.get(CLASSIFIER_KEY)
@@ -222,9 +296,10 @@ def architecture_of(state: dict[str, torch.Tensor]) -> tuple[list[float], list[f
     exact = []
     for w in by_stem:
         with torch.device("meta"):
-            shapes = {k: v.shape for k, v in mobilenet_v2(w, num_classes).state_dict().items()}
-        if len(shapes) == len(state) and all(k in state and state[k].shape == s
-                                             for k, s in shapes.items()):
+            net = mobilenet_v2(w, num_classes)
+        optional = optional_keys(net)
+        if all(state[k].shape == v.shape if k in state else k in optional
+               for k, v in net.state_dict().items()):
             exact.append(w)
     return by_stem, exact, num_classes
 
