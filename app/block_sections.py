@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.downloads import show_figure as show
+from app.notices import notice
 from app.spec_cache import cached_spec
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
@@ -39,6 +40,14 @@ def interactive_section(shape: dict, repeats: int) -> None:
     if too_big:
         st.error(too_big)
         return
+    runs, per_run = data.affordable_repeats(**shape, repeats=repeats)
+    if runs == 0:
+        notice("error", "block.too_much_work", madds=f"{per_run / 1e9:,.1f}",
+               limit=f"{data.MAX_TIMED_MADDS / 1e9:,.0f}")
+        return
+    if runs < repeats:
+        notice("info", "block.fewer_runs", runs=runs, repeats=repeats)
+        repeats = runs
     with st.spinner(tr("block.measuring")):
         rows = cached_option_rows(tuple(shape.values()), repeats)
     show(cached_spec(specs.options_spec, shape, rows, lang(), repeats),
@@ -128,7 +137,7 @@ def ablation_section(estimator_p: Param, seed: int) -> None:
         with st.spinner(tr("block.ablation_running")):
             profiles = cached_ablation_profiles(estimator, ABLATION_IMAGES, seed)
     except ValueError as exc:
-        st.error(tr("block.ablation_profiles_error", error=exc))
+        notice("error", "block.ablation_profiles_error", error=exc)
         return
     if profiles:
         show(cached_spec(specs.ablation_profiles_spec,

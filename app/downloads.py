@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.notices import plain
 from app.ui import lang, tr
 from figures.catalog import FigureSpec
 from figures.render import FORMATS, MIME, STATIC_FORMATS, export_bytes, file_name, static_problem
@@ -26,7 +27,7 @@ def figure_downloads(spec: FigureSpec, key: str) -> None:
     language = lang()
     problem = static_problem(language)
     with st.popover(tr("downloads.label"), icon=":material/download:"):
-        st.caption(tr("downloads.caption", caption=spec.caption))
+        st.caption(tr("downloads.caption", caption=plain(spec.caption, limit=None)))
         formats = [f for f in FORMATS if not (problem and f in STATIC_FORMATS)]
         for column, fmt in zip(st.columns(len(formats)), formats):
             with column:
@@ -41,5 +42,5 @@ def show_figure(spec: FigureSpec, caption: bool = True) -> None:
     """Draw a spec's chart, its caption and its download buttons (keyed by the spec's name)."""
     st.plotly_chart(spec.figure, key=spec.name)
     if caption:
-        st.caption(spec.caption)
+        st.caption(plain(spec.caption, limit=None))
     figure_downloads(spec, key=spec.name)

@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 
 from app.downloads import show_figure as show
+from app.notices import notice
 from app.limits import checkpoint_upload_help, image_upload_help
 from app.spec_cache import cached_spec
 from app.ui import lang, tr
@@ -76,17 +77,17 @@ def choose_weights(source: str, compare: str, seed: int):
         source = "embedded"
     weights, error = load_checked(source, seed, upload)
     if weights is None:
-        st.error(tr("live.weights_error", error=error))
+        notice("error", "live.weights_error", error=error)
         weights, error = load_checked("embedded", seed, None)
         if weights is None:  # no trained files in this checkout
-            st.error(tr("live.weights_error", error=error))
+            notice("error", "live.weights_error", error=error)
             weights, _ = load_checked("random", seed, None)
     other = None
     # The same source twice would compare a network with itself: nothing to see.
     if compare not in ("none", source) and not (compare == "upload" and upload is None):
         other, error = load_checked(compare, seed, upload, like=weights)
         if other is None:
-            st.error(tr("live.weights_error", error=error))
+            notice("error", "live.compare_error", error=error)
     st.markdown(tr("live.weights_info", label=label(weights), width=weights.width_mult,
                    classes=len(weights.classes), res=weights.resolution))
     return weights, other
@@ -144,7 +145,7 @@ def choose_image(choice: str, class_p: Param, index_p: Param, seed: int, res: in
     content = up.getvalue()
     array, error = read_image_upload(content, up.name)
     if array is None:
-        st.error(tr("live.image_error", error=error))
+        notice("error", "live.image_error", error=error)
         return fallback_image()
     return ChosenImage(array, up.name, f"upload:{digest(content)}", False)
 
@@ -190,7 +191,7 @@ def _analysed(w, x, image, res, estimator, seed, step: str):
         with st.spinner(tr("live.computing", weights=label(w), step=step)):
             return _profile(w.id, image.key, res, estimator, seed, w, x)
     except ValueError as exc:
-        st.error(tr("live.analysis_error", error=exc))
+        notice("error", "live.analysis_error", error=exc)
         return None
 
 

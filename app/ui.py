@@ -38,7 +38,7 @@ def page_settings(*params: Param) -> None:
     """Call at the top of a page with its URL settings, before its widgets: seeds them from
     the link and shows what the link got wrong."""
     seed_from_url(*params)
-    show_notices(lang())
+    show_notices()
 
 
 def page_done(*params: Param) -> None:

@@ -12,18 +12,32 @@ from typing import Any, Sequence
 
 import streamlit as st
 
-from i18n import t
 
 
 @dataclass(frozen=True)
 class Param:
-    """One URL setting: ``kind`` is "int", "float" or "choice"."""
+    """One URL setting: ``kind`` is "int", "float" or "choice".
+
+    ``name`` is the setting's key in the URL and in the session, so it has one owner: a
+    second, different setting of the same name (say the block page's resolution beside the
+    live page's) raises at definition, instead of silently sharing the value across pages."""
     name: str
     default: Any
     kind: str = "int"
     lo: float | None = None
     hi: float | None = None
     choices: Sequence[str] = ()
+
+    def __post_init__(self):
+        owner = _DEFINED.setdefault(self.name, self)
+        if owner != self:
+            raise ValueError(f"URL setting {self.name!r} is defined twice, differently: "
+                             f"{owner} and {self}; give one of them its own name")
+
+
+# Every Param by name, across pages (a page's module is re-run on every rerun, redefining its
+# Params: equal definitions are the same setting).
+_DEFINED: dict[str, Param] = {}
 
 
 def parse_param(raw: str, p: Param) -> tuple[Any, tuple[str, dict] | None]:
@@ -96,7 +110,8 @@ def write_to_url(*params: Param) -> None:
             st.query_params[p.name] = str(value)
 
 
-def show_notices(lang: str) -> None:
+def show_notices() -> None:
     """Show (once) what was clamped or ignored from the link."""
+    from app.notices import notice   # here: app.notices imports app.ui, which imports this
     for key, args in st.session_state.pop("_url_notices", []):
-        st.warning(t(key, lang, **args), icon=":material/link:")
+        notice("warning", key, icon=":material/link:", **args)

@@ -23,6 +23,22 @@ WIDTHS = ("1.4", "1.0", "0.75", "0.5", "0.35")
 RESOLUTIONS = ("224", "192", "160", "128", "96")
 
 
+# The work one timing of the interactive block may cost: about 1.5-3 s of one core here
+# (the three options ran at 4-9 GMAdds/s on this 2-core machine under load). A link can set
+# any shape in range, so this bounds what a link can make the server do.
+MAX_TIMED_MADDS = 12_000_000_000
+
+
+def affordable_repeats(d_i: int, d_j: int, t: int, k: int, h: int, w: int, stride: int,
+                       repeats: int) -> tuple[int, int]:
+    """(timed runs that fit ``MAX_TIMED_MADDS``, at most ``repeats``; 0 when not even one
+    does, MAdds of one run of all three options). Each timing also runs one warm-up."""
+    from model.layer_options import OPTIONS, LayerShape, option_madds
+    shape = LayerShape(d_i, d_j, t, k, h, w, stride)
+    per_run = sum(option_madds(o, shape) for o in OPTIONS)
+    return max(0, min(int(repeats), MAX_TIMED_MADDS // per_run - 1)), per_run
+
+
 def option_rows(d_i: int, d_j: int, t: int, k: int, h: int, w: int, stride: int,
                 repeats: int = 5) -> list[dict]:
     """MAdds, params and measured CPU seconds of the three layer options (see

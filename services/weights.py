@@ -52,6 +52,15 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def missing_download(source: str) -> bool:
+    """True for a published checkpoint (ImageNet) whose file is not on this machine: choosing
+    it would need a download, which this machine may not be able to make."""
+    if source not in IMAGENET:
+        return False
+    from model.weights import imagenet_file
+    return not imagenet_file(source).is_file()
+
+
 def _classes_for(num_classes: int) -> list[str]:
     for entry in WEIGHTS.values():
         if entry.num_classes == num_classes:

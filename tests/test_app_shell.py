@@ -1,3 +1,4 @@
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.urlstate import Param, parse_param
@@ -25,16 +26,24 @@ def test_garbage_seed_in_url_is_ignored_with_notice():
 
 
 def test_parse_param_clamps_and_rejects():
-    n = Param("n", 5, kind="int", lo=1, hi=256)
+    n = Param("test_n", 5, kind="int", lo=1, hi=256)
     assert parse_param("7", n) == (7, None)
     value, notice = parse_param("100000", n)
     assert value == 256 and notice[0] == "url.clamped"
     for bad in ("nan", "inf", "-inf", "1e999", "abc", "2.5", ""):
         value, notice = parse_param(bad, n)
         assert value == 5 and notice[0] == "url.ignored", bad
-    act = Param("act", "relu", kind="choice", choices=("relu", "tanh"))
+    act = Param("test_act", "relu", kind="choice", choices=("relu", "tanh"))
     assert parse_param("tanh", act) == ("tanh", None)
     assert parse_param("<script>", act)[0] == "relu"
+
+
+def test_a_url_setting_has_one_owner():
+    """Two different settings under one URL key would share their value across pages."""
+    Param("test_owner", 1, kind="int", lo=0, hi=9)
+    Param("test_owner", 1, kind="int", lo=0, hi=9)            # the same setting again: fine
+    with pytest.raises(ValueError, match="defined twice"):
+        Param("test_owner", "a", kind="choice", choices=("a", "b"))
 
 
 def test_every_string_has_both_languages():

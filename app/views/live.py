@@ -9,7 +9,7 @@ from model.registry import DEFAULT, N_BLOCKS
 from model.synthetic import CLASSES
 from services.images import IMAGE_CHOICES, RESOLUTIONS
 from services.live import PROBE_CHOICES
-from services.weights import COMPARE, SOURCES
+from services.weights import COMPARE, SOURCES, missing_download
 from figures.live import ESTIMATORS
 
 WEIGHTS = Param("weights", DEFAULT, kind="choice", choices=SOURCES)
@@ -30,10 +30,17 @@ st.title(tr("live.title"))
 st.markdown(tr("live.intro"))
 
 c1, c2, c3 = st.columns(3)
-c1.selectbox(tr("live.weights"), WEIGHTS.choices, key=widget_key(WEIGHTS),
-             format_func=lambda s: tr(f"live.w.{s}"))
+
+
+def source_label(source: str) -> str:
+    """A weight source's name, saying so when its file would have to be downloaded first."""
+    name = tr(f"live.w.{source}")
+    return tr("live.not_downloaded", name=name) if missing_download(source) else name
+
+
+c1.selectbox(tr("live.weights"), WEIGHTS.choices, key=widget_key(WEIGHTS), format_func=source_label)
 c2.selectbox(tr("live.compare_with"), COMPARE.choices, key=widget_key(COMPARE),
-             format_func=lambda s: tr(f"live.w.{s}"))
+             format_func=source_label)
 c3.selectbox(tr("live.image"), IMAGE.choices, key=widget_key(IMAGE),
              format_func=lambda s: tr(f"live.img.{s}") if s in ("generated", "upload", "camera") else s)
 c4, c5, c6 = st.columns(3)

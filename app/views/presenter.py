@@ -1,7 +1,8 @@
 """Presenter mode: the prepared lecture (figures/lecture.py), one figure per screen.
 
 For projecting in a classroom: the sidebar and Streamlit's toolbar are hidden, type is large,
-and big Back / Next buttons step through the slides (no keyboard needed). The slide number is
+and a slide fits the window (1280 x 720 and up). Back / Next buttons at the top step through
+the slides, and so do the arrow and Page Up / Down keys a clicker sends. The slide number is
 in the URL (``?slide=3``), so a link opens the lecture where it was left. Figures come from
 the same registered builders as the pages and the export, cached per language and seed.
 """
@@ -10,6 +11,7 @@ from concurrent.futures import Future
 
 import streamlit as st
 
+from app.notices import notice
 from app.ui import LANG, lang, page_done, page_settings, seed, tr
 from app.urlstate import Param, widget_key
 from figures.catalog import FigureSpec
@@ -17,23 +19,57 @@ from i18n import LANG_NAMES, LANGS
 from figures.lecture import LECTURE, SlideUnavailable, for_projection, pick, source_specs
 
 SLIDE = Param("slide", 1, kind="int", lo=1, hi=len(LECTURE))
-CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
+CHART_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 MAX_PREPARED = 12    # figure sets kept: 3 sources x a few (language, seed) pairs
 
-# Hide Streamlit's chrome (sidebar, its toggle, toolbar, footer) and enlarge the type.
+# Hide Streamlit's chrome (sidebar, its toggle, toolbar, footer), trim its padding, and size the
+# chart to the window: controls, title, chart and two or three lines of text fit 1280 x 720 and
+# 1024 x 768 without scrolling (tests/test_presenter_browser.py measures it). Plotly's
+# "responsive" config makes the chart fill the container's CSS height.
 PRESENTER_CSS = """
 <style>
 section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"],
 button[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"],
 div[data-testid="stToolbar"], footer { display: none !important; }
 div[data-testid="stMainBlockContainer"], .block-container {
-  padding-top: 1rem !important; max-width: 100% !important; }
-div[data-testid="stMarkdownContainer"] p { font-size: 1.6rem; line-height: 1.45; }
-h1 { font-size: 3rem !important; }
-.stButton button { min-height: 4rem; }
+  padding: 0.75rem 2rem 0.5rem !important; max-width: 100% !important; }
+div[data-testid="stMainBlockContainer"] div[data-testid="stVerticalBlock"] { gap: 0.5rem; }
+h1 { font-size: 2.2rem !important; line-height: 1.2 !important; padding: 0 !important; }
+div[data-testid="stMarkdownContainer"] p { font-size: 1.3rem; line-height: 1.4; margin: 0; }
+.stButton button { min-height: 2.75rem; }
 .stButton button p, .stButton button span, a[data-testid="stPageLink-NavLink"] p {
-  font-size: 1.7rem !important; }
+  font-size: 1.25rem !important; }
+div[data-testid="stPlotlyChart"] { height: calc(100vh - 15rem) !important; min-height: 15rem; }
+div[data-testid="stPlotlyChart"] > div, div[data-testid="stPlotlyChart"] .js-plotly-plot {
+  height: 100% !important; }
 </style>
+"""
+
+# Clickers send arrow keys and Page Up / Down: one listener on the document clicks the Back /
+# Next buttons (found by their key's class), installed once per browser tab. The slide number
+# in the body makes Streamlit run the script again on every slide, which scrolls to the top.
+KEYS_AND_SCROLL = """
+<span hidden data-slide="{slide}"></span>
+<script>
+(() => {{
+  const main = document.querySelector('section[data-testid="stMain"]');
+  if (main) main.scrollTo(0, 0);
+  window.scrollTo(0, 0);
+  if (window.__presenterKeys) return;
+  window.__presenterKeys = true;
+  const STEP = {{ArrowRight: "next", PageDown: "next", ArrowLeft: "back", PageUp: "back"}};
+  document.addEventListener("keydown", (event) => {{
+    const which = STEP[event.key];
+    if (!which || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable], [role=slider]")) return;
+    const button = document.querySelector(".st-key-presenter_" + which + " button");
+    if (!button) return;  // another page of the app
+    event.preventDefault();
+    if (!button.disabled) button.click();
+  }});
+}})();
+</script>
 """
 
 
@@ -87,11 +123,32 @@ def _set_language(code: str) -> None:
     st.session_state[widget_key(LANG)] = code
 
 
+def _controls(number: int) -> None:
+    """Back, the position, Next, the language switch and the way out, in one row at the top
+    (always inside the window, whatever the figure's height)."""
+    back, where, forward, switch, leave = st.columns([1.1, 1, 1.1, 0.9, 1.3],
+                                                     vertical_alignment="center")
+    back.button(tr("presenter.back"), on_click=_go, args=(-1,), disabled=number <= SLIDE.lo,
+                width="stretch", icon=":material/arrow_back:", key="presenter_back")
+    where.markdown(f"<p style='text-align:center'>"
+                   f"{tr('presenter.position', i=number, n=len(LECTURE))}</p>",
+                   unsafe_allow_html=True)
+    forward.button(tr("presenter.next"), on_click=_go, args=(1,), disabled=number >= SLIDE.hi,
+                   width="stretch", icon=":material/arrow_forward:", key="presenter_next")
+    # The sidebar (and its language menu) is hidden here; a bilingual class switches in one click.
+    other = next(code for code in LANGS if code != lang())
+    switch.button(LANG_NAMES[other], on_click=_set_language, args=(other,), width="stretch",
+                  icon=":material/translate:", key="presenter_language")
+    with leave:
+        st.page_link("views/home.py", label=tr("presenter.exit"), icon=":material/close:")
+
+
 page_settings(SLIDE)
-st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
+st.html(PRESENTER_CSS)
 number = int(st.session_state[widget_key(SLIDE)])
 slide = LECTURE[number - 1]
 
+_controls(number)
 st.title(tr(f"lecture.{slide.key}.title"))
 with st.spinner(tr("presenter.building")):
     try:
@@ -106,19 +163,5 @@ if spec is not None:
     st.plotly_chart(for_projection(spec.figure), width="stretch", theme=None,
                     config=CHART_CONFIG, key=f"presenter_{slide.figure}")
 st.markdown(tr(f"lecture.{slide.key}.text"))
-
-back, where, forward = st.columns([1, 1, 1], vertical_alignment="center")
-back.button(tr("presenter.back"), on_click=_go, args=(-1,), disabled=number <= SLIDE.lo,
-            width="stretch", icon=":material/arrow_back:", key="presenter_back")
-where.markdown(f"<p style='text-align:center'>{tr('presenter.position', i=number, n=len(LECTURE))}"
-               "</p>", unsafe_allow_html=True)
-forward.button(tr("presenter.next"), on_click=_go, args=(1,), disabled=number >= SLIDE.hi,
-               width="stretch", icon=":material/arrow_forward:", key="presenter_next")
-leave, switch = st.columns([3, 1], vertical_alignment="center")
-with leave:
-    st.page_link("views/home.py", label=tr("presenter.exit"), icon=":material/close:")
-# The sidebar (and its language menu) is hidden here; a bilingual class switches in one click.
-other = next(code for code in LANGS if code != lang())
-switch.button(LANG_NAMES[other], on_click=_set_language, args=(other,), width="stretch",
-              icon=":material/translate:", key="presenter_language")
+st.html(KEYS_AND_SCROLL.format(slide=number), unsafe_allow_javascript=True)
 page_done(SLIDE, LANG)   # the language too: a presenter link opens in the language it showed

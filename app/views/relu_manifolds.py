@@ -8,6 +8,7 @@ from dataclasses import replace
 import streamlit as st
 
 from app.downloads import figure_downloads
+from app.notices import notice
 from app.ui import lang, page_done, page_settings, seed, tr
 from app.urlstate import Param, widget_key
 from figures.catalog import FigureSpec
@@ -58,7 +59,7 @@ def _figure_with_text(build, text: str, key: str) -> None:
     try:
         spec = build()
     except ValueError as e:
-        chart.error(tr("relu.error", error=e))
+        notice("error", "relu.error", container=chart, error=e)
         return
     chart.plotly_chart(spec.figure, width="stretch", theme=None, config=CHART_CONFIG, key=f"chart_{key}")
     with side:

@@ -66,6 +66,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "측정 시간은 이 컴퓨터와 그 부하에 따라 달라지지만 MAdds는 그렇지 않습니다. 작은 층은 "
         "호출 오버헤드가 대부분이라 큰 크기에서만 시간이 MAdds를 따라갑니다.",
     ),
+    "block.too_much_work": (
+        "This block is too much work to time here: one run of the three options is "
+        "{madds} GMAdds, and a link may ask for at most {limit} GMAdds (a few seconds of this "
+        "server). Lower the channels, t, k or the size.",
+        "이 block은 여기서 시간을 재기에 계산량이 너무 많습니다: 세 가지 방식을 한 번 실행하는 데 "
+        "{madds} GMAdds이고, 한 링크가 요청할 수 있는 양은 최대 {limit} GMAdds입니다(이 서버에서 "
+        "몇 초). channel 수, t, k 또는 크기를 줄이세요.",
+    ),
+    "block.fewer_runs": (
+        "This block is large: timed over {runs} runs instead of {repeats}, to keep the server "
+        "responsive for everyone.",
+        "이 block은 큽니다: 모두를 위해 서버가 빠르게 응답하도록 {repeats}회 대신 {runs}회 실행으로 "
+        "시간을 쟀습니다.",
+    ),
     "block.too_big": (
         "This block is too large to time here: its largest tensor has {values} values (limit "
         "{limit}). Lower the channels, t or the size.",

@@ -46,6 +46,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "이 가중치를 쓰려면 위에서 checkpoint를 업로드하세요. 그 전까지는 기본 학습 가중치를 "
         "보여 줍니다.",
     ),
+    "live.compare_error": (
+        "The weights to compare with cannot be used: {error} The page shows the chosen weights "
+        "alone, without a comparison.",
+        "비교할 가중치를 쓸 수 없습니다: {error} 이 페이지는 비교 없이 선택한 가중치만 보여 줍니다.",
+    ),
+    "live.not_downloaded": ("{name} (not downloaded)", "{name} (다운로드 안 됨)"),
     "live.weights_error": (
         "These weights cannot be used: {error} The trained default is shown instead.",
         "이 가중치를 쓸 수 없습니다: {error} 대신 기본 학습 가중치를 보여 줍니다.",
