@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -57,6 +58,23 @@ def _seed(text: str) -> int:
     return value
 
 
+def unwritable_reason(out: Path) -> str:
+    """'' when files can be written into the folder ``out`` (created if missing), else why
+    not, in one line: checked before any figure is built."""
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file, not a folder"
+    existing = next((p for p in out.parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        return f"--out {out} is under {existing}, which is a file, not a folder"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        return f"cannot write into --out {out}: {exc.strerror or exc}"
+    return ""
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m app.export", description=__doc__.split("\n\n")[0])
     p.add_argument("--out", required=True, type=Path, help="folder to write into (created)")
@@ -71,6 +89,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse_args(argv)
     say = lambda msg: print(msg, flush=True)  # noqa: E731 - progress goes out line by line
+    problem = unwritable_reason(args.out)
+    if problem:
+        say(f"error: {problem}")
+        return 2
     started = time.perf_counter()
     say(f"Building figures (lang={args.lang}, seed={args.seed})…")
     wanted = [n.strip() for n in args.only.split(",") if n.strip()]

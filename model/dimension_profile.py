@@ -23,6 +23,8 @@ from .analysis import ESTIMATORS, analyze, records_to_dicts
 from .probes import POINT_MODES
 
 FORMATS = ("table", "csv", "json")
+# 1024 px has 21x the pixels of 224, and activation memory grows alike (4096 took 6 GB).
+MIN_RESOLUTION, MAX_RESOLUTION = 32, 1024
 TABLE_COLUMNS = (("block", "block"), ("probe", "probe"), ("t", "t"), ("channels", "C"),
                  ("size", "h x w"), ("ambient_dim", "ambient"), ("n_points", "points"),
                  ("pca", "pca90"), ("pr", "PR"), ("twonn", "TwoNN"),
@@ -43,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--num-classes", type=int, default=None,
                    help="classifier outputs (default: from the weights, else 1000)")
     p.add_argument("--resolution", type=int, default=None,
-                   help="input crop size in pixels (default: from the weights, else 224)")
+                   help=f"input crop size in pixels, {MIN_RESOLUTION} to {MAX_RESOLUTION} "
+                        f"(default: from the weights, else 224)")
     p.add_argument("--estimators", default=",".join(ESTIMATORS),
                    help="comma-separated subset of " + ",".join(ESTIMATORS))
     p.add_argument("--points", choices=POINT_MODES, default="pixels",
@@ -142,8 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         device = resolve_device(args.device)
         width, num_classes, resolution, bottleneck, state = _architecture(
             args.weights, args.width, args.num_classes, args.resolution)
-        if resolution < 32:
-            raise ValueError(f"--resolution must be at least 32 pixels, got {resolution}")
+        if not MIN_RESOLUTION <= resolution <= MAX_RESOLUTION:
+            raise ValueError(f"--resolution must be from {MIN_RESOLUTION} to {MAX_RESOLUTION} "
+                             f"pixels, got {resolution} (activation memory and time grow with "
+                             f"its square)")
         images = load_batch(args.images, crop=resolution, resize=resize_for(args.weights, resolution))
         net = mobilenet_v2(width, num_classes, bottleneck=bottleneck)
         if state is not None:
