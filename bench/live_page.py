@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
 TARGET_S = 2.0
-FIXTURE = ROOT.parent / "shared" / "fixtures" / "torchvision_mobilenet_v2" / "width1.0_res224"
+# Made by tests/fixtures/make_torchvision_fixture.py (not committed: 15 MB); random weights without it.
+FIXTURE = ROOT / "tests" / "fixtures" / "torchvision_mobilenet_v2" / "width1.0_res224"
 
 
 def _times(fn, repeats: int) -> tuple[float, float, float]:

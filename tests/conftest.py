@@ -1,26 +1,40 @@
+import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-FIXTURES = ROOT.parent / "shared" / "fixtures" / "torchvision_mobilenet_v2"
+# Reference outputs of torchvision's MobileNetV2, kept in the repository (tests/fixtures/README.md).
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "torchvision_mobilenet_v2"
 APP = str(ROOT / "app" / "main.py")
 # AppTest needs time here: torch's import alone takes seconds on these machines.
 APP_TIMEOUT = 60
 
 
+def torchvision_fixture(folder: str) -> Path:
+    """The fixture folder ``FIXTURES / folder``; skips the test when it is not there.
+
+    Only width0.35_res96 (7 MB) is committed; width1.0_res224 (15 MB) is made on a machine with
+    torchvision by tests/fixtures/make_torchvision_fixture.py (see tests/fixtures/README.md)."""
+    path = FIXTURES / folder
+    if not all((path / name).is_file() for name in ("state_dict.pt", "io.pt", "manifest.json")):
+        width, res = folder.removeprefix("width").split("_res")
+        weights = "IMAGENET1K_V1" if width == "1.0" else "random"
+        pytest.skip(f"fixture {path.relative_to(ROOT)}/ is absent: on a machine with torchvision, "
+                    f"run `python tests/fixtures/make_torchvision_fixture.py --width {width} "
+                    f"--resolution {res} --weights {weights}` and put the folder it writes there "
+                    "(tests/fixtures/README.md)")
+    return path
+
+
 def need_chromium():
     """Skip locally without Chromium; in CI (CI=true) its absence is a failure."""
-    import os
     if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
         return
     if os.environ.get("CI") == "true":
         pytest.fail("Chromium is missing: .ci/run must install Debian's chromium")
     pytest.skip("Chromium not installed (sudo apt-get install chromium fonts-nanum)")
-
 
 
 def pytest_configure(config):

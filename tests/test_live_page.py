@@ -8,7 +8,7 @@ import torch
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP, APP_TIMEOUT, FIXTURES
+from conftest import APP, APP_TIMEOUT, FIXTURES, torchvision_fixture
 from figures import live as fig
 from services import images as images_svc
 from services import live as live_svc
@@ -193,14 +193,15 @@ def test_summary_sentence_is_measured(page):
 def test_imagenet_weights_come_from_the_hub_cache(tmp_path, monkeypatch):
     """With the checkpoint in torch hub's cache, "imagenet-v1" loads it (no network): here
     the torchvision-format fixture stands in for the ImageNet file."""
+    fixture = torchvision_fixture("width1.0_res224")
     checkpoints = tmp_path / "hub" / "checkpoints"
     checkpoints.mkdir(parents=True)
-    (checkpoints / "mobilenet_v2-b0353104.pth").symlink_to(FIXTURES / "width1.0_res224" / "state_dict.pt")
+    (checkpoints / "mobilenet_v2-b0353104.pth").symlink_to(fixture / "state_dict.pt")
     # TORCH_HOME, not torch.hub.set_dir: restoring set_dir would pin the hub folder for the
     # rest of the test session and break tests that set TORCH_HOME (tests/test_weights.py).
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     w = weights_svc.load_source("imagenet-v1")
     assert (w.width_mult, w.resolution, len(w.classes)) == (1.0, 224, 1000)
-    io_ = torch.load(FIXTURES / "width1.0_res224" / "io.pt", weights_only=True)
+    io_ = torch.load(fixture / "io.pt", weights_only=True)
     with torch.inference_mode():
         assert torch.allclose(w.model(io_["input"][:1]), io_["logits"][:1], atol=1e-4)

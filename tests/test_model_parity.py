@@ -4,7 +4,7 @@ import json
 import pytest
 import torch
 
-from conftest import FIXTURES
+from conftest import FIXTURES, torchvision_fixture
 from model import load_weights, mobilenet_v2
 from model.mobilenetv2 import InvertedResidual
 
@@ -13,7 +13,7 @@ FOLDERS = {"width1.0_res224": 1.0, "width0.35_res96": 0.35}
 
 @pytest.mark.parametrize("folder", sorted(FOLDERS))
 def test_logits_match_torchvision_fixture(folder):
-    path = FIXTURES / folder
+    path = torchvision_fixture(folder)
     manifest = json.loads((path / "manifest.json").read_text())
     assert manifest["width_mult"] == FOLDERS[folder]
     state = torch.load(path / "state_dict.pt", map_location="cpu", weights_only=True)
