@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from i18n import t
-from .live import TEMPLATE
+from .style import TEMPLATE, subplot_titles
 
 OPTION_COLORS = {"standard": "#9e9e9e", "separable": "#4c78a8", "bottleneck": "#f58518"}
 THIN, WIDE = "#4c78a8", "#f58518"

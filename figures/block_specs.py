@@ -11,7 +11,7 @@ from . import block as fig
 from services import block as data
 from .catalog import FigureSpec
 from i18n import t
-from .live import compare_figure
+from .profiles import compare_figure
 
 DEFAULT_SHAPE = dict(d_i=24, d_j=24, t=6, k=3, h=56, w=56, stride=1)
 

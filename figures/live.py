@@ -1,9 +1,7 @@
 """Figures of the "Live MobileNetV2" page: pure builders, data in, go.Figure out.
 
-A dimension *profile* is a list of dicts, one per (block, probe point):
-    block (1..17), probe ("input" | "expansion" | "depthwise" | "projection"),
-    ambient (channels), value (the chosen estimator's dimension), zero_fraction (or None),
-    and optionally n_points (points behind the estimate; fewer than ambient draws hollow).
+A dimension *profile* is described in ``figures.profiles``, which draws it (shared with the
+block page); ``compare_figure`` and the probe names are re-exported here.
 Every figure names the weights it shows in its title.
 """
 from __future__ import annotations
@@ -16,53 +14,11 @@ from plotly.subplots import make_subplots
 
 from i18n import t
 
-PROBES = ("input", "expansion", "depthwise", "projection")
-PROBE_COLORS = {"input": "#4c78a8", "expansion": "#f58518", "depthwise": "#e45756",
-                "projection": "#54a24b"}
-# Where each probe point sits inside its block on the depth axis.
-PROBE_OFFSET = {"input": 0.0, "expansion": 0.25, "depthwise": 0.5, "projection": 0.75}
+from .profiles import (LOG_TICKS, PROBE_COLORS, PROBES, add_profile_traces, by_probe,  # noqa: F401
+                       compare_figure, depth_x)
+from .style import TEMPLATE, subplot_titles
+
 ESTIMATORS = ("pca", "pr", "twonn")
-_AXIS = dict(gridcolor="#EBF0F8", linecolor="#EBF0F8", zerolinecolor="#EBF0F8", automargin=True)
-# Plotly's "plotly_white" look, set explicitly: the default template changes when Streamlit is
-# imported (it makes "streamlit" the default), and exports must not depend on that.
-TEMPLATE = go.layout.Template(layout=dict(
-    paper_bgcolor="white", plot_bgcolor="white", font=dict(color="#2a3f5f"), title=dict(x=0.05),
-    xaxis=_AXIS, yaxis=_AXIS, hovermode="closest"))
-LOG_TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
-
-
-def _by_probe(profile: Sequence[dict], probe: str) -> list[dict]:
-    return sorted((r for r in profile if r["probe"] == probe), key=lambda r: r["block"])
-
-
-def _x(rows: Sequence[dict]) -> list[float]:
-    return [r["block"] + PROBE_OFFSET[r["probe"]] for r in rows]
-
-
-def _add_profile_traces(fig, profile, row, col, showlegend, lang, ambient=True):
-    for probe in PROBES:
-        rows = _by_probe(profile, probe)
-        if not rows:
-            continue
-        name = t(f"live.probe.{probe}", lang)
-        color = PROBE_COLORS[probe]
-        # Hollow markers: fewer points than channels, so the estimate is capped by the
-        # number of points (deep blocks of a small image have only a few pixels).
-        symbols = ["circle" if r.get("n_points", r["ambient"] + 1) > r["ambient"] else "circle-open"
-                   for r in rows]
-        fig.add_trace(go.Scatter(
-            x=_x(rows), y=[r["value"] for r in rows], mode="lines+markers", name=name,
-            legendgroup=probe, showlegend=showlegend, line=dict(color=color),
-            marker=dict(symbol=symbols, size=8),
-            customdata=[[r["block"], r["ambient"]] for r in rows],
-            hovertemplate=f"{name}<br>block %{{customdata[0]}}: %{{y:.1f}} / %{{customdata[1]}}"
-                          "<extra></extra>"), row=row, col=col)
-        if ambient:
-            fig.add_trace(go.Scatter(
-                x=_x(rows), y=[r["ambient"] for r in rows], mode="lines",
-                name=t("live.fig.ambient_of", lang, probe=name), legendgroup=probe,
-                showlegend=showlegend, line=dict(color=color, dash="dot", width=1),
-                hoverinfo="skip"), row=row, col=col)
 
 
 def profile_figure(profile: Sequence[dict], estimator: str, weights_label: str,
@@ -75,12 +31,12 @@ def profile_figure(profile: Sequence[dict], estimator: str, weights_label: str,
                         row_heights=[0.62, 0.38], subplot_titles=(
                             t("live.fig.ed_vs_ambient", lang, est=t(f"live.est.{estimator}", lang)),
                             t("live.fig.ratio", lang)))
-    _add_profile_traces(fig, profile, 1, 1, True, lang)
+    add_profile_traces(fig, profile, 1, 1, True, lang)
     for probe in PROBES:
-        rows = _by_probe(profile, probe)
+        rows = by_probe(profile, probe)
         if rows:
             fig.add_trace(go.Scatter(
-                x=_x(rows), y=[r["value"] / r["ambient"] for r in rows], mode="lines+markers",
+                x=depth_x(rows), y=[r["value"] / r["ambient"] for r in rows], mode="lines+markers",
                 line=dict(color=PROBE_COLORS[probe]), legendgroup=probe, showlegend=False,
                 hovertemplate="%{y:.1%}<extra></extra>"), row=2, col=1)
     fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), tickvals=LOG_TICKS,
@@ -96,7 +52,7 @@ def zeros_figure(profile: Sequence[dict], weights_label: str, lang: str = "en") 
     """Fraction of exact zeros after each ReLU6 (expansion and depthwise), per block."""
     fig = go.Figure()
     for probe in ("expansion", "depthwise"):
-        rows = [r for r in _by_probe(profile, probe) if r.get("zero_fraction") is not None]
+        rows = [r for r in by_probe(profile, probe) if r.get("zero_fraction") is not None]
         fig.add_trace(go.Bar(x=[r["block"] for r in rows], y=[r["zero_fraction"] for r in rows],
                              name=t(f"live.probe.{probe}", lang),
                              marker_color=PROBE_COLORS[probe]))
@@ -105,24 +61,6 @@ def zeros_figure(profile: Sequence[dict], weights_label: str, lang: str = "en") 
                                                   title=t("live.fig.zero_fraction", lang)),
                       xaxis=dict(title=t("live.fig.block", lang), dtick=1),
                       legend=dict(orientation="h", y=-0.25), margin=dict(t=70, b=80, l=60, r=20))
-    return fig
-
-
-def compare_figure(profiles: dict, estimator: str, lang: str = "en",
-                   title: str | None = None) -> go.Figure:
-    """Side by side: the profile of each weight source ({label: profile}) on the same images,
-    with a shared y axis. ``title`` replaces the default title."""
-    labels = list(profiles)
-    fig = make_subplots(rows=1, cols=len(labels), shared_yaxes=True, subplot_titles=labels,
-                        horizontal_spacing=0.04)
-    for i, label in enumerate(labels, 1):
-        _add_profile_traces(fig, profiles[label], 1, i, i == 1, lang)
-        fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=2, row=1, col=i)
-    fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), tickvals=LOG_TICKS)
-    est = t(f"live.est.{estimator}", lang)
-    fig.update_layout(template=TEMPLATE, title=title or t("live.fig.compare_title", lang, est=est),
-                      height=460, legend=dict(orientation="h", y=-0.2),
-                      margin=dict(t=80, b=90, l=60, r=20))
     return fig
 
 

@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 import manifolds as m
 
 from .catalog import FigureSpec
+from .style import TEMPLATE, subplot_titles  # noqa: F401  (TEMPLATE: figures.relu_frames)
 from i18n import t
 
 GRID_NS = (2, 3, 5, 15, 30)
@@ -23,17 +24,6 @@ GRID_NS = (2, 3, 5, 15, 30)
 POSITION_SCALE = "Turbo"    # rainbow like the paper's Figure 1: a fold shows as colours meeting
 ACTIVE_SCALE = "Viridis"
 MARKER = 3
-
-_AXIS = dict(gridcolor="#EBF0F8", linecolor="#EBF0F8", zerolinecolor="#EBF0F8", zerolinewidth=2,
-             automargin=True, ticks="")
-_SCENE_AXIS = dict(backgroundcolor="white", gridcolor="#DFE8F3", gridwidth=2, linecolor="#EBF0F8",
-                   showbackground=True, ticks="", zerolinecolor="#EBF0F8")
-TEMPLATE = go.layout.Template(layout=dict(
-    paper_bgcolor="white", plot_bgcolor="white", font=dict(color="#2a3f5f"), title=dict(x=0.05),
-    xaxis=_AXIS, yaxis=_AXIS, scene=dict(xaxis=_SCENE_AXIS, yaxis=_SCENE_AXIS, zaxis=_SCENE_AXIS),
-    hovermode="closest"))
-"""The look of plotly's "plotly_white", only the parts these figures use: assigning the full
-template deep-copies it for every trace type, about 10 ms per figure on each slider move."""
 
 
 @dataclass(frozen=True)
