@@ -35,7 +35,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.local_server import free_port, start_streamlit, stop, wait_healthy  # noqa: E402
+from devtools.local_server import free_port, start_streamlit, stop, wait_healthy  # noqa: E402
 HOST = "127.0.0.1"           # never anything else
 PAGES_IN_ORDER = ("home", "relu", "live", "block", "presenter")
 

@@ -62,7 +62,7 @@ def bench_cold(path: str, charts: int) -> dict:
     h1 drawn), and with ``charts`` > 0 "first chart" and "all charts" (plotly SVG drawn)."""
     from playwright.sync_api import sync_playwright
 
-    from bench.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop
+    from devtools.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop
 
     times = {}
     with sync_playwright() as pw:

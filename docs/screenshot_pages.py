@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy  # noqa: E402
+from devtools.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy  # noqa: E402
 
 
 def shoot(page, url: str, out: Path, settle_s: float, height: int) -> None:

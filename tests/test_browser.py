@@ -2,7 +2,7 @@
 the ReLU page, change n, see the chart redraw, save a screenshot to tests/artifacts/."""
 import pytest
 
-from bench.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy
+from devtools.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy
 from conftest import ROOT, need_chromium
 
 ARTIFACTS = ROOT / "tests" / "artifacts"

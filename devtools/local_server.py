@@ -1,4 +1,4 @@
-"""A local `streamlit run` of the app for browser tests, benchmarks and screenshots.
+"""A local `streamlit run` of the app for the browser tests, the benchmarks and the screenshots.
 
 Binds to 127.0.0.1 on a free port, is polled on /_stcore/health, and is stopped by its PID.
 Chromium is Debian's (/usr/bin/chromium) with the flags this machine's closed network needs;
