@@ -1,0 +1,411 @@
+"""The paper's argument measured on a set of images: ``evidence(model, images)``.
+
+>>> from model.evidence import evidence
+>>> ev = evidence(net, images, weights="embedded", seed=0)   # images: uint8 (n, R, R, 3)
+>>> ev.blocks[0].recovered_after_expansion, ev.blocks[0].recovered_without_expansion
+>>> ev.to_dict()          # {"meta": {...}, "blocks": [...], "profile": [...]}, JSON-ready
+
+One forward pass over the images (hooks, ``model.evidence_probes``), then per bottleneck block:
+
+**BlockEvidence** (the 16 blocks with an expansion; block 1 has t = 1): each pixel is a point
+X in R^d_in (paper §3.2).
+
+- Figure 7: the number of expansion channels positive after ReLU6 at each pixel (every pixel
+  of every image): min, mean, max, also as a fraction of the width, against the invertibility
+  threshold d_in (Lemma 2; d_in / hidden = 1/t).
+- ``invertible_fraction``: share of pixels where the rows of the expansion in ReLU6's linear
+  range (0 < z < 6) have rank d_in (Lemma 2), on ``rank_points`` pixels drawn from the pooled
+  sample (a rank per pixel is a (hidden x d_in) decomposition: too costly for all of them).
+- ``recovered_after_expansion``: held-out R^2 of the best linear map (ridge,
+  ``ridge_alpha`` x the mean feature variance) from ReLU6(expansion) back to X;
+  ``recovered_without_expansion``: the same from ReLU6(X), the non-linearity put in the thin
+  bottleneck (what the paper argues against). Cross-fitted by image over ``folds`` folds on
+  the pooled pixel sample (``pixels_per_image`` per image); intervals resample test images.
+  In the ReLU6-bottleneck twin X is the output of a ReLU6 (plus a residual of such), so it is
+  non-negative and ReLU6(X) = X wherever X <= 6: ``input_negative_fraction`` and
+  ``input_changed_fraction`` (entries ReLU6 would change) say how much there is to lose.
+
+**ProfileRecord**: for every block (1..17) and probe point (input, expansion, depthwise,
+projection) the PCA 90% count, participation ratio and TwoNN on the pooled pixel sample, and
+TwoNN with each image one flattened point (Ansuini et al. 2019). Each with a 95% percentile
+interval from ``n_boot`` bootstrap replicates over images (``model.bootstrap``: eigenvalues
+to first order, TwoNN ratios reweighted) and ``null_value``, the estimator on isotropic
+Gaussian points of the same number and ambient dimension. ``undersampled`` marks estimates
+with too few points (``UNDERSAMPLED_RULE``); ``Evidence.summary`` leaves them out.
+
+Inputs: uint8 images (n, H, W, 3) (normalised with ImageNet's mean and std, as the shipped
+networks were trained: ``model.image_sets`` builds such sets), or a float tensor
+(n, 3, H, W) already normalised. ``resolution`` resamples them to R x R first (bilinear,
+antialiased); None keeps their size. All images must have the same size. Thread counts are
+the caller's (``runtime.configure``).
+"""
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import bootstrap as bs
+from .evidence_probes import PROBES, EvidenceProbes, probe_shapes
+from .evidence_stats import folds_by_image, lemma2_invertible, linear_recovery
+from .images import IMAGENET_MEAN, IMAGENET_STD
+from .mobilenetv2 import InvertedResidual
+
+ESTIMATORS = ("pca", "pr", "twonn")
+PCA_VARIANCE = 0.9
+CONFIDENCE = 0.95
+TWONN_DISCARD = 0.1
+MIN_TWONN_POINTS = 100
+UNDERSAMPLED_RULE = (f"pca and pr: fewer than 2 points per ambient dimension (n_points < 2 * "
+                     f"ambient); twonn: fewer than {MIN_TWONN_POINTS} points")
+
+
+@dataclass(frozen=True)
+class BlockEvidence:
+    """Figure 7 and the information kept through one block's expansion (see module doc)."""
+    block: int                      # 1-based, as in the paper's Table 2 rows
+    t: int
+    d_in: int                       # bottleneck width = Lemma 2's threshold
+    hidden: int                     # expansion width t * d_in
+    stride: int
+    height: int                     # the expansion's map size
+    width: int
+    n_images: int
+    n_pixels: int                   # pixels behind the Figure 7 counts (all of them)
+    positive_min: int
+    positive_mean: float
+    positive_max: int
+    positive_p05: int               # 5th / 95th percentile over pixels
+    positive_p95: int
+    positive_min_fraction: float    # the same / hidden
+    positive_mean_fraction: float
+    positive_max_fraction: float
+    threshold: int                  # d_in
+    threshold_fraction: float       # d_in / hidden
+    below_threshold_fraction: float  # pixels with fewer than d_in positive channels
+    invertible_fraction: float      # Lemma 2 with ReLU6's linear range, on rank_points pixels
+    rank_points: int
+    n_points: int                   # pooled pixels behind the recoveries
+    folds: int
+    recovered_after_expansion: float | None
+    recovered_after_ci_low: float | None
+    recovered_after_ci_high: float | None
+    recovered_without_expansion: float | None
+    recovered_without_ci_low: float | None
+    recovered_without_ci_high: float | None
+    input_negative_fraction: float  # entries of X below 0
+    input_changed_fraction: float   # entries of X that ReLU6 changes (X < 0 or X > 6)
+
+
+@dataclass(frozen=True)
+class ProfileRecord:
+    """One estimator at one probe point of one block, with its interval and null."""
+    block: int                      # 1-based
+    probe: str                      # input | expansion | depthwise | projection
+    estimator: str                  # pca | pr | twonn
+    points: str                     # pixels (R^C per pixel) | images (one flattened point each)
+    relative_depth: float           # position of the probe point in the network, 0..1
+    t: int
+    channels: int
+    height: int
+    width: int
+    ambient: int                    # C for pixels, C*h*w for images
+    n_points: int
+    n_images: int
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    null_value: float | None        # the estimator on isotropic Gaussian points, same n and d
+    undersampled: bool
+
+
+@dataclass(frozen=True)
+class EvidenceMeta:
+    weights: str
+    n_images: int
+    resolution: int
+    seed: int
+    pixels_per_image: int
+    twonn_points: int
+    n_view_images: int              # images in the images-as-points view
+    ridge_alpha: float
+    folds: int
+    n_boot: int
+    confidence: float
+    pca_variance: float
+    rank_points: int
+    undersampled_rule: str
+    seconds: float
+    methods: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    meta: EvidenceMeta
+    blocks: tuple[BlockEvidence, ...]
+    profile: tuple[ProfileRecord, ...]
+
+    def to_dict(self) -> dict:
+        """{"meta", "blocks", "profile"} of plain values (NaN never appears: None instead)."""
+        meta = asdict(self.meta)
+        meta["methods"] = list(meta["methods"])
+        return {"meta": meta, "blocks": [asdict(b) for b in self.blocks],
+                "profile": [asdict(r) for r in self.profile]}
+
+    def summary(self) -> dict:
+        """Headline numbers, undersampled estimates left out: {"blocks": n,
+        "recovery_higher_after_expansion": blocks where after > without, "median_recovered_after",
+        "median_recovered_without", "median_positive_fraction", "median_invertible_fraction",
+        "profile": {"probe/estimator/points": {"used", "excluded", "median_value",
+        "median_null"}}}."""
+        pairs = [(b.recovered_after_expansion, b.recovered_without_expansion) for b in self.blocks
+                 if b.recovered_after_expansion is not None
+                 and b.recovered_without_expansion is not None]
+        out = {"blocks": len(self.blocks),
+               "recovery_higher_after_expansion": sum(a > w for a, w in pairs),
+               "median_recovered_after": _median([a for a, _ in pairs]),
+               "median_recovered_without": _median([w for _, w in pairs]),
+               "median_positive_fraction": _median([b.positive_mean_fraction for b in self.blocks]),
+               "median_invertible_fraction": _median([b.invertible_fraction for b in self.blocks]),
+               "profile": {}}
+        for r in self.profile:
+            entry = out["profile"].setdefault(f"{r.probe}/{r.estimator}/{r.points}",
+                                              {"used": [], "nulls": [], "excluded": 0})
+            if r.undersampled or r.value is None:
+                entry["excluded"] += 1
+            else:
+                entry["used"].append(r.value)
+                entry["nulls"].append(r.null_value)
+        for key, e in out["profile"].items():
+            out["profile"][key] = {"used": len(e["used"]), "excluded": e["excluded"],
+                                   "median_value": _median(e["used"]),
+                                   "median_null": _median([v for v in e["nulls"] if v is not None])}
+        return out
+
+
+def _median(values) -> float | None:
+    return float(np.median(values)) if len(values) else None
+
+
+def _check_int(name: str, value, lo: int) -> int:
+    if isinstance(value, bool) or int(value) != value or value < lo:
+        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}")
+    return int(value)
+
+
+def as_input(images, resolution: int | None = None) -> torch.Tensor:
+    """uint8 (n, H, W, 3) array or normalised float tensor (n, 3, H, W) -> float32 tensor
+    (n, 3, R, R), resampled to ``resolution`` when given."""
+    if isinstance(images, np.ndarray):
+        if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3:
+            raise ValueError(f"image arrays must be uint8 (n, H, W, 3), got {images.dtype} "
+                             f"{images.shape}")
+        x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float() / 255.0
+        x = (x - torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1)) / torch.tensor(IMAGENET_STD).view(1, 3, 1, 1)
+    elif isinstance(images, torch.Tensor):
+        if images.dim() != 4 or images.shape[1] != 3 or not images.is_floating_point():
+            raise ValueError(f"image tensors must be float (n, 3, H, W), got {images.dtype} "
+                             f"{tuple(images.shape)}")
+        x = images.float()
+    else:
+        raise ValueError(f"images must be a uint8 numpy array (n, H, W, 3) or a float tensor "
+                         f"(n, 3, H, W), got {type(images).__name__}")
+    if x.shape[0] < 2:
+        raise ValueError(f"evidence needs at least 2 images (intervals resample images), got "
+                         f"{x.shape[0]}")
+    if not torch.isfinite(x).all():
+        raise ValueError("images hold NaN or infinite values")
+    if resolution is not None:
+        resolution = _check_int("resolution", resolution, 16)
+        if x.shape[-2:] != (resolution, resolution):
+            x = nn.functional.interpolate(x, size=(resolution, resolution), mode="bilinear",
+                                          align_corners=False, antialias=True)
+    return x.contiguous()
+
+
+def expansion_matrix(block: InvertedResidual) -> np.ndarray:
+    """The expansion's linear map (hidden, d_in) with BatchNorm's scale folded in (eval mode:
+    z = A x + b, so A's rows are what Lemma 2 counts)."""
+    conv, bn = block.conv[0][0], block.conv[0][1]
+    w = conv.weight.detach().double().reshape(conv.weight.shape[0], -1)
+    scale = bn.weight.detach().double() / torch.sqrt(bn.running_var.detach().double() + bn.eps)
+    return (scale[:, None] * w).cpu().numpy()
+
+
+@torch.inference_mode()
+def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
+             resolution: int | None = None, pixels_per_image: int = 32, twonn_points: int = 1000,
+             n_boot: int = 200, folds: int = 5, ridge_alpha: float = 1e-3, rank_points: int = 256,
+             batch_size: int = 64, image_memory_bytes: int = 512 << 20,
+             progress=None) -> Evidence:
+    """Measure ``model`` on ``images`` (see the module docstring); deterministic by ``seed``.
+
+    weights: a label for the record (e.g. "embedded"). pixels_per_image: positions sampled
+    per image at every probe point (all where the map is smaller); twonn_points: about this
+    many of those (the same number from every image) enter each pixel TwoNN. progress:
+    optional ``callable(fraction in 0..1, message)``. The model runs in eval mode (restored).
+    """
+    started = time.perf_counter()
+    for name, value, lo in (("seed", seed, 0), ("pixels_per_image", pixels_per_image, 1),
+                            ("twonn_points", twonn_points, 3), ("n_boot", n_boot, 10),
+                            ("folds", folds, 2), ("rank_points", rank_points, 1),
+                            ("batch_size", batch_size, 1)):
+        _check_int(name, value, lo)
+    if not (isinstance(ridge_alpha, (int, float)) and math.isfinite(ridge_alpha) and ridge_alpha > 0):
+        raise ValueError(f"ridge_alpha must be a finite number > 0, got {ridge_alpha!r}")
+    if progress is not None and not callable(progress):
+        raise ValueError("progress must be a callable(fraction, message) or None")
+    report = progress or (lambda fraction, message: None)
+    x = as_input(images, resolution)
+    n = x.shape[0]
+    param = next(model.parameters(), None)
+    device = param.device if param is not None else torch.device("cpu")
+    was_training = model.training
+    model.eval()
+    try:
+        report(0.0, "running the network")
+        shapes = probe_shapes(model, x[:1].to(device))
+        probes = EvidenceProbes(model, shapes, n_images=n, pixels_per_image=pixels_per_image,
+                                seed=seed, image_memory_bytes=image_memory_bytes)
+        with probes:
+            for start in range(0, n, batch_size):
+                model(x[start:start + batch_size].to(device))
+                report(0.3 * min(n, start + batch_size) / n, "running the network")
+    finally:
+        model.train(was_training)
+    blocks = probes.blocks
+    W = bs.image_weights(n, n_boot, seed)
+    fold_of_image = folds_by_image(n, folds, seed)
+    twonn_per_image = max(1, math.ceil(twonn_points / n))
+    keys = list(shapes)
+    profile, block_records = [], []
+    for b, block in enumerate(blocks):
+        report(0.3 + 0.7 * b / len(blocks), f"block {b + 1} of {len(blocks)}")
+        for probe in PROBES:
+            if (b, probe) not in shapes:
+                continue
+            depth = keys.index((b, probe)) / max(1, len(keys) - 1)
+            profile += _profile(probes, b, probe, block, depth, W, twonn_per_image)
+        if block.expand_ratio != 1:
+            block_records.append(_block_evidence(probes, b, block, W, fold_of_image,
+                                                 ridge_alpha, rank_points, seed))
+    report(1.0, "done")
+    meta = EvidenceMeta(
+        weights=str(weights), n_images=n, resolution=int(x.shape[-1]), seed=int(seed),
+        pixels_per_image=int(pixels_per_image), twonn_points=int(twonn_points),
+        n_view_images=int(probes.view_images.size), ridge_alpha=float(ridge_alpha),
+        folds=int(fold_of_image.max() + 1), n_boot=int(n_boot), confidence=CONFIDENCE,
+        pca_variance=PCA_VARIANCE, rank_points=int(rank_points),
+        undersampled_rule=UNDERSAMPLED_RULE, seconds=round(time.perf_counter() - started, 3),
+        methods=(
+            "pixels: each pixel a point in R^C; pixels_per_image random positions per image",
+            "images: each image one flattened point in R^(C*h*w) (Ansuini et al. 2019)",
+            "intervals: percentile bootstrap over images; PCA/PR replicate eigenvalues to "
+            "first order (variance along the full sample's principal axes); TwoNN refits the "
+            "full sample's ratios r2/r1 with each image's bootstrap count",
+            "null: the same estimator on isotropic Gaussian points, same n_points and ambient",
+            f"recovery: ridge, alpha = {ridge_alpha:g} x mean feature variance, cross-fitted "
+            f"by image; R^2 variance-weighted over X's channels",
+            "Lemma 2: rank of the expansion rows with 0 < z < 6 (BatchNorm folded in)",
+        ))
+    return Evidence(meta, tuple(block_records), tuple(profile))
+
+
+def _profile(probes: EvidenceProbes, b: int, probe: str, block: InvertedResidual,
+             depth: float, W: np.ndarray, twonn_per_image: int) -> list[ProfileRecord]:
+    c, h, w = probes.shapes[(b, probe)]
+    pts = probes.points[(b, probe)].numpy()
+    k = probes.per_image[(b, probe)]
+    n = pts.shape[0] // k
+    starts = np.arange(n) * k
+    common = dict(block=b + 1, probe=probe, relative_depth=round(depth, 6), t=block.expand_ratio,
+                  channels=c, height=h, width=w)
+    out = []
+    eig, reps = bs.spectrum_replicates(pts, starts, W)
+    null_pca, null_pr = bs.null_pca_pr(pts.shape[0], c, PCA_VARIANCE)
+    few = pts.shape[0] < 2 * c
+    for name, value, rep, null in (
+            ("pca", float(bs.pca_counts(eig[None], PCA_VARIANCE)[0]),
+             bs.pca_counts(reps, PCA_VARIANCE), float(null_pca)),
+            ("pr", float(bs.participation_ratios(eig[None])[0]),
+             bs.participation_ratios(reps), float(null_pr))):
+        lo, hi = bs.percentile_interval(rep, CONFIDENCE)
+        out.append(ProfileRecord(**common, estimator=name, points="pixels", ambient=c,
+                                 n_points=pts.shape[0], n_images=n, value=value, ci_low=lo,
+                                 ci_high=hi, null_value=null, undersampled=few))
+    kt = min(k, twonn_per_image)
+    sample = pts.reshape(n, k, c)[:, :kt].reshape(n * kt, c)   # the first kt of k random
+    out.append(_twonn_record(common, sample, np.repeat(np.arange(n), kt), W, c, n, "pixels"))
+    flat = probes.flat[(b, probe)].numpy()
+    out.append(_twonn_record(common, flat, probes.view_images, W, c * h * w, flat.shape[0],
+                             "images"))
+    return out
+
+
+def _twonn_record(common: dict, points: np.ndarray, image_of_point: np.ndarray, W: np.ndarray,
+                  ambient: int, n_images: int, kind: str) -> ProfileRecord:
+    value = lo = hi = None
+    if points.shape[0] >= 3:
+        r1, r2 = bs.twonn_ratios(points)
+        value = bs.twonn_or_none(r1, r2, TWONN_DISCARD)
+        if value is not None:
+            reps = bs.twonn_replicates(r1, r2, W[:, image_of_point], discard_fraction=TWONN_DISCARD)
+            lo, hi = bs.percentile_interval(reps, CONFIDENCE)
+    null = bs.null_twonn(points.shape[0], ambient, TWONN_DISCARD)
+    return ProfileRecord(**common, estimator="twonn", points=kind, ambient=ambient,
+                         n_points=points.shape[0], n_images=n_images, value=value, ci_low=lo,
+                         ci_high=hi, null_value=null,
+                         undersampled=points.shape[0] < MIN_TWONN_POINTS)
+
+
+def _block_evidence(probes: EvidenceProbes, b: int, block: InvertedResidual, W: np.ndarray,
+                    fold_of_image: np.ndarray, ridge_alpha: float, rank_points: int,
+                    seed: int) -> BlockEvidence:
+    d_in, hidden = block.in_channels, block.hidden_channels
+    _, h, w = probes.shapes[(b, "expansion")]
+    hist = probes.positives[b].numpy()
+    n_pixels = int(hist.sum())
+    counts = np.arange(hist.size)
+    cdf = np.cumsum(hist) / n_pixels
+    X = probes.points[(b, "input")].numpy()
+    H = probes.points[(b, "expansion")].numpy()
+    k = probes.per_image[(b, "input")]
+    n = X.shape[0] // k
+    image_of_point = np.repeat(np.arange(n), k)
+    after = linear_recovery(H, X, image_of_point, fold_of_image, alpha=ridge_alpha, weights=W,
+                            level=CONFIDENCE)
+    without = linear_recovery(np.clip(X, 0.0, 6.0), X, image_of_point, fold_of_image,
+                              alpha=ridge_alpha, weights=W, level=CONFIDENCE)
+    rng = np.random.default_rng([int(seed), b, 777])
+    rows = rng.choice(H.shape[0], min(rank_points, H.shape[0]), replace=False)
+    linear = (H[rows] > 0) & (H[rows] < 6)
+    invertible = lemma2_invertible(expansion_matrix(block), linear)
+    negative, changed, total = probes.input_signs[b]
+    return BlockEvidence(
+        block=b + 1, t=block.expand_ratio, d_in=d_in, hidden=hidden, stride=block.stride,
+        height=h, width=w, n_images=n, n_pixels=n_pixels,
+        positive_min=int(counts[hist > 0].min()), positive_mean=float(counts @ hist / n_pixels),
+        positive_max=int(counts[hist > 0].max()),
+        positive_p05=int(np.searchsorted(cdf, 0.05)), positive_p95=int(np.searchsorted(cdf, 0.95)),
+        positive_min_fraction=float(counts[hist > 0].min() / hidden),
+        positive_mean_fraction=float(counts @ hist / n_pixels / hidden),
+        positive_max_fraction=float(counts[hist > 0].max() / hidden),
+        threshold=d_in, threshold_fraction=d_in / hidden,
+        below_threshold_fraction=float(hist[:d_in].sum() / n_pixels),
+        invertible_fraction=float(invertible.mean()), rank_points=int(rows.size),
+        n_points=int(X.shape[0]), folds=after.n_folds,
+        recovered_after_expansion=after.r2, recovered_after_ci_low=after.ci_low,
+        recovered_after_ci_high=after.ci_high,
+        recovered_without_expansion=without.r2, recovered_without_ci_low=without.ci_low,
+        recovered_without_ci_high=without.ci_high,
+        input_negative_fraction=negative / total, input_changed_fraction=changed / total)
+
+
+if __name__ == "__main__":
+    from .evidence_cli import main
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""Forward hooks that collect what ``model.evidence`` measures, in one pass over the images.
+
+Per bottleneck block (0-based ``b`` here; records say 1-based) and probe point, the same four
+points as ``model.probes`` (input, expansion after ReLU6, depthwise after ReLU6, projection =
+the block's last layer):
+
+- **pixel samples**: ``pixels_per_image`` random positions of each image (all of them when the
+  map is smaller), each a point in R^C, stored in image order. The input and the expansion
+  share their positions (the expansion is 1x1, same h x w), so a pixel's X and ReLU6(BX + b)
+  stay paired; the depthwise and the projection share theirs.
+- **images as points**: each image's whole activation flattened, for the images view; at
+  most ``max_view_images`` images (a seeded subset, the same at every probe), so that all
+  probes together stay within ``image_memory_bytes``.
+- **Figure 7 counts**: for every pixel of every image, the number of expansion channels that
+  are positive after ReLU6, as a histogram over 0..hidden.
+- **the block input's signs**: how many entries of X are negative, and how many ReLU6 would
+  change (X < 0 or X > 6).
+
+Positions are drawn from numpy generators seeded by (seed, block, group), consumed image by
+image, so they do not depend on the batch size.
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import torch
+from torch import nn
+
+from .mobilenetv2 import InvertedResidual
+
+PROBES = ("input", "expansion", "depthwise", "projection")
+# Probe -> which position group it samples with: the expansion keeps the input's positions.
+GROUP = {"input": 0, "expansion": 0, "depthwise": 1, "projection": 1}
+
+
+def probe_modules(block: InvertedResidual) -> dict[str, tuple[nn.Module, bool]]:
+    """probe -> (module, is_pre_hook): where each probe point's tensor is seen."""
+    out = {"input": (block, True)}
+    if block.expand_ratio != 1:
+        out["expansion"] = (block.conv[0], False)
+    out["depthwise"] = (block.conv[1] if block.expand_ratio != 1 else block.conv[0], False)
+    out["projection"] = (block.conv[-1], False)
+    return out
+
+
+class EvidenceProbes:
+    """Context manager collecting pixel samples, flattened images and Figure 7 counts.
+
+    >>> probes = EvidenceProbes(model, shapes, n_images=240, pixels_per_image=32, seed=0)
+    >>> with probes:
+    ...     for batch in batches: model(batch)      # images in order, each exactly once
+
+    ``shapes``: {(b, probe): (C, h, w)} from ``probe_shapes``. After the pass:
+    ``points[(b, probe)]`` float32 (n_images * k, C) with image i's k rows at i*k;
+    ``per_image[(b, probe)]`` = k; ``flat[(b, probe)]`` float32 (n_view, C*h*w) for the images
+    in ``view_images``; ``positives[b]`` int64 (hidden + 1,) histogram; ``input_signs[b]`` =
+    (negative, changed by ReLU6, total) counts of X's entries.
+    """
+
+    def __init__(self, model: nn.Module, shapes: dict, *, n_images: int, pixels_per_image: int,
+                 seed: int, image_memory_bytes: int):
+        self.model = model
+        self.blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
+        self.shapes, self.n_images, self.seed = shapes, int(n_images), int(seed)
+        per_view_image = 4 * sum(c * h * w for c, h, w in shapes.values())
+        n_view = int(min(n_images, max(3, image_memory_bytes // max(1, per_view_image))))
+        rng = np.random.default_rng([self.seed, 4242])
+        self.view_images = (np.arange(n_images) if n_view >= n_images
+                            else np.sort(rng.choice(n_images, n_view, replace=False)))
+        self._view_slot = np.full(n_images, -1, dtype=np.int64)
+        self._view_slot[self.view_images] = np.arange(self.view_images.size)
+        self.per_image, self.points, self.flat = {}, {}, {}
+        for (b, probe), (c, h, w) in shapes.items():
+            k = min(int(pixels_per_image), h * w)
+            self.per_image[(b, probe)] = k
+            self.points[(b, probe)] = torch.empty(n_images * k, c)
+            self.flat[(b, probe)] = torch.empty(self.view_images.size, c * h * w)
+        self.positives = {b: torch.zeros(blk.hidden_channels + 1, dtype=torch.int64)
+                          for b, blk in enumerate(self.blocks) if blk.expand_ratio != 1}
+        self.input_signs = {b: [0, 0, 0] for b in self.positives}
+        self._rngs = {(b, g): np.random.default_rng([self.seed, b, g])
+                      for b in range(len(self.blocks)) for g in (0, 1)}
+        self._positions: dict[tuple[int, int], torch.Tensor] = {}
+        self._start = 0          # index of the first image of the current batch
+        self.handles: list = []
+
+    # -- hooks ---------------------------------------------------------------------------
+    def __enter__(self) -> "EvidenceProbes":
+        # A model shared between sessions (the app caches one) runs other threads' forwards
+        # through the same hooks: keep only this thread's.
+        self._thread = threading.get_ident()
+        self.handles.append(self.model.register_forward_pre_hook(self._mine(self._new_batch)))
+        self.handles.append(self.model.register_forward_hook(self._mine(self._batch_done)))
+        for b, block in enumerate(self.blocks):
+            for probe, (module, pre) in probe_modules(block).items():
+                if pre:
+                    hook = (lambda m, args, b=b, p=probe: self._take(b, p, args[0]))
+                    self.handles.append(module.register_forward_pre_hook(self._mine(hook)))
+                else:
+                    hook = (lambda m, args, out, b=b, p=probe: self._take(b, p, out))
+                    self.handles.append(module.register_forward_hook(self._mine(hook)))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for h in self.handles:
+            h.remove()
+        self.handles = []
+
+    def _mine(self, hook):
+        def only_this_thread(*args):
+            if threading.get_ident() == self._thread:
+                return hook(*args)
+        return only_this_thread
+
+    def _new_batch(self, module, args) -> None:
+        self._positions = {}
+        if self._start + args[0].shape[0] > self.n_images:
+            raise ValueError(f"more images went through the model than the {self.n_images} "
+                             f"announced")
+
+    def _batch_done(self, module, args, output) -> None:
+        self._start += args[0].shape[0]
+
+    def _positions_for(self, b: int, probe: str, n: int, hw: int) -> torch.Tensor:
+        """(n, k) pixel indices for this batch's images, shared by the probes of a group."""
+        key = (b, GROUP[probe])
+        if key not in self._positions:
+            k = self.per_image[(b, probe)]
+            # A uniform random k-subset per image, in random order (also when k = h*w): the
+            # pixel TwoNN takes the first few of each image's rows.
+            idx = np.argsort(self._rngs[key].random((n, hw)), axis=1)[:, :k]
+            self._positions[key] = torch.from_numpy(np.ascontiguousarray(idx))
+        return self._positions[key]
+
+    @torch.no_grad()
+    def _take(self, b: int, probe: str, x: torch.Tensor) -> None:
+        x = x.detach().float()
+        n, c, h, w = x.shape
+        if (c, h, w) != self.shapes[(b, probe)]:
+            raise ValueError(f"block {b + 1} {probe}: shape {(c, h, w)} differs from the "
+                             f"first image's {self.shapes[(b, probe)]}: all images must have "
+                             f"the same size")
+        start = self._start
+        flat = x.reshape(n, c, h * w)
+        idx = self._positions_for(b, probe, n, h * w).to(x.device)
+        k = idx.shape[1]
+        pts = flat.gather(2, idx[:, None, :].expand(n, c, k)).transpose(1, 2).reshape(n * k, c)
+        self.points[(b, probe)][start * k:(start + n) * k] = pts.cpu()
+        slots = self._view_slot[start:start + n]
+        keep = slots >= 0
+        if keep.all() and slots[-1] - slots[0] == n - 1:      # the usual case: every image
+            self.flat[(b, probe)][slots[0]:slots[0] + n] = x.reshape(n, -1)
+        elif keep.any():
+            rows = torch.from_numpy(np.flatnonzero(keep)).to(x.device)
+            self.flat[(b, probe)][torch.from_numpy(slots[keep])] = x.reshape(n, -1)[rows].cpu()
+        if probe == "expansion":
+            counts = (x > 0).sum(dim=1).flatten()
+            self.positives[b] += torch.bincount(counts.cpu(), minlength=c + 1)
+        elif probe == "input" and b in self.input_signs:
+            signs = self.input_signs[b]
+            signs[0] += int((x < 0).sum())
+            signs[1] += int(((x < 0) | (x > 6)).sum())
+            signs[2] += x.numel()
+
+
+@torch.no_grad()
+def probe_shapes(model: nn.Module, example: torch.Tensor) -> dict[tuple[int, str], tuple[int, int, int]]:
+    """{(b, probe): (C, h, w)} for every block and probe point, from one forward of example
+    (1, 3, H, W)."""
+    blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
+    if not blocks:
+        raise ValueError("model has no InvertedResidual blocks to measure")
+    shapes: dict = {}
+    handles = []
+    for b, block in enumerate(blocks):
+        for probe, (module, pre) in probe_modules(block).items():
+            def record(*args, key=(b, probe), pre=pre, thread=threading.get_ident()):
+                if threading.get_ident() != thread:   # another session's forward
+                    return
+                t = args[1][0] if pre else args[2]
+                shapes[key] = tuple(int(s) for s in t.shape[1:])
+            handles.append(module.register_forward_pre_hook(record) if pre
+                           else module.register_forward_hook(record))
+    try:
+        model(example)
+    finally:
+        for h in handles:
+            h.remove()
+    return {key: shapes[key] for b in range(len(blocks)) for key in
+            [(b, p) for p in PROBES] if key in shapes}
