@@ -18,11 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from runtime import configure  # noqa: E402
+from runtime import configure
 
 configure()  # the app's thread policy, so exported numbers are the page's to the last digit
 

@@ -5,6 +5,8 @@ from app.urlstate import Param, parse_param
 from conftest import APP, APP_TIMEOUT
 from i18n import TABLE, t
 
+pytestmark = pytest.mark.app
+
 
 def test_home_renders_in_both_languages():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()

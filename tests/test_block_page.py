@@ -8,6 +8,8 @@ from conftest import APP, APP_TIMEOUT
 from figures import block as fig
 from services import block as data
 
+pytestmark = pytest.mark.app
+
 
 def _charts(at):
     return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}

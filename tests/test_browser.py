@@ -5,6 +5,8 @@ import pytest
 from devtools.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy
 from conftest import ROOT, need_chromium
 
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 

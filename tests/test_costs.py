@@ -6,6 +6,8 @@ from model import (architecture_table, block_formula_rows, count_costs, memory_t
                    mobilenet_v2)
 from model.costs import PAPER_TABLE3_MAX_KB
 
+pytestmark = pytest.mark.unit
+
 
 def meta_model(*args, **kwargs):
     """Counting needs shapes only: a model on the "meta" device skips all arithmetic."""
@@ -78,7 +80,7 @@ def test_block_formula_agrees_and_differences_are_explained(full):
 
 def test_table2_from_the_model_is_the_papers(full):
     model, report = full
-    expected = [  # REFERENCE §3
+    expected = [  # docs/PAPER_FACTS.md §3
         (224, 3, "conv2d 3x3", None, 32, 1, 2), (112, 32, "bottleneck", 1, 16, 1, 1),
         (112, 16, "bottleneck", 6, 24, 2, 2), (56, 24, "bottleneck", 6, 32, 3, 2),
         (28, 32, "bottleneck", 6, 64, 4, 2), (14, 64, "bottleneck", 6, 96, 3, 1),

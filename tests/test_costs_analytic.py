@@ -15,6 +15,8 @@ from model.layer_options import OPTIONS, LayerShape, build_option, option_madds,
 from model.mobilenetv2 import mobilenet_v2
 from model.weights import KNOWN_WIDTHS
 
+pytestmark = pytest.mark.unit
+
 RESOLUTIONS = (32, 33, 96, 97, 128, 160, 161, 192, 199, 224, 225)
 
 

@@ -3,12 +3,15 @@ against `streamlit run`): /presenter?slide=2&lang=ko must show slide 2 in Korean
 sidebar's settings applied (the link gains seed=0). With the pages in a folder named `pages/`,
 Streamlit's legacy multipage mode ran the page file alone in that case, ignoring the language;
 they live in `app/views/` for that reason. Saves a screenshot of the slide."""
+import pytest
 from playwright.sync_api import sync_playwright
 
 from conftest import need_chromium
 from i18n import t
 from devtools.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy
 from test_browser import ARTIFACTS
+
+pytestmark = pytest.mark.browser
 
 
 def test_first_visit_straight_to_presenter_applies_link_settings():

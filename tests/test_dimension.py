@@ -13,6 +13,8 @@ from manifolds.dimension import (covariance_eigenvalues, dead_channel_fraction,
                                  pca_dimension_from_eigenvalues, two_nearest_distances,
                                  twonn_dimension, twonn_from_distances, zero_fraction)
 
+pytestmark = pytest.mark.unit
+
 
 def embed(Z, ambient=100, seed=0):
     """Z (n, k) placed in R^ambient by a random linear map with orthonormal columns."""

@@ -10,6 +10,8 @@ from PIL import Image
 
 from conftest import FIXTURES, ROOT
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def pictures(tmp_path_factory):

@@ -10,6 +10,8 @@ from model.registry import SHIPPED, spec
 from model.synthetic import CLASSES, make_batch
 from model.train import evaluate
 
+pytestmark = pytest.mark.unit
+
 FRESH_SEED = 20261127  # never used by model.train (its streams are [seed, 1, step], [seed, 2])
 FRESH_N = 500
 

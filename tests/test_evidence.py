@@ -22,6 +22,8 @@ from model.weights import load_weights
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 # Best linear recovery of a standard normal x from relu(x), with intercept:
 # R^2 = corr(x, relu x)^2 = Cov^2 / (Var x Var relu x) = (1/2)^2 / (1 * (1/2 - 1/(2 pi)))
 #     = 1 / (2 - 2/pi) ~ 0.7337. (E[x relu x] = E[x^2; x > 0] = 1/2, E[relu x] = 1/sqrt(2 pi),

@@ -13,6 +13,8 @@ from figures import catalog
 from figures.catalog import FIGURE_SOURCES, FigureSpec, all_figure_specs, lazy_source
 from figures.relu import ReluSettings, grid_spec
 
+pytestmark = pytest.mark.browser
+
 SMALL = ReluSettings(n_points=150, n_seeds=2)
 
 

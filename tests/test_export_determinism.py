@@ -19,6 +19,8 @@ from conftest import ROOT
 from figures.block_specs import DEFAULT_SHAPE, options_spec
 from figures.render import text_export
 
+pytestmark = [pytest.mark.unit, pytest.mark.slow]
+
 MEASURED = {"block_options": ["seconds"], "block_split": ["seconds"]}
 SEED = 3
 

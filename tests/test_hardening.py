@@ -29,6 +29,8 @@ from model.images import MAX_IMAGE_PIXELS, ImageError, load_image, preprocess
 from model.mobilenetv2 import mobilenet_v2
 from model.weights import WeightsError, load_weights, read_state_dict
 
+pytestmark = pytest.mark.app
+
 
 # -- bad images, made on the fly ---------------------------------------------------------------
 def _save(img: Image.Image, fmt: str, **kw) -> bytes:

@@ -17,6 +17,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 
 # -- model.dimension_profile --resolution -----------------------------------------------------
 @pytest.mark.parametrize("resolution", ["4096", "1025", "100000"])

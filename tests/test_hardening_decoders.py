@@ -17,6 +17,8 @@ from PIL import EpsImagePlugin, Image
 
 from model.images import IMAGE_FORMATS, ImageError, load_image
 
+pytestmark = pytest.mark.unit
+
 EPS = (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 16 16\n%%EndComments\n"
        b"newpath 0 0 moveto 16 0 lineto 16 16 lineto closepath fill\nshowpage\n%%EOF\n")
 

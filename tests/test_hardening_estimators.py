@@ -19,6 +19,8 @@ from manifolds.dimension import (covariance_eigenvalues, dead_channel_fraction,
                                  twonn_dimension, twonn_from_distances, zero_fraction)
 from manifolds.pca import pca
 
+pytestmark = pytest.mark.unit
+
 ESTIMATORS_OF_POINTS = {
     "pca_dimension": pca_dimension,
     "participation_ratio": participation_ratio,

@@ -12,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 from app.notices import MAX_CHARS, plain, shorten
 from conftest import APP, APP_TIMEOUT
 
+pytestmark = pytest.mark.app
+
 HOSTILE = [
     "[log in here](http://evil.example/login)",
     "![x](http://evil.example/pixel.png)",

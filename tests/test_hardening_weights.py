@@ -25,6 +25,8 @@ from model.weights import (WeightsError, architecture_of, describe_mismatch, loa
                            read_state_dict)
 from services.weights import load_source
 
+pytestmark = pytest.mark.unit
+
 WIDTH, CLASSES = 0.35, 10
 
 

@@ -15,6 +15,8 @@ from conftest import APP, APP_TIMEOUT
 from i18n import TABLE, t
 from manifolds import ACTIVATIONS
 
+pytestmark = pytest.mark.app
+
 HANGUL = re.compile("[가-힣]")
 WORD = re.compile("[A-Za-z]{3,}")
 # Proto fields that carry text a user reads (ids, hashes, CSS and options like "secondary" do not).

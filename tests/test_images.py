@@ -9,6 +9,8 @@ from PIL import Image, ImageFilter
 from model.images import (IMAGENET_MEAN, IMAGENET_STD, MAX_IMAGE_PIXELS, ImageError, load_batch,
                           load_image, preprocess, resize_for)
 
+pytestmark = pytest.mark.unit
+
 RNG = np.random.default_rng(0)
 PHOTO = Image.fromarray(RNG.integers(0, 256, (90, 120, 3), dtype=np.uint8))
 

@@ -14,6 +14,8 @@ from services import images as images_svc
 from services import live as live_svc
 from services import weights as weights_svc
 
+pytestmark = pytest.mark.app
+
 
 def _png(size=(40, 30), color=(200, 30, 30)) -> bytes:
     buf = io.BytesIO()

@@ -6,6 +6,8 @@ import pytest
 
 import manifolds as m
 
+pytestmark = pytest.mark.unit
+
 
 def test_same_seed_same_numbers_other_seed_other_numbers():
     a = m.roundtrip(m.make_spiral(300, seed=4), 7, seed=9)

@@ -9,6 +9,8 @@ from model.memory_split import (SplitBlock, channel_groups, compare_splits, inne
                                 measure_peak_bytes, randomize_bn_statistics)
 from model.mobilenetv2 import mobilenet_v2
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def nets():

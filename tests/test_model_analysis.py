@@ -9,6 +9,8 @@ from manifolds.dimension import (dead_channel_fraction, participation_ratio, pca
 from model import PROBE_POINTS, ActivationProbes, analyze, mobilenet_v2, records_to_dicts
 from model.weights import load_weights
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def net():

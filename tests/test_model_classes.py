@@ -1,6 +1,9 @@
 """The ImageNet class names: torchvision's 1000, in its order."""
+import pytest
 from model import IMAGENET_CLASSES
 from model.imagenet_classes import CLASSES_FILE
+
+pytestmark = pytest.mark.unit
 
 
 def test_imagenet_classes():

@@ -8,6 +8,8 @@ from conftest import FIXTURES, torchvision_fixture
 from model import load_weights, mobilenet_v2
 from model.mobilenetv2 import InvertedResidual
 
+pytestmark = pytest.mark.unit
+
 FOLDERS = {"width1.0_res224": 1.0, "width0.35_res96": 0.35}
 
 

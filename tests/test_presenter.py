@@ -14,6 +14,8 @@ from i18n import TABLE
 from figures.lecture import (LECTURE, SlideUnavailable, for_projection, pick,
                              registered_sources, slide_spec)
 
+pytestmark = pytest.mark.app
+
 PAGE = "views/presenter.py"
 
 

@@ -3,9 +3,12 @@ import json
 import subprocess
 import sys
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import APP, APP_TIMEOUT, ROOT
+
+pytestmark = pytest.mark.app
 
 PAGE = "views/relu_manifolds.py"
 

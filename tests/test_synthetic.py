@@ -4,6 +4,8 @@ import pytest
 
 from model.synthetic import CLASSES, SHAPES, TEXTURES, make_batch, make_image
 
+pytestmark = pytest.mark.unit
+
 
 def test_classes():
     assert len(CLASSES) >= 10 and len(set(CLASSES)) == len(CLASSES)

@@ -8,6 +8,8 @@ import torch
 from model.synthetic import CLASSES
 from model.train import IMAGENET_MEAN, IMAGENET_STD, lr_at, main, to_tensor, train
 
+pytestmark = pytest.mark.unit
+
 TINY = dict(steps=3, width=0.25, resolution=32, batch=10, heldout=20, log_every=1)
 
 

@@ -9,6 +9,8 @@ from conftest import FIXTURES
 from model import WeightsError, load_weights, mobilenet_v2
 from model.registry import spec
 
+pytestmark = pytest.mark.unit
+
 SMALL = FIXTURES / "width0.35_res96" / "state_dict.pt"
 
 
