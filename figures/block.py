@@ -123,7 +123,7 @@ def table2_figure(blocks: Sequence[dict], width: float, resolution: int,
 
 
 def tfslim_figure(paper: dict, computed: dict, lang: str = "en") -> go.Figure:
-    """The paper's TF-slim table (MMACs / top-1, REFERENCE §4) as a heat map next to the
+    """The paper's TF-slim table (MMACs / top-1, docs/PAPER_FACTS.md §4) as a heat map next to the
     MAdds this model computes for the same widths and resolutions.
 
     paper: {(width, res): (mmacs, top1)}; computed: {(width, res): madds}.

@@ -1,7 +1,7 @@
 """Dimension of a point cloud: PCA count, participation ratio, TwoNN, zeros and dead channels.
 
 Every function takes ``X`` of shape ``(n_samples, n_features)``: one row per point. The
-estimators follow REFERENCE §8:
+estimators follow docs/PAPER_FACTS.md §8:
 
 - PCA count: fewest principal components that hold ``variance`` of the total variance.
 - Participation ratio ``PR = (sum lambda)^2 / sum lambda^2`` over covariance eigenvalues.
@@ -123,7 +123,7 @@ def _eigenvalues(eigenvalues) -> np.ndarray:
 
 
 def participation_ratio(X) -> float:
-    """Participation ratio of X (n, p) from its covariance eigenvalues (REFERENCE §8)."""
+    """Participation ratio of X (n, p) from its covariance eigenvalues (docs/PAPER_FACTS.md §8)."""
     return participation_ratio_from_eigenvalues(_scaled_covariance_eigenvalues(X)[0])
 
 
@@ -254,7 +254,7 @@ def twonn_dimension(X, *, discard_fraction: float = 0.1,
     """TwoNN intrinsic dimension of X (n, p).
 
     When n > ``max_points`` a uniformly random subset of ``max_points`` rows (seeded) is used:
-    evenly spaced samples fool TwoNN (REFERENCE §8). ``max_points=None`` uses every row.
+    evenly spaced samples fool TwoNN (docs/PAPER_FACTS.md §8). ``max_points=None`` uses every row.
     """
     X = _as_points(X, min_samples=3)
     if max_points is not None:

@@ -3,7 +3,7 @@
 Every sampler draws its points at random positions along the manifold (never evenly spaced:
 evenly spaced samples hide gaps and fool dimension estimates), scales it to a radius of about
 1 and centres it on the origin, so that the manifold surrounds the origin and meets every
-direction, which is what the collapse theory (REFERENCE §1, paper Appendix A) assumes.
+direction, which is what the collapse theory (docs/PAPER_FACTS.md §1, paper Appendix A) assumes.
 """
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ def collapsed_fraction(rt: RoundTrip) -> float:
 
 def theory_collapsed_fraction(n: int, d: int = 2) -> float:
     """P(Binomial(n, 1/2) <= d - 1): the expected collapsed fraction for a sign-symmetric T
-    and a manifold meeting every direction (REFERENCE §1). For d = 2 it equals (n + 1) / 2^n."""
+    and a manifold meeting every direction (docs/PAPER_FACTS.md §1). For d = 2 it equals (n + 1) / 2^n."""
     n = check_count("n", n)
     d = check_count("d", d)
     return math.fsum(math.comb(n, k) for k in range(min(d, n + 1))) / 2.0**n

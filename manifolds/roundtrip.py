@@ -1,6 +1,6 @@
 """The paper's Figure 1 experiment: embed, apply an activation, map back.
 
-``X_rec = pinv(T) @ act(T @ x)`` for every point x (REFERENCE §1). T is Gaussian (entries
+``X_rec = pinv(T) @ act(T @ x)`` for every point x (docs/PAPER_FACTS.md §1). T is Gaussian (entries
 N(0, 1)), drawn from the seed: the paper gives neither T's distribution nor a seed.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@
 >>> records = analyze(model, images)                 # images: (N, 3, H, W) tensor or batches
 >>> import pandas as pd; df = pd.DataFrame(records_to_dicts(records))
 
-Estimators (``estimators`` may hold any of them; REFERENCE §8):
+Estimators (``estimators`` may hold any of them; docs/PAPER_FACTS.md §8):
 
 - ``"pca"``: number of principal components holding ``pca_variance`` (90%) of the variance;
 - ``"pr"``: participation ratio (sum lambda)^2 / sum lambda^2;

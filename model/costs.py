@@ -1,6 +1,6 @@
 """Parameters, multiply-adds and memory of a MobileNetV2, computed from its architecture.
 
-Convention (REFERENCE §2, the paper's): one multiply-add per weight use in every Conv2d and
+Convention (docs/PAPER_FACTS.md §2, the paper's): one multiply-add per weight use in every Conv2d and
 Linear; BatchNorm, activations, residual additions and pooling cost nothing. Parameters are
 all of them (BatchNorm's scale and shift included), attributed to the conv they follow, so the
 rows add up to the model's total. Width 1.0 at 224 gives 3,504,872 parameters and 300,774,272
@@ -26,7 +26,7 @@ from torch import nn
 from .mobilenetv2 import BOTTLENECKS, SHORTCUTS
 from .shape_walk import CannotWalk, module_layers, settings_layers, walk
 
-# Paper, Table 3 and §5 (REFERENCE §5): the largest tensor to materialise, in K of 16-bit values.
+# Paper, Table 3 and §5 (docs/PAPER_FACTS.md §5): the largest tensor to materialise, in K of 16-bit values.
 PAPER_TABLE3_MAX_KB = {"MobileNetV1": 1600, "ShuffleNet (2x, g=3)": 600, "MobileNetV2": 400}
 
 
@@ -181,7 +181,7 @@ class BlockFormulaRow:
 
 def block_formula_rows(model: nn.Module | CostReport, input_size: int = 224,
                        report: CostReport | None = None) -> list[BlockFormulaRow]:
-    """For every bottleneck block, the paper's formula (REFERENCE §2) vs the counted MAdds.
+    """For every bottleneck block, the paper's formula (docs/PAPER_FACTS.md §2) vs the counted MAdds.
 
     The paper writes ``h w d_i t (d_i + k^2 + d_j)`` for a stride-1 block with an expansion
     layer. Two things make the count differ: with stride s the depthwise and projection layers

@@ -1,4 +1,4 @@
-"""Safe image loading and ImageNet preprocessing (REFERENCE §7).
+"""Safe image loading and ImageNet preprocessing (docs/PAPER_FACTS.md §7).
 
 ``load_image`` decodes one untrusted image (a path, bytes or a binary file object, e.g. a
 Streamlit upload) into an RGB ``PIL.Image``. Before any pixel is decoded it checks the file
@@ -36,7 +36,7 @@ from runtime import MAX_IMAGE_PIXELS
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-# torchvision's eval resize for each checkpoint at crop 224 (REFERENCE §7).
+# torchvision's eval resize for each checkpoint at crop 224 (docs/PAPER_FACTS.md §7).
 MAX_IMAGE_BYTES = 64 * 1024 * 1024
 WHITE = (255, 255, 255)
 # Pillow's names of the decoders the app needs; photos from cameras and phones are JPEG (also

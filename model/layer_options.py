@@ -9,7 +9,7 @@
   paper's h w d_i t (d_i + k^2 + d_j) at stride 1. With t = 1 there is no expansion layer (as in
   the network's first block).
 
-h' = ceil(h / s), w' = ceil(w / s). MAdds count one multiply-add per weight use (REFERENCE §2);
+h' = ceil(h / s), w' = ceil(w / s). MAdds count one multiply-add per weight use (docs/PAPER_FACTS.md §2);
 parameters count every weight including BatchNorm's scale and shift. ``build_option`` makes the
 same layers as torch modules, so ``time_option`` can measure them and the formulas can be
 checked against the modules' own parameter counts.

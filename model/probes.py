@@ -1,6 +1,6 @@
 """Forward hooks that measure the activations of every bottleneck block as the forward runs.
 
-Five probe points per block (REFERENCE §8, paper §3.2):
+Five probe points per block (docs/PAPER_FACTS.md §8, paper §3.2):
 
 - ``input``: the block's input, the thin bottleneck tensor it reads;
 - ``expansion``: the 1x1 expansion after ReLU6 (absent when t = 1, the first block);

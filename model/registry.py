@@ -72,7 +72,7 @@ def _shipped(name: str, bottleneck: str) -> WeightSpec:
 
 
 def _imagenet(name: str, file: str, resize: int) -> WeightSpec:
-    # torchvision's IMAGENET1K_V1 / _V2 (docs/PAPER_FACTS.md, "torchvision checkpoints").
+    # torchvision's IMAGENET1K_V1 / _V2 (docs/PAPER_FACTS.md §7, "torchvision checkpoints").
     return WeightSpec(name, width_mult=1.0, num_classes=1000, resolution=224,
                       bottleneck="linear", file=file, shipped=False, resize=resize)
 

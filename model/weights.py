@@ -6,7 +6,7 @@ Sources:
 - a path to a ``.pth`` / ``.pt`` file: a state dict, or a dict wrapping one under
   ``"state_dict"`` or ``"model"``; a ``"module."`` prefix (DataParallel) is stripped;
 - ``"imagenet-v1"`` / ``"imagenet-v2"``: torchvision's published ImageNet checkpoints
-  (REFERENCE §7), read from the torch hub cache ``$TORCH_HOME/hub/checkpoints/``; only when
+  (docs/PAPER_FACTS.md §7), read from the torch hub cache ``$TORCH_HOME/hub/checkpoints/``; only when
   the file is not there is a download through torch.hub tried;
 - ``"embedded"`` / ``"embedded-relu6"``: the small checkpoints shipped with the project
   (their ``WeightSpec`` in ``model.registry``).

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from model.registry import N_BLOCKS, VARIANTS
 
-# The paper's TF-slim checkpoint table (REFERENCE §4): {(width, resolution): (MMACs, top-1)}.
+# The paper's TF-slim checkpoint table (docs/PAPER_FACTS.md §4): {(width, resolution): (MMACs, top-1)}.
 PAPER_TFSLIM = {
     (1.4, 224): (582, 75.0),
     (1.0, 224): (300, 71.8), (1.0, 192): (221, 70.7), (1.0, 160): (154, 68.8),
