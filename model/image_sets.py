@@ -34,10 +34,6 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".ti
 GENERATED_STREAM = 8
 
 
-class ImageSetError(ValueError):
-    """A set could not be built at all (e.g. an unreadable archive); the message says why."""
-
-
 @dataclass(frozen=True)
 class ImageSet:
     """images: uint8 (n, R, R, 3); names: n names; rejected: (name, reason) of what was left
