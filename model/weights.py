@@ -137,11 +137,6 @@ def _torch_detail(text: str) -> str:
     return ""
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
-
 def _unwrap(obj, name: str) -> dict[str, torch.Tensor]:
     if isinstance(obj, dict):
         for wrapper in ("state_dict", "model"):
@@ -175,7 +170,7 @@ def _imagenet_state_dict(source: str) -> dict[str, torch.Tensor]:
                                                  check_hash=True, weights_only=True,
                                                  progress=False)
     except pickle.UnpicklingError as exc:
-        raise WeightsError(f"refused the downloaded {filename}: {_first_line(exc)}") from None
+        raise WeightsError(unsafe_file_message(exc, f"the downloaded {filename}")) from None
     except Exception:  # no network, proxy, HTTP error, bad hash: all mean "get the file"
         # The network's own error text (URLError, proxy details) helps nobody in a class.
         raise WeightsError(
