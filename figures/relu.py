@@ -45,6 +45,39 @@ def _input_label(s: ReluSettings, lang: str) -> str:
     return t(f"relu.input.{s.input_name}", lang)
 
 
+def can_collapse(activation: str) -> bool:
+    """Whether ``activation`` can map a stretch of the manifold onto a line (ReLU, ReLU6);
+    leaky ReLU, tanh, softplus, linear are one-to-one and GELU nearly so."""
+    return activation in m.RELU_FAMILY
+
+
+def _variant(key: str, activation: str) -> str:
+    """``key``, or its ".soft" wording (no "collapsed") for activations that cannot collapse."""
+    return key if can_collapse(activation) else f"{key}.soft"
+
+
+def theory_formula(d: int) -> str:
+    """P(Binomial(n, 1/2) <= d - 1) in closed form, as text: "(n + 1) / 2ⁿ" for d = 2."""
+    return {1: "1 / 2ⁿ", 2: "(n + 1) / 2ⁿ", 3: "(n² + n + 2) / 2ⁿ⁺¹"}.get(
+        d, f"Σₖ₌₀^{d - 1} C(n, k) / 2ⁿ")
+
+
+def page_notes(s: ReluSettings, lang: str = "en") -> dict[str, str]:
+    """The page's explanations for these settings: they name the chosen input, its dimension
+    d (T is n x d) and say "collapse" only for activations that can collapse.
+    Keys: intro, assumptions, s1, s2, s3."""
+    d = m.sample_input(s.input_name, 8, seed=0).d
+    fields = dict(d=d, input=_input_label(s, lang), activation=s.activation)
+    noise = t("relu.noise_note", lang, noise=s.noise) if s.noise > 0 else ""
+    return dict(
+        intro=t("relu.intro", lang, **fields),
+        assumptions=t("relu.assumptions", lang, input=fields["input"], noise=noise),
+        s1=t(_variant("relu.s1.text", s.activation), lang, **fields),
+        s2=t(_variant("relu.s2.text", s.activation), lang, **fields),
+        s3=t(_variant("relu.s3.text", s.activation), lang, seeds=s.n_seeds,
+             formula=theory_formula(d), **fields))
+
+
 def _grid_seed(seed: int, n: int) -> int:
     """T's seed for width n: differs from the input's seed, same for the grid and the depth
     view so the two agree at equal n."""
@@ -86,7 +119,8 @@ def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
     sample, rts = grid_roundtrips(s, ns)
     d = sample.d
     titles = [t("relu.fig.input", lang)] + [
-        t("relu.fig.panel", lang, n=rt.n, collapsed=100 * m.collapsed_fraction(rt)) for rt in rts]
+        t(_variant("relu.fig.panel", s.activation), lang, n=rt.n, d=d,
+          collapsed=100 * m.collapsed_fraction(rt)) for rt in rts]
     kind = "scene" if d == 3 else "xy"
     fig = make_subplots(rows=1, cols=len(ns) + 1, subplot_titles=titles,
                         specs=[[{"type": kind}] * (len(ns) + 1)], horizontal_spacing=0.02)
@@ -108,7 +142,7 @@ def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
     fig.update_layout(title=t("relu.fig.grid_title", lang, activation=s.activation, input=_input_label(s, lang)),
                       height=320, margin=dict(l=10, r=10, t=100, b=10), template=TEMPLATE)
     caption = t("relu.caption.grid", lang, activation=s.activation, input=_input_label(s, lang),
-                n_points=s.n_points, seed=s.seed)
+                n_points=s.n_points, noise=s.noise, seed=s.seed, ns=", ".join(map(str, ns)))
     return FigureSpec("relu_figure1", caption, {**s.params(), "grid_ns": list(ns)}, fig, data)
 
 
@@ -146,8 +180,21 @@ def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
     for k in range(3):
         data[f"hidden_pc{k + 1}"] = coords[:, k]
     caption = t("relu.caption.depth", lang, n=s.n, activation=s.activation, scale=fit.scale,
-                error=fit.error)
+                error=fit.error, input=_input_label(s, lang), n_points=s.n_points,
+                noise=s.noise, seed=s.seed)
     return FigureSpec("relu_one_width", caption, s.params(), fig, data)
+
+
+LOG_FLOOR = 1e-6
+"""The bottom of the collapsed-fraction chart's log axis."""
+
+
+def log_error_minus(mean: np.ndarray, sd: np.ndarray, floor: float = LOG_FLOOR) -> np.ndarray:
+    """The lower error-bar lengths for a log axis: sd where mean - sd stays above ``floor``,
+    else 0 (the lower half is left out and the chart says so: mean - sd <= 0 has no place on a
+    log axis, and a bar drawn to the axis' bottom would read as a real interval)."""
+    mean, sd = np.asarray(mean, dtype=float), np.asarray(sd, dtype=float)
+    return np.where(mean - sd > floor, sd, 0.0)
 
 
 def compute_sweep(s: ReluSettings) -> m.SweepResult:
@@ -171,7 +218,7 @@ def loss_spec(s: ReluSettings, r: m.SweepResult, lang: str = "en") -> FigureSpec
     theory P(Binomial(n, 1/2) <= d - 1); shape error and fitted scale; trustworthiness."""
     df = sweep_frame(r)
     fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08, subplot_titles=[
-        t("relu.fig.loss_collapsed", lang), t("relu.fig.loss_shape", lang),
+        t(_variant("relu.fig.loss_collapsed", s.activation), lang), t("relu.fig.loss_shape", lang),
         t("relu.fig.loss_trust", lang)])
     n = df["n"].to_numpy()
     fig.add_trace(go.Scatter(x=n, y=df["theory_collapsed"], mode="lines", name=t("relu.fig.theory", lang, d=r.d),
@@ -180,22 +227,31 @@ def loss_spec(s: ReluSettings, r: m.SweepResult, lang: str = "en") -> FigureSpec
               (2, "shape_error", t("relu.fig.shape_error", lang), "#1f77b4"),
               (2, "scale", t("relu.fig.scale", lang), "#2ca02c"),
               (3, "trust", t("relu.fig.trust", lang), "#9467bd")]
+    clipped_note = t("relu.fig.lower_clipped", lang)
     for col, measure, name, color in series:
-        fig.add_trace(go.Scatter(x=n, y=df[f"{measure}_mean"], mode="lines+markers", name=name,
-                                 line=dict(color=color),
-                                 error_y=dict(type="data", array=df[f"{measure}_sd"], visible=True)),
+        mean, sd = df[f"{measure}_mean"].to_numpy(), df[f"{measure}_sd"].to_numpy()
+        minus = log_error_minus(mean, sd) if col == 1 else sd
+        notes = [clipped_note if col == 1 and lo < s_ else "" for lo, s_ in zip(minus, sd)]
+        fig.add_trace(go.Scatter(x=n, y=mean, mode="lines+markers", name=name,
+                                 line=dict(color=color), customdata=np.column_stack([sd, notes]),
+                                 hovertemplate=f"{name}<br>n = %{{x}}: %{{y:.3g}} ± "
+                                               "%{customdata[0]:.2g}<br>%{customdata[1]}<extra></extra>",
+                                 error_y=dict(type="data", array=sd, arrayminus=minus,
+                                              symmetric=False, visible=True)),
                       1, col)
     fig.add_hline(y=0.5, line=dict(color="#2ca02c", dash="dot", width=1), row=1, col=2)
     fig.update_xaxes(type="log", title_text=t("relu.fig.width_n", lang))
-    fig.update_yaxes(type="log", range=[-6, 0.1], row=1, col=1, exponentformat="power",
+    fig.update_yaxes(type="log", range=[np.log10(LOG_FLOOR), 0.1], row=1, col=1, exponentformat="power",
                      title_text=t("relu.fig.fraction", lang))
     fig.update_yaxes(range=[0, 1.05], row=1, col=2)
     fig.update_layout(title=t("relu.fig.loss_title", lang, activation=s.activation,
                               input=_input_label(s, lang), seeds=len(r.seeds)),
-                      height=380, margin=dict(l=10, r=10, t=80, b=10), template=TEMPLATE,
-                      legend=dict(orientation="h", y=-0.25))
+                      height=460, margin=dict(l=10, r=10, t=90, b=10), template=TEMPLATE,
+                      legend=dict(orientation="h", y=-0.3, yanchor="top"))
+    subplot_titles(fig)
     caption = t("relu.caption.loss", lang, activation=s.activation, input=_input_label(s, lang),
-                seeds=len(r.seeds), n_points=s.n_points)
+                seeds=len(r.seeds), n_points=s.n_points, noise=s.noise, seed=s.seed,
+                measure=t(_variant("relu.fig.loss_collapsed", s.activation), lang))
     return FigureSpec("relu_information_loss", caption, {**s.params(), "ns": [int(v) for v in r.ns]},
                       fig, df)
 

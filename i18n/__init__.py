@@ -1,14 +1,28 @@
 """The one translation table (English, Korean) for pages, figures and exports.
 
 Each area of the app keeps its strings in ``i18n/strings/<area>.py`` as
-``TEXT = {key: (english, korean)}``; they are merged here. The paper's terms (ReLU,
-bottleneck, depthwise, MAdds, ...) stay in English in Korean text, as Korean courses teach them.
+``TEXT = {key: (english, korean)}``; they are merged here. Korean text is Korean except for
+the paper's terms that Korean courses teach in English: ``KEEP_IN_ENGLISH``, the one written
+list (tests/test_i18n_pages.py holds every Korean page, widget and chart to it).
 """
 from __future__ import annotations
 
 from .strings import block, classroom, common, live, relu
 
 LANGS = ("en", "ko")
+
+KEEP_IN_ENGLISH = (
+    # The paper's building blocks and their parts.
+    "MobileNetV2", "MobileNetV1", "ShuffleNet", "inverted residual", "residual", "shortcut",
+    "linear bottleneck", "bottleneck", "linear", "expansion", "depthwise", "separable",
+    "pointwise", "projection", "stride", "width multiplier", "manifold", "tensor",
+    "convolution", "conv", "dwise", "conv2d", "avgpool", "ablation",
+    # Activations and measures as the paper and its code name them.
+    "ReLU", "ReLU6", "leaky ReLU", "MAdds", "GMAdds", "MMACs", "PCA", "TwoNN", "BatchNorm", "top-1", "top-5",
+    # Data, checkpoints and the paper's own labels ("Figure 1", "Table 2", "Lemma 2").
+    "ImageNet", "TF-slim", "checkpoint", "Figure", "Table", "Lemma",
+)
+"""English terms a Korean text may keep (case-insensitive, whole words or phrases)."""
 LANG_NAMES = {"en": "English", "ko": "한국어"}
 
 TABLE: dict[str, tuple[str, str]] = {}

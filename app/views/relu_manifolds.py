@@ -12,7 +12,7 @@ from app.notices import notice
 from app.ui import lang, page_done, page_settings, seed, tr
 from app.urlstate import Param, widget_key
 from figures.catalog import FigureSpec
-from figures.relu import ReluSettings, compute_sweep, depth_spec, grid_spec, loss_spec
+from figures.relu import ReluSettings, compute_sweep, depth_spec, grid_spec, loss_spec, page_notes
 from manifolds import ACTIVATIONS, INPUTS, RELU_FAMILY, SweepResult
 
 INPUT = Param("input", "spiral", kind="choice", choices=tuple(INPUTS))
@@ -69,8 +69,7 @@ def _figure_with_text(build, text: str, key: str) -> None:
 page_settings(*PARAMS)
 language = lang()
 st.title(tr("relu.title"))
-st.write(tr("relu.intro"))
-st.info(tr("relu.assumptions"), icon=":material/info:")
+intro, assumptions = st.empty(), st.empty()    # filled once the sidebar's settings are read
 
 with st.sidebar:
     st.subheader(tr("relu.settings"))
@@ -84,6 +83,9 @@ with st.sidebar:
 settings = ReluSettings(input_name=_state(INPUT), activation=_state(ACTIVATION), n=WIDTH.default,
                         n_points=int(_state(POINTS)), noise=float(_state(NOISE)),
                         n_seeds=int(_state(SEEDS)), seed=seed())
+notes = page_notes(settings, language)   # texts that name the input, its d and the activation
+intro.write(notes["intro"])
+assumptions.info(notes["assumptions"], icon=":material/info:")
 if settings.activation not in RELU_FAMILY:
     st.warning(tr("relu.not_relu", activation=settings.activation))
 if settings.input_name == "line":
@@ -92,17 +94,17 @@ if settings.input_name == "line":
 st.subheader(tr("relu.s1.title"))
 # The grid ignores n and the seed count: keep them fixed in its cache key.
 _figure_with_text(lambda: _grid(replace(settings, n_seeds=SEEDS.default), language),
-                  tr("relu.s1.text"), "grid")
+                  notes["s1"], "grid")
 
 st.subheader(tr("relu.s2.title"))
 st.slider(tr("relu.n"), WIDTH.lo, WIDTH.hi, step=1, key=widget_key(WIDTH))
 _figure_with_text(lambda: _depth(replace(settings, n=int(_state(WIDTH)), n_seeds=SEEDS.default), language),
-                  tr("relu.s2.text"), "depth")
+                  notes["s2"], "depth")
 
 st.subheader(tr("relu.s3.title"))
 with st.spinner(tr("relu.computing")):
     _figure_with_text(lambda: _loss(settings, language),
-                      tr("relu.s3.text", seeds=settings.n_seeds), "loss")
+                      notes["s3"], "loss")
 
 st.caption(tr("home.paper"))
 page_done(*PARAMS)

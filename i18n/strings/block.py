@@ -1,35 +1,35 @@
 """Strings of the block area: {key: (english, korean)}."""
 TEXT: dict[str, tuple[str, str]] = {
-    "nav.block": ("Inverted residual block", "Inverted residual block"),
+    "nav.block": ("Inverted residual block", "Inverted residual 블록"),
     "home.desc.block": (
         "The bottleneck block itself: its cost next to a standard and a depthwise-separable "
         "convolution (measured here), Tables 1-3 computed from the model, memory-efficient "
         "inference with k groups, and the linear-vs-ReLU6 bottleneck ablation.",
-        "bottleneck block 자체: standard convolution, depthwise-separable convolution과 비용 "
+        "bottleneck 블록 자체: 표준 convolution, depthwise separable convolution과 비용 "
         "비교(여기서 측정), 모델에서 계산한 Table 1-3, k개 그룹으로 나눈 메모리 효율 추론, "
         "linear 대 ReLU6 bottleneck ablation.",
     ),
-    "block.title": ("The inverted residual block", "Inverted residual block"),
+    "block.title": ("The inverted residual block", "Inverted residual 블록"),
     "block.intro": (
         "MobileNetV2's building block keeps a **thin** tensor between blocks (the bottleneck, "
         "d channels), **expands** it t times with a 1×1 convolution and ReLU6, filters each "
         "channel with a 3×3 **depthwise** convolution and ReLU6, and **projects** back to a thin "
         "tensor with a **linear** 1×1 convolution — the reverse of the classic residual block, "
         "which is wide at its ends.",
-        "MobileNetV2의 기본 block은 block 사이에 **얇은** tensor(bottleneck, d 채널)를 두고, "
+        "MobileNetV2의 기본 블록은 블록 사이에 **얇은** tensor(bottleneck, d 채널)를 두고, "
         "1×1 convolution과 ReLU6로 t배 **expansion** 한 뒤, 3×3 **depthwise** convolution과 "
         "ReLU6로 채널마다 거르고, **linear** 1×1 convolution으로 다시 얇은 tensor로 "
-        "**projection** 합니다. 양 끝이 넓은 고전적인 residual block과 반대 모양입니다.",
+        "**projection** 합니다. 양 끝이 넓은 고전적인 residual 블록과 반대 모양입니다.",
     ),
     # Interactive block
-    "block.interactive": ("1. One block, three ways", "1. 한 block, 세 가지 방법"),
+    "block.interactive": ("1. One block, three ways", "1. 한 블록, 세 가지 방법"),
     "block.interactive_help": (
         "Set the shapes: the layer turns an h × w × d_i tensor into d_j channels. MAdds and "
         "parameters come from the formulas of Sections 3.1 and 3.3 (checked against torch "
         "modules in the tests); the time is measured here with torch on this machine's CPU "
         "(fastest of {repeats} runs, one image, one CPU thread as the app runs torch).",
         "크기를 정하세요: 이 층은 h × w × d_i tensor를 d_j 채널로 바꿉니다. MAdds와 파라미터는 "
-        "3.1절과 3.3절의 공식으로 계산하고(테스트에서 torch module과 대조), 시간은 이 컴퓨터의 "
+        "3.1절과 3.3절의 공식으로 계산하고(테스트에서 torch 모듈과 대조), 시간은 이 컴퓨터의 "
         "CPU에서 torch로 직접 측정합니다(이미지 한 장, {repeats}회 중 가장 빠른 값, 앱처럼 CPU 스레드 하나).",
     ),
     "block.d_i": ("input channels d_i", "입력 채널 d_i"),
@@ -41,23 +41,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "block.stride": ("stride s", "stride s"),
     "block.option.standard": ("standard k×k conv", "표준 k×k conv"),
     "block.option.separable": ("depthwise separable", "depthwise separable"),
-    "block.option.bottleneck": ("bottleneck block (t)", "bottleneck block (t)"),
+    "block.option.bottleneck": ("bottleneck block (t)", "bottleneck 블록 (t)"),
     "block.formulas": (
         "Formulas (h' = h/s, w' = w/s): standard h'·w'·d_i·d_j·k² · separable h'·w'·d_i·(k² + d_j) "
         "· bottleneck h·w·d_i·t·d_i + h'·w'·t·d_i·(k² + d_j), which is the paper's "
         "h·w·d_i·t·(d_i + k² + d_j) at s = 1. Parameters include BatchNorm's scale and shift. "
         "With t = 1 there is no expansion layer (as in the network's first block).",
-        "공식 (h' = h/s, w' = w/s): standard h'·w'·d_i·d_j·k² · separable h'·w'·d_i·(k² + d_j) "
+        "공식 (h' = h/s, w' = w/s): 표준 h'·w'·d_i·d_j·k² · separable h'·w'·d_i·(k² + d_j) "
         "· bottleneck h·w·d_i·t·d_i + h'·w'·t·d_i·(k² + d_j) (s = 1이면 논문의 "
-        "h·w·d_i·t·(d_i + k² + d_j)). 파라미터에는 BatchNorm의 scale과 shift가 포함됩니다. "
-        "t = 1이면 expansion 층이 없습니다(네트워크의 첫 block처럼).",
+        "h·w·d_i·t·(d_i + k² + d_j)). 파라미터에는 BatchNorm의 배율과 이동 값이 포함됩니다. "
+        "t = 1이면 expansion 층이 없습니다(네트워크의 첫 블록처럼).",
     ),
     "block.ratio": (
         "Standard / separable MAdds: **{ratio:.1f}×** (the paper: 8 to 9 times for k = 3 and "
         "many channels). The bottleneck block costs **{bratio:.2f}×** the separable layer here, "
         "and keeps only d_i + d_j channels between blocks.",
-        "standard / separable MAdds: **{ratio:.1f}배** (논문: k = 3이고 채널이 많을 때 8~9배). "
-        "여기서 bottleneck block은 separable 층의 **{bratio:.2f}배** 비용이며, block 사이에는 "
+        "표준 / separable MAdds: **{ratio:.1f}배** (논문: k = 3이고 채널이 많을 때 8~9배). "
+        "여기서 bottleneck 블록은 separable 층의 **{bratio:.2f}배** 비용이며, 블록 사이에는 "
         "d_i + d_j 채널만 남깁니다.",
     ),
     "block.time_note": (
@@ -70,20 +70,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "This block is too much work to time here: one run of the three options is "
         "{madds} GMAdds, and a link may ask for at most {limit} GMAdds (a few seconds of this "
         "server). Lower the channels, t, k or the size.",
-        "이 block은 여기서 시간을 재기에 계산량이 너무 많습니다: 세 가지 방식을 한 번 실행하는 데 "
+        "이 블록은 여기서 시간을 재기에 계산량이 너무 많습니다: 세 가지 방식을 한 번 실행하는 데 "
         "{madds} GMAdds이고, 한 링크가 요청할 수 있는 양은 최대 {limit} GMAdds입니다(이 서버에서 "
-        "몇 초). channel 수, t, k 또는 크기를 줄이세요.",
+        "몇 초). 채널 수, t, k 또는 크기를 줄이세요.",
     ),
     "block.fewer_runs": (
         "This block is large: timed over {runs} runs instead of {repeats}, to keep the server "
         "responsive for everyone.",
-        "이 block은 큽니다: 모두를 위해 서버가 빠르게 응답하도록 {repeats}회 대신 {runs}회 실행으로 "
+        "이 블록은 큽니다: 모두를 위해 서버가 빠르게 응답하도록 {repeats}회 대신 {runs}회 실행으로 "
         "시간을 쟀습니다.",
     ),
     "block.too_big": (
         "This block is too large to time here: its largest tensor has {values} values (limit "
         "{limit}). Lower the channels, t or the size.",
-        "이 block은 여기서 시간을 재기에 너무 큽니다: 가장 큰 tensor가 {values}개 값입니다(한도 "
+        "이 블록은 여기서 시간을 재기에 너무 큽니다: 가장 큰 tensor가 {values}개 값입니다(한도 "
         "{limit}). 채널 수, t, 크기를 줄이세요.",
     ),
     "block.measuring": ("Measuring the three layers on this CPU…", "세 층을 이 CPU에서 측정하는 중…"),
@@ -95,8 +95,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Computed from this app's model (width {width}, {res}×{res}): {params:,} parameters and "
         "{madds:,} MAdds. At width 1.0 and 224 these are exactly 3,504,872 and 300,774,272 "
         "(the paper rounds them to 3.4M and 300M).",
-        "이 앱의 모델에서 계산(width {width}, {res}×{res}): 파라미터 {params:,}개, MAdds "
-        "{madds:,}. width 1.0, 224에서는 정확히 3,504,872와 300,774,272입니다(논문은 3.4M, "
+        "이 앱의 모델에서 계산(width multiplier {width}, {res}×{res}): 파라미터 {params:,}개, MAdds "
+        "{madds:,}. width multiplier 1.0, 224에서는 정확히 3,504,872와 300,774,272입니다(논문은 3.4M, "
         "300M으로 반올림).",
     ),
     "block.tfslim_caption": (
@@ -109,8 +109,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Table 3: the largest tensor that must be kept between blocks at each resolution, with "
         "16-bit values (computed from this model at width {width}, {res}×{res}). Dotted lines: "
         "the paper's maxima for other networks (quoted).",
-        "Table 3: 해상도마다 block 사이에 반드시 남겨야 하는 가장 큰 tensor(16-bit 값; 이 모델, "
-        "width {width}, {res}×{res}에서 계산). 점선: 다른 네트워크에 대한 논문의 최댓값(인용).",
+        "Table 3: 해상도마다 블록 사이에 반드시 남겨야 하는 가장 큰 tensor(16비트 값; 이 모델, "
+        "width multiplier {width}, {res}×{res}에서 계산). 점선: 다른 네트워크에 대한 논문의 최댓값(인용).",
     ),
     "block.costs_missing": (
         "The cost counter (model/costs.py) is not available yet, so Tables 2 and 3 cannot be "
@@ -125,12 +125,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "F(x) = Σᵢ Aᵢ(N(Bᵢ x)). The output is the same and the MAdds do not change, but only "
         "one group's inner tensors are alive at a time. BatchNorm is folded per group "
         "(the projection's BN shift is added once).",
-        "block은 F(x) = A(N(B x))이고 N(ReLU6, depthwise, ReLU6)은 내부 채널마다 따로 "
+        "블록은 F(x) = A(N(B x))이고 N(ReLU6, depthwise, ReLU6)은 내부 채널마다 따로 "
         "작동합니다. 그래서 t·d개의 내부 채널을 k개 그룹으로 나눌 수 있습니다: "
         "F(x) = Σᵢ Aᵢ(N(Bᵢ x)). 출력과 MAdds는 같지만 한 번에 한 그룹의 내부 tensor만 "
-        "메모리에 있습니다. BatchNorm은 그룹별로 접어 넣습니다(projection BN의 shift는 한 번만).",
+        "메모리에 있습니다. BatchNorm은 그룹별로 접어 넣습니다(projection BN의 이동 값은 한 번만).",
     ),
-    "block.split_block": ("block", "block"),
+    "block.split_block": ("block", "블록"),
     "block.split_res": ("network input resolution", "네트워크 입력 해상도"),
     "block.split_caption": (
         "Block {block} of MobileNetV2 (width 1.0; input {h}×{h}×{c}, t = {t}, {inner} inner "
@@ -139,11 +139,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "(counted). Line: peak bytes the call added, measured from torch's CPU allocator with "
         "the profiler (it also holds the output and convolution temporaries). |Δ|: max "
         "absolute difference to the unsplit block.",
-        "MobileNetV2의 block {block} (width 1.0; 입력 {h}×{h}×{c}, t = {t}, 내부 채널 {inner}개), "
+        "MobileNetV2의 블록 {block} (width multiplier 1.0; 입력 {h}×{h}×{c}, t = {t}, 내부 채널 {inner}개), "
         "시드로 정한 무작위 가중치와 무작위 BatchNorm 통계, 무작위 입력(시드 {seed}). 막대: 한 "
         "그룹의 expansion, depthwise tensor 바이트(계산). 선: 이 호출이 더한 최대 바이트로, "
-        "profiler로 torch CPU allocator에서 측정(출력과 convolution 임시 버퍼 포함). |Δ|: 나누지 "
-        "않은 block과의 최대 절대 차이.",
+        "torch 프로파일러로 CPU 메모리 할당자에서 측정(출력과 convolution 임시 버퍼 포함). |Δ|: 나누지 "
+        "않은 블록과의 최대 절대 차이.",
     ),
     "block.split_summary": (
         "k = 1 → {kmax}: max |difference| {diff:.1e}; inner tensors {b1} → {bk} "
@@ -155,7 +155,7 @@ TEXT: dict[str, tuple[str, str]] = {
                        "모델에서 파라미터와 MAdds를 세는 중…"),
     "block.ablation_running": ("Measuring both variants on the same images…",
                                "두 모델을 같은 이미지에서 재는 중…"),
-    "block.split_running": ("Evaluating the block for each k…", "k마다 block을 계산하는 중…"),
+    "block.split_running": ("Evaluating the block for each k…", "k마다 블록을 계산하는 중…"),
     # Ablation
     "block.ablation": ("4. Linear vs ReLU6 bottleneck (Figure 6a)", "4. Linear 대 ReLU6 bottleneck (Figure 6a)"),
     "block.ablation_help": (
@@ -176,7 +176,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "block.ablation_final": (
         "Held-out accuracy at the end: {rows}.",
-        "마지막 held-out 정확도: {rows}.",
+        "마지막 검증 정확도: {rows}.",
     ),
     "block.ablation_profiles": (
         "Dimension profiles of the two variants on the same {n} generated images ({points}; "
@@ -195,9 +195,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "block.fig.params": ("parameters", "파라미터"),
     "block.fig.time_ms": ("measured CPU time (ms)", "측정한 CPU 시간 (ms)"),
     "block.fig.options_title": ("Standard vs depthwise separable vs bottleneck block",
-                                "Standard 대 depthwise separable 대 bottleneck block"),
+                                "표준 대 depthwise separable 대 bottleneck 블록"),
     "block.fig.table1_title": ("Table 1: the bottleneck block (t = {t})",
-                               "Table 1: bottleneck block (t = {t})"),
+                               "Table 1: bottleneck 블록 (t = {t})"),
     "block.t1.input": ("input (bottleneck)", "입력 (bottleneck)"),
     "block.t1.expanded": ("expansion", "expansion"),
     "block.t1.depthwise": ("depthwise", "depthwise"),
@@ -208,16 +208,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "block.t1.residual": ("residual (s = 1, d_i = d_j)", "residual (s = 1, d_i = d_j)"),
     "block.fig.table2_title": (
         "Table 2 computed: width {width}, {res}×{res} — {params} params, {madds} MAdds",
-        "계산한 Table 2: width {width}, {res}×{res} — 파라미터 {params}, MAdds {madds}",
+        "계산한 Table 2: width multiplier {width}, {res}×{res} — 파라미터 {params}, MAdds {madds}",
     ),
     "block.fig.tfslim_title": ("MobileNetV2 across widths and resolutions",
-                               "width와 해상도에 따른 MobileNetV2"),
+                               "width multiplier와 해상도에 따른 MobileNetV2"),
     "block.fig.tfslim_paper": ("paper (TF-slim): MMACs / top-1", "논문 (TF-slim): MMACs / top-1"),
     "block.fig.tfslim_computed": ("computed here: MAdds", "여기서 계산: MAdds"),
     "block.fig.resolution": ("resolution", "해상도"),
     "block.fig.width": ("width multiplier", "width multiplier"),
     "block.fig.table3_title": ("Table 3: largest tensor between blocks (16-bit)",
-                               "Table 3: block 사이 가장 큰 tensor (16-bit)"),
+                               "Table 3: 블록 사이 가장 큰 tensor (16비트)"),
     "block.fig.table3_ours": ("MobileNetV2 (computed)", "MobileNetV2 (계산)"),
     "block.fig.table3_paper_line": ("{name}: {kb}K (paper)", "{name}: {kb}K (논문)"),
     "block.fig.kbytes": ("thousands of bytes", "천 바이트"),
@@ -227,8 +227,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "block.fig.split_measured": ("peak added during the call (measured)",
                                  "호출 중 늘어난 최대 메모리 (측정)"),
     "block.fig.split_k": ("k (groups)", "k (그룹 수)"),
-    "block.fig.loss": ("training loss", "학습 loss"),
-    "block.fig.heldout": ("held-out accuracy", "held-out 정확도"),
+    "block.fig.loss": ("training loss", "학습 손실"),
+    "block.fig.heldout": ("held-out accuracy", "검증 정확도"),
     "block.fig.step": ("step", "학습 스텝"),
     "block.fig.ablation_profiles_title": (
         "Figure 6a: dimension profiles of the two variants ({est})",

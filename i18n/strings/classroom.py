@@ -6,7 +6,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "The lecture in five screens for a projector: Figure 1, the collapse curve, the block, "
         "the dimension profile and the ablation. Controls hidden, large type, Back / Next "
         "buttons; the slide number is in the link.",
-        "프로젝터용 다섯 장짜리 강의: Figure 1, collapse 곡선, block, 차원 프로파일, ablation. "
+        "프로젝터용 다섯 장짜리 강의: Figure 1, 무너짐 곡선, 블록, 차원 프로파일, ablation. "
         "설정은 숨기고 글자는 크게, 이전/다음 버튼으로 넘기며 슬라이드 번호가 링크에 남습니다.",
     ),
     "home.start_presenting": ("Start presenting", "발표 시작"),
@@ -30,7 +30,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "A 2-D spiral is lifted into n dimensions by a random matrix T, passed through ReLU and "
         "brought back with T's pseudo-inverse. With n = 2 or 3 whole arms of the spiral collapse "
         "onto lines; with n = 15 or 30 the shape survives (paper §3.2, Figure 1).",
-        "2차원 나선을 무작위 행렬 T로 n차원에 올리고 ReLU를 거친 뒤 T의 pseudo-inverse로 되돌립니다. "
+        "2차원 나선을 무작위 행렬 T로 n차원에 올리고 ReLU를 거친 뒤 T의 유사역행렬로 되돌립니다. "
         "n = 2, 3이면 나선의 팔이 통째로 선 위로 무너지고, n = 15, 30이면 모양이 살아남습니다 "
         "(논문 §3.2, Figure 1).",
     ),
@@ -39,11 +39,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "A point collapses when fewer than d of its n ReLU units are active. Measured over many "
         "seeds, the collapsed fraction follows the theory P(Binomial(n, 1/2) ≤ d − 1) and falls "
         "fast with n: expand before the non-linearity (paper, Appendix A).",
-        "n개의 ReLU 유닛 중 활성인 것이 d개보다 적으면 그 점은 무너집니다. 여러 시드로 잰 collapse "
+        "n개의 ReLU 유닛 중 활성인 것이 d개보다 적으면 그 점은 무너집니다. 여러 시드로 잰 무너진 점의 "
         "비율은 이론값 P(Binomial(n, 1/2) ≤ d − 1)을 따르며 n이 커지면 빠르게 줄어듭니다: "
-        "non-linearity 앞에서 expansion 하라는 뜻입니다 (논문 부록 A).",
+        "비선형성 앞에서 expansion 하라는 뜻입니다 (논문 부록 A).",
     ),
-    "lecture.block.title": ("3 · The inverted residual block (Table 1)", "3 · Inverted residual block (Table 1)"),
+    "lecture.block.title": ("3 · The inverted residual block (Table 1)", "3 · Inverted residual 블록 (Table 1)"),
     "lecture.block.text": (
         "Thin bottleneck in, 1×1 expansion by t with ReLU6, 3×3 depthwise with ReLU6, then a "
         "linear 1×1 projection back to a thin bottleneck; the shortcut joins the bottlenecks. "
@@ -58,9 +58,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "Measured on real images: the effective dimension at each probe point of each block, "
         "next to its number of channels. The bottleneck carries the low-dimensional manifold; "
         "the wide expansion is where the non-linearity works without destroying it.",
-        "실제 이미지로 잰 값입니다: 각 block의 각 측정 지점에서의 유효 차원을 채널 수와 함께 "
+        "실제 이미지로 잰 값입니다: 각 블록의 각 측정 지점에서의 유효 차원을 채널 수와 함께 "
         "보여줍니다. bottleneck은 저차원 manifold를 담고, 넓은 expansion은 그것을 망가뜨리지 "
-        "않고 non-linearity가 일하는 곳입니다.",
+        "않고 비선형성이 일하는 곳입니다.",
     ),
     "lecture.ablation.title": ("5 · Linear bottleneck vs ReLU6 (Figure 6a)",
                                "5 · Linear bottleneck 대 ReLU6 (Figure 6a)"),
@@ -69,7 +69,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "(the paper) and with ReLU6 after it. The paper reports that a non-linear bottleneck "
         "costs several percent of top-1 on ImageNet (§6.4, Figure 6a).",
         "앱이 만든 이미지로 같은 네트워크를 두 번 학습했습니다: linear projection(논문)과 그 뒤에 "
-        "ReLU6를 둔 경우. 논문은 non-linear bottleneck이 ImageNet top-1을 몇 퍼센트 떨어뜨린다고 "
+        "ReLU6를 둔 경우. 논문은 비선형 bottleneck이 ImageNet top-1을 몇 퍼센트 떨어뜨린다고 "
         "보고합니다 (§6.4, Figure 6a).",
     ),
     # Upload limits (app/limits.py), shown as help beside each upload.
@@ -80,7 +80,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "limits.checkpoint_upload": (
         "Up to {mb} MB. Only a state dict of tensors is read (torch.load with "
         "weights_only=True); a file that would run code is refused.",
-        "최대 {mb} MB. tensor로 된 state dict만 읽습니다(torch.load, weights_only=True). 코드를 "
+        "최대 {mb} MB. tensor로 된 `state_dict`만 읽습니다(`torch.load(weights_only=True)`). 코드를 "
         "실행하려는 파일은 거부합니다.",
     ),
 }

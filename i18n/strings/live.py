@@ -17,10 +17,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "network runs on your image, and each of the h × w pixels of a layer is one point in "
         "R^channels (the paper's view, Section 3.2); the dimension of that point cloud is "
         "measured at each probe point.",
-        "논문은 *관심 manifold*(실제 이미지가 만드는 activation의 집합)가 저차원이므로 **얇은 "
+        "논문은 *관심 manifold*(실제 이미지가 만드는 활성값의 집합)가 저차원이므로 **얇은 "
         "linear bottleneck**이 그것을 담을 수 있고, **넓은 expansion**에서는 ReLU6가 그것을 "
         "망가뜨리지 않고 작동할 수 있다고 주장합니다. 여기서는 네트워크를 여러분의 이미지에 "
-        "실행하고, 한 층의 h × w 픽셀 각각을 R^channels의 한 점으로 봅니다(논문 3.2절의 관점). "
+        "실행하고, 한 층의 h × w 픽셀 각각을 R^(채널 수)의 한 점으로 봅니다(논문 3.2절의 관점). "
         "각 측정 지점에서 이 점 구름의 차원을 잽니다.",
     ),
     # Sources
@@ -36,7 +36,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.w.none": ("(no comparison)", "(비교 안 함)"),
     "live.weights_info": (
         "Weights shown: **{label}** — width {width}, {classes} classes, input {res}×{res}.",
-        "표시 중인 가중치: **{label}** — width {width}, 클래스 {classes}개, 입력 {res}×{res}.",
+        "표시 중인 가중치: **{label}** — width multiplier {width}, 클래스 {classes}개, 입력 {res}×{res}.",
     ),
     "live.upload_ckpt": ("torchvision MobileNetV2 checkpoint (.pth / .pt)",
                          "torchvision MobileNetV2 체크포인트 (.pth / .pt)"),
@@ -76,34 +76,36 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.res": ("Input resolution", "입력 해상도"),
     "live.res_auto": ("the weights' own", "가중치의 학습 해상도"),
     "live.res_help": (
-        "'The weights' own' is the size they were trained at: 64×64 for the networks trained "
-        "here, 224×224 for ImageNet. Other sizes give the deep blocks more pixels (points) to "
-        "measure, but a network sees objects at a scale it was not trained for, so its "
-        "predictions get worse.",
-        "'가중치의 학습 해상도'는 학습할 때의 크기입니다: 여기서 학습한 네트워크는 64×64, "
-        "ImageNet은 224×224. 다른 크기를 고르면 깊은 block에서 잴 픽셀(점)이 많아지지만, "
-        "네트워크가 학습하지 않은 크기의 물체를 보게 되어 예측은 나빠집니다.",
+        "The size the image is resized to before the network sees it. 'The weights' own' is "
+        "the size they were trained at: 64×64 for the networks trained here, 224×224 for "
+        "ImageNet. A larger size gives the deep blocks more pixels (points) to measure, a "
+        "smaller one fewer; either way the network sees objects at a scale it was not trained "
+        "for, so its predictions get worse.",
+        "네트워크에 넣기 전에 이미지를 바꿀 크기입니다. '가중치의 학습 해상도'는 가중치를 학습할 "
+        "때의 크기로, 여기서 학습한 네트워크는 64×64, ImageNet 가중치는 224×224입니다. 더 큰 "
+        "크기를 고르면 깊은 블록에서 잴 픽셀(점)이 많아지고 더 작은 크기는 적어집니다. 어느 "
+        "쪽이든 네트워크가 학습하지 않은 크기의 물체를 보게 되어 예측은 나빠집니다.",
     ),
     "live.estimator": ("Dimension estimator", "차원 추정기"),
     "live.est.pca": ("PCA 90% variance", "PCA 90% 분산"),
-    "live.est.pr": ("participation ratio", "participation ratio"),
+    "live.est.pr": ("participation ratio", "참여 비율"),
     "live.est.twonn": ("TwoNN", "TwoNN"),
     "live.est_help": (
         "PCA-90%: how many principal components hold 90% of the variance (a linear count). "
         "Participation ratio: (Σλ)² / Σλ² of the covariance eigenvalues (also linear, smooth). "
         "TwoNN (Facco et al. 2017): from the ratio of each point's two nearest-neighbour "
         "distances; sees curved manifolds, and values above about 20 are lower bounds.",
-        "PCA-90%: 분산의 90%를 담는 주성분 개수(선형). Participation ratio: 공분산 고유값의 "
+        "PCA 90%: 분산의 90%를 담는 주성분 개수(선형). 참여 비율: 공분산 고유값의 "
         "(Σλ)² / Σλ²(선형, 연속적). TwoNN(Facco 외 2017): 각 점의 가장 가까운 두 이웃 거리의 "
         "비율로 추정; 휘어진 manifold도 보지만 약 20 이상의 값은 하한입니다.",
     ),
-    "live.mosaic_block": ("Mosaic: block", "모자이크: block"),
+    "live.mosaic_block": ("Mosaic: block", "모자이크: 블록"),
     "live.mosaic_probe": ("Mosaic: probe point", "모자이크: 측정 지점"),
-    "live.probe.input": ("bottleneck (block input)", "bottleneck (block 입력)"),
+    "live.probe.input": ("bottleneck (block input)", "bottleneck (블록 입력)"),
     "live.probe.expansion": ("expansion (after ReLU6)", "expansion (ReLU6 뒤)"),
     "live.probe.depthwise": ("depthwise (after ReLU6)", "depthwise (ReLU6 뒤)"),
     # Not "linear": with the ReLU6-bottleneck weights this point is after that ReLU6.
-    "live.probe.projection": ("projection (block's last layer)", "projection (block의 마지막 층)"),
+    "live.probe.projection": ("projection (block's last layer)", "projection (블록의 마지막 층)"),
     # Sections
     "live.input_title": ("What the network sees", "네트워크가 보는 입력"),
     "live.input_caption_generated": (
@@ -129,15 +131,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "{weights}; {points}; estimator: {est}. Dotted: the ambient dimension (channels). "
         "Bottom: ED divided by the ambient dimension. Hollow markers: fewer points (pixels) "
         "than channels, so the estimate cannot exceed the number of points.",
-        "{weights}; {points}; 추정기: {est}. 점선: ambient 차원(채널 수). 아래: ED를 ambient "
-        "차원으로 나눈 값. 속이 빈 표시: 점(픽셀)이 채널보다 적어 추정값이 점의 개수를 넘을 수 "
+        "{weights}; {points}; 추정기: {est}. 점선: 채널 수(전체 차원). 아래: ED를 채널 수로 "
+        "나눈 값. 속이 빈 표시: 점(픽셀)이 채널보다 적어 추정값이 점의 개수를 넘을 수 "
         "없는 곳.",
     ),
     "live.timing": (
         "Analysis of this {res}×{res} image: {seconds:.2f} s on this machine ({pixels:,} "
         "points in the first block, {last} in the last).",
-        "이 {res}×{res} 이미지 분석: 이 컴퓨터에서 {seconds:.2f}초 (첫 block의 점 {pixels:,}개, "
-        "마지막 block {last}개).",
+        "이 {res}×{res} 이미지 분석: 이 컴퓨터에서 {seconds:.2f}초 (첫 블록의 점 {pixels:,}개, "
+        "마지막 블록 {last}개).",
     ),
     "live.points_pixels": ("points = the h × w pixels of one image",
                            "점 = 이미지 한 장의 h × w 픽셀"),
@@ -151,16 +153,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "그러기 쉽습니다.",
     ),
     "live.compare": ("Two weight sources on the same image", "같은 이미지에서 두 가중치 비교"),
-    "live.mosaic": ("One block's channels", "한 block의 채널"),
+    "live.mosaic": ("One block's channels", "한 블록의 채널"),
     "live.mosaic_caption": (
         "Each tile is one channel of block {block} at the {probe}, over the image's pixels "
         "({weights}); first {shown} of {total} channels, one shared colour scale.",
-        "각 칸은 block {block}의 {probe}에서 한 채널을 이미지 픽셀 위에 그린 것입니다 "
+        "각 칸은 블록 {block}의 {probe}에서 한 채널을 이미지 픽셀 위에 그린 것입니다 "
         "({weights}); {total}개 중 처음 {shown}개 채널, 색 범위 공통.",
     ),
     "live.computing": ("Step {step}: running MobileNetV2 ({weights}) and measuring every probe "
                        "point of its 17 blocks…",
-                       "{step}단계: MobileNetV2({weights})를 실행하고 17개 block의 모든 측정 "
+                       "{step}단계: MobileNetV2({weights})를 실행하고 17개 블록의 모든 측정 "
                        "지점을 재는 중…"),
     "live.explain_title": ("What the profile says about the paper's claims",
                            "프로파일이 논문의 주장에 대해 말해 주는 것"),
@@ -184,40 +186,42 @@ TEXT: dict[str, tuple[str, str]] = {
         "- **What one image can show.** The points are the pixels of one image, so deep blocks "
         "of a small input have only a few (hollow markers): change the image, the resolution "
         "and the estimator, and look for what holds.",
-        "- **bottleneck이 manifold를 담는다 (3.2절).** 실제 이미지가 만드는 activation이 저차원 "
-        "manifold 근처에 있다면 bottleneck의 ED(파랑)는 채널 수(점선)보다 낮고, block 사이의 "
+        "- **bottleneck이 manifold를 담는다 (3.2절).** 실제 이미지가 만드는 활성값이 저차원 "
+        "manifold 근처에 있다면 bottleneck의 ED(파랑)는 채널 수(점선)보다 낮고, 블록 사이의 "
         "얇은 tensor는 잃는 것이 적습니다. 아래 그래프는 쓰이는 채널의 비율입니다.\n"
         "- **비선형성은 expansion에서 일한다.** expansion(주황)은 채널이 t배 많지만 ReLU6 뒤의 "
-        "ED는 bottleneck과 비슷하므로 ED / ambient 비율이 훨씬 작습니다. ReLU6는 manifold보다 "
+        "ED는 bottleneck과 비슷하므로 ED / 채널 수 비율이 훨씬 작습니다. ReLU6는 manifold보다 "
         "훨씬 큰 공간에서 좌표를 자르므로(0의 비율 참고), 양수인 채널이 충분한 곳에서는 사상이 "
         "가역으로 남습니다(Lemma 2).\n"
         "- **projection은 일부러 linear이다.** 넓은 tensor를 ReLU 없이 다시 얇은 tensor로 "
         "보냅니다. ReLU6 bottleneck 가중치를 골라 다른 설계를 보세요. 정확도에 대한 대가는 "
-        "block 페이지(Figure 6a)에 있습니다.\n"
+        "블록 페이지(Figure 6a)에 있습니다.\n"
         "- **학습 대 무작위.** Ansuini 외(2019)는 학습된 네트워크에서 TwoNN 차원이 깊이에 따라 "
         "올라갔다가 내려가고, 학습되지 않은 네트워크는 평평하며, PCA 개수로는 둘을 구별하지 "
         "못한다는 것을 보였습니다. 두 가중치를 PCA뿐 아니라 TwoNN으로도 비교하세요.\n"
         "- **이미지 한 장이 보여 줄 수 있는 것.** 점은 이미지 한 장의 픽셀이므로 작은 입력의 "
-        "깊은 block에는 점이 몇 개뿐입니다(속이 빈 표시). 이미지, 해상도, 추정기를 바꿔 보며 "
+        "깊은 블록에는 점이 몇 개뿐입니다(속이 빈 표시). 이미지, 해상도, 추정기를 바꿔 보며 "
         "무엇이 유지되는지 보세요.",
     ),
     "live.summary": (
         "Measured on this image — **{weights}**: median ED / ambient at the bottleneck "
         "**{input}**, the expansion **{expansion}**, the depthwise output **{depthwise}**, the "
         "projection **{projection}**; ReLU6 zeroes **{zeros}** of the expansion's values.",
-        "이 이미지에서 측정 — **{weights}**: ED / ambient의 중앙값은 bottleneck **{input}**, "
+        # A closing ** between "%" and a Hangul letter does not close in CommonMark (it is not
+        # right-flanking), so every bold value here is followed by a space or punctuation.
+        "이 이미지에서 측정 — **{weights}**: ED / 채널 수의 중앙값은 bottleneck **{input}**, "
         "expansion **{expansion}**, depthwise 출력 **{depthwise}**, projection "
-        "**{projection}**; ReLU6는 expansion 값의 **{zeros}**를 0으로 만듭니다.",
+        "**{projection}**; ReLU6가 0으로 만드는 expansion 값의 비율: **{zeros}**.",
     ),
     "live.analysis_error": ("The analysis failed: {error}", "분석에 실패했습니다: {error}"),
     # Figures
     "live.fig.profile_title": ("Dimension profile — weights: {weights}",
                                "차원 프로파일 — 가중치: {weights}"),
-    "live.fig.ed_vs_ambient": ("{est} vs ambient dimension", "{est} 대 ambient 차원"),
-    "live.fig.ratio": ("ED / ambient", "ED / ambient"),
+    "live.fig.ed_vs_ambient": ("{est} vs ambient dimension", "{est} 대 채널 수"),
+    "live.fig.ratio": ("ED / ambient", "ED / 채널 수"),
     "live.fig.ambient_of": ("channels: {probe}", "채널 수: {probe}"),
     "live.fig.dimension": ("dimension", "차원"),
-    "live.fig.block": ("block", "block"),
+    "live.fig.block": ("block", "블록"),
     "live.fig.zeros_title": ("Zeros after ReLU6 — weights: {weights}",
                              "ReLU6 뒤의 0 — 가중치: {weights}"),
     "live.fig.zero_fraction": ("fraction of zeros", "0의 비율"),
@@ -226,7 +230,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.fig.topk": ("Top-5 predictions", "Top-5 예측"),
     "live.fig.mosaic_title": (
         "Block {block}, {probe}: {shown} of {total} channels — weights: {weights}",
-        "Block {block}, {probe}: {total}개 중 {shown}개 채널 — 가중치: {weights}",
+        "블록 {block}, {probe}: {total}개 중 {shown}개 채널 — 가중치: {weights}",
     ),
     # The generated data set's classes (model/synthetic.py CLASSES), for menus and top-5.
     "live.class.circle": ("circle", "원"),
