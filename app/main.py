@@ -20,6 +20,11 @@ import streamlit as st  # noqa: E402
 
 from app.navigation import PAGES  # noqa: E402
 from app.ui import global_sidebar, tr  # noqa: E402
+from app.warmup import start as start_warmup  # noqa: E402
+
+# Once per server process, on a daemon thread: what the pages' first visits need (networks,
+# default results, one-off imports) is built before the first students ask (app/warmup.py).
+start_warmup()
 
 st.set_page_config(page_title="Manifold Lab", page_icon="🌀", layout="wide")
 

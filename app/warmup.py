@@ -1,0 +1,180 @@
+"""Start-up warm-up: what every page's first visit would otherwise build, built once per server
+process on a daemon thread, so the first students are not the ones who wait for it.
+
+``start()`` is called by ``app/main.py`` on every script run and starts the thread once per
+process. The tasks call the same cached functions the pages call (``app.live_sections``,
+``app.block_sections``) with the pages' default settings (read from the pages' own ``Param``
+definitions, ``app.page_params``), so those caches hold the results; the rest fills the
+process-wide caches below them (the shipped networks, the photos the generated images are
+cut from) and pays one-off import costs (torch; ``torch._inductor``, which torch's profiler
+imports on its first use: about 3 s of the block page's first visit; Plotly's validators).
+
+A student who asks for a result while the warm-up is building it waits for that one build
+(Streamlit's caches lock per key); no task holds a lock for more than its own build, the
+longest about 2 s on an idle 2-core machine (the block page's ablation profiles).
+
+It runs only under ``streamlit run`` (a Streamlit runtime exists): AppTest, which the tests
+use, has none, so the test session never starts it. ``MANIFOLD_LAB_WARMUP=0`` turns it off
+(the benches' ``--no-warmup`` comparisons).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+ENV = "MANIFOLD_LAB_WARMUP"
+_LOG = logging.getLogger("manifold_lab.warmup")
+_started = threading.Lock()
+_thread: threading.Thread | None = None
+_results: list["TaskResult"] = []
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    name: str
+    seconds: float
+    error: str | None = None
+
+
+def enabled() -> bool:
+    """True under ``streamlit run`` unless ``MANIFOLD_LAB_WARMUP=0``."""
+    if os.environ.get(ENV, "1").strip() == "0":
+        return False
+    from streamlit import runtime
+    return runtime.exists()
+
+
+# -- the tasks, in the order the pages are usually visited ---------------------------------
+def _plotly() -> None:
+    """Plotly validates each property through validator classes it imports on first use, and
+    Streamlit serialises figures through plotly.io: one small figure of every trace type the
+    app draws pays both (about 0.3 s of the ReLU page's first visit)."""
+    import numpy as np
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    from plotly.subplots import make_subplots
+    flat = make_subplots(rows=1, cols=2, subplot_titles=["a", "b"])
+    flat.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="markers", marker=dict(color=[0, 1])), 1, 1)
+    flat.add_trace(go.Bar(x=[0], y=[1], error_y=dict(type="data", array=[0.1])), 1, 2)
+    flat.add_trace(go.Heatmap(z=[[0, 1]]), 1, 1)
+    flat.add_trace(go.Image(z=np.zeros((2, 2, 3), np.uint8)), 1, 1)
+    flat.add_hline(y=0.5, row=1, col=2)
+    flat.update_layout(height=300, legend=dict(orientation="h"),
+                       sliders=[dict(steps=[dict(label="1", method="animate", args=[["1"]])])])
+    flat.frames = [go.Frame(name="1", data=[go.Scatter(x=[0], y=[0])])]
+    solid = make_subplots(rows=1, cols=2, specs=[[{"type": "scene"}, {"type": "scene"}]])
+    solid.add_trace(go.Scatter3d(x=[0], y=[0], z=[0], mode="markers"), 1, 2)
+    solid.layout.scene2.update(xaxis_title="x")
+    for fig in (flat, solid):
+        pio.to_json(fig, validate=False)
+
+
+def _torch() -> None:
+    import torch  # noqa: F401  (configure() in app/main.py set its thread count first)
+    import torch._inductor.config  # noqa: F401  (what torch.profiler imports on first use)
+
+
+def _networks() -> None:
+    """The shipped networks, held once per process (``services.weights``), and the live
+    page's default comparison (a seeded random network in the default's architecture)."""
+    from app.live_sections import load_checked
+    from app.page_params import page_params
+    from model.registry import SHIPPED
+    from services.weights import load_source
+    for name in SHIPPED:
+        try:
+            load_source(name)
+        except (ValueError, FileNotFoundError):
+            pass                            # a checkout without trained files: the page says so
+    live = page_params("live.py")
+    weights, _ = load_checked(live["weights"].default, 0, None)
+    if weights is not None and live["compare"].default == "random":
+        load_checked("random", 0, None, like=weights)
+
+
+def _live() -> None:
+    """The live page's default image and one analysis per estimator (the first analysis in a
+    process pays for the estimators' code paths)."""
+    from app.live_sections import _generated, load_checked
+    from app.page_params import page_params
+    from services.images import prepare_input
+    from services.live import analyze_profile
+    live = page_params("live.py")
+    weights, _ = load_checked(live["weights"].default, 0, None)
+    if weights is None:
+        return
+    res = weights.resolution
+    image = _generated(live["gen_class"].default, live["gen_index"].default, 0, res)
+    x, _ = prepare_input(image, res, weights.source, generated=True)
+    for estimator in live["est"].choices:
+        analyze_profile(weights.model, x, estimator, 0)
+
+
+def _block() -> None:
+    """The block page at its defaults: Tables 2-3 and the TF-slim grid (milliseconds), the
+    training logs, Section 5.1's split (the first profiler run), the ablation profiles and
+    the default block's timing."""
+    from app import block_sections as b
+    from app.page_params import page_constant, page_params
+    p = page_params("block.py")
+    b.cached_costs(float(p["width"].default), int(p["table_res"].default))
+    b.cached_tfslim_grid()
+    logs = b.cached_logs()
+    b.cached_split(int(p["split_block"].default), int(p["split_res"].default), 0)
+    if logs:
+        b.cached_ablation_profiles(p["ablation_est"].default, b.ABLATION_IMAGES, 0)
+    shape = (p["di"].default, p["dj"].default, p["t"].default, int(p["k"].default),
+             p["h"].default, p["w"].default, int(p["s"].default))
+    if b.option_limits_error(*shape) is None:
+        runs, _ = b.data.affordable_repeats(*shape, repeats=page_constant("block.py", "REPEATS"))
+        if runs:
+            b.cached_option_rows(shape, runs)
+
+
+TASKS: tuple[tuple[str, Callable[[], None]], ...] = (
+    ("plotly", _plotly), ("torch", _torch), ("networks", _networks), ("live", _live),
+    ("block", _block))
+
+
+def run(tasks=TASKS) -> list[TaskResult]:
+    """Run ``tasks`` one after the other; a failing task is logged and the next one runs
+    (the page then builds that part itself, and shows its own error)."""
+    results = []
+    for name, task in tasks:
+        t0 = time.perf_counter()
+        error = None
+        try:
+            task()
+        except Exception as e:  # noqa: BLE001 - a warm-up failure must never stop the server
+            error = f"{type(e).__name__}: {str(e).strip().splitlines()[0][:200]}"
+            _LOG.warning("warm-up task %s failed: %s", name, error)
+        results.append(TaskResult(name, time.perf_counter() - t0, error))
+    return results
+
+
+def _main() -> None:
+    t0 = time.perf_counter()
+    _results.extend(run())
+    _LOG.info("warm-up done in %.1f s: %s", time.perf_counter() - t0,
+              ", ".join(f"{r.name} {r.seconds:.1f} s" for r in _results))
+
+
+def start() -> threading.Thread | None:
+    """Start the warm-up thread if it is enabled and not started yet in this process; returns
+    it (None when it does not run)."""
+    global _thread
+    with _started:
+        if _thread is not None or not enabled():
+            return None
+        _thread = threading.Thread(target=_main, name="manifold-lab warm-up", daemon=True)
+        _thread.start()
+        return _thread
+
+
+def results() -> list[TaskResult]:
+    """What the warm-up did so far (name, seconds, error), for the benches."""
+    return list(_results)
