@@ -57,6 +57,7 @@ def lazy_source(target: str, prefix: str = "") -> FigureSource:
 
 FIGURE_SOURCES: list[FigureSource] = [
     lazy_source("figures.relu:figure_specs", prefix="relu_"),
+    lazy_source("figures.relu_frames:figure_specs", prefix="relu_"),
     lazy_source("figures.live_specs:figure_specs", prefix="live_"),
     lazy_source("figures.block_specs:figure_specs", prefix="block_"),
 ]

@@ -85,7 +85,8 @@ def figure_html(spec: FigureSpec) -> str:
     figure always gives the same bytes."""
     div_id = "figure-" + re.sub(r"[^a-z0-9_-]", "-", spec.name.lower())
     return spec.figure.to_html(full_html=True, include_plotlyjs=True, include_mathjax=False,
-                               div_id=div_id, config={"displaylogo": False})
+                               div_id=div_id, config={"displaylogo": False},
+                               auto_play=False)   # a figure with frames opens at its slider's step
 
 
 def figure_csv(spec: FigureSpec) -> str:

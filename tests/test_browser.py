@@ -38,7 +38,7 @@ def test_relu_page_in_a_browser(server):
             page.goto(server, timeout=90_000)
             expect(page.get_by_role("heading", name="Manifold Lab")).to_be_visible(timeout=90_000)
             page.get_by_role("link", name="ReLU and manifolds").first.click()
-            expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=90_000)
+            expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=90_000)  # + n = 1..64 slider chart
             expect(page.locator(".js-plotly-plot").nth(1).locator("text.gtitle")).to_contain_text(
                 "n = 8", timeout=60_000)
 

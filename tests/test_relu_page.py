@@ -32,7 +32,7 @@ def _title(spec: dict) -> str:
 def test_page_renders_three_figures_and_reacts_to_n_and_activation():
     at = _open({"points": "300", "seeds": "10"})
     assert not at.exception and not at.error
-    grid, depth, loss = _specs(at)
+    grid, depth, frames, loss = _specs(at)
     assert len(grid["data"]) == 6  # input + n = 2, 3, 5, 15, 30
     titles = [a["text"] for a in grid["layout"]["annotations"]]
     assert titles[0] == "Input" and titles[1].startswith("n = 2") and titles[5].startswith("n = 30")
@@ -41,7 +41,7 @@ def test_page_renders_three_figures_and_reacts_to_n_and_activation():
 
     at.slider(key="url_n").set_value(40).run()
     assert not at.exception
-    grid2, depth2, _ = _specs(at)
+    grid2, depth2, _, _ = _specs(at)
     assert "n = 40" in _title(depth2) and grid2 == grid  # only the one-width view changed
     assert depth2["data"][0]["marker"]["cmax"] == 40  # colour = active units out of n
     assert at.query_params["n"] in ("40", ["40"])  # the link reproduces the view
@@ -58,7 +58,7 @@ def test_link_settings_are_used_and_bad_ones_reported():
     assert at.slider(key="url_n").value == 256
     assert at.selectbox(key="url_act").value == "relu"
     assert len(at.warning) == 2  # n clamped, act ignored
-    grid, depth, _ = _specs(at)
+    grid, depth, _, _ = _specs(at)
     assert grid["data"][0]["type"] == "scatter3d"  # d = 3 input drawn in 3-D
     assert "n = 256" in _title(depth)
 

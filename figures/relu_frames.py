@@ -1,0 +1,197 @@
+"""Figure 1 that follows the hand: the recovered shape for every width n = 1..64 in one chart.
+
+Each n is a plotly frame and the chart carries its own slider (steps that ``animate`` to a
+frame, mode "immediate", no transition), so dragging n redraws in the browser without a
+server round trip; the page's server-side slider still covers n up to 256.
+
+Compact by construction: colour (position along the manifold) is sent once with the first
+trace, and a frame holds only its coordinates: multiples of ``STEP`` (thousandths unless the
+points spread too far for 16 bits) stored as uint16 with an offset of ``OFFSET``, which plotly.py
+writes as base64 typed arrays ("bdata"): 2 bytes a coordinate instead of 8. The offset keeps
+the high bytes away from 0xFF and 0x7F, whose base64 is full of "/", which plotly's JSON
+escapes to six characters (small int16 values made frames 1.6x larger). The axes are unlabelled, as
+in the Figure 1 grid, and each frame zooms to its own points. At most ``MAX_POINTS`` points are
+drawn (evenly spaced along the manifold); the collapsed share in each title counts all of them.
+"""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+import manifolds as m
+from i18n import t
+
+from .catalog import FigureSpec
+from .relu import MARKER, POSITION_SCALE, ReluSettings, _grid_seed, _input_label
+from .style import TEMPLATE
+
+FRAME_NS = tuple(range(1, 65))
+"""The widths with a frame: scrubbing above 64 is the server-side slider's job."""
+MAX_POINTS = 1000
+"""Points drawn per frame (64 frames of 1000 points: about 0.37 MB of JSON); a larger sample
+is thinned evenly along the manifold."""
+WEBGL_ABOVE = 2000
+"""WebGL (scattergl) for frames with more points than this; SVG below (sharper, and the
+page's 3-D charts already hold WebGL contexts)."""
+STEP = 0.001
+"""Coordinates are rounded to multiples of this (or a larger power of ten, see ``frame_step``)."""
+OFFSET = 0x5555
+"""Stored coordinate = OFFSET + round(value / step), as uint16. Alternating bits: the base64
+of values near it has few "/" (0.6% of characters against 12% for small int16 values)."""
+PLAY_FRAME_MS = 120
+
+
+@dataclass(frozen=True)
+class FrameData:
+    """The round trips behind the frames. N points drawn (after thinning), d = 2 or 3.
+
+    keep: (N,) indices into the sample. position: (N,) in [0, 1]. ns: the widths.
+    coords: (len(ns), N, d) uint16, the recovered points as ``quantize`` stores them.
+    collapsed: (len(ns),) share of all sample points with fewer than d active units.
+    """
+    keep: np.ndarray
+    position: np.ndarray
+    ns: tuple[int, ...]
+    coords: np.ndarray
+    collapsed: np.ndarray
+    step: float
+
+
+def thinned(n_points: int, max_points: int = MAX_POINTS) -> np.ndarray:
+    """(min(n_points, max_points),) indices spread evenly over 0..n_points - 1. The inputs'
+    points are in order along the manifold, so this keeps its whole length."""
+    if n_points <= max_points:
+        return np.arange(n_points)
+    return np.unique(np.linspace(0, n_points - 1, max_points).round().astype(int))
+
+
+def frame_step(extent: float) -> float:
+    """``STEP``, or the smallest larger power of ten that keeps ``extent / step`` below
+    ``OFFSET`` (a round trip through a badly conditioned T can land far out)."""
+    step = STEP
+    while extent / step > OFFSET - 1:
+        step *= 10
+    return step
+
+
+def quantize(P: np.ndarray, step: float) -> np.ndarray:
+    """P (..., d) float -> uint16 ``OFFSET + round(P / step)`` (round half to even)."""
+    return (np.round(np.asarray(P) / step) + OFFSET).astype(np.uint16)
+
+
+def dequantize(q: np.ndarray, step: float) -> np.ndarray:
+    """The values ``quantize`` stored, as float64 (q - OFFSET) * step."""
+    return (np.asarray(q, dtype=np.int64) - OFFSET) * step
+
+
+def frames_data(s: ReluSettings, ns=FRAME_NS, max_points: int = MAX_POINTS) -> FrameData:
+    """One ``manifolds.roundtrip`` per width in ``ns``, seeded as the page's other views
+    (input seed ``s.seed``, T's seed ``_grid_seed(s.seed, n)``), so frame n is the one-width
+    view's shape at n."""
+    ns = tuple(int(n) for n in ns)
+    if not ns or min(ns) < 1:
+        raise ValueError(f"frame widths must be integers >= 1, got {ns}")
+    sample = m.sample_input(s.input_name, s.n_points, noise=s.noise, seed=s.seed)
+    keep = thinned(len(sample.X), max_points)
+    recovered, collapsed = [], []
+    for n in ns:
+        rt = m.roundtrip(sample.X, n, activation=s.activation, seed=_grid_seed(s.seed, n))
+        recovered.append(rt.recovered[keep])
+        collapsed.append(m.collapsed_fraction(rt))
+    recovered = np.stack(recovered)
+    step = frame_step(float(np.abs(recovered).max()))
+    return FrameData(keep, sample.position[keep], ns, quantize(recovered, step),
+                     np.asarray(collapsed), step)
+
+
+def typed_array(a: np.ndarray) -> dict:
+    """A 1-D array as plotly's typed-array spec {"dtype": "u2", "bdata": base64}: what
+    plotly.py would write for it anyway, done once here, so Streamlit's per-rerun
+    ``to_dict`` + ``to_json`` of the figure copies strings instead of re-encoding 130 arrays
+    (5 ms instead of 30-40 ms a rerun)."""
+    a = np.ascontiguousarray(a, dtype=np.asarray(a).dtype.newbyteorder("<"))
+    return {"dtype": f"{a.dtype.kind}{a.dtype.itemsize}", "bdata": base64.b64encode(a.tobytes()).decode()}
+
+
+def _trace(q: np.ndarray, **extra):
+    """A markers trace of the stored points q (N, 2 or 3)."""
+    axes = {a: typed_array(q[:, j]) for j, a in enumerate("xyz"[:q.shape[1]])}
+    if q.shape[1] == 3:
+        return go.Scatter3d(mode="markers", **axes, **extra)
+    kind = go.Scattergl if len(q) > WEBGL_ABOVE else go.Scatter
+    return kind(mode="markers", **axes, **extra)
+
+
+def _ranges(q: np.ndarray) -> dict:
+    """Layout that zooms the axes to the stored points q (N, d): the bounding box, padded,
+    with the same span on every axis (equal units)."""
+    lo, hi = q.min(axis=0).astype(np.int64), q.max(axis=0).astype(np.int64)
+    half = max(int((hi - lo).max()), 100) * 0.55
+    spans = [[round(c - half), round(c + half)] for c in (lo + hi) / 2]
+    if q.shape[1] == 3:
+        return {"scene": {f"{a}axis": {"range": span} for a, span in zip("xyz", spans)}}
+    return {"xaxis": {"range": spans[0]}, "yaxis": {"range": spans[1]}}
+
+
+def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
+                max_points: int = MAX_POINTS) -> FigureSpec:
+    """The recovered shape pinv(T) act(T x) for every n in ``ns`` as frames of one chart with
+    an in-chart slider (and play / pause), starting at ``s.n`` (clipped into ``ns``)."""
+    fd = frames_data(s, ns, max_points)
+    start = int(np.argmin(np.abs(np.asarray(fd.ns) - s.n)))
+    titles = [t("relu.frames.fig_title", lang, n=n, activation=s.activation,
+                input=_input_label(s, lang), collapsed=100 * c)
+              for n, c in zip(fd.ns, fd.collapsed)]
+    d = fd.coords.shape[2]
+    marker = dict(size=MARKER if d == 2 else 2,
+                  color=typed_array(np.round(fd.position, 3).astype(np.float32)),
+                  colorscale=POSITION_SCALE, cmin=0, cmax=1)
+    fig = go.Figure(_trace(fd.coords[start], marker=marker, showlegend=False, hoverinfo="skip"))
+    fig.frames = [go.Frame(name=str(n), data=[_trace(q)], traces=[0],
+                           layout={"title": {"text": title}, **_ranges(q)})
+                  for n, q, title in zip(fd.ns, fd.coords, titles)]
+    animate = dict(mode="immediate", frame=dict(duration=0, redraw=True),
+                   transition=dict(duration=0))
+    fig.update_layout(
+        title=titles[start], template=TEMPLATE, height=480,
+        margin=dict(l=10, r=10, t=70, b=10), **_ranges(fd.coords[start]),
+        sliders=[dict(active=start, currentvalue=dict(prefix=t("relu.frames.slider", lang),
+                                                      xanchor="right", font=dict(size=15)),
+                      pad=dict(t=10, b=10), len=0.84, x=0.16, steps=[
+                          dict(label=str(n), method="animate", args=[[str(n)], animate])
+                          for n in fd.ns])],
+        updatemenus=[dict(type="buttons", direction="left", x=0, y=0, xanchor="left",
+                          yanchor="top", pad=dict(t=20), showactive=False, buttons=[
+                              dict(label=t("relu.frames.play", lang), method="animate",
+                                   args=[None, dict(animate, fromcurrent=True,
+                                                    frame=dict(duration=PLAY_FRAME_MS, redraw=True))]),
+                              dict(label=t("relu.frames.pause", lang), method="animate",
+                                   args=[[None], animate])])])
+    if d == 2:
+        fig.update_yaxes(scaleanchor="x", scaleratio=1)
+        fig.update_xaxes(showticklabels=False)
+        fig.update_yaxes(showticklabels=False)
+    else:
+        fig.update_scenes(aspectmode="cube", xaxis_showticklabels=False,
+                          yaxis_showticklabels=False, zaxis_showticklabels=False)
+    count = len(fd.keep)
+    data = pd.DataFrame({"n": np.repeat(fd.ns, count), "point": np.tile(fd.keep, len(fd.ns)),
+                         "position": np.tile(fd.position, len(fd.ns)),
+                         "collapsed": np.repeat(fd.collapsed, count)})
+    for j, axis in enumerate("xyz"[:d]):
+        data[axis] = dequantize(fd.coords[:, :, j].ravel(), fd.step)
+    caption = t("relu.caption.frames", lang, lo=fd.ns[0], hi=fd.ns[-1], activation=s.activation,
+                input=_input_label(s, lang), n_points=s.n_points, drawn=count, seed=s.seed,
+                step=fd.step)
+    params = {**s.params(), "frame_ns": [fd.ns[0], fd.ns[-1]], "max_points": max_points,
+              "step": fd.step}
+    return FigureSpec("relu_figure1_slider", caption, params, fig, data)
+
+
+def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
+    """Figure source for ``figures.catalog``: the slider figure at the page's defaults."""
+    return [frames_spec(ReluSettings(seed=seed), lang)]

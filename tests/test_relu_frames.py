@@ -1,0 +1,162 @@
+"""Figure 1 with an in-chart slider (figures/relu_frames.py): frames n = 1..64 that are the
+page's round trips, a slider that animates without the server, a compact JSON, the page."""
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import manifolds as m
+from conftest import APP, APP_TIMEOUT
+from figures.catalog import FIGURE_SOURCES
+from figures.relu import ReluSettings, _grid_seed
+from figures.relu_frames import (FRAME_NS, MAX_POINTS, OFFSET, STEP, WEBGL_ABOVE, dequantize,
+                                 frame_step, frames_spec, quantize, thinned)
+from figures.render import figure_html
+
+
+def decode(array) -> np.ndarray:
+    """A plotly typed-array spec (what the browser receives) as a numpy array."""
+    return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]).newbyteorder("<"))
+
+
+@pytest.fixture(scope="module")
+def default():
+    spec = frames_spec(ReluSettings())
+    return spec, json.loads(spec.figure.to_json())
+
+
+def test_one_frame_per_n_from_1_to_64(default):
+    spec, fig = default
+    assert FRAME_NS == tuple(range(1, 65))
+    assert [f["name"] for f in fig["frames"]] == [str(n) for n in range(1, 65)]
+    for frame in fig["frames"]:
+        assert frame["traces"] == [0] and len(frame["data"]) == 1
+        assert len(decode(frame["data"][0]["x"])) == len(decode(frame["data"][0]["y"])) == 1000
+        assert f"n = {frame['name']}:" in frame["layout"]["title"]["text"]
+    # The first trace starts at the page's default n = 8 and carries the colour, sent once.
+    assert decode(fig["data"][0]["x"]).tolist() == decode(fig["frames"][7]["data"][0]["x"]).tolist()
+    assert "color" in fig["data"][0]["marker"]
+    assert all("marker" not in f["data"][0] for f in fig["frames"])
+
+
+@pytest.mark.parametrize("settings", [
+    ReluSettings(), ReluSettings(input_name="circle", noise=0.05, seed=3, n_points=1600),
+    ReluSettings(activation="relu6", n_points=300, seed=7),
+])
+def test_frame_k_is_the_direct_roundtrip_for_that_n(settings):
+    spec = frames_spec(settings)
+    fig = json.loads(spec.figure.to_json())
+    step = spec.params["step"]
+    sample = m.sample_input(settings.input_name, settings.n_points, noise=settings.noise,
+                            seed=settings.seed)
+    keep = thinned(settings.n_points)
+    for frame in fig["frames"]:
+        n = int(frame["name"])
+        rt = m.roundtrip(sample.X, n, activation=settings.activation,
+                         seed=_grid_seed(settings.seed, n))
+        expected = quantize(rt.recovered[keep], step)
+        got = np.stack([decode(frame["data"][0]["x"]), decode(frame["data"][0]["y"])], axis=1)
+        np.testing.assert_array_equal(got, expected)
+        # What is drawn is the round trip to within half a step.
+        assert np.abs(dequantize(got, step) - rt.recovered[keep]).max() <= step / 2 + 1e-12
+        assert f"{100 * m.collapsed_fraction(rt):.1f}%" in frame["layout"]["title"]["text"]
+
+
+def test_slider_animates_each_frame_in_the_browser(default):
+    _, fig = default
+    (slider,) = fig["layout"]["sliders"]
+    steps = slider["steps"]
+    assert len(steps) == 64 and slider["active"] == 7      # n = 8, the page's default
+    for n, step in zip(range(1, 65), steps):
+        assert step["label"] == str(n) and step["method"] == "animate"
+        names, options = step["args"]
+        assert names == [str(n)]
+        assert options["mode"] == "immediate" and options["transition"]["duration"] == 0
+        assert options["frame"]["duration"] == 0
+    play, pause = fig["layout"]["updatemenus"][0]["buttons"]
+    assert play["method"] == pause["method"] == "animate" and play["args"][0] is None
+
+
+def test_figure_json_is_compact(default):
+    spec, fig = default
+    size = len(spec.figure.to_json())
+    assert size < 450_000, size           # 64 frames x 1000 points: ~0.39 MB
+    assert fig["frames"][0]["data"][0]["x"]["dtype"] == "u2"
+    # More points are thinned to MAX_POINTS, so the size does not grow with N.
+    big = frames_spec(ReluSettings(n_points=5000))
+    assert len(big.figure.to_json()) < 450_000
+    assert len(json.loads(big.figure.to_json())["frames"][5]["data"][0]["x"]["bdata"]) < 3 * MAX_POINTS
+
+
+def test_thinning_keeps_the_whole_manifold():
+    assert thinned(500).tolist() == list(range(500))
+    idx = thinned(5000, 1000)
+    assert len(idx) == 1000 and idx[0] == 0 and idx[-1] == 4999
+    assert np.all(np.diff(idx) >= 4) and np.all(np.diff(idx) <= 6)
+
+
+def test_quantization_steps_and_range():
+    assert frame_step(2.5) == STEP
+    assert frame_step(100.0) == pytest.approx(0.01)       # 100 / 0.001 would overflow
+    P = np.array([[-21.0, 0.0], [0.0005, 21.0], [-0.0015, 0.0024]])
+    q = quantize(P, 0.001)
+    assert q.dtype == np.uint16 and q[0, 1] == OFFSET
+    assert np.abs(dequantize(q, 0.001) - P).max() <= 0.0005 + 1e-12
+
+
+def test_webgl_above_the_threshold_and_3d_inputs():
+    settings = ReluSettings(n_points=WEBGL_ABOVE + 500)
+    spec = frames_spec(settings, ns=(1, 2, 3), max_points=WEBGL_ABOVE + 500)
+    assert spec.figure.data[0].type == "scattergl"
+    assert all(f.data[0].type == "scattergl" for f in spec.figure.frames)
+    roll = json.loads(frames_spec(ReluSettings(input_name="swiss_roll", n_points=300),
+                                  ns=(2, 30)).figure.to_json())
+    assert roll["data"][0]["type"] == "scatter3d"
+    assert len(decode(roll["frames"][1]["data"][0]["z"])) == 300
+    assert set(roll["frames"][1]["layout"]["scene"]) == {"xaxis", "yaxis", "zaxis"}
+
+
+def test_plotted_data_and_korean(default):
+    spec, _ = default
+    assert spec.name == "relu_figure1_slider"
+    assert len(spec.data) == 64 * 1000
+    assert list(spec.data.columns) == ["n", "point", "position", "collapsed", "x", "y"]
+    assert sorted(spec.data["n"].unique()) == list(range(1, 65))
+    ko = frames_spec(ReluSettings(), "ko")
+    assert "d개보다 적은 점" in ko.figure.layout.title.text
+    assert ko.figure.layout.updatemenus[0].buttons[0].label == "▶ 재생"
+    assert "프레임" in ko.caption
+    with pytest.raises(ValueError, match="widths"):
+        frames_spec(ReluSettings(), ns=(0, 1))
+
+
+def test_registered_for_export_and_html_does_not_autoplay():
+    (source,) = [s for s in FIGURE_SOURCES if s.__name__ == "figures.relu_frames:figure_specs"]
+    assert source.prefix == "relu_"
+    (spec,) = source("ko", 2)
+    assert spec.name == "relu_figure1_slider" and spec.params["seed"] == 2
+    html = figure_html(spec)
+    assert "Plotly.animate" not in html   # opens at n = 8, the slider's step, not playing
+
+
+def test_relu_page_shows_the_slider_chart_and_keeps_it_when_n_moves():
+    at = AppTest.from_file(APP, default_timeout=max(APP_TIMEOUT, 30))
+    at.query_params["points"] = "300"
+    at.run()
+    at.switch_page("views/relu_manifolds.py").run()
+    assert not at.exception and not at.error
+
+    def slider_chart():
+        charts = [c for c in at.get("plotly_chart") if json.loads(c.proto.spec).get("frames")]
+        assert len(charts) == 1
+        return charts[0].proto.spec
+
+    before = slider_chart()
+    fig = json.loads(before)
+    assert len(fig["frames"]) == 64 and len(fig["layout"]["sliders"][0]["steps"]) == 64
+    assert len(decode(fig["frames"][0]["data"][0]["x"])) == 300
+    at.slider(key="url_n").set_value(40).run()     # the server-side slider, up to 256
+    assert not at.exception
+    assert slider_chart() == before                # not rebuilt: the browser scrubs n itself
