@@ -14,8 +14,8 @@ affine map per *output* channel, so its scale goes into every A_i and its shift 
 
 ``compare_splits`` evaluates a block for several k and reports, for each, the max absolute
 difference to the block's own forward, the bytes of one group's inner tensors (accounted) and
-the peak bytes that torch's CPU allocator handed out during the call (measured with the
-profiler).
+the peak bytes that torch's CPU allocator handed out during the call (measured from its
+allocation reports, ``measure_peak_bytes``).
 """
 from __future__ import annotations
 
@@ -125,30 +125,34 @@ def inner_bytes(block: InvertedResidual, input_hw: tuple[int, int], k: int,
 def measure_peak_bytes(fn, *args) -> int | None:
     """Peak bytes allocated on the CPU during ``fn(*args)`` above what was held at the start.
 
-    Read from torch's profiler: every CPU allocation and free is an event; the running sum
-    of their sizes in time order is the live memory the call added. Returns None when this
-    torch build does not expose allocation events.
+    With memory profiling on, torch's CPU allocator reports every allocation and free (size
+    and time) made by this thread and the intra-op threads working for it; the running sum of
+    the sizes in time order is the live memory the call added. The reports are collected by
+    the autograd profiler's CPU mode, not by ``torch.profiler``: that one goes through Kineto,
+    which prints "USDT ... profiler_start/stop" to stderr at every use and an "External init
+    callback" error the first time it runs off the main thread (every Streamlit session),
+    filling the server log and the export's output. Both read the same allocator reports.
+    Returns None when this torch build does not expose them.
     """
-    from torch.profiler import ProfilerActivity, profile
     try:
-        from torch._C._profiler import _EventType
+        from torch._C._profiler import _ExperimentalConfig
+        from torch.autograd import (ProfilerConfig, ProfilerState, _disable_profiler_legacy,
+                                    _enable_profiler_legacy)
     except ImportError:  # pragma: no cover - other torch versions
         return None
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+    # ProfilerConfig(state, record_shapes, profile_memory, with_stack, with_flops, with_modules, ...)
+    _enable_profiler_legacy(ProfilerConfig(ProfilerState.CPU, False, True, False, False, False,
+                                           _ExperimentalConfig()))
+    try:
         result = fn(*args)
-    del result
-    sizes = []
-
-    def walk(nodes):
-        for n in nodes:
-            if n.tag == _EventType.Allocation:
-                sizes.append((n.start_time_ns, n.extra_fields.alloc_size))
-            walk(n.children)
-
-    walk(prof.profiler.kineto_results.experimental_event_tree())
-    if not sizes:
+    finally:
+        records = _disable_profiler_legacy()
+    del result  # freed after the window, as the peak is what the call itself needed
+    events = [e for thread in records for e in thread if e.kind() == "memory_alloc"]
+    if not events:
         return None
-    live = np.cumsum([size for _, size in sorted(sizes)])
+    events.sort(key=lambda e: e.start_us())  # stable: ties keep each thread's own order
+    live = np.cumsum([e.cpu_memory_usage() for e in events])   # frees are negative sizes
     return int(max(0, live.max()))
 
 
@@ -159,7 +163,7 @@ class SplitResult:
     group_channels: int        # inner channels of the largest group
     max_abs_diff: float        # max |split forward - block forward|
     inner_bytes: int           # one group's expansion + depthwise tensors (accounted)
-    measured_peak_bytes: int | None  # peak the call added on the CPU allocator (profiler)
+    measured_peak_bytes: int | None  # peak the call added on the CPU allocator (allocation reports)
     seconds: float             # wall time of one split forward (without the profiler)
 
 
