@@ -49,6 +49,23 @@ def enabled() -> bool:
 
 
 # -- the tasks, in the order the pages are usually visited ---------------------------------
+# Packages imported here before anything uses them, each from a thread that holds no other
+# import lock, dependencies first. Python's per-module import locks make a second thread wait
+# for a module another is importing; but when this thread held one package's locks (plotly's)
+# while a session's thread held another's (pandas, mid-import) that the first needed, Python
+# broke the cycle by handing one of them the half-initialised module ("partially initialized
+# module 'pandas' has no attribute 'Series'", seen in bench/load.py --explore --cold).
+IMPORT_ORDER = ("numpy", "scipy.special", "scipy.spatial", "pandas", "PIL.Image",
+                "plotly.graph_objects", "plotly.subplots", "plotly.io",
+                "sklearn.datasets", "sklearn.manifold", "skimage.data")
+
+
+def _imports() -> None:
+    import importlib
+    for name in IMPORT_ORDER:
+        importlib.import_module(name)
+
+
 def _plotly() -> None:
     """Plotly validates each property through validator classes it imports on first use, and
     Streamlit serialises figures through plotly.io: one small figure of every trace type the
@@ -136,7 +153,7 @@ def _block() -> None:
 
 
 TASKS: tuple[tuple[str, Callable[[], None]], ...] = (
-    ("plotly", _plotly), ("torch", _torch), ("networks", _networks), ("live", _live),
+    ("imports", _imports), ("plotly", _plotly), ("torch", _torch), ("networks", _networks), ("live", _live),
     ("block", _block))
 
 

@@ -1,41 +1,105 @@
-"""`streamlit run app/main.py` for bench/load.py, in a process that counts weight loads.
+"""`streamlit run app/main.py` for bench/load.py, in a process that counts networks.
 
     python bench/_load_server.py PORT COUNTS_JSON
 
 Wraps ``model.weights.load_weights`` (the app imports it at call time, so the wrapper is what
-the pages call) and writes {source: number of loads} to COUNTS_JSON twice a second. With
-st.cache_resource holding each network once, every count stays 1 however many sessions run.
-Binds 127.0.0.1 only.
+the pages call) and ``MobileNetV2.__init__``, and writes to COUNTS_JSON twice a second:
+"loads" {source: weight loads}, "alive" {source: MobileNetV2 objects still in memory whose
+weights came from that source} (a weak set: a network the app dropped is not counted), and
+"warmup" (what ``app/warmup.py`` did: [name, seconds, error]). With the shipped networks held
+once, their loads and alive counts stay 1 however many sessions run. The wrappers go in when
+the app first imports those modules (an import hook), so torch is imported when the app
+imports it, as under a plain ``streamlit run``. Binds 127.0.0.1 only.
 """
+import importlib.abc
 import json
 import sys
 import threading
 import time
+import weakref
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import model.weights as weights  # noqa: E402
-
 port, counts_path = sys.argv[1], Path(sys.argv[2])
-counts: Counter = Counter()
-_original = weights.load_weights
+loads: Counter = Counter()
+networks: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # model -> source
 
 
-def counting_load_weights(model, source, *args, **kwargs):
-    counts[source if isinstance(source, str) and not source.endswith((".pt", ".pth")) else "file"] += 1
-    return _original(model, source, *args, **kwargs)
+def _source_name(source) -> str:
+    return source if isinstance(source, str) and not source.endswith((".pt", ".pth")) else "file"
 
 
-weights.load_weights = counting_load_weights
+def _patch_weights(module) -> None:
+    original = module.load_weights
+
+    def counting_load_weights(model, source, *args, **kwargs):
+        loads[_source_name(source)] += 1
+        networks[model] = _source_name(source)
+        return original(model, source, *args, **kwargs)
+
+    module.load_weights = counting_load_weights
+
+
+def _patch_mobilenetv2(module) -> None:
+    original = module.MobileNetV2.__init__
+
+    def counting_init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        networks[self] = "no weights loaded"      # until load_weights names its source
+
+    module.MobileNetV2.__init__ = counting_init
+
+
+PATCHES = {"model.weights": _patch_weights, "model.mobilenetv2": _patch_mobilenetv2}
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Finds nothing itself: for the modules in PATCHES, wraps the real loader so that the
+    module is patched right after it has run."""
+
+    def find_spec(self, name, path, target=None):
+        if name not in PATCHES:
+            return None
+        for finder in sys.meta_path:
+            if finder is self:
+                continue
+            spec = finder.find_spec(name, path, target) if hasattr(finder, "find_spec") else None
+            if spec is not None:
+                run = spec.loader.exec_module
+
+                def exec_module(module, run=run, patch=PATCHES[name]):
+                    run(module)
+                    patch(module)
+
+                spec.loader.exec_module = exec_module
+                return spec
+        return None
+
+
+sys.meta_path.insert(0, _PatchOnImport())
+
+
+def snapshot() -> dict:
+    for _ in range(5):     # the app's threads may add a network while this counts
+        try:
+            alive = Counter(list(networks.values()))
+            break
+        except RuntimeError:
+            time.sleep(0.01)
+    else:
+        alive = {}
+    warm = sys.modules.get("app.warmup")
+    done = [[r.name, round(r.seconds, 2), r.error] for r in warm.results()] if warm else []
+    return dict(loads=dict(loads), alive=dict(alive), warmup=done)
 
 
 def write_counts():
     while True:
         tmp = counts_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(dict(counts)))
+        tmp.write_text(json.dumps(snapshot()))
         tmp.replace(counts_path)          # atomic: the reader never sees a half-written file
         time.sleep(0.5)
 

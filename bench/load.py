@@ -1,18 +1,24 @@
 """Load test: N concurrent students against `streamlit run`, through Streamlit's own websocket
 protocol (what the browser speaks), on 127.0.0.1 only.
 
-    python bench/load.py [--sessions 30] [--rounds 1] [--lang en]
+    python bench/load.py [--sessions 30] [--rounds 1] [--lang en] [--cold] [--explore]
 
 Starts the app on a free local port (through bench/_load_server.py: `streamlit run
-app/main.py` in a process that also counts weight loads), waits for /_stcore/health, then
-opens one websocket per student. Every student goes through every page with a scripted
-interaction (load the page, then change one setting or press Next), as the browser would:
-a BackMsg rerun with the page name and the changed widget's state. An interaction's latency
+app/main.py` in a process that also counts networks), waits for /_stcore/health, then
+opens one websocket per student (bench/_student.py). Scripted (the default): every student
+goes through every page with one interaction each (load the page, then change one setting or
+press Next). ``--explore``: every student draws its own settings from the pages' full ranges
+(devtools/explore.py, seeded per student) and changes them one at a time, thinking
+``--think`` seconds between changes, as a class does: ReLU page input, activation, points,
+noise, n and the seed; live page weights, comparison, resolution, estimator, image (a
+photo, a generated sample, or a PNG of its own uploaded), mosaic block and probe; block page
+d_i, d_j, t, k, stride, h, w, width and resolution; presenter Next / Back. Each change is a
+BackMsg rerun with the page name and the widget states, as the browser sends it. An interaction's latency
 is from sending the rerun to the server's script_finished message. Errors: a script that
 ended with an exception element, a compile error, or a lost connection. Reports
 p50/p95/max latency per page and overall, the server's peak RSS (VmHWM in /proc), and how
-many times each weight source was loaded (1 each means the model is held once, in
-st.cache_resource, for all sessions). A 2-core machine cannot run 30 real browsers beside
+many times each weight source was loaded and how many networks of each source are alive at
+the end (1 each for the shipped networks means they are held once for all sessions). A 2-core machine cannot run 30 real browsers beside
 the server; the protocol client costs almost nothing, so what is measured is the server.
 """
 from __future__ import annotations
@@ -30,85 +36,14 @@ import time
 from pathlib import Path
 
 import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench._student import Student  # noqa: E402
 from devtools.local_server import free_port, start_streamlit, stop, wait_healthy  # noqa: E402
-HOST = "127.0.0.1"           # never anything else
 PAGES_IN_ORDER = ("home", "relu", "live", "block", "presenter")
-
-
-class Student:
-    """One browser tab: a websocket session that reruns pages and changes widgets."""
-
-    def __init__(self, port: int, lang: str):
-        self.url = f"ws://{HOST}:{port}/_stcore/stream"
-        self.origin = f"http://{HOST}:{port}"
-        self.lang = lang
-        self.widgets: dict[str, str] = {}      # user key -> widget id, from the last run
-        # Like the browser's message cache: hashes of the large elements already received,
-        # sent with each rerun so the server answers with a reference instead of the bytes.
-        self.cached: set[str] = set()
-        self.errors: list[str] = []
-
-    async def __aenter__(self):
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], origin=self.origin,
-                                           max_size=None, open_timeout=60, ping_interval=None)
-        return self
-
-    async def __aexit__(self, *exc):
-        await self.ws.close()
-
-    async def rerun(self, page: str, query: str = "", widget_states=()) -> float:
-        """One interaction: returns seconds until script_finished (errors are recorded)."""
-        msg = BackMsg()
-        msg.rerun_script.query_string = query
-        msg.rerun_script.page_name = page
-        msg.rerun_script.cached_message_hashes.extend(sorted(self.cached))
-        for state in widget_states:
-            msg.rerun_script.widget_states.widgets.append(state)
-        self.widgets = {}
-        started = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
-        while True:
-            fwd = ForwardMsg()
-            fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), timeout=180))
-            kind = fwd.WhichOneof("type")
-            if fwd.metadata.cacheable and fwd.hash:
-                self.cached.add(fwd.hash)
-            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                self._note(fwd.delta.new_element, page)
-            elif kind == "script_finished":
-                status = fwd.script_finished
-                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    continue                 # st.rerun() inside the app: wait for the next run
-                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                    self.errors.append(f"{page}: compile error")
-                return time.perf_counter() - started
-
-    def _note(self, element, page: str) -> None:
-        kind = element.WhichOneof("type")
-        if kind == "exception":
-            self.errors.append(f"{page}: {element.exception.type}: {element.exception.message[:200]}")
-            return
-        widget = getattr(element, kind)
-        wid = getattr(widget, "id", "")
-        if wid.startswith("$$ID-"):
-            self.widgets[wid.split("-", 2)[-1]] = wid
-
-    def state(self, key: str, **value) -> object:
-        from streamlit.proto.WidgetStates_pb2 import WidgetState
-        if key not in self.widgets:
-            raise KeyError(f"widget {key!r} not on the page; have {sorted(self.widgets)}")
-        s = WidgetState(id=self.widgets[key])
-        for field, v in value.items():
-            if isinstance(v, list):
-                getattr(s, field).data.extend(v)
-            else:
-                setattr(s, field, v)
-        return s
+GOAL_P95_S = 3.0
+GOAL_PEAK_MB = 1536
 
 
 # Each page: (first load, one scripted change). A change is (widget key, WidgetState field, value).
@@ -154,8 +89,44 @@ async def student_run(i: int, port: int, lang: str, rounds: int, results: list, 
         return [f"student {i}: connection failed: {type(e).__name__}: {e}"]
 
 
-def start_server(port: int, counts_file: str) -> subprocess.Popen:
+async def explore_run(i: int, port: int, lang: str, results: list, stagger: float,
+                      think: tuple[float, float], params: dict) -> list[str]:
+    """One exploring student (``--explore``): loads each page, then makes that page's drawn
+    changes one at a time (devtools/explore.py), thinking between them."""
+    from devtools.explore import page_plan
+    rng = random.Random(10_000 + i)
+    query = f"lang={lang}"
+    await asyncio.sleep(stagger * rng.random())
+    try:
+        async with Student(port, lang) as s:
+            for page in PAGES_IN_ORDER:
+                results.append((page, "load", await s.rerun(page, query)))
+                if page == "home":
+                    continue
+                for change in page_plan(page, rng, params):
+                    await asyncio.sleep(rng.uniform(*think))
+                    try:
+                        if change.upload:
+                            state = await s.upload(change.name, *change.upload)
+                        elif change.name.startswith("presenter_"):
+                            state = s.set(change.name, True)
+                        else:
+                            p = params[page][change.name]
+                            state = s.set(f"url_{change.name}", change.value,
+                                          p.choices if p.kind == "choice" else ())
+                    except KeyError as e:
+                        s.errors.append(f"{page}: {e}")
+                        continue
+                    results.append((page, "change", await s.rerun(page, query, [state])))
+            return s.errors
+    except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as e:
+        return [f"student {i}: connection failed: {type(e).__name__}: {e}"]
+
+
+def start_server(port: int, counts_file: str, app_warmup: bool = True) -> subprocess.Popen:
     cmd = [sys.executable, str(ROOT / "bench" / "_load_server.py"), str(port), counts_file]
+    if not app_warmup:
+        os.environ["MANIFOLD_LAB_WARMUP"] = "0"       # inherited by the server process
     return start_streamlit(port, cmd=cmd, log=Path(counts_file + ".log"))
 
 
@@ -192,23 +163,37 @@ def main(argv=None) -> int:
     p.add_argument("--lang", default="en", choices=("en", "ko"))
     p.add_argument("--stagger", type=float, default=2.0, help="students start within this many s")
     p.add_argument("--cold", action="store_true",
-                   help="no warm-up: the students are the first visitors (caches empty)")
+                   help="no teacher's visit first: the students are the first visitors")
+    p.add_argument("--explore", action="store_true",
+                   help="every student draws its own settings from the full ranges")
+    p.add_argument("--think", default="1,5",
+                   help="--explore: seconds a student looks before the next change, 'lo,hi'")
+    p.add_argument("--no-app-warmup", action="store_true",
+                   help="MANIFOLD_LAB_WARMUP=0: without the app's start-up warm-up")
     args = p.parse_args(argv)
+    think = tuple(float(v) for v in args.think.split(","))
+    if len(think) != 2 or not 0 <= think[0] <= think[1]:
+        p.error("--think must be 'lo,hi' seconds with 0 <= lo <= hi")
+    params = None
+    if args.explore:
+        from devtools.explore import all_params
+        params = all_params()
 
     port = free_port()
-    load_before = os.getloadavg()[0]
+    load_before = os.getloadavg()
     counts_file = tempfile.mktemp(prefix="load_counts_", suffix=".json")
-    server = start_server(port, counts_file)
+    server = start_server(port, counts_file, app_warmup=not args.no_app_warmup)
     try:
         wait_healthy(port, server, timeout=120, log=Path(counts_file + ".log"))
-        # One warm-up student first, as a teacher opens the app before class: the first run
-        # of each page builds the shared caches; then all students come at once.
+        # Unless --cold: one visitor first, as a teacher opens the app before class (every
+        # page and slide at its defaults); then all students come at once.
         warm: list = []
         t0 = time.perf_counter()
         warm_errors = [] if args.cold else asyncio.run(
             student_run(-1, port, args.lang, 1, warm, 0, warm=True))
-        print("no warm-up: caches cold" if args.cold else
-              f"warm-up (one student, every page and slide, caches cold): "
+        print("no teacher's visit first: the students are the server's first visitors"
+              if args.cold else
+              f"teacher's visit first (every page and slide at defaults): "
               f"{time.perf_counter() - t0:.1f} s, errors: {len(warm_errors)}", flush=True)
         for e in warm_errors:
             print("  warm-up error:", e)
@@ -218,9 +203,13 @@ def main(argv=None) -> int:
 
         async def everyone():
             results: list = []
-            errors = await asyncio.gather(*(student_run(i, port, args.lang, args.rounds, results,
-                                                        args.stagger)
-                                            for i in range(args.sessions)))
+            if args.explore:
+                runs = (explore_run(i, port, args.lang, results, args.stagger, think, params)
+                        for i in range(args.sessions))
+            else:
+                runs = (student_run(i, port, args.lang, args.rounds, results, args.stagger)
+                        for i in range(args.sessions))
+            errors = await asyncio.gather(*runs)
             return results, [e for errs in errors for e in errs]
 
         t0, server_cpu0, client_cpu0 = time.perf_counter(), cpu_seconds(server.pid), time.process_time()
@@ -233,10 +222,19 @@ def main(argv=None) -> int:
         counts = read_counts(counts_file)
     finally:
         stop(server)
+    return report(args, think, results, errors, wall, server_cpu, client_cpu, load_before,
+                  rss_warm, rss_peak, counts_warm, counts)
 
-    print(f"{args.sessions} concurrent sessions x {args.rounds} round(s), {len(results)} "
-          f"interactions in {wall:.1f} s ({os.cpu_count()} CPUs, load average before "
-          f"{load_before:.2f})")
+
+def report(args, think, results, errors, wall, server_cpu, client_cpu, load_before, rss_warm,
+           rss_peak, counts_warm, counts) -> int:
+    """Print the latency table, memory and network counts, and the goal line; 0 if met."""
+    mode = (f"exploring (own settings, think {think[0]:g}-{think[1]:g} s)" if args.explore
+            else f"scripted x {args.rounds} round(s)")
+    print(f"{args.sessions} concurrent sessions, {mode}, {len(results)} interactions in "
+          f"{wall:.1f} s ({os.cpu_count()} CPUs, load average before "
+          f"{' '.join(f'{v:.2f}' for v in load_before)}, after "
+          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())})")
     print(f"CPU: server {server_cpu:.1f} s ({server_cpu / max(len(results), 1):.3f} s per "
           f"interaction), this client {client_cpu:.1f} s")
     print(f"{'page':10} {'step':7} {'n':>4} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
@@ -247,23 +245,31 @@ def main(argv=None) -> int:
                 print(f"{page:10} {step:7} {len(lat):4d} {statistics.median(lat):7.2f} "
                       f"{percentile(lat, 95):7.2f} {max(lat):7.2f}")
     every = [t for _, _, t in results]
+    p95 = percentile(every, 95) if every else float("inf")
     if every:
         print(f"{'all':10} {'':7} {len(every):4d} {statistics.median(every):7.2f} "
-              f"{percentile(every, 95):7.2f} {max(every):7.2f}")
+              f"{p95:7.2f} {max(every):7.2f}")
     print(f"errors: {len(errors)}")
     for e in errors[:20]:
         print("  ", e)
-    print(f"server peak RSS: {rss_warm:.0f} MB after the warm-up, {rss_peak:.0f} MB at the end")
-    print(f"weight loads in the server (source: count): after the warm-up {counts_warm}, "
-          f"after {args.sessions} sessions {counts}")
-    # Each page's cache loads a network once (the live page and the block page's ablation
-    # each hold theirs); held once = the students added no load at all.
-    # Cold: no baseline to compare with; every source loaded at most once per page cache.
-    held_once = bool(counts) and (all(v <= 4 for v in counts.values()) if args.cold
-                                  else counts == counts_warm)
-    print(f"model held once for all sessions (no load per session): {'yes' if held_once else 'NO'}")
-    ok = not errors and every and percentile(every, 95) <= 3.0 and held_once
-    print(f"goal (0 errors, p95 <= 3 s, model held once): {'met' if ok else 'NOT met'}")
+    print(f"server peak RSS: {rss_warm:.0f} MB before the students, {rss_peak:.0f} MB at the end")
+    for r in counts.get("warmup", []):
+        print(f"  app start-up warm-up: {r[0]} {r[1]:.1f} s" + (f" FAILED {r[2]}" if r[2] else ""))
+    loads, alive = counts.get("loads", {}), counts.get("alive", {})
+    print(f"weight loads (source: count): before the students {counts_warm.get('loads', {})}, "
+          f"at the end {loads}")
+    print(f"networks alive at the end (source: count): {alive}")
+    # Held once: each shipped network loaded once and one copy alive, however many sessions.
+    from model.registry import SHIPPED
+    held_once = all(loads.get(name, 0) == 1 and alive.get(name, 0) == 1 for name in SHIPPED)
+    print(f"shipped networks {', '.join(SHIPPED)} held once (1 load, 1 alive each): "
+          f"{'yes' if held_once else 'NO'}")
+    ok = (not errors and bool(every) and p95 <= GOAL_P95_S and rss_peak <= GOAL_PEAK_MB
+          and held_once)
+    print(f"goal ({args.sessions} sessions, {'cold' if args.cold else 'warm'}, "
+          f"{'explore' if args.explore else 'scripted'}: 0 errors, p95 <= {GOAL_P95_S:g} s, "
+          f"peak RSS <= {GOAL_PEAK_MB / 1024:g} GB, shipped networks held once): "
+          f"{'met' if ok else 'NOT met'}")
     return 0 if ok else 1
 
 

@@ -1,0 +1,138 @@
+"""What a simulated student changes on each page, drawn from the pages' own ranges
+(``bench/load.py --explore``).
+
+Each student has its own ``random.Random`` (seeded by its number), so a run is reproducible
+and no two students ask for the same thing by construction. Every setting is drawn from its
+page's ``Param`` (``app.page_params``: the definitions the page itself uses), so a range
+changed on a page is the range drawn here:
+
+- a setting stays at its default with probability ``KEEP_DEFAULT`` (a student who leaves
+  it), otherwise it is drawn uniformly over its full range; sizes (channels, map sizes,
+  point counts, indices) log-uniformly, so that small values are drawn as often as large;
+- choices a class cannot take here are left out: the ImageNet weights (downloads, none on
+  this machine), the camera, a checkpoint upload; an image upload is a fresh PNG per student;
+- the live page's settings not named below (the data-set evidence section, once it has
+  Params on the page) are drawn the same way: that is the hook for new sections.
+"""
+from __future__ import annotations
+
+import io
+import math
+import random
+from dataclasses import dataclass
+
+from app.page_params import page_params
+from app.urlstate import Param
+
+KEEP_DEFAULT = 0.25
+# Page (Streamlit url_path) -> page script under app/views/.
+PAGE_FILES = {"relu": "relu_manifolds.py", "live": "live.py", "block": "block.py",
+              "presenter": "presenter.py"}
+# Settings students change, in the order they change them. The ReLU page's seed count for
+# the sweep ("seeds") stays at its default, and so do the block page's split and ablation
+# settings (issue 12 names the rest). "seed" is the sidebar's, shared by every page after.
+TOUCHED = {
+    "relu": ("input", "act", "points", "noise", "n", "seed"),
+    "live": ("weights", "compare", "res", "est", "image", "gen_class", "gen_index",
+             "mosaic_block", "mosaic_probe"),
+    "block": ("di", "dj", "t", "k", "s", "h", "w", "width", "table_res"),
+}
+LEFT_OUT = {"weights": {"imagenet-v1", "imagenet-v2", "upload"},
+            "compare": {"imagenet-v1", "imagenet-v2", "upload"},
+            "image": {"camera"}}
+LOG_SCALE = {"di", "dj", "h", "w", "points", "gen_index", "seed"}
+# The live page's settings that exist only with one image choice.
+ONLY_WITH_IMAGE = {"gen_class": "generated", "gen_index": "generated"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One interaction: set URL setting ``name`` (its widget key is ``url_<name>``) to
+    ``value``; ``upload`` is (PNG bytes, file name) for the image upload."""
+    name: str
+    value: object
+    upload: tuple[bytes, str] | None = None
+
+
+def all_params() -> dict[str, dict[str, Param]]:
+    """{page: {name: Param}} for the pages students explore, plus the sidebar's seed."""
+    from app.ui import SEED
+    params = {page: page_params(path) for page, path in PAGE_FILES.items()}
+    params["relu"] = {**params["relu"], "seed": SEED}
+    return params
+
+
+def draw(p: Param, rng: random.Random, keep_default: float = KEEP_DEFAULT):
+    """One value of ``p``: its default with probability ``keep_default``, else uniform over
+    its range (log-uniform for the names in ``LOG_SCALE``), leaving out ``LEFT_OUT``."""
+    if rng.random() < keep_default:
+        return p.default
+    if p.kind == "choice":
+        allowed = [c for c in p.choices if c not in LEFT_OUT.get(p.name, ())]
+        return rng.choice(allowed)
+    lo, hi = p.lo, p.hi
+    if p.kind == "float":
+        return round(rng.uniform(lo, hi), 2)
+    if p.name in LOG_SCALE:
+        # log-uniform on [lo + 1, hi + 1] shifted back: defined for lo = 0 too.
+        v = math.exp(rng.uniform(math.log(lo + 1), math.log(hi + 1))) - 1
+        return int(min(hi, max(lo, round(v))))
+    return rng.randint(int(lo), int(hi))
+
+
+def page_plan(page: str, rng: random.Random, params: dict[str, dict[str, Param]]) -> list[Change]:
+    """The changes one student makes on ``page`` after loading it, in order."""
+    own = params[page]
+    if page == "presenter":
+        return presenter_steps(rng, own["slide"])
+    names = list(TOUCHED[page])
+    if page == "live":      # the hook: settings the live page gained since (evidence section)
+        names += [n for n in own if n not in names]
+    changes, image = [], own.get("image").default if "image" in own else None
+    for name in names:
+        p = own[name]
+        if name in ONLY_WITH_IMAGE and image != ONLY_WITH_IMAGE[name]:
+            continue
+        value = draw(p, rng)
+        if name == "image":
+            image = value
+            if value == "upload":
+                changes.append(Change(name, value))
+                changes.append(Change("live_image", None, upload=upload_png(rng)))
+                continue
+        changes.append(Change(name, value))
+    return changes
+
+
+def presenter_steps(rng: random.Random, slide: Param) -> list[Change]:
+    """Next and Back presses that wander through the slides and stay inside them: a
+    teacher going forward, sometimes back to show something again."""
+    steps, at = [], int(slide.default)
+    for _ in range(rng.randint(3, 6)):
+        forward = at < slide.hi and (at == slide.lo or rng.random() < 0.7)
+        at += 1 if forward else -1
+        steps.append(Change("presenter_next" if forward else "presenter_back", at))
+    return steps
+
+
+def upload_png(rng: random.Random) -> tuple[bytes, str]:
+    """A distinct small PNG for one student (64-320 px a side, gradients and noise), made in
+    memory: (bytes, file name)."""
+    import numpy as np
+    from PIL import Image
+    h, w = rng.randint(64, 320), rng.randint(64, 320)
+    gen = np.random.default_rng(rng.getrandbits(32))
+    yy, xx = np.mgrid[0:h, 0:w]
+    base = np.stack([xx / w, yy / h, (xx + yy) / (w + h)], axis=-1) * gen.uniform(80, 255, 3)
+    pixels = np.clip(base + gen.normal(0, 25, (h, w, 3)), 0, 255).astype(np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, format="PNG")
+    return out.getvalue(), f"student_{rng.getrandbits(24):06x}.png"
+
+
+def in_range(p: Param, value) -> bool:
+    """True when ``value`` is one the page accepts for ``p`` (the tests' check)."""
+    if p.kind == "choice":
+        return value in p.choices
+    kind = int if p.kind == "int" else (int, float)
+    return isinstance(value, kind) and not isinstance(value, bool) and p.lo <= value <= p.hi
