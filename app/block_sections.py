@@ -77,9 +77,20 @@ def tables_section(width_p: Param, res_p: Param) -> None:
         costs = cached_costs(width, res)
         grid = cached_tfslim_grid()
     show(cached_spec(specs.table2_spec, costs, width, res, lang()))
-    st.dataframe(costs["table2"], hide_index=True)
+    table2_frame(costs["table2"])
     show(cached_spec(specs.tfslim_spec, grid, lang()))
     show(cached_spec(specs.table3_spec, costs, width, res, lang()))
+
+
+def table2_frame(rows: list[dict]) -> None:
+    """The paper's Table 2 read off the model: every row shown (no inner scroll box), empty
+    cells as "–" (not "None"), headers translated."""
+    import pandas as pd
+    # All text: a column of numbers and "–" would not convert to one Arrow type.
+    frame = pd.DataFrame(rows).map(lambda v: "–" if v is None or v != v else str(v))
+    frame = frame.rename(columns={c: tr(f"block.table2.{c}") for c in ("input", "operator")})
+    row_px = 35                                   # Streamlit's row height
+    st.dataframe(frame, hide_index=True, height=row_px * (len(frame) + 1) + 3)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -126,7 +137,7 @@ def ablation_section(estimator_p: Param, seed: int) -> None:
         st.info(tr("block.ablation_missing"))
         return
     show(cached_spec(specs.curves_spec, logs, lang()), caption=False)
-    finals = [f"{tr(f'block.variant.{v}')} {log['final']['heldout_acc']:.1%}"
+    finals = [f"{tr(f'block.variant.{v}')} {fig.accuracy_percent(log['final'])}"
               for v, log in logs.items() if log["final"].get("heldout_acc") is not None]
     if finals:
         st.markdown(tr("block.ablation_final", rows=", ".join(finals)))

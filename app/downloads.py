@@ -40,7 +40,9 @@ def figure_downloads(spec: FigureSpec, key: str) -> None:
 
 def show_figure(spec: FigureSpec, caption: bool = True) -> None:
     """Draw a spec's chart, its caption and its download buttons (keyed by the spec's name)."""
-    st.plotly_chart(spec.figure, key=spec.name)
+    # theme=None: the figure's own template (figures/style.py, 14 px text), as exported;
+    # Streamlit's theme would draw ticks and legends at 12 px.
+    st.plotly_chart(spec.figure, key=spec.name, theme=None)
     if caption:
-        st.caption(plain(spec.caption, limit=None))
+        st.markdown(plain(spec.caption, limit=None))   # an explanation: full-size text
     figure_downloads(spec, key=spec.name)

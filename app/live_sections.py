@@ -174,9 +174,9 @@ def input_section(weights, other, image: ChosenImage, res: int):
             top = _top5(w.id, image.key, res, w, x)
             show(cached_spec(specs.topk_spec, top, w.source, i, lang()), caption=False)
             if w.source.startswith("embedded"):
-                st.caption(tr("live.pred_note.embedded", n=len(w.classes)))
+                st.markdown(tr("live.pred_note.embedded", n=len(w.classes)))
             elif w.source == "random":
-                st.caption(tr("live.pred_note.random"))
+                st.markdown(tr("live.pred_note.random"))
     return x
 
 
@@ -205,7 +205,7 @@ def profile_section(weights, x, image: ChosenImage, res: int, estimator: str, se
     show(cached_spec(specs.profile_spec, profile, weights.source, estimator, params, lang()))
     first = min(profile, key=lambda r: r["block"])["n_points"]
     last = max(profile, key=lambda r: r["block"])["n_points"]
-    st.caption(tr("live.timing", res=res, seconds=seconds, pixels=first, last=last))
+    st.markdown(tr("live.timing", res=res, seconds=seconds, pixels=first, last=last))
     st.subheader(tr("live.zeros"))
     show(cached_spec(specs.zeros_spec, profile, weights.source, params, lang()))
     return profile

@@ -12,6 +12,8 @@ from plotly.subplots import make_subplots
 from i18n import t
 from .style import TEMPLATE, subplot_titles
 
+KB = 1000
+"""Bytes are shown in kB and MB of 1000 and 1000² bytes, as the paper's Table 3 counts "K"."""
 OPTION_COLORS = {"standard": "#9e9e9e", "separable": "#4c78a8", "bottleneck": "#f58518"}
 THIN, WIDE = "#4c78a8", "#f58518"
 
@@ -24,6 +26,21 @@ def human(n: float) -> str:
             value = n / div
             return f"{value:.3g}{unit}" if value < 100 else f"{value:.1f}{unit}"
     return f"{n:.3g}"
+
+
+def accuracy_percent(final: dict) -> str:
+    """A training log's final held-out accuracy as the README writes it: the count of correct
+    images over the held-out size, rounded half up to 0.1% (0.9655 of 2,000 = 1,931 images
+    -> "96.6%"; float formatting of 0.9655 would give "96.5%")."""
+    from decimal import ROUND_HALF_UP, Decimal
+    size = int(final.get("heldout_size") or 0)
+    acc = float(final["heldout_acc"])
+    exact = Decimal(round(acc * size) * 100) / size if size else Decimal(repr(acc * 100))
+    return f"{exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+LAYER_NAMES = ("stem", "conv 1x1", "classifier")
+"""Table 2's layers that are not blocks (blocks are "b1".."b17"): translated on the axis."""
 
 
 def options_figure(rows: Sequence[dict], lang: str = "en") -> go.Figure:
@@ -41,7 +58,8 @@ def options_figure(rows: Sequence[dict], lang: str = "en") -> go.Figure:
         fig.add_trace(go.Bar(x=names, y=values, marker_color=colors, showlegend=False,
                              text=[fmt(v) for v in values], textposition="outside",
                              cliponaxis=False), row=1, col=col)
-    fig.update_layout(template=TEMPLATE, title=t("block.fig.options_title", lang), height=380,
+    subplot_titles(fig)
+    fig.update_layout(template=TEMPLATE, title=t("block.fig.options_title", lang), height=400,
                       margin=dict(t=90, b=40, l=40, r=20))
     return fig
 
@@ -54,7 +72,7 @@ def _slab(fig: go.Figure, x0: float, width: float, height: float, color: str, la
     fig.add_annotation(x=x0 + width / 2, y=height / 2, text=f"<b>{label}</b>", showarrow=False,
                        yanchor="bottom", yshift=4)
     fig.add_annotation(x=x0 + width / 2, y=-height / 2, text=sub, showarrow=False,
-                       yanchor="top", yshift=-4, font=dict(size=11))
+                       yanchor="top", yshift=-4)
 
 
 def table1_figure(d_i: int, d_j: int, t_exp: int, h: int, w: int, stride: int,
@@ -85,7 +103,7 @@ def table1_figure(d_i: int, d_j: int, t_exp: int, h: int, w: int, stride: int,
         fig.add_annotation(x=b0, y=0, ax=a1, ay=0, xref="x", yref="y", axref="x", ayref="y",
                            showarrow=True, arrowhead=3, arrowwidth=1.5, text="")
         fig.add_annotation(x=(a1 + b0) / 2, y=0.08, text=text, showarrow=False,
-                           yanchor="bottom", font=dict(size=11))
+                           yanchor="bottom")
     if stride == 1 and d_i == d_j:
         x_start, x_end = (centers[0][0] + centers[0][1]) / 2, (centers[-1][0] + centers[-1][1]) / 2
         fig.add_shape(type="path", path=f"M {x_start},0.72 C {x_start},1.15 {x_end},1.15 {x_end},0.72",
@@ -106,7 +124,8 @@ def table2_figure(blocks: Sequence[dict], width: float, resolution: int,
     blocks: dicts with name (e.g. "stem", "block 1", ..., "conv 1x1", "classifier"), madds,
     params, in ordered as the network runs.
     """
-    names = [b["name"] for b in blocks]
+    names = [t(f"block.layer.{b['name']}", lang) if b["name"] in LAYER_NAMES else b["name"]
+             for b in blocks]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                         subplot_titles=(t("block.fig.madds", lang), t("block.fig.params", lang)))
     fig.add_trace(go.Bar(x=names, y=[b["madds"] for b in blocks], marker_color=WIDE,
@@ -163,13 +182,15 @@ def table3_figure(computed: Sequence[dict], paper_max: dict, lang: str = "en") -
     xs = [f"{c['resolution']}²" for c in computed]
     fig = go.Figure(go.Bar(x=xs, y=[c["kbytes"] for c in computed], marker_color=THIN,
                            text=[f"{c['kbytes']:.0f}K<br>({c['channels']} ch)" for c in computed],
-                           textposition="outside", cliponaxis=False,
+                           # Inside the bar where it fits: above the 112² bar (401K) the
+                           # label sat on the paper's 400K line.
+                           textposition="auto", insidetextanchor="middle", cliponaxis=False,
                            name=t("block.fig.table3_ours", lang)))
     palette = ["#e45756", "#72b7b2", "#54a24b"]
     for (name, kb), color in zip(paper_max.items(), palette):
         fig.add_hline(y=kb, line=dict(color=color, dash="dot"),
                       annotation_text=t("block.fig.table3_paper_line", lang, name=name, kb=kb),
-                      annotation_position="top right")
+                      annotation_position="top right", annotation_font_size=14)
     fig.update_layout(template=TEMPLATE, title=t("block.fig.table3_title", lang), height=420,
                       yaxis_title=t("block.fig.kbytes", lang),
                       xaxis_title=t("block.fig.resolution", lang),
@@ -185,18 +206,19 @@ def split_figure(results: Sequence[dict], block_name: str, lang: str = "en") -> 
     """
     ks = [str(r["k"]) for r in results]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=ks, y=[r["inner_bytes"] / 1024 for r in results], marker_color=WIDE,
+    fig.add_trace(go.Bar(x=ks, y=[r["inner_bytes"] / KB for r in results], marker_color=WIDE,
                          name=t("block.fig.split_accounted", lang)))
     measured = [r["measured_peak_bytes"] for r in results]
     if all(m is not None for m in measured):
-        fig.add_trace(go.Scatter(x=ks, y=[m / 1024 for m in measured], mode="lines+markers",
+        fig.add_trace(go.Scatter(x=ks, y=[m / KB for m in measured], mode="lines+markers",
                                  marker_color=THIN, name=t("block.fig.split_measured", lang)))
-    fig.add_trace(go.Scatter(
-        x=ks, y=[0] * len(ks), mode="text", showlegend=False, textposition="top center",
-        text=[f"|Δ|={r['max_abs_diff']:.1e}" for r in results], hoverinfo="skip"))
-    fig.update_layout(template=TEMPLATE, title=t("block.fig.split_title", lang, block=block_name), height=400,
-                      xaxis_title=t("block.fig.split_k", lang), yaxis_title="KiB",
-                      legend=dict(orientation="h", y=-0.2), margin=dict(t=70, b=80, l=60, r=20))
+    # |Δ| under each k, on the axis: drawn inside the bars it could not be read.
+    fig.update_xaxes(tickmode="array", tickvals=ks,
+                     ticktext=[f"k = {k}<br>|Δ| {r['max_abs_diff']:.1e}" for k, r in zip(ks, results)])
+    fig.update_layout(template=TEMPLATE, title=t("block.fig.split_title", lang, block=block_name), height=440,
+                      xaxis_title=t("block.fig.split_k", lang), yaxis_title=t("block.fig.kb", lang),
+                      legend=dict(orientation="h", y=-0.3, yanchor="top"),
+                      margin=dict(t=70, b=20, l=60, r=20))
     return fig
 
 
@@ -220,5 +242,7 @@ def training_curves_figure(logs: dict, lang: str = "en") -> go.Figure:
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_yaxes(range=[0, 1], tickformat=".0%", row=1, col=2)
     fig.update_layout(template=TEMPLATE, title=t("block.fig.ablation_title", lang), height=400,
-                      legend=dict(orientation="h", y=-0.25), margin=dict(t=80, b=80, l=60, r=20))
+                      # At the bottom of the figure, below the x-axis title (paper-anchored it sat on it).
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
+                      margin=dict(t=80, b=10, l=60, r=20))
     return fig

@@ -60,7 +60,7 @@ def table3_spec(costs: dict, width: float, res: int, lang: str) -> FigureSpec:
 def split_spec(rows: list[dict], info: dict, seed: int, lang: str) -> FigureSpec:
     caption = t("block.split_caption", lang, seed=seed, **info)
     return FigureSpec("block_split", caption, dict(block=info["block"], h=info["h"], seed=seed),
-                      fig.split_figure(rows, f"block {info['block']}", lang), pd.DataFrame(rows))
+                      fig.split_figure(rows, t("block.block_n", lang, block=info["block"]), lang), pd.DataFrame(rows))
 
 
 def curves_spec(logs: dict, lang: str) -> FigureSpec:

@@ -43,8 +43,11 @@ def profile_figure(profile: Sequence[dict], estimator: str, weights_label: str,
                      row=1, col=1)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=1, row=2, col=1)
+    subplot_titles(fig)
     fig.update_layout(template=TEMPLATE, title=t("live.fig.profile_title", lang, weights=weights_label), height=560,
-                      legend=dict(orientation="h", y=-0.15), margin=dict(t=80, b=90, l=60, r=20))
+                      # At the bottom of the figure, below the x-axis title (paper-anchored it sat on it).
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
+                      margin=dict(t=80, b=10, l=60, r=20))
     return fig
 
 
@@ -71,7 +74,7 @@ def topk_figure(names: Sequence[str], probs: Sequence[float], weights_label: str
                            marker_color="#4c78a8", text=[f"{p:.1%}" for p in list(probs)[::-1]],
                            textposition="outside", cliponaxis=False))
     # Two lines: the weights' name is long and the chart sits in a narrow column.
-    fig.update_layout(template=TEMPLATE, title=f"{t('live.fig.topk', lang)}<br><sup>{weights_label}</sup>", height=300,
+    fig.update_layout(template=TEMPLATE, title=f"{t('live.fig.topk', lang)}<br><span style='font-size:14px'>{weights_label}</span>", height=300,
                       xaxis=dict(range=[0, 1.1], tickformat=".0%"),
                       margin=dict(t=60, b=40, l=160, r=30))
     return fig
@@ -112,7 +115,8 @@ def mosaic_figure(acts: np.ndarray, block: int, probe: str, weights_label: str,
     tiled, _ = mosaic(acts, max_channels)
     shown = min(acts.shape[0], max_channels)
     fig = go.Figure(go.Heatmap(z=tiled[::-1], colorscale="Viridis", hoverinfo="skip",
-                               colorbar=dict(thickness=10)))
+                               colorbar=dict(thickness=14, title=dict(
+                                   text=t("live.fig.mosaic_scale", lang), side="right"))))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
     fig.update_layout(template=TEMPLATE, title=t("live.fig.mosaic_title", lang, block=block,

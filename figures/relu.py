@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 import manifolds as m
 
 from .catalog import FigureSpec
-from .style import TEMPLATE, subplot_titles  # noqa: F401  (TEMPLATE: figures.relu_frames)
+from .style import MIN_FONT, TEMPLATE, subplot_titles  # noqa: F401  (TEMPLATE: figures.relu_frames)
 from i18n import t
 
 GRID_NS = (2, 3, 5, 15, 30)
@@ -97,7 +97,10 @@ def _points_trace(P: np.ndarray, color, scale: str, *, showscale=False, colorbar
     marker = dict(size=size, color=color, colorscale=scale, showscale=showscale,
                   cmin=cmin, cmax=cmax)
     if showscale:
-        marker["colorbar"] = dict(title=dict(text=colorbar_title), thickness=12, len=0.8)
+        # Under the left panel, not between the two: the 3-D scene keeps its width.
+        marker["colorbar"] = dict(title=dict(text=colorbar_title, side="top"), thickness=12,
+                                  orientation="h", x=0.22, xanchor="center", y=-0.08,
+                                  yanchor="top", len=0.42)
     if P.shape[1] >= 3:
         return go.Scatter3d(x=P[:, 0], y=P[:, 1], z=P[:, 2], mode="markers", marker=marker,
                             showlegend=False, hoverinfo="skip")
@@ -123,7 +126,7 @@ def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
           collapsed=100 * m.collapsed_fraction(rt)) for rt in rts]
     kind = "scene" if d == 3 else "xy"
     fig = make_subplots(rows=1, cols=len(ns) + 1, subplot_titles=titles,
-                        specs=[[{"type": kind}] * (len(ns) + 1)], horizontal_spacing=0.02)
+                        specs=[[{"type": kind}] * (len(ns) + 1)], horizontal_spacing=0.03)
     frames = [pd.DataFrame({"panel": "input", "n": 0, "point": np.arange(len(sample.X)),
                             "position": sample.position, "active": np.nan})]
     for col, P in enumerate([sample.X] + [rt.recovered for rt in rts], start=1):
@@ -139,6 +142,8 @@ def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
         _square_axes(fig, len(ns) + 1)
         fig.update_xaxes(showticklabels=False)
         fig.update_yaxes(showticklabels=False)
+    for annotation in fig.layout.annotations:     # six panel titles side by side: 14 px
+        annotation.font.size = MIN_FONT
     fig.update_layout(title=t("relu.fig.grid_title", lang, activation=s.activation, input=_input_label(s, lang)),
                       height=320, margin=dict(l=10, r=10, t=100, b=10), template=TEMPLATE)
     caption = t("relu.caption.grid", lang, activation=s.activation, input=_input_label(s, lang),
@@ -167,10 +172,14 @@ def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
         _square_axes(fig, 1)
     pcs = [t("relu.fig.pc", lang, k=k + 1, share=100 * explained[k]) for k in range(3)]
     pca_scene = "scene2" if sample.d == 3 else "scene"
-    fig.layout[pca_scene].update(xaxis_title=pcs[0], yaxis_title=pcs[1], zaxis_title=pcs[2])
+    # The camera a little farther than plotly's default (1.25): the axis titles stayed
+    # outside the narrow scene and were cut off.
+    fig.layout[pca_scene].update(xaxis_title=pcs[0], yaxis_title=pcs[1], zaxis_title=pcs[2],
+                                 camera=dict(eye=dict(x=1.7, y=1.7, z=1.3)))
+    subplot_titles(fig)
     fig.update_layout(title=t("relu.fig.depth_title", lang, n=s.n, activation=s.activation,
                               collapsed=100 * m.collapsed_fraction(rt)),
-                      height=480, margin=dict(l=10, r=10, t=110, b=10), template=TEMPLATE)
+                      height=540, margin=dict(l=10, r=10, t=110, b=10), template=TEMPLATE)
     data = pd.DataFrame({"point": np.arange(len(sample.X)), "position": sample.position,
                          "active": rt.active})
     for j in range(sample.d):
@@ -231,6 +240,8 @@ def loss_spec(s: ReluSettings, r: m.SweepResult, lang: str = "en") -> FigureSpec
     for col, measure, name, color in series:
         mean, sd = df[f"{measure}_mean"].to_numpy(), df[f"{measure}_sd"].to_numpy()
         minus = log_error_minus(mean, sd) if col == 1 else sd
+        if col == 1:    # a log axis has no 0: leave those points out, or the line dives to them
+            mean = np.where(mean > 0, mean, np.nan)
         notes = [clipped_note if col == 1 and lo < s_ else "" for lo, s_ in zip(minus, sd)]
         fig.add_trace(go.Scatter(x=n, y=mean, mode="lines+markers", name=name,
                                  line=dict(color=color), customdata=np.column_stack([sd, notes]),
@@ -240,14 +251,16 @@ def loss_spec(s: ReluSettings, r: m.SweepResult, lang: str = "en") -> FigureSpec
                                               symmetric=False, visible=True)),
                       1, col)
     fig.add_hline(y=0.5, line=dict(color="#2ca02c", dash="dot", width=1), row=1, col=2)
-    fig.update_xaxes(type="log", title_text=t("relu.fig.width_n", lang))
+    # Every tick labelled at full size (a log axis draws its 2s and 5s smaller).
+    fig.update_xaxes(type="log", title_text=t("relu.fig.width_n", lang),
+                     tickvals=[1, 2, 5, 10, 20, 50, 100, 200])
     fig.update_yaxes(type="log", range=[np.log10(LOG_FLOOR), 0.1], row=1, col=1, exponentformat="power",
                      title_text=t("relu.fig.fraction", lang))
     fig.update_yaxes(range=[0, 1.05], row=1, col=2)
     fig.update_layout(title=t("relu.fig.loss_title", lang, activation=s.activation,
                               input=_input_label(s, lang), seeds=len(r.seeds)),
                       height=460, margin=dict(l=10, r=10, t=90, b=10), template=TEMPLATE,
-                      legend=dict(orientation="h", y=-0.3, yanchor="top"))
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"))
     subplot_titles(fig)
     caption = t("relu.caption.loss", lang, activation=s.activation, input=_input_label(s, lang),
                 seeds=len(r.seeds), n_points=s.n_points, noise=s.noise, seed=s.seed,

@@ -115,6 +115,7 @@ def test_no_error_bar_reaches_below_the_log_axis_floor():
             continue
         y = np.asarray(trace.y, dtype=float)
         minus = np.asarray(trace.error_y.arrayminus, dtype=float)
+        assert not np.any(y <= 0)           # zeros are left out (NaN), not drawn to -inf
         drawn = (y > 0) & (minus > 0)
         assert np.all(y[drawn] - minus[drawn] >= LOG_FLOOR)
         clipped += int(np.sum((y > 0) & (minus < np.asarray(trace.error_y.array))))

@@ -30,7 +30,7 @@ st.markdown(tr("block.intro"))
 
 # 1. The interactive block.
 st.header(tr("block.interactive"))
-st.caption(tr("block.interactive_help", repeats=REPEATS))
+st.markdown(tr("block.interactive_help", repeats=REPEATS))
 cols = st.columns(7)
 cols[0].number_input(tr("block.d_i"), min_value=D_I.lo, max_value=D_I.hi, step=8, key=widget_key(D_I))
 cols[1].number_input(tr("block.d_j"), min_value=D_J.lo, max_value=D_J.hi, step=8, key=widget_key(D_J))
@@ -42,8 +42,8 @@ cols[6].selectbox(tr("block.stride"), STRIDE.choices, key=widget_key(STRIDE))
 shape = dict(d_i=int(v(D_I)), d_j=int(v(D_J)), t=int(v(T)), k=int(v(K)), h=int(v(H)),
              w=int(v(W)), stride=int(v(STRIDE)))
 interactive_section(shape, REPEATS)
-st.caption(tr("block.formulas"))
-st.caption(tr("block.time_note"))
+st.markdown(tr("block.formulas"))
+st.markdown(tr("block.time_note"))
 
 # 2-4. The network's tables, the split and the ablation (in app/block_sections.py).
 tables_section(WIDTH, RES)

@@ -11,5 +11,5 @@ st.page_link("views/presenter.py", label=tr("home.start_presenting"), icon=":mat
 st.subheader(tr("home.pages"))
 for path, title, icon, url in PAGES[1:]:
     st.page_link(path, label=tr(title), icon=icon)
-    st.caption(tr(f"home.desc.{url}"))
+    st.markdown(tr(f"home.desc.{url}"))
 st.caption(tr("home.paper"))

@@ -89,7 +89,7 @@ assumptions.info(notes["assumptions"], icon=":material/info:")
 if settings.activation not in RELU_FAMILY:
     st.warning(tr("relu.not_relu", activation=settings.activation))
 if settings.input_name == "line":
-    st.caption(tr("relu.line_note"))
+    st.info(tr("relu.line_note"), icon=":material/info:")
 
 st.subheader(tr("relu.s1.title"))
 # The grid ignores n and the seed count: keep them fixed in its cache key.

@@ -100,10 +100,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "300M으로 반올림).",
     ),
     "block.tfslim_caption": (
-        "Left: the paper's TF-slim checkpoint table (MMACs / top-1 on ImageNet), quoted from the "
-        "paper, not computed here. Right: MAdds this model computes for the same settings.",
-        "왼쪽: 논문의 TF-slim checkpoint 표(MMACs / ImageNet top-1)로, 여기서 계산한 것이 아니라 "
-        "논문에서 인용했습니다. 오른쪽: 같은 설정에서 이 모델이 계산한 MAdds.",
+        "Left: the MMACs and ImageNet top-1 published with the TF-slim MobileNetV2 checkpoints "
+        "(TensorFlow's model repository), quoted, not computed here; this grid is not a table "
+        "of the paper (the paper's Table 4 gives width 1.0 and 1.4 at 224 only). Right: MAdds "
+        "this model computes for the same settings.",
+        "왼쪽: TF-slim MobileNetV2 checkpoint와 함께 공개된 MMACs와 ImageNet top-1(TensorFlow의 "
+        "모델 저장소)을 인용한 것으로, 여기서 계산하지 않았고 논문의 표도 아닙니다(논문의 Table "
+        "4는 224에서 width multiplier 1.0과 1.4만 제시). 오른쪽: 같은 설정에서 이 모델이 계산한 MAdds.",
     ),
     "block.table3_caption": (
         "Table 3: the largest tensor that must be kept between blocks at each resolution, with "
@@ -210,9 +213,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Table 2 computed: width {width}, {res}×{res} — {params} params, {madds} MAdds",
         "계산한 Table 2: width multiplier {width}, {res}×{res} — 파라미터 {params}, MAdds {madds}",
     ),
-    "block.fig.tfslim_title": ("MobileNetV2 across widths and resolutions",
-                               "width multiplier와 해상도에 따른 MobileNetV2"),
-    "block.fig.tfslim_paper": ("paper (TF-slim): MMACs / top-1", "논문 (TF-slim): MMACs / top-1"),
+    "block.fig.tfslim_title": ("MobileNetV2 across widths and resolutions: TF-slim's checkpoint "
+                               "table (not the paper's) next to this model",
+                               "width multiplier와 해상도에 따른 MobileNetV2: TF-slim checkpoint "
+                               "표(논문 아님)와 이 모델"),
+    "block.fig.tfslim_paper": ("TF-slim checkpoints (quoted): MMACs / top-1",
+                               "TF-slim checkpoint (인용): MMACs / top-1"),
     "block.fig.tfslim_computed": ("computed here: MAdds", "여기서 계산: MAdds"),
     "block.fig.resolution": ("resolution", "해상도"),
     "block.fig.width": ("width multiplier", "width multiplier"),
@@ -220,6 +226,13 @@ TEXT: dict[str, tuple[str, str]] = {
                                "Table 3: 블록 사이 가장 큰 tensor (16비트)"),
     "block.fig.table3_ours": ("MobileNetV2 (computed)", "MobileNetV2 (계산)"),
     "block.fig.table3_paper_line": ("{name}: {kb}K (paper)", "{name}: {kb}K (논문)"),
+    "block.fig.kb": ("KB (1 KB = 1000 bytes)", "KB (1 KB = 1000바이트)"),
+    "block.block_n": ("block {block}", "블록 {block}"),
+    "block.layer.stem": ("stem", "첫 conv"),
+    "block.layer.conv 1x1": ("conv 1x1", "conv 1x1"),
+    "block.layer.classifier": ("classifier", "분류기"),
+    "block.table2.input": ("input", "입력"),
+    "block.table2.operator": ("operator", "연산"),
     "block.fig.kbytes": ("thousands of bytes", "천 바이트"),
     "block.fig.split_title": ("Split into k groups: {block}", "k개 그룹으로 나누기: {block}"),
     "block.fig.split_accounted": ("inner tensors of one group (counted)",

@@ -222,6 +222,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.fig.ambient_of": ("channels: {probe}", "채널 수: {probe}"),
     "live.fig.dimension": ("dimension", "차원"),
     "live.fig.block": ("block", "블록"),
+    "live.fig.mosaic_scale": ("activation value", "활성값"),
     "live.fig.zeros_title": ("Zeros after ReLU6 — weights: {weights}",
                              "ReLU6 뒤의 0 — 가중치: {weights}"),
     "live.fig.zero_fraction": ("fraction of zeros", "0의 비율"),

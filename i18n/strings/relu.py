@@ -140,7 +140,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # Figures
     "relu.fig.input": ("Input", "입력"),
-    "relu.fig.panel": ("n = {n}<br>{collapsed:.1f}% collapsed", "n = {n}<br>{collapsed:.1f}% 무너짐"),
+    # Three short lines: six panels side by side leave ~140 px a title at 1024 px wide.
+    "relu.fig.panel": ("n = {n}<br>{collapsed:.1f}%<br>collapsed", "n = {n}<br>{collapsed:.1f}%<br>무너짐"),
     "relu.fig.panel.soft": ("n = {n}<br>{collapsed:.1f}% < {d} positive",
                             "n = {n}<br>양수 {d}개 미만 {collapsed:.1f}%"),
     "relu.fig.grid_title": (
@@ -156,7 +157,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "은닉층 (n = {n}), 주성분 3개<br>분산의 {share:.0f}%",
     ),
     "relu.fig.active_units": ("active units", "활성 유닛 수"),
-    "relu.fig.pc": ("PC{k} ({share:.0f}%)", "PC{k} ({share:.0f}%)"),
+    "relu.fig.pc": ("PC{k}", "PC{k}"),      # short: longer titles were cut off by the scene
     "relu.fig.depth_title": (
         "n = {n}, {activation}: {collapsed:.1f}% of points have fewer than d active units",
         "n = {n}, {activation}: 활성 유닛이 d개보다 적은 점 {collapsed:.1f}%",
