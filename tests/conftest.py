@@ -43,3 +43,10 @@ def pytest_configure(config):
     # small-tensor tests ~50x slower). Nothing in a test sets thread counts.
     from runtime import configure
     configure()
+
+
+def shown(markdown: str) -> str:
+    """What Markdown from the app reads as on the page: values from outside are
+    backslash-escaped (``app.notices.plain``); each escape shows as the character itself."""
+    import re
+    return re.sub(r"\\(.)", r"\1", markdown)

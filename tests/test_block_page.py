@@ -121,7 +121,7 @@ def test_table2_totals_and_width_selector(own_page):
     assert sum(spec["data"][0]["y"]) == 300_774_272 and sum(spec["data"][1]["y"]) == 3_504_872
     assert len(spec["data"][0]["x"]) == 17 + 3  # stem, 17 blocks, conv 1x1, classifier
     page.selectbox(key="url_width").set_value("0.5").run()
-    page.selectbox(key="url_res").set_value("160").run()
+    page.selectbox(key="url_table_res").set_value("160").run()
     assert not page.exception
     spec = next(s for s in _charts(page).values()
                 if s["layout"]["title"]["text"].startswith("Table 2"))

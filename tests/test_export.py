@@ -8,7 +8,7 @@ import pytest
 
 from app.export import main as export_main
 from conftest import need_chromium
-from figures import export
+from figures import render
 from figures import catalog
 from figures.catalog import FIGURE_SOURCES, FigureSpec, all_figure_specs, lazy_source
 from figures.relu import ReluSettings, grid_spec
@@ -27,23 +27,23 @@ def relu_only(monkeypatch):
 def test_static_formats_have_their_signatures():
     need_chromium()
     spec = grid_spec(SMALL, "ko")
-    png, svg, pdf = export.render_static([(spec, "png"), (spec, "svg"), (spec, "pdf")], lang="ko")
+    png, svg, pdf = render.render_static([(spec, "png"), (spec, "svg"), (spec, "pdf")], lang="ko")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert svg.lstrip().startswith(b"<svg") and b"</svg>" in svg[-200:]
     assert pdf.startswith(b"%PDF-")
-    assert export.hangul_font_installed(), "Korean figures need fonts-nanum next to Chromium"
+    assert render.hangul_font_installed(), "Korean figures need fonts-nanum next to Chromium"
 
 
 def test_html_is_self_contained_and_deterministic():
-    a = export.figure_html(grid_spec(SMALL))
-    b = export.figure_html(grid_spec(SMALL))
+    a = render.figure_html(grid_spec(SMALL))
+    b = render.figure_html(grid_spec(SMALL))
     assert a == b
     assert not re.search(r"<script[^>]*\bsrc\s*=", a, re.I)
     assert "plotly.js v" in a or "Plotly" in a[:400_000]  # the library itself is inlined
     assert 'id="figure-relu_figure1"' in a
-    csv1, csv2 = export.figure_csv(grid_spec(SMALL)), export.figure_csv(grid_spec(SMALL))
+    csv1, csv2 = render.figure_csv(grid_spec(SMALL)), render.figure_csv(grid_spec(SMALL))
     assert csv1 == csv2 and csv1.splitlines()[0].startswith("panel,n,point,position,active")
-    other = export.figure_csv(grid_spec(ReluSettings(n_points=150, seed=1)))
+    other = render.figure_csv(grid_spec(ReluSettings(n_points=150, seed=1)))
     assert other != csv1
 
 
@@ -94,9 +94,9 @@ def test_registry_names_are_unique_and_sources_lazy():
 
 def test_text_export_refuses_unknown_format():
     spec = FigureSpec("x", "c", {}, go.Figure(), pd.DataFrame({"a": [1]}))
-    assert export.text_export(spec, "csv") == b"a\n1\n"
+    assert render.text_export(spec, "csv") == b"a\n1\n"
     with pytest.raises(ValueError, match="html, csv"):
-        export.text_export(spec, "png")
+        render.text_export(spec, "png")
 
 
 def test_only_builds_just_the_sources_that_can_hold_the_names(monkeypatch):

@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 import manifolds as m
 from manifolds.dimension import twonn_dimension
-from conftest import APP, APP_TIMEOUT
+from conftest import APP, APP_TIMEOUT, shown
 from model.images import MAX_IMAGE_PIXELS, ImageError, load_image, preprocess
 from model.mobilenetv2 import mobilenet_v2
 from model.weights import WeightsError, load_weights, read_state_dict
@@ -254,11 +254,6 @@ def _app(page: str, **query) -> AppTest:
     at.notices = notices + [shown(w.value) for w in at.warning]
     return at
 
-
-def shown(markdown: str) -> str:
-    """What a notice's Markdown source reads as on the page: outside values are
-    backslash-escaped (``app.notices.plain``), each escape shows as the character itself."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def _chart_titles(at) -> list[str]:

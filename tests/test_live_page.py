@@ -8,7 +8,7 @@ import torch
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP, APP_TIMEOUT, FIXTURES, torchvision_fixture
+from conftest import APP, APP_TIMEOUT, FIXTURES, shown, torchvision_fixture
 from figures import live as fig
 from services import images as images_svc
 from services import live as live_svc
@@ -83,7 +83,7 @@ def test_switch_weights_and_image(page):
     assert not page.exception and not page.error
     titles = list(_charts(page))
     assert any(t.startswith("Dimension profile") and "random" in t for t in titles)
-    assert any("coffee" in c.value for c in page.caption)
+    assert any("coffee" in shown(c.value) for c in page.caption)
     assert page.query_params["weights"] in ("random", ["random"])
 
 
@@ -92,10 +92,10 @@ def test_uploaded_image_and_bad_upload(page):
     assert any("No image yet" in i.value for i in page.info)
     page.file_uploader(key="live_image").set_value(("tiny.png", _png(), "image/png")).run()
     assert not page.exception and not page.error
-    assert any("tiny.png" in c.value for c in page.caption)
+    assert any("tiny.png" in shown(c.value) for c in page.caption)
     page.file_uploader(key="live_image").set_value(("bad.png", b"not an image", "image/png")).run()
     assert not page.exception
-    assert any("bad.png" in e.value for e in page.error)
+    assert any("bad.png" in shown(e.value) for e in page.error)
     assert any(t.startswith("Dimension profile") for t in _charts(page))  # page kept working
 
 
@@ -103,7 +103,7 @@ def test_camera_photo(page):
     page.selectbox(key="url_image").set_value("camera").run()
     page.camera_input(key="live_camera").set_value(("shot.jpg", _jpeg(), "image/jpeg")).run()
     assert not page.exception and not page.error
-    assert any("shot.jpg" in c.value for c in page.caption)
+    assert any("shot.jpg" in shown(c.value) for c in page.caption)
 
 
 def test_bad_checkpoint_upload_falls_back():
@@ -114,7 +114,7 @@ def test_bad_checkpoint_upload_falls_back():
     assert any("Upload a checkpoint" in i.value for i in at.info)
     at.file_uploader(key="live_ckpt").set_value(("evil.pth", b"\x80\x04garbage", "application/octet-stream")).run()
     assert not at.exception
-    assert at.error and "cannot be used" in at.error[0].value and "evil.pth" in at.error[0].value
+    assert at.error and "cannot be used" in at.error[0].value and "evil.pth" in shown(at.error[0].value)
     assert any(t.startswith("Dimension profile") and "trained here" in t for t in _charts(at))
 
 
