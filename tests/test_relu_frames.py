@@ -125,7 +125,7 @@ def test_plotted_data_and_korean(default):
     assert list(spec.data.columns) == ["n", "point", "position", "collapsed", "x", "y"]
     assert sorted(spec.data["n"].unique()) == list(range(1, 65))
     ko = frames_spec(ReluSettings(), "ko")
-    assert "d개보다 적은 점" in ko.figure.layout.title.text
+    assert "무너짐" in ko.figure.layout.title.text
     assert ko.figure.layout.updatemenus[0].buttons[0].label == "▶ 재생"
     assert "프레임" in ko.caption
     with pytest.raises(ValueError, match="widths"):
