@@ -7,7 +7,7 @@ list (tests/test_i18n_pages.py holds every Korean page, widget and chart to it).
 """
 from __future__ import annotations
 
-from .strings import block, classroom, common, live, relu
+from .strings import block, classroom, common, evidence, live, relu
 
 LANGS = ("en", "ko")
 
@@ -26,7 +26,7 @@ KEEP_IN_ENGLISH = (
 LANG_NAMES = {"en": "English", "ko": "한국어"}
 
 TABLE: dict[str, tuple[str, str]] = {}
-for _area in (common, relu, live, block, classroom):
+for _area in (common, relu, live, block, classroom, evidence):
     _dupes = TABLE.keys() & _area.TEXT.keys()
     if _dupes:
         raise RuntimeError(f"translation keys defined twice: {sorted(_dupes)}")

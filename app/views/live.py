@@ -3,6 +3,7 @@ import streamlit as st
 
 from app.live_sections import (choose_image, choose_weights, compare_section, input_section,
                                mosaic_section, profile_section, summary_line)
+from app.evidence_section import PARAMS as EVIDENCE_PARAMS, evidence_section
 from app.ui import page_done, page_settings, seed, tr
 from app.urlstate import Param, value as v, widget_key
 from model.registry import DEFAULT, N_BLOCKS
@@ -25,7 +26,7 @@ PARAMS = (WEIGHTS, COMPARE, IMAGE, GEN_CLASS, GEN_INDEX, RES, ESTIMATOR, MOSAIC_
           MOSAIC_PROBE)
 
 
-page_settings(*PARAMS)
+page_settings(*PARAMS, *EVIDENCE_PARAMS)
 st.title(tr("live.title"))
 st.markdown(tr("live.intro"))
 
@@ -55,16 +56,20 @@ res = weights.resolution if v(RES) == "auto" else int(v(RES))
 image = choose_image(v(IMAGE), GEN_CLASS, GEN_INDEX, seed(), res, c6)
 estimator = v(ESTIMATOR)
 
-x = input_section(weights, other, image, res)
-profile = profile_section(weights, x, image, res, estimator, seed())
-other_profile = None
-if other is not None and profile is not None:
-    other_profile = compare_section(weights, other, x, image, res, estimator, seed(), profile)
-mosaic_section(weights, x, image, res, MOSAIC_BLOCK, MOSAIC_PROBE)
+one_image, image_set = st.tabs([tr("live.tab_one_image"), tr("evidence.title")])
+with one_image:
+    x = input_section(weights, other, image, res)
+    profile = profile_section(weights, x, image, res, estimator, seed())
+    other_profile = None
+    if other is not None and profile is not None:
+        other_profile = compare_section(weights, other, x, image, res, estimator, seed(), profile)
+    mosaic_section(weights, x, image, res, MOSAIC_BLOCK, MOSAIC_PROBE)
 
-st.header(tr("live.explain_title"))
-st.markdown(tr("live.explain"))
-for w, p in ((weights, profile), (other, other_profile)):
-    if p:
-        summary_line(w, p)
-page_done(*PARAMS)
+    st.header(tr("live.explain_title"))
+    st.markdown(tr("live.explain"))
+    for w, p in ((weights, profile), (other, other_profile)):
+        if p:
+            summary_line(w, p)
+with image_set:
+    evidence_section(weights, estimator, seed())
+page_done(*PARAMS, *EVIDENCE_PARAMS)

@@ -46,6 +46,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "이 가중치를 쓰려면 위에서 checkpoint를 업로드하세요. 그 전까지는 기본 학습 가중치를 "
         "보여 줍니다.",
     ),
+    "live.tab_one_image": ("One image", "이미지 한 장"),
     "live.compare_error": (
         "The weights to compare with cannot be used: {error} The page shows the chosen weights "
         "alone, without a comparison.",

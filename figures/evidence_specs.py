@@ -1,0 +1,147 @@
+"""The evidence figures as ``FigureSpec`` (figure + caption + settings + plotted data), and the
+texts that quote their numbers. The live page draws these; ``figure_specs`` (registered in
+``figures.catalog``) builds them for ``python -m app.export`` and presenter mode at the
+default measurement (``services.evidence.default_query``).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from i18n import t
+from services import evidence as ev
+
+from . import evidence as fig
+from .catalog import FigureSpec
+
+DEFAULT_PROBE = "input"
+DEFAULT_ESTIMATOR = "twonn"
+
+
+def weights_label(source: str, lang: str) -> str:
+    return t(f"live.w.{source}", lang)
+
+
+def _labelled(results: dict[str, dict], part: str, lang: str) -> dict[str, list[dict]]:
+    return {weights_label(source, lang): r[part] for source, r in results.items()}
+
+
+def _caption(what: str, results: dict[str, dict], set_name: str, lang: str) -> str:
+    meta = next(iter(results.values()))["meta"]
+    label = ", ".join(weights_label(s, lang) for s in results)
+    return t("evidence.caption", lang, what=t(f"evidence.what.{what}", lang), label=label,
+             n=meta["n_images"], set=t(f"evidence.set_name.{set_name}", lang),
+             res=meta["resolution"], seed=meta["seed"], ppi=meta["pixels_per_image"],
+             boot=meta["n_boot"])
+
+
+def _params(results: dict[str, dict], set_name: str, **extra) -> dict:
+    meta = next(iter(results.values()))["meta"]
+    return dict(weights=list(results), image_set=set_name, n_images=meta["n_images"],
+                resolution=meta["resolution"], seed=meta["seed"],
+                pixels_per_image=meta["pixels_per_image"], n_boot=meta["n_boot"], **extra)
+
+
+def figure7_spec(results: dict[str, dict], set_name: str, lang: str) -> FigureSpec:
+    """``results``: {source: ``Evidence.to_dict()``}, the chosen network first."""
+    rows = [dict(weights=s, **b) for s, r in results.items() for b in r["blocks"]]
+    return FigureSpec("evidence_figure7", _caption("fig7", results, set_name, lang),
+                      _params(results, set_name),
+                      fig.figure7_figure(_labelled(results, "blocks", lang), lang),
+                      pd.DataFrame(rows))
+
+
+def recovery_spec(results: dict[str, dict], set_name: str, lang: str) -> FigureSpec:
+    rows = [dict(weights=s, **b) for s, r in results.items() for b in r["blocks"]]
+    return FigureSpec("evidence_recovery", _caption("recovery", results, set_name, lang),
+                      _params(results, set_name),
+                      fig.recovery_figure(_labelled(results, "blocks", lang), lang),
+                      pd.DataFrame(rows))
+
+
+def profile_spec(results: dict[str, dict], set_name: str, estimator: str, probe: str,
+                 lang: str) -> FigureSpec:
+    rows = [dict(weights=s, **p) for s, r in results.items() for p in r["profile"]
+            if (p["points"] == "pixels" and p["estimator"] == estimator and p["probe"] == probe)
+            or (p["points"] == "images" and p["estimator"] == "twonn")]
+    return FigureSpec("evidence_profile", _caption("profile", results, set_name, lang),
+                      _params(results, set_name, estimator=estimator, probe=probe),
+                      fig.profile_figure(_labelled(results, "profile", lang), estimator, probe,
+                                         lang),
+                      pd.DataFrame(rows))
+
+
+def _median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def figure7_text(result: dict, source: str, lang: str) -> str:
+    """The Figure 7 claim with the numbers measured for ``source`` (``result``: its
+    ``Evidence.to_dict()``)."""
+    blocks = result["blocks"]
+    return t("evidence.fig7_text", lang, label=weights_label(source, lang),
+             mean=_median([b["positive_mean_fraction"] for b in blocks]),
+             threshold=_median([b["threshold_fraction"] for b in blocks]),
+             below=_median([b["below_threshold_fraction"] for b in blocks]),
+             invertible=_median([b["invertible_fraction"] for b in blocks]))
+
+
+def recovery_text(result: dict, source: str, lang: str) -> str:
+    blocks = [b for b in result["blocks"] if b["recovered_after_expansion"] is not None
+              and b["recovered_without_expansion"] is not None]
+    meta = result["meta"]
+    text = t("evidence.recovery_text", lang, label=weights_label(source, lang),
+             after=_median([b["recovered_after_expansion"] for b in blocks]) or 0.0,
+             without=_median([b["recovered_without_expansion"] for b in blocks]) or 0.0,
+             higher=sum(b["recovered_after_expansion"] > b["recovered_without_expansion"]
+                        for b in blocks),
+             blocks=len(blocks), alpha=meta["ridge_alpha"], folds=meta["folds"])
+    return text
+
+
+def relu6_text(result: dict, lang: str) -> str:
+    blocks = result["blocks"]
+    return t("evidence.relu6_text", lang,
+             negative=_median([b["input_negative_fraction"] for b in blocks]),
+             changed=_median([b["input_changed_fraction"] for b in blocks]))
+
+
+def _fmt(value) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def profile_text(results: dict[str, dict], source: str, estimator: str, probe: str,
+                 lang: str) -> str:
+    mine = [p for p in results[source]["profile"] if p["points"] == "pixels"
+            and p["estimator"] == estimator and p["probe"] == probe]
+    used = [p for p in mine if not p["undersampled"] and p["value"] is not None]
+    images = {s: _median([p["value"] for p in r["profile"] if p["points"] == "images"
+                          and not p["undersampled"]]) for s, r in results.items()}
+    n_view = results[source]["meta"]["n_view_images"]
+    return t("evidence.profile_text", lang, probe=t(f"live.probe.{probe}", lang),
+             label=weights_label(source, lang), est=t(f"live.est.{estimator}", lang),
+             value=_median([p["value"] for p in used]) or 0.0, used=len(used), total=len(mine),
+             excluded=len(mine) - len(used), null=_median([p["null_value"] for p in used]) or 0.0,
+             img_value=_fmt(images.get(source)), img_random=_fmt(images.get("random")),
+             img_n=n_view)
+
+
+def default_results(seed: int = 0, progress=None) -> dict[str, dict]:
+    """The default measurement (``services.evidence.default_query``) for every compared
+    network: {source: ``Evidence.to_dict()``}."""
+    from services.weights import load_source
+    query = ev.default_query(seed)
+    images = ev.build_image_set(query)
+    nets = ev.networks(load_source(query.weights.source), seed)
+    return {s: e.to_dict() for s, e in ev.measure_networks(nets, images, seed=seed,
+                                                            progress=progress).items()}
+
+
+def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
+    """Figure source for ``figures.catalog``: the three evidence figures at the defaults."""
+    results = default_results(seed)
+    return [figure7_spec(results, "generated", lang), recovery_spec(results, "generated", lang),
+            profile_spec(results, "generated", DEFAULT_ESTIMATOR, DEFAULT_PROBE, lang)]
