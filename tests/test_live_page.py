@@ -1,6 +1,7 @@
 """The "Live MobileNetV2" page (AppTest), its data layer and its figure builders."""
 import io
 import json
+import time
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import APP, APP_TIMEOUT, FIXTURES, shown, torchvision_fixture
 from figures import live as fig
+from manifolds.dimension import participation_ratio
 from services import images as images_svc
 from services import live as live_svc
 from services import weights as weights_svc
@@ -45,13 +47,25 @@ def _chart(at, prefix):
     return next(s for t, s in _charts(at).items() if t.startswith(prefix))
 
 
-@pytest.fixture(scope="module")
-def page():
+def _open_live():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params.update({"res": "64", "mosaic_block": "2"})
     at.run()
     at.switch_page("views/live.py").run()
     return at
+
+
+@pytest.fixture(scope="module")
+def page():
+    """The default view, shared only by tests that read it (none sets a widget or session
+    state, so their order does not matter); a test that changes the page takes `own_page`."""
+    return _open_live()
+
+
+@pytest.fixture
+def own_page():
+    """A fresh page for one test that sets widgets, uploads or session state."""
+    return _open_live()
 
 
 def test_default_render_names_weights_everywhere(page):
@@ -72,12 +86,18 @@ def test_profile_json_is_consistent(page):
                 assert 0 < y <= ambient
     ratio_traces = [t for t in spec["data"] if t.get("yaxis") == "y2"]
     assert ratio_traces and all(0 < y <= 1 for t in ratio_traces for y in t["y"])
-    top5 = _chart(page, "Top-5 predictions")
-    probs = top5["data"][0]["x"]
-    assert len(probs) == 5 and sum(probs) <= 1.0 + 1e-6
+    # The top-5 is the trained network's softmax on the page's default input: generated
+    # image #0 of class 3 (seed 0) at 64 x 64. Bars are drawn best on top, so reversed.
+    w = weights_svc.load_source("embedded")
+    x, _ = images_svc.prepare_input(images_svc.generated_image(3, 0, 0, 64), 64, "embedded",
+                                    generated=True)
+    expected = [p for _, p in live_svc.predictions(w.model, x, w.classes)]
+    probs = _chart(page, "Top-5 predictions")["data"][0]["x"][::-1]
+    assert probs == pytest.approx(expected, abs=1e-6)
 
 
-def test_switch_weights_and_image(page):
+def test_switch_weights_and_image(own_page):
+    page = own_page
     page.selectbox(key="url_weights").set_value("random").run()
     page.selectbox(key="url_image").set_value("coffee").run()
     assert not page.exception and not page.error
@@ -87,7 +107,8 @@ def test_switch_weights_and_image(page):
     assert page.query_params["weights"] in ("random", ["random"])
 
 
-def test_uploaded_image_and_bad_upload(page):
+def test_uploaded_image_and_bad_upload(own_page):
+    page = own_page
     page.selectbox(key="url_image").set_value("upload").run()
     assert any("No image yet" in i.value for i in page.info)
     page.file_uploader(key="live_image").set_value(("tiny.png", _png(), "image/png")).run()
@@ -99,7 +120,8 @@ def test_uploaded_image_and_bad_upload(page):
     assert any(t.startswith("Dimension profile") for t in _charts(page))  # page kept working
 
 
-def test_camera_photo(page):
+def test_camera_photo(own_page):
+    page = own_page
     page.selectbox(key="url_image").set_value("camera").run()
     page.camera_input(key="live_camera").set_value(("shot.jpg", _jpeg(), "image/jpeg")).run()
     assert not page.exception and not page.error
@@ -152,9 +174,17 @@ def test_data_layer_shapes():
     assert proj.shape[0] == w.model.blocks[1].out_channels and proj.min() < 0  # linear
     top = live_svc.predictions(w.model, x, w.classes)
     assert len(top) == 5 and top[0][1] >= top[-1][1]
+    start = time.perf_counter()
     profile, seconds = live_svc.analyze_profile(w.model, x, "pr")
+    assert 0 < seconds <= time.perf_counter() - start  # its own wall time, in seconds
     assert {r["probe"] for r in profile} == set(live_svc.PROBE_CHOICES)
-    assert len({r["block"] for r in profile}) == 17 and seconds > 0
+    assert len({r["block"] for r in profile}) == 17
+    # Each pixel is a point: block 2's expansion (32 x 32 at a 64 x 64 input) has 1024, and
+    # its PR is the participation ratio of exactly those activations.
+    expansion = next(r for r in profile if (r["block"], r["probe"]) == (2, "expansion"))
+    points = acts.reshape(acts.shape[0], -1).T.astype(np.float64)
+    assert expansion["n_points"] == 32 * 32 and expansion["ambient"] == acts.shape[0]
+    assert expansion["value"] == pytest.approx(participation_ratio(points), rel=1e-5)
     gen = images_svc.generated_image(3, 0, 0, 64)
     assert np.array_equal(gen, images_svc.generated_image(3, 0, 0, 64)) and gen.shape == (64, 64, 3)
 
@@ -170,7 +200,8 @@ def test_mosaic_tiles_channels_in_order():
         fig.profile_figure([], "mle", "x")
 
 
-def test_korean(page):
+def test_korean(own_page):
+    page = own_page
     # AppTest shows only the page's own elements after switch_page, not main.py's sidebar:
     # set the language widget's state directly.
     page.session_state["url_lang"] = "ko"
