@@ -260,8 +260,9 @@ def _chart_titles(at) -> list[str]:
     return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def live_upload_page():
+    """A fresh page per upload: one case's file never stays behind for the next."""
     at = _app("views/live.py", res="64", image="upload", compare="none", mosaic_block="2")
     return at
 
