@@ -87,7 +87,11 @@ def table2_frame(rows: list[dict]) -> None:
     cells as "–" (not "None"), headers translated."""
     import pandas as pd
     # All text: a column of numbers and "–" would not convert to one Arrow type.
-    frame = pd.DataFrame(rows).map(lambda v: "–" if v is None or v != v else str(v))
+    def cell(v) -> str:
+        if v is None or v != v:
+            return "–"
+        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+    frame = pd.DataFrame(rows).map(cell)
     frame = frame.rename(columns={c: tr(f"block.table2.{c}") for c in ("input", "operator")})
     row_px = 35                                   # Streamlit's row height
     st.dataframe(frame, hide_index=True, height=row_px * (len(frame) + 1) + 3)

@@ -12,8 +12,8 @@ from plotly.subplots import make_subplots
 from i18n import t
 from .style import TEMPLATE, subplot_titles
 
-KB = 1000
-"""Bytes are shown in kB and MB of 1000 and 1000² bytes, as the paper's Table 3 counts "K"."""
+KB, MB = 1000, 1000 ** 2
+"""Bytes are shown in KB and MB of 1000 and 1000² bytes, as the paper's Table 3 counts "K"."""
 OPTION_COLORS = {"standard": "#9e9e9e", "separable": "#4c78a8", "bottleneck": "#f58518"}
 THIN, WIDE = "#4c78a8", "#f58518"
 
@@ -92,7 +92,7 @@ def table1_figure(d_i: int, d_j: int, t_exp: int, h: int, w: int, stride: int,
         t("block.t1.op_depthwise", lang, k=k, s=stride), t("block.t1.op_project", lang)]
     biggest = max(c for c, *_ in tensors) ** 0.5
     fig = go.Figure()
-    x, gap, centers = 0.0, 1.6, []
+    x, gap, centers = 0.0, 2.3, []      # gaps wide enough for the 14 px operation labels
     for i, (c, hh, ww, color, label) in enumerate(tensors):
         width = 1.2 * (c ** 0.5) / biggest + 0.08
         height = 0.4 + 0.6 * hh / max(h, 1)
@@ -110,7 +110,8 @@ def table1_figure(d_i: int, d_j: int, t_exp: int, h: int, w: int, stride: int,
                       line=dict(color="#2ca02c", width=2))
         fig.add_annotation(x=(x_start + x_end) / 2, y=1.04, text=t("block.t1.residual", lang),
                            showarrow=False, yanchor="bottom", font=dict(color="#2ca02c"))
-    fig.update_xaxes(visible=False, range=[-0.3, x - gap + 0.3])
+    # Margins for the end slabs' labels, which are wider than the thin slabs.
+    fig.update_xaxes(visible=False, range=[-0.9, x - gap + 0.9])
     fig.update_yaxes(visible=False, range=[-0.8, 1.3])
     fig.update_layout(template=TEMPLATE, title=t("block.fig.table1_title", lang, t=t_exp), height=340,
                       plot_bgcolor="white", margin=dict(t=60, b=10, l=10, r=10))
@@ -206,17 +207,18 @@ def split_figure(results: Sequence[dict], block_name: str, lang: str = "en") -> 
     """
     ks = [str(r["k"]) for r in results]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=ks, y=[r["inner_bytes"] / KB for r in results], marker_color=WIDE,
+    fig.add_trace(go.Bar(x=ks, y=[r["inner_bytes"] / MB for r in results], marker_color=WIDE,
                          name=t("block.fig.split_accounted", lang)))
     measured = [r["measured_peak_bytes"] for r in results]
     if all(m is not None for m in measured):
-        fig.add_trace(go.Scatter(x=ks, y=[m / KB for m in measured], mode="lines+markers",
+        fig.add_trace(go.Scatter(x=ks, y=[m / MB for m in measured], mode="lines+markers",
                                  marker_color=THIN, name=t("block.fig.split_measured", lang)))
     # |Δ| under each k, on the axis: drawn inside the bars it could not be read.
     fig.update_xaxes(tickmode="array", tickvals=ks,
-                     ticktext=[f"k = {k}<br>|Δ| {r['max_abs_diff']:.1e}" for k, r in zip(ks, results)])
+                     ticktext=[f"{k}<br>|Δ| {r['max_abs_diff']:.1e}" for k, r in zip(ks, results)],
+                     title=dict(standoff=14))
     fig.update_layout(template=TEMPLATE, title=t("block.fig.split_title", lang, block=block_name), height=440,
-                      xaxis_title=t("block.fig.split_k", lang), yaxis_title=t("block.fig.kb", lang),
+                      xaxis_title=t("block.fig.split_k", lang), yaxis_title=t("block.fig.mb", lang),
                       legend=dict(orientation="h", y=-0.3, yanchor="top"),
                       margin=dict(t=70, b=20, l=60, r=20))
     return fig

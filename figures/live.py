@@ -122,5 +122,5 @@ def mosaic_figure(acts: np.ndarray, block: int, probe: str, weights_label: str,
     fig.update_layout(template=TEMPLATE, title=t("live.fig.mosaic_title", lang, block=block,
                               probe=t(f"live.probe.{probe}", lang), shown=shown,
                               total=acts.shape[0], weights=weights_label),
-                      height=520, margin=dict(t=70, b=10, l=10, r=10), plot_bgcolor="white")
+                      height=520, margin=dict(t=90, b=10, l=10, r=10), plot_bgcolor="white")
     return fig

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from figures.block import KB, accuracy_percent, split_figure, table3_figure
+from figures.block import MB, accuracy_percent, split_figure, table3_figure
 from i18n import t
 from model.embedded import load_training_log
+
+pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,13 +32,13 @@ def test_readme_accuracy_is_the_training_logs(name):
     assert row.group(1) == accuracy_percent(load_training_log(name)["final"])
 
 
-def test_split_chart_uses_kilobytes_of_1000_and_puts_differences_on_the_axis():
+def test_split_chart_uses_megabytes_of_a_million_and_puts_differences_on_the_axis():
     rows = [dict(k=1, inner_bytes=6_021_120, measured_peak_bytes=10_800_000, max_abs_diff=2.1e-6),
             dict(k=2, inner_bytes=3_010_560, measured_peak_bytes=5_600_000, max_abs_diff=1.9e-6)]
     fig = split_figure(rows, "block 2", "en")
-    assert fig.data[0].y[0] == pytest.approx(6_021_120 / KB) and KB == 1000
-    assert "1000 bytes" in fig.layout.yaxis.title.text and "KiB" not in fig.to_json()
-    assert list(fig.layout.xaxis.ticktext) == ["k = 1<br>|Δ| 2.1e-06", "k = 2<br>|Δ| 1.9e-06"]
+    assert fig.data[0].y[0] == pytest.approx(6.02112) and MB == 1000 ** 2
+    assert "1,000,000 bytes" in fig.layout.yaxis.title.text and "KiB" not in fig.to_json()
+    assert list(fig.layout.xaxis.ticktext) == ["1<br>|Δ| 2.1e-06", "2<br>|Δ| 1.9e-06"]
     assert all(getattr(tr, "mode", None) != "text" for tr in fig.data)   # no labels in the bars
 
 

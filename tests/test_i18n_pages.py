@@ -38,14 +38,14 @@ PLOTLY_SKIP = {"colorscale", "template", "customdata", "x", "y",
                "scaleanchor", "anchor", "matches", "side", "categoryorder", "font", "path",
                "axref", "ayref", "hovermode", "ticks", "tickmode", "method", "args", "frame",
                "transition", "easing", "redraw", "visible", "textinfo", "ticklabelposition",
-               "direction", "fromcurrent"}
+               "direction", "fromcurrent", "insidetextanchor"}
 # Names, not language: file formats and units, libraries and tools, the paper's authors and
 # venue, sample photos, the input manifolds' code names, math notation used in formulas.
 NOT_LANGUAGE = {
     "PNG", "SVG", "PDF", "HTML", "CSV", "JSON", "JPEG", "GIF", "WebP", "BMP", "TIFF",
     "English", "KiB", "MiB", "KB", "MB", "GB", "CPU", "pth",
     "Manifold Lab", "Manifold", "Lab", "torch", "PyTorch", "torchvision", "hub", "scikit-learn",
-    "scikit-image", "Streamlit", "Chromium", "Plotly", "Kaleido", "fonts-nanum", "sudo",
+    "scikit-image", "Streamlit", "Chromium", "TensorFlow", "Plotly", "Kaleido", "fonts-nanum", "sudo",
     "apt-get", "install", "chromium",
     "Sandler", "Howard", "Zhu", "Zhmoginov", "Chen", "CVPR", "arXiv", "Facco", "Ansuini",
     "astronaut", "coffee", "chelsea", "rocket", "china", "flower", "camera",

@@ -13,6 +13,8 @@ import manifolds as m
 from figures.relu import (LOG_FLOOR, ReluSettings, can_collapse, compute_sweep, depth_spec,
                           grid_spec, log_error_minus, loss_spec, page_notes)
 
+pytestmark = pytest.mark.unit
+
 ONE_TO_ONE = [a for a in m.ACTIVATIONS if a not in m.RELU_FAMILY]
 COLLAPSED = {"en": re.compile(r"\bcollapsed\b", re.I), "ko": re.compile("무너짐|무너진")}
 

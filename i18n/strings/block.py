@@ -226,7 +226,7 @@ TEXT: dict[str, tuple[str, str]] = {
                                "Table 3: 블록 사이 가장 큰 tensor (16비트)"),
     "block.fig.table3_ours": ("MobileNetV2 (computed)", "MobileNetV2 (계산)"),
     "block.fig.table3_paper_line": ("{name}: {kb}K (paper)", "{name}: {kb}K (논문)"),
-    "block.fig.kb": ("KB (1 KB = 1000 bytes)", "KB (1 KB = 1000바이트)"),
+    "block.fig.mb": ("MB (1 MB = 1,000,000 bytes)", "MB (1 MB = 1,000,000바이트)"),
     "block.block_n": ("block {block}", "블록 {block}"),
     "block.layer.stem": ("stem", "첫 conv"),
     "block.layer.conv 1x1": ("conv 1x1", "conv 1x1"),

@@ -231,8 +231,8 @@ TEXT: dict[str, tuple[str, str]] = {
                                "같은 이미지, 두 가중치 ({est})"),
     "live.fig.topk": ("Top-5 predictions", "Top-5 예측"),
     "live.fig.mosaic_title": (
-        "Block {block}, {probe}: {shown} of {total} channels — weights: {weights}",
-        "블록 {block}, {probe}: {total}개 중 {shown}개 채널 — 가중치: {weights}",
+        "Block {block}, {probe}: {shown} of {total} channels<br>weights: {weights}",
+        "블록 {block}, {probe}: {total}개 중 {shown}개 채널<br>가중치: {weights}",
     ),
     # The generated data set's classes (model/synthetic.py CLASSES), for menus and top-5.
     "live.class.circle": ("circle", "원"),
