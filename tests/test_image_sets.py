@@ -11,6 +11,8 @@ from model import image_sets
 from model.image_sets import from_arrays, from_paths, from_uploads, generated
 from model.images import preprocess
 
+pytestmark = pytest.mark.unit
+
 
 def png(size=(40, 30), colour=(200, 30, 30)) -> bytes:
     buf = io.BytesIO()

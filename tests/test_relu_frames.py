@@ -15,6 +15,8 @@ from figures.relu_frames import (FRAME_NS, MAX_POINTS, OFFSET, STEP, WEBGL_ABOVE
                                  frame_step, frames_spec, quantize, thinned)
 from figures.render import figure_html
 
+pytestmark = pytest.mark.app   # one AppTest; the rest are figure builders
+
 
 def decode(array) -> np.ndarray:
     """A plotly typed-array spec (what the browser receives) as a numpy array."""
