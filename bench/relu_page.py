@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 
 RERUN_TARGET_S = 0.15
 COLD_TARGET_S = 4.0
@@ -27,7 +27,7 @@ def bench_rerun(trials: int = 7) -> dict:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from conftest import APP
+    from devtools.local_server import APP
 
     at = AppTest.from_file(APP, default_timeout=300)
     at.query_params.update({"points": "2000", "n": "200"})
