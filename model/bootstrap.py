@@ -88,18 +88,23 @@ def spectrum_replicates(points: np.ndarray, starts: np.ndarray, weights: np.ndar
     Xc = X - X.mean(dim=0, dtype=torch.float64).float()
     if n > d:
         eig, axes = np.linalg.eigh((Xc.T @ Xc).double().numpy() / (n - 1))
-        scores = (Xc @ torch.from_numpy(axes).float()).numpy()   # on the axes (N, D)
+        scores = Xc @ torch.from_numpy(axes).float()                # on the axes (N, D)
     else:   # fewer points than dimensions: the N x N Gram matrix has the same spectrum
         eig, vecs = np.linalg.eigh((Xc @ Xc.T).double().numpy())
         eig = np.clip(eig, 0.0, None)
-        scores = (vecs * np.sqrt(eig)).astype(np.float32)         # (N, N)
+        scores = torch.from_numpy((vecs * np.sqrt(eig)).astype(np.float32))   # (N, N)
         eig = eig / (n - 1)
     keep = min(n - 1, d)
     order = np.argsort(eig)[::-1][:keep]
-    eig, scores = np.clip(eig[order], 0.0, None), scores[:, order]
+    eig, scores = np.clip(eig[order], 0.0, None), scores[:, torch.from_numpy(order.copy())]
     counts = np.diff(np.append(starts, n)).astype(np.float64)          # points per image
-    s = group_sums(scores, starts).astype(np.float64)
-    q = group_sums(np.square(scores, dtype=np.float64), starts)
+    if np.all(counts == counts[0]):     # the usual case: as many points from every image
+        per_image = scores.reshape(len(starts), int(counts[0]), -1)
+        s = per_image.sum(dim=1).double().numpy()
+        q = per_image.square().sum(dim=1).double().numpy()
+    else:
+        s = group_sums(scores.numpy(), starts).astype(np.float64)
+        q = group_sums(np.square(scores.numpy(), dtype=np.float64), starts)
     w = np.asarray(weights, dtype=np.float64)
     n_b = w @ counts                                                    # (n_boot,)
     S, Q = w @ s, w @ q
@@ -134,31 +139,42 @@ def participation_ratios(eigenvalues: np.ndarray) -> np.ndarray:
 
 
 # -- TwoNN ------------------------------------------------------------------------------------
-def twonn_ratios(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def twonn_ratios(points, *, overwrite: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(r1, r2) of every row of points (n, D): distances to its first and second neighbour.
 
     Few features: ``manifolds.dimension.two_nearest_distances`` (a k-d tree). Otherwise one
-    float32 Gram matrix proposes three candidates per point and their distances are
-    recomputed from direct differences (the Gram expansion loses digits for close points).
-    The points must be finite (activations of checked images are); unlike the manifolds
-    version nothing is copied or rescaled, which matters for 240 images x 50,000 features.
+    float32 Gram matrix G of the centred points proposes three candidates per point, and
+    |x_i - x_j|^2 = |x_i|^2 + |x_j|^2 - 2 G_ij is taken from it where it is at least a tenth
+    of |x_i|^2 + |x_j|^2 (float32 rounding then moves it by < 1e-5 relative); closer pairs,
+    where the expansion loses digits (near-duplicates), are recomputed from direct
+    differences. For 240 images x 50,000 features, recomputing every pair cost as much as
+    the product itself. The points must be finite (activations of checked images are);
+    ``overwrite=True`` lets a float32 torch tensor be centred in place (no copy).
     """
-    X = torch.as_tensor(np.asarray(points, dtype=np.float32))
+    X = points if isinstance(points, torch.Tensor) else torch.from_numpy(np.asarray(points))
+    if X.dtype != torch.float32:
+        X, overwrite = X.float(), True
     n, d = X.shape
     if d <= KDTREE_MAX_FEATURES or n < 4:
         return two_nearest_distances(X.numpy())
-    Xc = X - X.mean(dim=0)              # any shift near the data keeps the products small
-    sq = torch.einsum("np,np->n", Xc, Xc)
-    d2 = Xc @ Xc.T                      # torch's float32 product: ~2x numpy's here
-    d2.mul_(-2.0).add_(sq[None, :])     # + |x_i|^2 does not change which j is nearest
-    d2.fill_diagonal_(float("inf"))
-    candidates = torch.topk(d2, 3, dim=1, largest=False).indices
-    exact = torch.empty(n, 3, dtype=torch.float64)
-    for j in range(3):
-        diff = X[candidates[:, j]] - X
-        exact[:, j] = torch.einsum("np,np->n", diff, diff).double()
-    exact = torch.sqrt(torch.sort(exact, dim=1).values).numpy()
-    return exact[:, 0], exact[:, 1]
+    X = X if overwrite else X.clone()
+    X -= X.mean(dim=0)                  # any shift near the data keeps the products small
+    sq = torch.einsum("np,np->n", X, X)
+    gram = X @ X.T                      # torch's float32 product: ~2x numpy's here
+    score = sq[None, :] - 2.0 * gram    # + |x_i|^2 does not change which j is nearest
+    score.fill_diagonal_(float("inf"))
+    cand = torch.topk(score, 3, dim=1, largest=False).indices                 # (n, 3)
+    sq64 = sq.double()
+    norms = sq64[:, None] + sq64[cand]
+    d2 = norms - 2.0 * torch.gather(gram, 1, cand).double()
+    close_i, close_k = torch.nonzero(d2 < 0.1 * norms, as_tuple=True)
+    step = max(1, (16 << 20) // (4 * d))                       # pairs per ~16 MB
+    for s in range(0, close_i.numel(), step):
+        i, k = close_i[s:s + step], close_k[s:s + step]
+        diff = X[cand[i, k]] - X[i]
+        d2[i, k] = torch.einsum("mp,mp->m", diff, diff).double()
+    d2 = torch.sort(torch.clamp(d2, min=0.0), dim=1).values.numpy()
+    return np.sqrt(d2[:, 0]), np.sqrt(d2[:, 1])
 
 
 def twonn_replicates(r1: np.ndarray, r2: np.ndarray, counts: np.ndarray, *,

@@ -27,7 +27,7 @@ X in R^d_in (paper §3.2).
 
 **ProfileRecord**: for every block (1..17) and probe point (input, expansion, depthwise,
 projection) the PCA 90% count, participation ratio and TwoNN on the pooled pixel sample, and
-TwoNN with each image one flattened point (Ansuini et al. 2019). Each with a 95% percentile
+TwoNN with each image one flattened point (Ansuini et al. 2019) at ``image_view_probes``. Each with a 95% percentile
 interval from ``n_boot`` bootstrap replicates over images (``model.bootstrap``: eigenvalues
 to first order, TwoNN ratios reweighted) and ``null_value``, the estimator on isotropic
 Gaussian points of the same number and ambient dimension. ``undersampled`` marks estimates
@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import torch
@@ -52,6 +52,7 @@ from torch import nn
 
 from . import bootstrap as bs
 from .evidence_probes import PROBES, EvidenceProbes, probe_shapes
+from .evidence_records import BlockEvidence, Evidence, EvidenceMeta, ProfileRecord
 from .evidence_stats import folds_by_image, lemma2_invertible, linear_recovery
 from .images import IMAGENET_MEAN, IMAGENET_STD
 from .mobilenetv2 import InvertedResidual
@@ -61,135 +62,9 @@ PCA_VARIANCE = 0.9
 CONFIDENCE = 0.95
 TWONN_DISCARD = 0.1
 MIN_TWONN_POINTS = 100
+IMAGE_VIEW_PROBES = ("input", "projection")
 UNDERSAMPLED_RULE = (f"pca and pr: fewer than 2 points per ambient dimension (n_points < 2 * "
                      f"ambient); twonn: fewer than {MIN_TWONN_POINTS} points")
-
-
-@dataclass(frozen=True)
-class BlockEvidence:
-    """Figure 7 and the information kept through one block's expansion (see module doc)."""
-    block: int                      # 1-based, as in the paper's Table 2 rows
-    t: int
-    d_in: int                       # bottleneck width = Lemma 2's threshold
-    hidden: int                     # expansion width t * d_in
-    stride: int
-    height: int                     # the expansion's map size
-    width: int
-    n_images: int
-    n_pixels: int                   # pixels behind the Figure 7 counts (all of them)
-    positive_min: int
-    positive_mean: float
-    positive_max: int
-    positive_p05: int               # 5th / 95th percentile over pixels
-    positive_p95: int
-    positive_min_fraction: float    # the same / hidden
-    positive_mean_fraction: float
-    positive_max_fraction: float
-    threshold: int                  # d_in
-    threshold_fraction: float       # d_in / hidden
-    below_threshold_fraction: float  # pixels with fewer than d_in positive channels
-    invertible_fraction: float      # Lemma 2 with ReLU6's linear range, on rank_points pixels
-    rank_points: int
-    n_points: int                   # pooled pixels behind the recoveries
-    folds: int
-    recovered_after_expansion: float | None
-    recovered_after_ci_low: float | None
-    recovered_after_ci_high: float | None
-    recovered_without_expansion: float | None
-    recovered_without_ci_low: float | None
-    recovered_without_ci_high: float | None
-    input_negative_fraction: float  # entries of X below 0
-    input_changed_fraction: float   # entries of X that ReLU6 changes (X < 0 or X > 6)
-
-
-@dataclass(frozen=True)
-class ProfileRecord:
-    """One estimator at one probe point of one block, with its interval and null."""
-    block: int                      # 1-based
-    probe: str                      # input | expansion | depthwise | projection
-    estimator: str                  # pca | pr | twonn
-    points: str                     # pixels (R^C per pixel) | images (one flattened point each)
-    relative_depth: float           # position of the probe point in the network, 0..1
-    t: int
-    channels: int
-    height: int
-    width: int
-    ambient: int                    # C for pixels, C*h*w for images
-    n_points: int
-    n_images: int
-    value: float | None
-    ci_low: float | None
-    ci_high: float | None
-    null_value: float | None        # the estimator on isotropic Gaussian points, same n and d
-    undersampled: bool
-
-
-@dataclass(frozen=True)
-class EvidenceMeta:
-    weights: str
-    n_images: int
-    resolution: int
-    seed: int
-    pixels_per_image: int
-    twonn_points: int
-    n_view_images: int              # images in the images-as-points view
-    ridge_alpha: float
-    folds: int
-    n_boot: int
-    confidence: float
-    pca_variance: float
-    rank_points: int
-    undersampled_rule: str
-    seconds: float
-    methods: tuple[str, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    meta: EvidenceMeta
-    blocks: tuple[BlockEvidence, ...]
-    profile: tuple[ProfileRecord, ...]
-
-    def to_dict(self) -> dict:
-        """{"meta", "blocks", "profile"} of plain values (NaN never appears: None instead)."""
-        meta = asdict(self.meta)
-        meta["methods"] = list(meta["methods"])
-        return {"meta": meta, "blocks": [asdict(b) for b in self.blocks],
-                "profile": [asdict(r) for r in self.profile]}
-
-    def summary(self) -> dict:
-        """Headline numbers, undersampled estimates left out: {"blocks": n,
-        "recovery_higher_after_expansion": blocks where after > without, "median_recovered_after",
-        "median_recovered_without", "median_positive_fraction", "median_invertible_fraction",
-        "profile": {"probe/estimator/points": {"used", "excluded", "median_value",
-        "median_null"}}}."""
-        pairs = [(b.recovered_after_expansion, b.recovered_without_expansion) for b in self.blocks
-                 if b.recovered_after_expansion is not None
-                 and b.recovered_without_expansion is not None]
-        out = {"blocks": len(self.blocks),
-               "recovery_higher_after_expansion": sum(a > w for a, w in pairs),
-               "median_recovered_after": _median([a for a, _ in pairs]),
-               "median_recovered_without": _median([w for _, w in pairs]),
-               "median_positive_fraction": _median([b.positive_mean_fraction for b in self.blocks]),
-               "median_invertible_fraction": _median([b.invertible_fraction for b in self.blocks]),
-               "profile": {}}
-        for r in self.profile:
-            entry = out["profile"].setdefault(f"{r.probe}/{r.estimator}/{r.points}",
-                                              {"used": [], "nulls": [], "excluded": 0})
-            if r.undersampled or r.value is None:
-                entry["excluded"] += 1
-            else:
-                entry["used"].append(r.value)
-                entry["nulls"].append(r.null_value)
-        for key, e in out["profile"].items():
-            out["profile"][key] = {"used": len(e["used"]), "excluded": e["excluded"],
-                                   "median_value": _median(e["used"]),
-                                   "median_null": _median([v for v in e["nulls"] if v is not None])}
-        return out
-
-
-def _median(values) -> float | None:
-    return float(np.median(values)) if len(values) else None
 
 
 def _check_int(name: str, value, lo: int) -> int:
@@ -239,16 +114,20 @@ def expansion_matrix(block: InvertedResidual) -> np.ndarray:
 
 @torch.inference_mode()
 def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
-             resolution: int | None = None, pixels_per_image: int = 32, twonn_points: int = 1000,
-             n_boot: int = 200, folds: int = 5, ridge_alpha: float = 1e-3, rank_points: int = 256,
+             resolution: int | None = None, pixels_per_image: int = 16, twonn_points: int = 500,
+             n_boot: int = 200, folds: int = 5, ridge_alpha: float = 1e-3, rank_points: int = 128,
              batch_size: int = 64, image_memory_bytes: int = 512 << 20,
-             progress=None) -> Evidence:
+             image_view_probes=IMAGE_VIEW_PROBES, progress=None) -> Evidence:
     """Measure ``model`` on ``images`` (see the module docstring); deterministic by ``seed``.
 
     weights: a label for the record (e.g. "embedded"). pixels_per_image: positions sampled
     per image at every probe point (all where the map is smaller); twonn_points: about this
     many of those (the same number from every image) enter each pixel TwoNN. progress:
-    optional ``callable(fraction in 0..1, message)``. The model runs in eval mode (restored).
+    optional ``callable(fraction in 0..1, message)``. image_view_probes: the probe points
+    that also get the images-as-points view (default: the bottleneck's two ends, input and
+    projection, the block outputs Ansuini et al. measure; the wide expansion and depthwise
+    tensors cost 6x more there: pass ``PROBES`` for all). The model runs in eval mode
+    (restored).
     """
     started = time.perf_counter()
     for name, value, lo in (("seed", seed, 0), ("pixels_per_image", pixels_per_image, 1),
@@ -258,6 +137,9 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
         _check_int(name, value, lo)
     if not (isinstance(ridge_alpha, (int, float)) and math.isfinite(ridge_alpha) and ridge_alpha > 0):
         raise ValueError(f"ridge_alpha must be a finite number > 0, got {ridge_alpha!r}")
+    image_view_probes = tuple(image_view_probes)
+    if not set(image_view_probes) <= set(PROBES):
+        raise ValueError(f"image_view_probes must be among {PROBES}, got {image_view_probes}")
     if progress is not None and not callable(progress):
         raise ValueError("progress must be a callable(fraction, message) or None")
     report = progress or (lambda fraction, message: None)
@@ -271,7 +153,8 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
         report(0.0, "running the network")
         shapes = probe_shapes(model, x[:1].to(device))
         probes = EvidenceProbes(model, shapes, n_images=n, pixels_per_image=pixels_per_image,
-                                seed=seed, image_memory_bytes=image_memory_bytes)
+                                seed=seed, image_memory_bytes=image_memory_bytes,
+                                view_probes=image_view_probes)
         with probes:
             for start in range(0, n, batch_size):
                 model(x[start:start + batch_size].to(device))
@@ -341,17 +224,19 @@ def _profile(probes: EvidenceProbes, b: int, probe: str, block: InvertedResidual
     kt = min(k, twonn_per_image)
     sample = pts.reshape(n, k, c)[:, :kt].reshape(n * kt, c)   # the first kt of k random
     out.append(_twonn_record(common, sample, np.repeat(np.arange(n), kt), W, c, n, "pixels"))
-    flat = probes.flat[(b, probe)].numpy()
+    if (b, probe) not in probes.flat:
+        return out
+    flat = probes.flat.pop((b, probe))          # centred in place, then let go
     out.append(_twonn_record(common, flat, probes.view_images, W, c * h * w, flat.shape[0],
-                             "images"))
+                             "images", overwrite=True))
     return out
 
 
-def _twonn_record(common: dict, points: np.ndarray, image_of_point: np.ndarray, W: np.ndarray,
-                  ambient: int, n_images: int, kind: str) -> ProfileRecord:
+def _twonn_record(common: dict, points, image_of_point: np.ndarray, W: np.ndarray,
+                  ambient: int, n_images: int, kind: str, overwrite: bool = False) -> ProfileRecord:
     value = lo = hi = None
     if points.shape[0] >= 3:
-        r1, r2 = bs.twonn_ratios(points)
+        r1, r2 = bs.twonn_ratios(points, overwrite=overwrite)
         value = bs.twonn_or_none(r1, r2, TWONN_DISCARD)
         if value is not None:
             reps = bs.twonn_replicates(r1, r2, W[:, image_of_point], discard_fraction=TWONN_DISCARD)
@@ -404,6 +289,30 @@ def _block_evidence(probes: EvidenceProbes, b: int, block: InvertedResidual, W: 
         recovered_without_expansion=without.r2, recovered_without_ci_low=without.ci_low,
         recovered_without_ci_high=without.ci_high,
         input_negative_fraction=negative / total, input_changed_fraction=changed / total)
+
+
+def evidence_many(models: dict, images, *, workers: int = 1, progress=None,
+                  **kwargs) -> dict[str, Evidence]:
+    """``evidence`` for several networks on the same images: {name: Evidence}, each with
+    ``weights=name``. ``workers`` > 1 runs that many networks at once in threads (torch and
+    numpy release the GIL; each network's numbers are those of a lone run). progress:
+    ``callable(fraction, message)`` over all networks, called from the worker threads when
+    workers > 1."""
+    names = list(models)
+    workers = _check_int("workers", workers, 1)
+    done = {name: 0.0 for name in names}
+
+    def run(name):
+        def report(fraction, message):
+            done[name] = fraction
+            if progress is not None:
+                progress(sum(done.values()) / len(names), f"{name}: {message}")
+        return evidence(models[name], images, weights=name, progress=report, **kwargs)
+
+    if workers == 1:
+        return {name: run(name) for name in names}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(names, pool.map(run, names)))
 
 
 if __name__ == "__main__":

@@ -62,8 +62,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="width multiplier for random weights (default: the embedded network's)")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--n-boot", type=int, default=200, help="bootstrap replicates (default 200)")
-    p.add_argument("--pixels-per-image", type=int, default=32,
-                   help="pixel positions sampled per image at each probe point (default 32)")
+    p.add_argument("--pixels-per-image", type=int, default=16,
+                   help="pixel positions sampled per image at each probe point (default 16)")
     return p
 
 

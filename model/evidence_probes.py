@@ -8,9 +8,9 @@ the block's last layer):
   map is smaller), each a point in R^C, stored in image order. The input and the expansion
   share their positions (the expansion is 1x1, same h x w), so a pixel's X and ReLU6(BX + b)
   stay paired; the depthwise and the projection share theirs.
-- **images as points**: each image's whole activation flattened, for the images view; at
-  most ``max_view_images`` images (a seeded subset, the same at every probe), so that all
-  probes together stay within ``image_memory_bytes``.
+- **images as points**: each image's whole activation flattened, for the images view, at the
+  probe points in ``view_probes``; as many images as fit in ``image_memory_bytes`` over those
+  probes together (a seeded subset, the same at every probe, when not all fit).
 - **Figure 7 counts**: for every pixel of every image, the number of expansion channels that
   are positive after ReLU6, as a histogram over 0..hidden.
 - **the block input's signs**: how many entries of X are negative, and how many ReLU6 would
@@ -54,16 +54,18 @@ class EvidenceProbes:
     ``shapes``: {(b, probe): (C, h, w)} from ``probe_shapes``. After the pass:
     ``points[(b, probe)]`` float32 (n_images * k, C) with image i's k rows at i*k;
     ``per_image[(b, probe)]`` = k; ``flat[(b, probe)]`` float32 (n_view, C*h*w) for the images
-    in ``view_images``; ``positives[b]`` int64 (hidden + 1,) histogram; ``input_signs[b]`` =
+    in ``view_images`` (probes in ``view_probes`` only); ``positives[b]`` int64 (hidden + 1,) histogram; ``input_signs[b]`` =
     (negative, changed by ReLU6, total) counts of X's entries.
     """
 
     def __init__(self, model: nn.Module, shapes: dict, *, n_images: int, pixels_per_image: int,
-                 seed: int, image_memory_bytes: int):
+                 seed: int, image_memory_bytes: int, view_probes=PROBES):
         self.model = model
         self.blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
         self.shapes, self.n_images, self.seed = shapes, int(n_images), int(seed)
-        per_view_image = 4 * sum(c * h * w for c, h, w in shapes.values())
+        self.view_probes = tuple(view_probes)
+        per_view_image = 4 * sum(c * h * w for (_, p), (c, h, w) in shapes.items()
+                                 if p in self.view_probes)
         n_view = int(min(n_images, max(3, image_memory_bytes // max(1, per_view_image))))
         rng = np.random.default_rng([self.seed, 4242])
         self.view_images = (np.arange(n_images) if n_view >= n_images
@@ -75,7 +77,8 @@ class EvidenceProbes:
             k = min(int(pixels_per_image), h * w)
             self.per_image[(b, probe)] = k
             self.points[(b, probe)] = torch.empty(n_images * k, c)
-            self.flat[(b, probe)] = torch.empty(self.view_images.size, c * h * w)
+            if probe in self.view_probes:
+                self.flat[(b, probe)] = torch.empty(self.view_images.size, c * h * w)
         self.positives = {b: torch.zeros(blk.hidden_channels + 1, dtype=torch.int64)
                           for b, blk in enumerate(self.blocks) if blk.expand_ratio != 1}
         self.input_signs = {b: [0, 0, 0] for b in self.positives}
@@ -133,6 +136,17 @@ class EvidenceProbes:
             self._positions[key] = torch.from_numpy(np.ascontiguousarray(idx))
         return self._positions[key]
 
+    def _store_flat(self, store: torch.Tensor, x: torch.Tensor, start: int) -> None:
+        """Copy this batch's images that are in the view into their rows of ``store``."""
+        n = x.shape[0]
+        slots = self._view_slot[start:start + n]
+        keep = slots >= 0
+        if keep.all() and slots[-1] - slots[0] == n - 1:      # the usual case: every image
+            store[slots[0]:slots[0] + n] = x.reshape(n, -1)
+        elif keep.any():
+            rows = torch.from_numpy(np.flatnonzero(keep)).to(x.device)
+            store[torch.from_numpy(slots[keep])] = x.reshape(n, -1)[rows].cpu()
+
     @torch.no_grad()
     def _take(self, b: int, probe: str, x: torch.Tensor) -> None:
         x = x.detach().float()
@@ -147,20 +161,18 @@ class EvidenceProbes:
         k = idx.shape[1]
         pts = flat.gather(2, idx[:, None, :].expand(n, c, k)).transpose(1, 2).reshape(n * k, c)
         self.points[(b, probe)][start * k:(start + n) * k] = pts.cpu()
-        slots = self._view_slot[start:start + n]
-        keep = slots >= 0
-        if keep.all() and slots[-1] - slots[0] == n - 1:      # the usual case: every image
-            self.flat[(b, probe)][slots[0]:slots[0] + n] = x.reshape(n, -1)
-        elif keep.any():
-            rows = torch.from_numpy(np.flatnonzero(keep)).to(x.device)
-            self.flat[(b, probe)][torch.from_numpy(slots[keep])] = x.reshape(n, -1)[rows].cpu()
+        if (b, probe) in self.flat:
+            self._store_flat(self.flat[(b, probe)], x, start)
         if probe == "expansion":
-            counts = (x > 0).sum(dim=1).flatten()
+            # a float 0/1 indicator summed over channels: exact (counts < 2^24) and about
+            # twice as fast as summing the bools
+            counts = torch.gt(x, 0).float().sum(dim=1).flatten().long()
             self.positives[b] += torch.bincount(counts.cpu(), minlength=c + 1)
         elif probe == "input" and b in self.input_signs:
+            negative, above = int((x < 0).sum()), int((x > 6).sum())
             signs = self.input_signs[b]
-            signs[0] += int((x < 0).sum())
-            signs[1] += int(((x < 0) | (x > 6)).sum())
+            signs[0] += negative
+            signs[1] += negative + above
             signs[2] += x.numel()
 
 

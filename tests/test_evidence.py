@@ -13,7 +13,7 @@ from torch import nn
 from manifolds.dimension import (participation_ratio, pca_dimension, twonn_dimension,
                                  twonn_from_distances)
 from model import bootstrap as bs
-from model.evidence import ESTIMATORS, evidence
+from model.evidence import ESTIMATORS, evidence, evidence_many
 from model.evidence_cli import main
 from model.evidence_stats import folds_by_image, lemma2_invertible, linear_recovery
 from model.mobilenetv2 import InvertedResidual, mobilenet_v2
@@ -150,9 +150,10 @@ def test_figure7_and_recovery_match_direct_numpy(small_net):
         image = np.repeat(np.arange(len(images)), pts.shape[1])
         F, T = hpts.reshape(-1, H.shape[1]).astype(np.float64), pts.reshape(-1, X.shape[1]).astype(np.float64)
         assert rec.n_points == T.shape[0]
-        assert rec.recovered_after_expansion == pytest.approx(_ridge_r2(F, T, image, fold, 1e-3), abs=1e-6)
+        # float32 products in the fit: R^2 to ~1e-5
+        assert rec.recovered_after_expansion == pytest.approx(_ridge_r2(F, T, image, fold, 1e-3), abs=2e-5)
         assert rec.recovered_without_expansion == pytest.approx(
-            _ridge_r2(np.clip(T, 0, 6), T, image, fold, 1e-3), abs=1e-6)
+            _ridge_r2(np.clip(T, 0, 6), T, image, fold, 1e-3), abs=2e-5)
         assert rec.input_negative_fraction == pytest.approx((X < 0).mean())
         # the profile at the same probe: pooled pixels = every pixel (order does not matter)
         by = {(r.probe, r.estimator, r.points): r for r in ev.profile if r.block == b + 1}
@@ -167,8 +168,11 @@ def test_profile_records_intervals_and_nulls(small_net):
     net, images = small_net
     ev = evidence(net, images, seed=0, n_boot=100)
     assert {r.estimator for r in ev.profile} == set(ESTIMATORS)
-    # 17 blocks x (input, depthwise, projection) + 16 expansions, 4 estimates each
-    assert len(ev.profile) == (17 * 3 + 16) * 4
+    # 17 blocks x (input, depthwise, projection) + 16 expansions, 3 pixel estimates each,
+    # and the images view at the inputs and projections
+    assert len(ev.profile) == (17 * 3 + 16) * 3 + 17 * 2
+    assert {(r.probe, r.points) for r in ev.profile if r.points == "images"} == {
+        ("input", "images"), ("projection", "images")}
     for r in ev.profile:
         assert r.null_value is not None and r.block in range(1, 18)
         assert r.undersampled == (r.n_points < 2 * r.ambient if r.estimator != "twonn"
@@ -264,6 +268,20 @@ def test_deterministic_by_seed_and_progress(small_net):
         evidence(net, images[:1])
     with pytest.raises(ValueError, match="uint8"):
         evidence(net, images.astype(np.float32))
+
+
+def test_evidence_many_in_threads_equals_lone_runs(small_net):
+    net, images = small_net
+    other = load_weights(mobilenet_v2(0.35, 10), "random", seed=9).eval()
+    seen = []
+    both = evidence_many({"a": net, "b": other}, images, workers=2, n_boot=10,
+                         progress=lambda f, m: seen.append(f))
+    for name, model in (("a", net), ("b", other)):
+        alone = evidence(model, images, weights=name, n_boot=10).to_dict()
+        got = both[name].to_dict()
+        assert got["profile"] == alone["profile"] and got["blocks"] == alone["blocks"]
+        assert got["meta"]["weights"] == name
+    assert max(seen) == 1.0
 
 
 def test_relu6_twin_bottleneck_is_non_negative():
