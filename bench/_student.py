@@ -41,6 +41,7 @@ class Student:
         self.errors: list[str] = []
         self.session_id = ""
         self.figure_bytes = 0          # plotly figure JSON received (bench/page_weight.py)
+        self.charts = 0
 
     async def __aenter__(self):
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], origin=self.origin,
@@ -97,6 +98,7 @@ class Student:
         widget = getattr(element, kind)
         if kind == "plotly_chart":
             self.figure_bytes += len(widget.spec)
+            self.charts += 1
         wid = getattr(widget, "id", "")
         if wid.startswith("$$ID-"):
             self.widgets[wid.split("-", 2)[-1]] = (wid, widget)

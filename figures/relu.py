@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 import manifolds as m
 
 from .catalog import FigureSpec
+from .compact import compact
 from .style import MIN_FONT, TEMPLATE, subplot_titles  # noqa: F401  (TEMPLATE: figures.relu_frames)
 from i18n import t
 
@@ -148,7 +149,7 @@ def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
                       height=320, margin=dict(l=10, r=10, t=100, b=10), template=TEMPLATE)
     caption = t("relu.caption.grid", lang, activation=s.activation, input=_input_label(s, lang),
                 n_points=s.n_points, noise=s.noise, seed=s.seed, ns=", ".join(map(str, ns)))
-    return FigureSpec("relu_figure1", caption, {**s.params(), "grid_ns": list(ns)}, fig, data)
+    return FigureSpec("relu_figure1", caption, {**s.params(), "grid_ns": list(ns)}, compact(fig), data)
 
 
 def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
@@ -191,7 +192,7 @@ def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
     caption = t("relu.caption.depth", lang, n=s.n, activation=s.activation, scale=fit.scale,
                 error=fit.error, input=_input_label(s, lang), n_points=s.n_points,
                 noise=s.noise, seed=s.seed)
-    return FigureSpec("relu_one_width", caption, s.params(), fig, data)
+    return FigureSpec("relu_one_width", caption, s.params(), compact(fig), data)
 
 
 LOG_FLOOR = 1e-6

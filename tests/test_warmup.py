@@ -1,0 +1,50 @@
+"""app/warmup.py: off without a Streamlit server (AppTest, this test session) and with
+MANIFOLD_LAB_WARMUP=0; a failing task is reported, not raised; the tasks fill the caches the
+pages read (the shipped networks, once)."""
+import pytest
+
+from app import warmup
+
+
+def test_off_without_a_server_and_when_asked(monkeypatch):
+    monkeypatch.delenv(warmup.ENV, raising=False)
+    assert not warmup.enabled()          # pytest runs no Streamlit server
+    assert warmup.start() is None
+    from streamlit import runtime
+    monkeypatch.setattr(runtime, "exists", lambda: True)
+    assert warmup.enabled()
+    monkeypatch.setenv(warmup.ENV, "0")
+    assert not warmup.enabled()
+    assert warmup.start() is None
+
+
+def test_a_failing_task_is_reported_and_the_next_runs():
+    ran = []
+
+    def broken():
+        raise RuntimeError("no such file\nsecond line")
+
+    results = warmup.run([("broken", broken), ("next", lambda: ran.append(1))])
+    assert [r.name for r in results] == ["broken", "next"] and ran == [1]
+    assert results[0].error == "RuntimeError: no such file" and results[1].error is None
+
+
+@pytest.mark.parametrize("task", ["imports", "plotly", "networks"])
+def test_tasks_run_cleanly(task):
+    (result,) = warmup.run([t for t in warmup.TASKS if t[0] == task])
+    assert result.error is None, result.error
+
+
+def test_networks_task_holds_each_shipped_network_once():
+    from model.registry import SHIPPED
+    from services.weights import _shipped, load_source
+    warmup.run([t for t in warmup.TASKS if t[0] == "networks"])
+    held = {name: load_source(name) for name in SHIPPED if _is_there(name)}
+    warmup.run([t for t in warmup.TASKS if t[0] == "networks"])
+    assert all(load_source(name) is w for name, w in held.items())   # the same objects
+    assert _shipped.cache_info().currsize == len(held)
+
+
+def _is_there(name: str) -> bool:
+    from model.registry import spec
+    return spec(name).path.is_file()
