@@ -1,4 +1,5 @@
-"""A figure's downloads in the app: PNG, SVG, PDF, self-contained HTML and CSV.
+"""A figure's downloads in the app: PNG, SVG, PDF, self-contained HTML and CSV, laid out as on
+the page or for a 16:9 slide, optionally with the caption and source inside the image.
 
 Every file is made only when its button is clicked (Streamlit's deferred download data), so a
 rerun pays nothing for export; PNG/SVG/PDF then start Chromium for that one file (~1-2 s).
@@ -11,11 +12,12 @@ from app.notices import plain
 from app.ui import lang, tr
 from figures.catalog import FigureSpec
 from figures.render import FORMATS, MIME, STATIC_FORMATS, export_bytes, file_name, static_problem
+from figures.slides import ASPECTS
 
 
-def _deferred(spec: FigureSpec, fmt: str, language: str):
+def _deferred(spec: FigureSpec, fmt: str, language: str, aspect: str, caption: bool):
     """The callable Streamlit runs on click (on its own thread, no Streamlit calls inside)."""
-    return lambda: export_bytes(spec, fmt, language)
+    return lambda: export_bytes(spec, fmt, language, aspect=aspect, caption=caption)
 
 
 def figure_downloads(spec: FigureSpec, key: str) -> None:
@@ -28,12 +30,19 @@ def figure_downloads(spec: FigureSpec, key: str) -> None:
     problem = static_problem(language)
     with st.popover(tr("downloads.label"), icon=":material/download:"):
         st.caption(tr("downloads.caption", caption=plain(spec.caption, limit=None)))
+        aspect = st.radio(tr("downloads.aspect"), ASPECTS, horizontal=True,
+                          format_func=lambda a: tr(f"downloads.aspect.{a}"),
+                          key=f"download_{key}_aspect") or ASPECTS[0]
+        caption = False if problem else st.checkbox(tr("downloads.with_caption"),
+                                                    key=f"download_{key}_caption")
         formats = [f for f in FORMATS if not (problem and f in STATIC_FORMATS)]
         for column, fmt in zip(st.columns(len(formats)), formats):
             with column:
-                st.download_button(fmt.upper(), data=_deferred(spec, fmt, language),
-                                   file_name=file_name(spec, fmt, language), mime=MIME[fmt],
-                                   on_click="ignore", key=f"download_{key}_{fmt}")
+                st.download_button(fmt.upper(),
+                                   data=_deferred(spec, fmt, language, aspect, caption),
+                                   file_name=file_name(spec, fmt, language, aspect),
+                                   mime=MIME[fmt], on_click="ignore",
+                                   key=f"download_{key}_{fmt}")
         if problem:
             st.warning(problem)
 

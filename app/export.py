@@ -1,11 +1,16 @@
 """Write every registered figure to files: ``python -m app.export --out DIR``.
 
     python -m app.export --out DIR [--formats png,svg,pdf,html,csv] [--lang en|ko]
-                         [--seed N] [--only NAME,...]
+                         [--seed N] [--only NAME,...] [--aspect page|16:9] [--caption]
+    python -m app.export --deck OUT.pdf [--lang en|ko] [--seed N]
 
 Figures come from the sources in ``figures/catalog.py`` (each page adds one line there). Files
-are named ``<figure>_<lang>.<format>``; ``manifest.json`` lists each figure's name, caption,
-parameters and files. PNG/SVG/PDF are drawn in one Chromium session for all figures. Without
+are named ``<figure>_<lang>.<format>`` (``<figure>_<lang>_16x9.<format>`` with --aspect 16:9,
+re-laid out at 1600 x 900 for a slide); ``manifest_<lang>.json`` (``manifest_<lang>_16x9.json``)
+lists each figure's name, caption, parameters and files, so runs in two languages into one
+folder keep both. --caption puts the caption and its source (paper section, settings) in a
+band under each PNG/SVG/PDF. --deck writes the presenter sequence (figures/lecture.py) as one
+PDF, a page per slide with its title and text. PNG/SVG/PDF are drawn in one Chromium session for all figures. Without
 Chromium (or, for Korean, without a Hangul font) the static formats fail with the command that
 installs them, HTML and CSV are still written, and the exit status is 1.
 """
@@ -25,7 +30,14 @@ configure()  # the app's thread policy, so exported numbers are the page's to th
 from figures.catalog import FIGURE_SOURCES, all_figure_specs  # noqa: E402
 from figures.render import (FORMATS, STATIC_FORMATS, StaticExportUnavailable,  # noqa: E402
                             file_name, render_static, text_export, write_file)
+from figures.slides import ASPECTS, for_aspect, source_line  # noqa: E402
 from i18n import LANGS  # noqa: E402
+
+
+def manifest_file(lang: str, aspect: str = "page") -> str:
+    """``manifest_<lang>.json``, ``manifest_<lang>_16x9.json``: one per language and layout,
+    so that runs into one folder in another language or layout keep each other's."""
+    return f"manifest_{lang}{'' if aspect == 'page' else '_' + aspect.replace(':', 'x')}.json"
 
 
 def progress_bar(done: int, total: int, width: int = 20) -> str:
@@ -73,18 +85,57 @@ def unwritable_reason(out: Path) -> str:
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m app.export", description=__doc__.split("\n\n")[0])
-    p.add_argument("--out", required=True, type=Path, help="folder to write into (created)")
+    p.add_argument("--out", type=Path, help="folder to write into (created)")
+    p.add_argument("--deck", type=Path, help="write the lecture as one PDF here instead")
+    p.add_argument("--aspect", choices=ASPECTS, default="page",
+                   help="page: as the app draws it (default); 16:9: laid out for a slide")
+    p.add_argument("--caption", action="store_true",
+                   help="caption and source inside the PNG/SVG/PDF, in a band under the chart")
     p.add_argument("--formats", type=_formats, default=list(FORMATS),
                    help=f"comma-separated, any of {','.join(FORMATS)} (default: all)")
     p.add_argument("--lang", choices=LANGS, default="en", help="language of texts (default en)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--only", default="", help="comma-separated figure names to export (default all)")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if (args.out is None) == (args.deck is None):
+        p.error("give either --out DIR (figure files) or --deck OUT.pdf (the lecture)")
+    return args
+
+
+def write_deck(path: Path, lang: str, seed: int, say) -> int:
+    """The lecture as one PDF at ``path``: 0, or 1 with a one-line error without Chromium."""
+    from figures.lecture import LECTURE, deck_pages
+    from figures.render import render_deck, static_problem
+    problem = static_problem(lang)
+    if problem:
+        say(f"error: deck not written: {problem}")
+        return 1
+    if path.suffix.lower() != ".pdf":
+        say(f"error: --deck {path} must name a .pdf file")
+        return 2
+    problem = unwritable_reason(path.parent)
+    if problem:
+        say(f"error: {problem}")
+        return 2
+    started = time.perf_counter()
+    say(f"Building the lecture's {len(LECTURE)} slides (lang={lang}, seed={seed})…")
+    pages = deck_pages(lang, seed)
+    say("Drawing the pages in one Chromium session…")
+    try:
+        data = render_deck(pages, lang)
+    except StaticExportUnavailable as e:
+        say(f"error: deck not written: {e}")
+        return 1
+    write_file(path, data)
+    say(f"Wrote {path} ({len(pages)} pages) in {time.perf_counter() - started:.1f} s")
+    return 0
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     say = lambda msg: print(msg, flush=True)  # noqa: E731 - progress goes out line by line
+    if args.deck is not None:
+        return write_deck(args.deck, args.lang, args.seed, say)
     problem = unwritable_reason(args.out)
     if problem:
         say(f"error: {problem}")
@@ -102,13 +153,15 @@ def main(argv=None) -> int:
                 f"(names start with {', '.join(src.prefix for src in FIGURE_SOURCES)})")
             return 2
         specs = [s for s in specs if s.name in wanted]
+    specs = [for_aspect(s, args.aspect) for s in specs]
+    name_of = lambda spec, fmt: file_name(spec, fmt, args.lang, args.aspect)  # noqa: E731
     files: dict[str, list[str]] = {s.name: [] for s in specs}
     failures: list[str] = []
 
     text_formats = [f for f in args.formats if f not in STATIC_FORMATS]
     for spec in specs:
         for fmt in text_formats:
-            name = file_name(spec, fmt, args.lang)
+            name = name_of(spec, fmt)
             write_file(args.out / name, text_export(spec, fmt))
             files[spec.name].append(name)
             say(f"  wrote {name}")
@@ -118,26 +171,29 @@ def main(argv=None) -> int:
         say(f"Drawing {len(jobs)} static file(s) in one Chromium session…")
 
         def done(i, spec, fmt):
-            say(f"  {progress_bar(i + 1, len(jobs))} drew {file_name(spec, fmt, args.lang)}")
+            say(f"  {progress_bar(i + 1, len(jobs))} drew {name_of(spec, fmt)}")
 
         try:
-            images = render_static(jobs, lang=args.lang, progress=done)
+            images = render_static(jobs, lang=args.lang, progress=done, caption=args.caption)
         except StaticExportUnavailable as e:
             failures.append(f"PNG/SVG/PDF not written: {e}")
         else:
             for (spec, fmt), data in zip(jobs, images):
-                name = file_name(spec, fmt, args.lang)
+                name = name_of(spec, fmt)
                 write_file(args.out / name, data)
                 files[spec.name].append(name)
 
     manifest = {
-        "lang": args.lang, "seed": args.seed, "formats": args.formats,
+        "lang": args.lang, "seed": args.seed, "formats": args.formats, "aspect": args.aspect,
+        "caption_in_files": args.caption,
         "figures": [{"name": s.name, "caption": s.caption, "parameters": s.params,
-                     "files": sorted(files[s.name])} for s in specs],
+                     "source": source_line(s, args.lang), "files": sorted(files[s.name])}
+                    for s in specs],
     }
-    write_file(args.out / "manifest.json",
+    manifest_name = manifest_file(args.lang, args.aspect)
+    write_file(args.out / manifest_name,
                json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
-    say(f"Wrote {sum(map(len, files.values()))} file(s) and manifest.json to {args.out} "
+    say(f"Wrote {sum(map(len, files.values()))} file(s) and {manifest_name} to {args.out} "
         f"in {time.perf_counter() - started:.1f} s")
     for failure in failures:
         say(f"error: {failure}")

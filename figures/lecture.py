@@ -63,21 +63,45 @@ def slide_spec(slide: Slide, lang: str = "en", seed: int = 0) -> FigureSpec:
     return pick(source_specs(slide.source, lang, seed), slide)
 
 
-def for_projection(figure, *, scale: float = 1.5, height: int = 640):
-    """A copy of ``figure`` with every text ``scale`` times larger and the given height, for a
-    projector at the back of a room. The page's (cached) figure is left untouched."""
+PROJECTION_SCALE = 4 / 3
+"""Chart text in presenter mode: the page's 12 px type becomes 16 px (at least 14 px at 1280
+wide, the issue-9 minimum for a projector) without running Figure 1's panel titles together."""
+
+
+def for_projection(figure, *, scale: float = PROJECTION_SCALE, height: int | None = None):
+    """A copy of ``figure`` with every text ``scale`` times larger, for a projector at the back
+    of a room. ``height`` None leaves the height to the page (presenter mode sizes the chart to
+    the window with CSS); a number fixes it. The page's (cached) figure is left untouched."""
     import plotly.graph_objects as go
-    if scale <= 0 or height <= 0:
+    from .slides import scale_text
+    if scale <= 0 or (height is not None and height <= 0):
         raise ValueError(f"scale and height must be positive, got {scale}, {height}")
-    fig = go.Figure(figure)
-    base = fig.layout.font.size or 12
-    fig.update_layout(font=dict(size=round(base * scale)), height=height)
-    if fig.layout.title.font.size:
-        fig.layout.title.font.size = round(fig.layout.title.font.size * scale)
-    else:
-        fig.layout.title.font.size = round(17 * scale)
-    # Larger titles need more room above the plot.
-    fig.layout.margin.t = round((fig.layout.margin.t or 80) * scale)
-    for annotation in fig.layout.annotations:
-        annotation.font.size = round((annotation.font.size or base) * scale)
+    fig = scale_text(go.Figure(figure), scale)
+    fig.update_layout(height=height, autosize=height is None)
     return fig
+
+
+def deck_pages(lang: str = "en", seed: int = 0) -> list[list]:
+    """The lecture as deck pages for ``figures.render.render_deck``: for each slide, its
+    title band, its figure at 16:9 and its text band (``figures.slides.deck_page``). Each
+    registered source is built once, however many slides it feeds; a slide whose figure is
+    unavailable gets a page with its texts and a note."""
+    from i18n import t
+    from .slides import deck_page
+    built: dict[str, list[FigureSpec] | None] = {}
+    pages = []
+    for slide in LECTURE:
+        if slide.source not in built:
+            try:
+                built[slide.source] = source_specs(slide.source, lang, seed)
+            except SlideUnavailable:
+                built[slide.source] = None
+        try:
+            spec = pick(built[slide.source], slide) if built[slide.source] is not None else None
+        except SlideUnavailable:
+            spec = None
+        text = t(f"lecture.{slide.key}.text", lang).replace("**", "")
+        if spec is None:
+            text = f"{text}\n{t('deck.no_figure', lang)}"
+        pages.append(deck_page(spec, t(f"lecture.{slide.key}.title", lang), text))
+    return pages

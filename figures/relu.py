@@ -126,12 +126,34 @@ def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
         t(_variant("relu.fig.panel", s.activation), lang, n=rt.n, d=d,
           collapsed=100 * m.collapsed_fraction(rt)) for rt in rts]
     kind = "scene" if d == 3 else "xy"
-    fig = make_subplots(rows=1, cols=len(ns) + 1, subplot_titles=titles,
-                        specs=[[{"type": kind}] * (len(ns) + 1)], horizontal_spacing=0.03)
+    panels = [sample.X] + [rt.recovered for rt in rts]
+
+    def arrange(cols: int) -> go.Figure:
+        """The panels in rows of ``cols``: one strip on the page, 2 x 3 on a 16:9 slide."""
+        rows = -(-len(panels) // cols)
+        fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
+                            specs=[[{"type": kind}] * cols] * rows, horizontal_spacing=0.03,
+                            vertical_spacing=0.12)
+        for i, P in enumerate(panels):
+            fig.add_trace(_points_trace(P, sample.position, POSITION_SCALE, cmin=0, cmax=1),
+                          i // cols + 1, i % cols + 1)
+        if d == 2:
+            _square_axes(fig, len(panels))
+            fig.update_xaxes(showticklabels=False)
+            fig.update_yaxes(showticklabels=False)
+        for annotation in fig.layout.annotations:     # six panel titles side by side: 14 px
+            annotation.font.size = MIN_FONT
+        # The title at the top: the three-line panel titles take the rest of the margin.
+        fig.update_layout(title=dict(text=t("relu.fig.grid_title", lang, activation=s.activation,
+                                            input=_input_label(s, lang)),
+                                     yref="container", y=1, yanchor="top", pad=dict(t=12)),
+                          height=320 * rows, margin=dict(l=10, r=10, t=110, b=10),
+                          template=TEMPLATE)
+        return compact(fig)
+
+    fig = arrange(len(panels))
     frames = [pd.DataFrame({"panel": "input", "n": 0, "point": np.arange(len(sample.X)),
                             "position": sample.position, "active": np.nan})]
-    for col, P in enumerate([sample.X] + [rt.recovered for rt in rts], start=1):
-        fig.add_trace(_points_trace(P, sample.position, POSITION_SCALE, cmin=0, cmax=1), 1, col)
     for rt in rts:
         frames.append(pd.DataFrame({"panel": f"n={rt.n}", "n": rt.n, "point": np.arange(len(sample.X)),
                                     "position": sample.position, "active": rt.active}))
@@ -139,17 +161,10 @@ def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
     data = pd.concat(frames, ignore_index=True)
     for j, axis in enumerate("xyz"[:d]):
         data[axis] = coords[:, j]
-    if d == 2:
-        _square_axes(fig, len(ns) + 1)
-        fig.update_xaxes(showticklabels=False)
-        fig.update_yaxes(showticklabels=False)
-    for annotation in fig.layout.annotations:     # six panel titles side by side: 14 px
-        annotation.font.size = MIN_FONT
-    fig.update_layout(title=t("relu.fig.grid_title", lang, activation=s.activation, input=_input_label(s, lang)),
-                      height=320, margin=dict(l=10, r=10, t=100, b=10), template=TEMPLATE)
     caption = t("relu.caption.grid", lang, activation=s.activation, input=_input_label(s, lang),
                 n_points=s.n_points, noise=s.noise, seed=s.seed, ns=", ".join(map(str, ns)))
-    return FigureSpec("relu_figure1", caption, {**s.params(), "grid_ns": list(ns)}, compact(fig), data)
+    return FigureSpec("relu_figure1", caption, {**s.params(), "grid_ns": list(ns)}, fig, data,
+                      layouts={"16:9": lambda: arrange(3)})
 
 
 def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:

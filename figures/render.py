@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import html
 import os
 import re
 import shutil
@@ -16,7 +17,11 @@ import threading
 from pathlib import Path
 from typing import Callable, Sequence
 
+import plotly.graph_objects as go
+
 from .catalog import FigureSpec
+from .slides import ASPECTS, PAGE_SIZE, captioned, figure_size, for_aspect
+from .stack import pdf_pages, stack
 from i18n import t
 
 STATIC_FORMATS = ("png", "svg", "pdf")
@@ -25,8 +30,7 @@ FORMATS = STATIC_FORMATS + TEXT_FORMATS
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
         "html": "text/html", "csv": "text/csv"}
 INSTALL_HINT = "sudo apt-get install chromium fonts-nanum"
-DEFAULT_WIDTH = 1400
-DEFAULT_HEIGHT = 500
+DEFAULT_WIDTH, DEFAULT_HEIGHT = PAGE_SIZE   # a figure without its own size
 PNG_SCALE = 2   # slides are projected large: twice the CSS pixels
 # Kaleido reloads a tab (plotly.js again) after every figure: with two tabs one draws while the
 # other reloads, about 15% faster for the whole export on 2 cores (three gained nothing more).
@@ -74,19 +78,17 @@ def static_problem(lang: str = "en") -> str | None:
     return None
 
 
-def _size(spec: FigureSpec) -> tuple[int, int]:
-    layout = spec.figure.layout
-    return int(layout.width or DEFAULT_WIDTH), int(layout.height or DEFAULT_HEIGHT)
-
-
 def figure_html(spec: FigureSpec) -> str:
     """A standalone HTML page of the figure with plotly.js inlined (works offline, no external
     script). The plot's div id is derived from the figure's name, not random, so the same
     figure always gives the same bytes."""
     div_id = "figure-" + re.sub(r"[^a-z0-9_-]", "-", spec.name.lower())
-    return spec.figure.to_html(full_html=True, include_plotlyjs=True, include_mathjax=False,
+    page = spec.figure.to_html(full_html=True, include_plotlyjs=True, include_mathjax=False,
                                div_id=div_id, config={"displaylogo": False},
                                auto_play=False)   # a figure with frames opens at its slider's step
+    # A browser tab (and a slide tool importing the file) shows the caption, as text.
+    title = f"<title>{html.escape(spec.caption or spec.name)}</title>"
+    return page.replace("<head>", "<head>\n    " + title, 1)
 
 
 def figure_csv(spec: FigureSpec) -> str:
@@ -121,19 +123,10 @@ def _run_in_thread(coro_factory: Callable):
     return box["value"]
 
 
-def render_static(jobs: Sequence[tuple[FigureSpec, str]], *, lang: str = "en",
-                  progress: Callable[[int, FigureSpec, str], None] | None = None) -> list[bytes]:
-    """PNG/SVG/PDF bytes for every (spec, format) in ``jobs``, drawn in ONE Chromium session
-    (starting Chromium costs about a second; each figure then costs a fraction of that).
-
-    ``progress(i, spec, fmt)`` is called when a job is done, i counting finished jobs from 0
-    (two tabs draw side by side, so jobs may finish out of order). Raises
-    StaticExportUnavailable (with the install command) when Chromium or, for Korean, a Hangul
-    font is missing; ValueError for a format that is not png, svg or pdf.
-    """
-    for _, fmt in jobs:
-        if fmt not in STATIC_FORMATS:
-            raise ValueError(f"static formats are {', '.join(STATIC_FORMATS)}, got {fmt!r}")
+def _draw(jobs: Sequence[tuple[go.Figure, str]], lang: str,
+          done: Callable[[int], None] | None = None) -> list[bytes]:
+    """Bytes of every (figure, format) in ``jobs`` drawn in ONE Chromium session, in order;
+    ``done(j)`` after job j is drawn."""
     problem = static_problem(lang)
     if problem:
         raise StaticExportUnavailable(problem)
@@ -142,36 +135,91 @@ def render_static(jobs: Sequence[tuple[FigureSpec, str]], *, lang: str = "en",
     import kaleido  # imported on use: the app should not pay for it on every page
 
     async def draw_all() -> list[bytes]:
-        finished = 0
         # mathjax=False: Kaleido would otherwise load MathJax from a CDN.
         async with kaleido.Kaleido(n=min(TABS, len(jobs)), path=chromium_path(),
                                    mathjax=False) as k:
-            async def draw(spec: FigureSpec, fmt: str) -> bytes:
-                nonlocal finished
-                width, height = _size(spec)
+            async def draw(j: int, fig: go.Figure, fmt: str) -> bytes:
+                width, height = figure_size(fig)
                 opts = dict(format=fmt, width=width, height=height,
                             scale=PNG_SCALE if fmt == "png" else 1)
-                data = await k.calc_fig(spec.figure, opts=opts)
-                finished += 1
-                if progress:
-                    progress(finished - 1, spec, fmt)
+                data = await k.calc_fig(fig, opts=opts)
+                if done:
+                    done(j)
                 return data
 
             # gather keeps the order of jobs; the tabs take them as they come free.
-            return list(await asyncio.gather(*(draw(spec, fmt) for spec, fmt in jobs)))
+            return list(await asyncio.gather(*(draw(j, fig, fmt)
+                                               for j, (fig, fmt) in enumerate(jobs))))
 
     return _run_in_thread(draw_all)
 
 
-def export_bytes(spec: FigureSpec, fmt: str, lang: str = "en") -> bytes:
-    """One format of one figure (a Chromium session of its own for the static formats)."""
+def render_static(jobs: Sequence[tuple[FigureSpec, str]], *, lang: str = "en",
+                  progress: Callable[[int, FigureSpec, str], None] | None = None,
+                  caption: bool = False) -> list[bytes]:
+    """PNG/SVG/PDF bytes for every (spec, format) in ``jobs``, drawn in ONE Chromium session
+    (starting Chromium costs about a second; each figure then costs a fraction of that).
+
+    ``caption``: the caption and its source (paper section, settings) in a band under the
+    chart, in the file itself. ``progress(i, spec, fmt)`` is called when a job is done, i
+    counting finished jobs from 0 (two tabs draw side by side, so jobs may finish out of
+    order). Raises StaticExportUnavailable (with the install command) when Chromium or, for
+    Korean, a Hangul font is missing; ValueError for a format that is not png, svg or pdf.
+    """
+    for _, fmt in jobs:
+        if fmt not in STATIC_FORMATS:
+            raise ValueError(f"static formats are {', '.join(STATIC_FORMATS)}, got {fmt!r}")
+    parts = [captioned(spec, lang) if caption else [spec.figure] for spec, _ in jobs]
+    flat = [(fig, fmt) for figs, (_, fmt) in zip(parts, jobs) for fig in figs]
+    owner = [i for i, figs in enumerate(parts) for _ in figs]
+    left = [len(figs) for figs in parts]
+    finished = 0
+
+    def done(j: int) -> None:
+        nonlocal finished
+        left[owner[j]] -= 1
+        if left[owner[j]] == 0:
+            finished += 1
+            if progress:
+                progress(finished - 1, *jobs[owner[j]])
+
+    drawn = _draw(flat, lang, done)
+    out, at = [], 0
+    for figs, (_, fmt) in zip(parts, jobs):
+        out.append(stack(drawn[at:at + len(figs)], fmt))
+        at += len(figs)
+    return out
+
+
+def render_deck(pages: Sequence[Sequence[go.Figure]], lang: str = "en") -> bytes:
+    """One PDF with a page per entry of ``pages`` (each a list of figures stacked top to
+    bottom, e.g. ``figures.slides.deck_page``), drawn in one Chromium session."""
+    flat = [(fig, "pdf") for figs in pages for fig in figs]
+    drawn = _draw(flat, lang)
+    grouped, at = [], 0
+    for figs in pages:
+        grouped.append(drawn[at:at + len(figs)])
+        at += len(figs)
+    return pdf_pages(grouped)
+
+
+def export_bytes(spec: FigureSpec, fmt: str, lang: str = "en", *, aspect: str = "page",
+                 caption: bool = False) -> bytes:
+    """One format of one figure, laid out for ``aspect`` (figures.slides.ASPECTS), with the
+    caption band when ``caption`` (static formats). A Chromium session of its own for
+    PNG/SVG/PDF."""
+    spec = for_aspect(spec, aspect)
     if fmt in TEXT_FORMATS:
         return text_export(spec, fmt)
-    return render_static([(spec, fmt)], lang=lang)[0]
+    return render_static([(spec, fmt)], lang=lang, caption=caption)[0]
 
 
-def file_name(spec: FigureSpec, fmt: str, lang: str) -> str:
-    return f"{spec.name}_{lang}.{fmt}"
+def file_name(spec: FigureSpec, fmt: str, lang: str, aspect: str = "page") -> str:
+    """``<figure>_<lang>.<fmt>``, with ``_16x9`` before the extension for a slide layout."""
+    if aspect not in ASPECTS:
+        raise ValueError(f"aspect must be one of {', '.join(ASPECTS)}, got {aspect!r}")
+    suffix = "" if aspect == "page" else "_" + aspect.replace(":", "x")
+    return f"{spec.name}_{lang}{suffix}.{fmt}"
 
 
 def write_file(path: Path, data: bytes) -> None:

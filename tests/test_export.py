@@ -51,7 +51,7 @@ def test_cli_writes_files_and_manifest(tmp_path, relu_only):
     rc = export_main(["--out", str(tmp_path), "--formats", "html,csv", "--lang", "ko",
                       "--only", "relu_figure1,relu_information_loss"])
     assert rc == 0
-    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "manifest_ko.json").read_text(encoding="utf-8"))
     assert [f["name"] for f in manifest["figures"]] == ["relu_figure1", "relu_information_loss"]
     grid = manifest["figures"][0]
     assert grid["files"] == ["relu_figure1_ko.csv", "relu_figure1_ko.html"]
@@ -69,7 +69,7 @@ def test_cli_without_chromium_still_writes_html_and_csv(tmp_path, monkeypatch, c
     assert rc == 1
     assert "sudo apt-get install chromium fonts-nanum" in capsys.readouterr().out
     assert (tmp_path / "relu_figure1_en.csv").exists() and not (tmp_path / "relu_figure1_en.png").exists()
-    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    manifest = json.loads((tmp_path / "manifest_en.json").read_text())
     assert manifest["figures"][0]["files"] == ["relu_figure1_en.csv"]
 
 

@@ -34,13 +34,18 @@ div[data-testid="stToolbar"], footer { display: none !important; }
 div[data-testid="stMainBlockContainer"], .block-container {
   padding: 0.75rem 2rem 0.5rem !important; max-width: 100% !important; }
 div[data-testid="stMainBlockContainer"] div[data-testid="stVerticalBlock"] { gap: 0.5rem; }
-h1 { font-size: 2.2rem !important; line-height: 1.2 !important; padding: 0 !important; }
+h1 { font-size: 2.2rem !important; line-height: 1.2 !important; padding: 0 !important;
+  margin: 0 !important; }
 div[data-testid="stMarkdownContainer"] p { font-size: 1.3rem; line-height: 1.4; margin: 0; }
 .stButton button { min-height: 2.75rem; }
 .stButton button p, .stButton button span, a[data-testid="stPageLink-NavLink"] p {
   font-size: 1.25rem !important; }
-div[data-testid="stPlotlyChart"] { height: calc(100vh - 15rem) !important; min-height: 15rem; }
-div[data-testid="stPlotlyChart"] > div, div[data-testid="stPlotlyChart"] .js-plotly-plot {
+div[data-testid="stElementContainer"]:has(h1), div[data-testid="stHeading"],
+div[data-testid="stHeading"] div { height: auto !important; margin: 0 !important; }
+div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
+  height: calc(100vh - 15rem) !important; flex: 0 0 auto !important; min-height: 15rem; }
+div[data-testid="stElementContainer"] div:has(> div[data-testid="stPlotlyChart"]),
+div[data-testid="stPlotlyChart"], div[data-testid="stPlotlyChart"] .js-plotly-plot {
   height: 100% !important; }
 </style>
 """
@@ -52,7 +57,7 @@ KEYS_AND_SCROLL = """
 <span hidden data-slide="{slide}"></span>
 <script>
 (() => {{
-  const main = document.querySelector('section[data-testid="stMain"]');
+  const main = document.querySelector('[data-testid="stMain"]');
   if (main) main.scrollTo(0, 0);
   window.scrollTo(0, 0);
   if (window.__presenterKeys) return;

@@ -55,10 +55,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "lecture.profile.title": ("4 · Where the manifold lives: the dimension profile",
                               "4 · manifold는 어디에 있나: 차원 프로파일"),
     "lecture.profile.text": (
-        "Measured on real images: the effective dimension at each probe point of each block, "
+        "Measured on one image from the app's generated data set (each pixel of a block's "
+        "activations is one point): the effective dimension at each probe point of each block, "
         "next to its number of channels. The bottleneck carries the low-dimensional manifold; "
         "the wide expansion is where the non-linearity works without destroying it.",
-        "실제 이미지로 잰 값입니다: 각 블록의 각 측정 지점에서의 유효 차원을 채널 수와 함께 "
+        "앱이 생성한 데이터 세트의 이미지 한 장으로 잰 값입니다(블록 활성값의 픽셀 하나가 점 하나): "
+        "각 블록의 각 측정 지점에서의 유효 차원을 채널 수와 함께 "
         "보여줍니다. bottleneck은 저차원 manifold를 담고, 넓은 expansion은 그것을 망가뜨리지 "
         "않고 비선형성이 일하는 곳입니다.",
     ),
@@ -83,4 +85,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "최대 {mb} MB. tensor로 된 `state_dict`만 읽습니다(`torch.load(weights_only=True)`). 코드를 "
         "실행하려는 파일은 거부합니다.",
     ),
+    # Exports for slides (figures/slides.py, app/downloads.py, app/export.py --deck).
+    "slides.source": (
+        "Source: MobileNetV2 paper (Sandler et al., CVPR 2018) {section} · Manifold Lab, "
+        "settings: {settings}",
+        "출처: MobileNetV2 논문 (Sandler 외, CVPR 2018) {section} · Manifold Lab, 설정: {settings}",
+    ),
+    "downloads.aspect": ("Layout", "배치"),
+    "downloads.aspect.page": ("As on the page", "페이지 그대로"),
+    "downloads.aspect.16:9": ("16:9 slide", "16:9 슬라이드"),
+    "downloads.with_caption": ("Caption and source inside the image",
+                               "그림 안에 설명과 출처 넣기"),
+    "deck.no_figure": ("(this slide's figure is not available)", "(이 슬라이드의 그림은 없습니다)"),
 }

@@ -202,6 +202,32 @@ TEXT: dict[str, tuple[str, str]] = {
         "표준편차)에 대한 {activation}의 n에 따른 {measure}, 모양 오차, 맞춘 배율, 신뢰성과 논문 "
         "부록 A의 이론값. 평균 − 표준편차 ≤ 0인 곳은 오차 막대의 아래쪽 절반을 그리지 않음 (로그 축).",
     ),
+    # Figure 1 with an in-chart slider (figures/relu_frames.py)
+    "relu.frames.text": (
+        "Drag the slider under this chart through n = 1 … 64, or press Play: every width is "
+        "computed in advance, so the shape follows your hand in the browser without waiting "
+        "for the server. Colour is the position along the input, as in Figure 1, and each step "
+        "zooms to its points. For n above 64 use the slider above (up to 256).",
+        "이 차트 아래의 슬라이더를 n = 1 … 64 사이에서 끌거나 재생을 누르세요. 모든 너비를 "
+        "미리 계산해 두었기 때문에 서버를 기다리지 않고 브라우저에서 모양이 손을 따라 바로 "
+        "바뀝니다. 색은 Figure 1처럼 입력 위의 위치이고, 단계마다 그 점들에 맞춰 확대됩니다. "
+        "n이 64보다 크면 위의 슬라이더를 쓰세요 (최대 256).",
+    ),
+    "relu.frames.fig_title": (
+        "{activation}, n = {n}: {collapsed:.1f}% of points collapsed (fewer than d active units)",
+        "{activation}, n = {n}: 점의 {collapsed:.1f}%가 무너짐 (활성 유닛 d개 미만)",
+    ),
+    "relu.frames.slider": ("n = ", "n = "),
+    "relu.frames.play": ("▶ Play", "▶ 재생"),
+    "relu.frames.pause": ("❚❚ Pause", "❚❚ 일시 정지"),
+    "relu.caption.frames": (
+        "Figure 1 for every width n = {lo} to {hi}: {input} (N = {n_points}, {drawn} drawn, "
+        "seed {seed}) through pinv(T) · {activation}(T · x) with Gaussian T, one frame per n, "
+        "coordinates rounded to {step:g}.",
+        "너비 n = {lo}부터 {hi}까지의 Figure 1: {input} (N = {n_points}, 그린 점 {drawn}개, "
+        "시드 {seed})을(를) 가우시안 T로 pinv(T) · {activation}(T · x)에 통과, n마다 프레임 "
+        "하나, 좌표는 {step:g} 단위로 반올림.",
+    ),
     # Download widget (app/downloads.py)
     "downloads.label": ("Download this figure", "이 그림 다운로드"),
     "downloads.caption": ("Caption: {caption}", "설명: {caption}"),

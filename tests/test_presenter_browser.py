@@ -1,0 +1,138 @@
+"""Presenter mode in a real browser at a projector's 1280 x 720, in English and Korean: every
+slide's title, chart, text and Next button inside the window before and after stepping, the
+arrow keys step like a clicker, the next slide opens at its top, and no two text labels of a
+chart overlap (bounding boxes of titles, subplot titles, axis titles, ticks and the legend)."""
+import pytest
+
+from devtools.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy
+from conftest import need_chromium
+from figures.lecture import LECTURE
+
+VIEWPORT = {"width": 1280, "height": 720}
+
+# Boxes of a slide's parts, in CSS pixels of the window.
+LAYOUT_JS = """() => {
+  const box = e => { if (!e) return null; const r = e.getBoundingClientRect();
+                     return [r.left, r.top, r.right, r.bottom]; };
+  const texts = [...document.querySelectorAll('[data-testid=stMarkdownContainer] p')];
+  return {title: box(document.querySelector('h1')),
+          next: box(document.querySelector('.st-key-presenter_next button')),
+          back: box(document.querySelector('.st-key-presenter_back button')),
+          chart: box(document.querySelector('[data-testid=stPlotlyChart] .main-svg')),
+          text: box(texts[texts.length - 1]),
+          scroll: document.querySelector('[data-testid=stMain]').scrollTop};
+}"""
+
+# Pairs of chart labels whose boxes overlap by more than 1 px both ways. Tick labels are
+# compared with the other labels only (dense log ticks may touch each other), entries of one
+# legend not with each other (the legend's background box stands for all of them).
+OVERLAP_JS = """() => {
+  const kinds = [[/(^| )gtitle/, 'title'], [/annotation-text/, 'annotation'],
+                 [/(^| )[xy]\\d*title/, 'axis title'], [/cbtitle|legendtitletext/, 'title']];
+  const labels = [];
+  for (const e of document.querySelectorAll('[data-testid=stPlotlyChart] text')) {
+    const text = e.textContent.trim();
+    if (!text || e.closest('g.legend')) continue;
+    const cls = e.getAttribute('class') || '';
+    let kind = (kinds.find(([re]) => re.test(cls)) || [])[1];
+    if (!kind && e.closest('.xtick, .ytick, .x2tick, .y2tick, [class*="tick"]')) kind = 'tick';
+    if (!kind) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width && r.height) labels.push({text, kind, b: [r.left, r.top, r.right, r.bottom]});
+  }
+  for (const g of document.querySelectorAll('[data-testid=stPlotlyChart] g.legend')) {
+    const r = (g.querySelector('rect.bg') || g).getBoundingClientRect();
+    labels.push({text: 'legend', kind: 'legend', b: [r.left, r.top, r.right, r.bottom]});
+  }
+  const out = [];
+  for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
+    const a = labels[i], c = labels[j];
+    if (a.kind === 'tick' && c.kind === 'tick') continue;
+    const w = Math.min(a.b[2], c.b[2]) - Math.max(a.b[0], c.b[0]);
+    const h = Math.min(a.b[3], c.b[3]) - Math.max(a.b[1], c.b[1]);
+    if (w > 1 && h > 1) out.push(`${a.kind} "${a.text}" on ${c.kind} "${c.text}"`);
+  }
+  return {count: labels.length, overlaps: out};
+}"""
+
+
+@pytest.fixture(scope="module")
+def server():
+    need_chromium()
+    port = free_port()
+    proc = start_streamlit(port)
+    try:
+        wait_healthy(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _wait_for_slide(page, number: int) -> None:
+    page.wait_for_function(f"location.search.includes('slide={number}')", timeout=60_000)
+    heading = page.locator("h1").first
+    heading.wait_for(timeout=60_000)
+    page.wait_for_function(
+        f"document.querySelector('h1') && document.querySelector('h1').innerText.startsWith('{number} ')",
+        timeout=120_000)
+    page.locator("[data-testid=stPlotlyChart] .main-svg").first.wait_for(timeout=180_000)
+    page.wait_for_timeout(800)   # plotly's first layout pass and the responsive resize
+
+
+def _inside(box, viewport) -> bool:
+    left, top, right, bottom = box
+    return left >= 0 and top >= 0 and right <= viewport["width"] and bottom <= viewport["height"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_slide_fits_1280x720_and_keys_step(server, browser, lang):
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(f"{server}/presenter?lang={lang}&slide=1", timeout=120_000)
+        for number in range(1, len(LECTURE) + 1):
+            _wait_for_slide(page, number)
+            layout = page.evaluate(LAYOUT_JS)
+            for part in ("title", "next", "back", "chart", "text"):
+                assert layout[part] and _inside(layout[part], VIEWPORT), (lang, number, part, layout)
+            assert layout["chart"][1] >= layout["title"][3] - 1, (lang, number, layout)
+            assert layout["text"][1] >= layout["chart"][3] - 1, (lang, number, layout)
+            labels = page.evaluate(OVERLAP_JS)
+            assert labels["count"] >= 3, (lang, number, labels)
+            assert not labels["overlaps"], (lang, number, labels["overlaps"])
+            if number < len(LECTURE):
+                # A clicker sends arrow keys and Page Down: both step forward.
+                page.keyboard.press("ArrowRight" if number % 2 else "PageDown")
+        page.keyboard.press("ArrowLeft")
+        _wait_for_slide(page, len(LECTURE) - 1)
+    finally:
+        page.close()
+
+
+def test_next_opens_the_slide_at_its_top(server, browser):
+    """In a window too short for the slide (the chart keeps a minimum height) the view is
+    scrolled down to the buttons' row... then Next shows the new slide from its top."""
+    small = {"width": 1280, "height": 420}
+    page = browser.new_page(viewport=small)
+    try:
+        page.goto(f"{server}/presenter?slide=2", timeout=120_000)
+        _wait_for_slide(page, 2)
+        scrolled = page.evaluate("""() => { const m = document.querySelector('[data-testid=stMain]');
+                                    m.scrollTo(0, m.scrollHeight); return m.scrollTop; }""")
+        assert scrolled > 50, "the short window should scroll"
+        page.locator(".st-key-presenter_next button").click(force=True)
+        _wait_for_slide(page, 3)
+        layout = page.evaluate(LAYOUT_JS)
+        assert layout["scroll"] == 0 and _inside(layout["title"], small), layout
+    finally:
+        page.close()
