@@ -63,7 +63,7 @@ def main() -> None:
     fwd, ev = {n: [] for n in NETWORKS}, {n: [] for n in NETWORKS}
     cpu_fwd, cpu_ev = {n: [] for n in NETWORKS}, {n: [] for n in NETWORKS}
     pair = []
-    kwargs = dict(n_boot=args.n_boot, pixels_per_image=args.pixels_per_image)
+    kwargs = {"n_boot": args.n_boot, "pixels_per_image": args.pixels_per_image}
     for round_ in range(args.rounds):
         # every round starts with the nulls' cache empty, as on a fresh server
         bootstrap.null_spectrum.cache_clear(), bootstrap.null_twonn.cache_clear()

@@ -34,8 +34,13 @@ import numpy as np
 import torch
 from scipy.special import gammaln
 
-from manifolds.dimension import (KDTREE_MAX_FEATURES, pca_dimension_from_eigenvalues, participation_ratio_from_eigenvalues,
-                                 two_nearest_distances, twonn_from_distances)
+from manifolds.dimension import (
+    KDTREE_MAX_FEATURES,
+    participation_ratio_from_eigenvalues,
+    pca_dimension_from_eigenvalues,
+    two_nearest_distances,
+    twonn_from_distances,
+)
 
 NULL_SEED = 20180113   # the paper's arXiv month; any fixed value: the null depends on (n, d) only
 

@@ -88,7 +88,7 @@ def as_input(images, resolution: int | None = None) -> torch.Tensor:
                              f"{tuple(images.shape)}")
         x = images.float()
     else:
-        raise ValueError(f"images must be a uint8 numpy array (n, H, W, 3) or a float tensor "
+        raise ValueError(f"images must be a uint8 numpy array (n, H, W, 3) or a float tensor "  # noqa: TRY004
                          f"(n, 3, H, W), got {type(images).__name__}")
     if x.shape[0] < 2:
         raise ValueError(f"evidence needs at least 2 images (intervals resample images), got "
@@ -188,12 +188,12 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
         methods=(
             "pixels: each pixel a point in R^C; pixels_per_image random positions per image",
             "images: each image one flattened point in R^(C*h*w) (Ansuini et al. 2019)",
-            "intervals: percentile bootstrap over images; PCA/PR replicate eigenvalues to "
-            "first order (variance along the full sample's principal axes); TwoNN refits the "
-            "full sample's ratios r2/r1 with each image's bootstrap count",
+            ("intervals: percentile bootstrap over images; PCA/PR replicate eigenvalues to "
+             "first order (variance along the full sample's principal axes); TwoNN refits the "
+             "full sample's ratios r2/r1 with each image's bootstrap count"),
             "null: the same estimator on isotropic Gaussian points, same n_points and ambient",
-            f"recovery: ridge, alpha = {ridge_alpha:g} x mean feature variance, cross-fitted "
-            f"by image; R^2 variance-weighted over X's channels",
+            (f"recovery: ridge, alpha = {ridge_alpha:g} x mean feature variance, cross-fitted "
+             f"by image; R^2 variance-weighted over X's channels"),
             "Lemma 2: rank of the expansion rows with 0 < z < 6 (BatchNorm folded in)",
         ))
     return Evidence(meta, tuple(block_records), tuple(profile))
@@ -206,8 +206,8 @@ def _profile(probes: EvidenceProbes, b: int, probe: str, block: InvertedResidual
     k = probes.per_image[(b, probe)]
     n = pts.shape[0] // k
     starts = np.arange(n) * k
-    common = dict(block=b + 1, probe=probe, relative_depth=round(depth, 6), t=block.expand_ratio,
-                  channels=c, height=h, width=w)
+    common = {"block": b + 1, "probe": probe, "relative_depth": round(depth, 6),
+              "t": block.expand_ratio, "channels": c, "height": h, "width": w}
     out = []
     eig, reps = bs.spectrum_replicates(pts, starts, W)
     null_pca, null_pr = bs.null_pca_pr(pts.shape[0], c, PCA_VARIANCE)

@@ -71,7 +71,13 @@ def build_network(source: str, *, width: float | None = None, seed: int = 0):
     """(model in eval mode, resolution, resize) for a weight source (see the module doc)."""
     from .mobilenetv2 import mobilenet_v2
     from .registry import DEFAULT, WEIGHTS, spec
-    from .weights import WeightsError, _load_state_dict, architecture_of, load_weights, read_state_dict
+    from .weights import (
+        WeightsError,
+        _load_state_dict,
+        architecture_of,
+        load_weights,
+        read_state_dict,
+    )
     if source in WEIGHTS:
         s = spec(source)
         net = mobilenet_v2(s.width_mult, s.num_classes, bottleneck=s.bottleneck)
@@ -140,13 +146,13 @@ def render(result: dict, fmt: str) -> str:
             writer.writerows(result[key])
         return out.getvalue().rstrip("\n")
     m = result["meta"]
-    lines = [f"# {m['weights']} weights, {m['n_images']} images at {m['resolution']} px, seed "
-             f"{m['seed']}, {m['pixels_per_image']} pixels per image, ridge alpha "
-             f"{m['ridge_alpha']:g}, {m['n_boot']} bootstrap replicates, {m['seconds']:.1f} s",
+    lines = [(f"# {m['weights']} weights, {m['n_images']} images at {m['resolution']} px, seed "
+              f"{m['seed']}, {m['pixels_per_image']} pixels per image, ridge alpha "
+              f"{m['ridge_alpha']:g}, {m['n_boot']} bootstrap replicates, {m['seconds']:.1f} s"),
              "# Figure 7 and information kept (R2: held-out, split by image)"]
     lines += _table(result["blocks"], BLOCK_COLUMNS)
-    lines += ["", f"# dimension profile; {int(100 * m['confidence'])}% intervals over images; "
-                  f"null: isotropic Gaussian, same n and ambient; few = {m['undersampled_rule']}"]
+    lines += ["", (f"# dimension profile; {int(100 * m['confidence'])}% intervals over images; "
+                   f"null: isotropic Gaussian, same n and ambient; few = {m['undersampled_rule']}")]
     lines += _table(result["profile"], PROFILE_COLUMNS)
     return "\n".join(lines)
 
@@ -179,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(render(result, args.format))
     except BrokenPipeError:      # e.g. piped into `head`
-        sys.stdout = open(os.devnull, "w")
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (stays open until exit)
     return 0
 
 

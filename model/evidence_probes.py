@@ -89,7 +89,7 @@ class EvidenceProbes:
         self.handles: list = []
 
     # -- hooks ---------------------------------------------------------------------------
-    def __enter__(self) -> "EvidenceProbes":
+    def __enter__(self):
         # A model shared between sessions (the app caches one) runs other threads' forwards
         # through the same hooks: keep only this thread's.
         self._thread = threading.get_ident()
@@ -185,9 +185,10 @@ def probe_shapes(model: nn.Module, example: torch.Tensor) -> dict[tuple[int, str
         raise ValueError("model has no InvertedResidual blocks to measure")
     shapes: dict = {}
     handles = []
+    thread = threading.get_ident()
     for b, block in enumerate(blocks):
         for probe, (module, pre) in probe_modules(block).items():
-            def record(*args, key=(b, probe), pre=pre, thread=threading.get_ident()):
+            def record(*args, key=(b, probe), pre=pre):
                 if threading.get_ident() != thread:   # another session's forward
                     return
                 t = args[1][0] if pre else args[2]

@@ -22,7 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .images import IMAGENET_MEAN, IMAGENET_STD, MAX_IMAGE_BYTES, ImageError, load_image, preprocess
+from .images import (
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    MAX_IMAGE_BYTES,
+    ImageError,
+    load_image,
+    preprocess,
+)
 from .synthetic import CLASSES, MIN_RESOLUTION, make_batch
 
 MAX_SET_IMAGES = 1000               # images per set: evidence's cost grows with n^2 (images view)
@@ -122,12 +129,12 @@ class _Builder:
                                           f"more than {MAX_ZIP_MEMBERS} members in one archive"))
                     break
                 if member.file_size > MAX_IMAGE_BYTES:
-                    self.rejected.append((label, f"declares {member.file_size / 1e6:.1f} MB, "
-                                                 f"more than the {MAX_IMAGE_BYTES / 1e6:.0f} MB limit"))
+                    self.rejected.append((label, (f"declares {member.file_size / 1e6:.1f} MB, "
+                                                  f"more than the {MAX_IMAGE_BYTES / 1e6:.0f} MB limit")))
                     continue
                 if total + member.file_size > MAX_ZIP_TOTAL_BYTES:
-                    self.rejected.append((label, f"the archive's members add up to more than "
-                                                 f"{MAX_ZIP_TOTAL_BYTES / 1e6:.0f} MB"))
+                    self.rejected.append((label, (f"the archive's members add up to more than "
+                                                  f"{MAX_ZIP_TOTAL_BYTES / 1e6:.0f} MB")))
                     break
                 try:
                     with archive.open(member) as fh:
@@ -190,16 +197,15 @@ def from_paths(paths, *, resolution: int = 64, resize: int | None = None) -> Ima
             files = sorted(p for p in path.iterdir()
                            if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES + (".zip",))
             if not files:
-                builder.rejected.append((str(path), "the folder holds no image files "
-                                                    f"({', '.join(IMAGE_SUFFIXES)}, .zip)"))
+                builder.rejected.append((str(path), ("the folder holds no image files "
+                                                     f"({', '.join(IMAGE_SUFFIXES)}, .zip)")))
             for f in files:
                 (builder.add_zip if _is_zip(f) else builder.add)(f, str(f))
         elif not path.exists():
             builder.rejected.append((str(path), "no such file or folder"))
         elif _is_zip(path):
             if path.stat().st_size > MAX_ZIP_TOTAL_BYTES:
-                builder.rejected.append((str(path), f"archive larger than "
-                                                    f"{MAX_ZIP_TOTAL_BYTES / 1e6:.0f} MB"))
+                builder.rejected.append((str(path), f"archive larger than {MAX_ZIP_TOTAL_BYTES / 1e6:.0f} MB"))
             else:
                 builder.add_zip(path, str(path))
         else:
