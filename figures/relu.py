@@ -191,7 +191,7 @@ def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
     # The camera a little farther than plotly's default (1.25): the axis titles stayed
     # outside the narrow scene and were cut off.
     fig.layout[pca_scene].update(xaxis_title=pcs[0], yaxis_title=pcs[1], zaxis_title=pcs[2],
-                                 camera=dict(eye=dict(x=1.7, y=1.7, z=1.3)))
+                                 camera=dict(eye=dict(x=2.0, y=2.0, z=1.5)))
     subplot_titles(fig)
     fig.update_layout(title=t("relu.fig.depth_title", lang, n=s.n, activation=s.activation,
                               collapsed=100 * m.collapsed_fraction(rt)),

@@ -206,7 +206,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "block.t1.depthwise": ("depthwise", "depthwise"),
     "block.t1.output": ("output (bottleneck)", "출력 (bottleneck)"),
     "block.t1.op_expand": ("1×1 conv, ReLU6", "1×1 conv, ReLU6"),
-    "block.t1.op_depthwise": ("{k}×{k} dwise s={s}, ReLU6", "{k}×{k} dwise s={s}, ReLU6"),
+    # Two lines: one line ran into the slabs at 14 px on a 1280 px screen.
+    "block.t1.op_depthwise": ("{k}×{k} dwise s={s}<br>ReLU6", "{k}×{k} dwise s={s}<br>ReLU6"),
     "block.t1.op_project": ("linear 1×1 conv", "linear 1×1 conv"),
     "block.t1.residual": ("residual (s = 1, d_i = d_j)", "residual (s = 1, d_i = d_j)"),
     "block.fig.table2_title": (
