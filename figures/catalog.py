@@ -84,6 +84,7 @@ FIGURE_SOURCES: list[FigureSource] = [
     lazy_source("figures.relu_frames:figure_specs", prefix="relu_"),
     lazy_source("figures.live_specs:figure_specs", prefix="live_"),
     lazy_source("figures.block_specs:figure_specs", prefix="block_"),
+    lazy_source("figures.evidence_specs:figure_specs", prefix="evidence_"),
 ]
 
 

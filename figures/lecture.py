@@ -27,7 +27,9 @@ LECTURE: tuple[Slide, ...] = (
     Slide("figure1", "relu_figure1", "figures.relu:figure_specs"),
     Slide("collapse", "relu_information_loss", "figures.relu:figure_specs"),
     Slide("block", "block_table1", "figures.block_specs:figure_specs"),
-    Slide("profile", "live_profile", "figures.live_specs:figure_specs"),
+    Slide("profile", "evidence_profile", "figures.evidence_specs:figure_specs"),
+    Slide("figure7", "evidence_figure7", "figures.evidence_specs:figure_specs"),
+    Slide("recovery", "evidence_recovery", "figures.evidence_specs:figure_specs"),
     Slide("ablation", "block_ablation_curves", "figures.block_specs:figure_specs"),
 )
 

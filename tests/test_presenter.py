@@ -28,7 +28,11 @@ def _presenter(**query) -> AppTest:
 
 
 def test_lecture_has_texts_and_unique_figures():
-    assert len(LECTURE) == 5
+    # Figure 1, collapse, block, the profile, Figure 7 and the information kept over a data
+    # set, the ablation.
+    assert [s.key for s in LECTURE] == ["figure1", "collapse", "block", "profile", "figure7",
+                                        "recovery", "ablation"]
+    assert all(s.source == "figures.evidence_specs:figure_specs" for s in LECTURE[3:6])
     assert len({s.figure for s in LECTURE}) == len(LECTURE)
     for slide in LECTURE:
         assert f"lecture.{slide.key}.title" in TABLE and f"lecture.{slide.key}.text" in TABLE
@@ -83,7 +87,7 @@ def test_presenter_steps_forward_and_back_with_slide_in_url():
     assert at.query_params["slide"] == "1"
 
 
-@pytest.mark.parametrize("raw, expected, notice", [("99", 5, True), ("-3", 1, True),
+@pytest.mark.parametrize("raw, expected, notice", [("99", len(LECTURE), True), ("-3", 1, True),
                                                    ("nan", 1, True), ("2", 2, False)])
 def test_slide_from_link_is_validated(raw, expected, notice):
     at = _presenter(slide=raw)

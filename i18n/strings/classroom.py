@@ -3,10 +3,12 @@ TEXT: dict[str, tuple[str, str]] = {
     # Presenter mode (app/views/presenter.py).
     "nav.presenter": ("Presenter mode", "발표 모드"),
     "home.desc.presenter": (
-        "The lecture in five screens for a projector: Figure 1, the collapse curve, the block, "
-        "the dimension profile and the ablation. Controls hidden, large type, Back / Next "
+        "The lecture in seven screens for a projector: Figure 1, the collapse curve, the "
+        "block, the dimension profile, Figure 7 and the information kept over a data set, and "
+        "the ablation. Controls hidden, large type, Back / Next "
         "buttons; the slide number is in the link.",
-        "프로젝터용 다섯 장짜리 강의: Figure 1, 무너짐 곡선, 블록, 차원 프로파일, ablation. "
+        "프로젝터용 일곱 장짜리 강의: Figure 1, 무너짐 곡선, 블록, 데이터 집합 위의 차원 프로파일, "
+        "Figure 7과 보존된 정보, ablation. "
         "설정은 숨기고 글자는 크게, 이전/다음 버튼으로 넘기며 슬라이드 번호가 링크에 남습니다.",
     ),
     "home.start_presenting": ("Start presenting", "발표 시작"),
@@ -52,20 +54,41 @@ TEXT: dict[str, tuple[str, str]] = {
         "linear 1×1 projection으로 다시 얇은 bottleneck이 됩니다. shortcut은 bottleneck끼리 "
         "잇습니다. 비용은 h·w·d′·t·(d′ + k² + d″) MAdds입니다 (논문 §3.3, Table 1).",
     ),
-    "lecture.profile.title": ("4 · Where the manifold lives: the dimension profile",
-                              "4 · manifold는 어디에 있나: 차원 프로파일"),
+    "lecture.profile.title": ("4 · Where the manifold lives: the dimension profile over a data set",
+                              "4 · manifold는 어디에 있나: 데이터 집합 위의 차원 프로파일"),
     "lecture.profile.text": (
-        "Measured on one image from the app's generated data set (each pixel of a block's "
-        "activations is one point): the effective dimension at each probe point of each block, "
-        "next to its number of channels. The bottleneck carries the low-dimensional manifold; "
-        "the wide expansion is where the non-linearity works without destroying it.",
-        "앱이 생성한 데이터 세트의 이미지 한 장으로 잰 값입니다(블록 활성값의 픽셀 하나가 점 하나): "
-        "각 블록의 각 측정 지점에서의 유효 차원을 채널 수와 함께 "
-        "보여줍니다. bottleneck은 저차원 manifold를 담고, 넓은 expansion은 그것을 망가뜨리지 "
-        "않고 비선형성이 일하는 곳입니다.",
+        "Measured over a set of the app's generated images (the caption gives how many, and "
+        "the points behind each estimate): the dimension at each block's bottleneck with 95% "
+        "intervals over images, next to Gaussian points of the same size. Trained and random "
+        "weights side by side: training is what makes the manifold of interest low-dimensional.",
+        "앱이 생성한 이미지 집합으로 잰 값입니다(이미지 수와 추정마다 쓴 점 수는 설명에 있습니다): "
+        "각 블록 bottleneck의 차원과 이미지 단위 95% 구간을 같은 크기의 가우시안 점과 함께 "
+        "보여 줍니다. 학습된 가중치와 무작위 가중치를 나란히 놓으면, 관심 manifold를 저차원으로 "
+        "만드는 것이 학습임을 볼 수 있습니다.",
     ),
-    "lecture.ablation.title": ("5 · Linear bottleneck vs ReLU6 (Figure 6a)",
-                               "5 · Linear bottleneck 대 ReLU6 (Figure 6a)"),
+    "lecture.figure7.title": ("5 · Figure 7 inside every block: ReLU stays invertible",
+                              "5 · 모든 블록 안의 Figure 7: ReLU는 가역으로 남는다"),
+    "lecture.figure7.text": (
+        "Per pixel, the share of expansion channels left positive by ReLU6, over the same image "
+        "set, against Lemma 2's threshold d_in / (t·d_in) = 1/t: above it, the expansion can be "
+        "inverted and no information is lost (paper, Figure 7 and Appendix A).",
+        "같은 이미지 집합에서 픽셀마다 ReLU6 뒤에 양수로 남은 expansion 채널의 비율을 Lemma 2의 "
+        "문턱 d_in / (t·d_in) = 1/t와 비교합니다: 문턱 위에서는 expansion을 되돌릴 수 있어 정보가 "
+        "사라지지 않습니다 (논문 Figure 7, 부록 A).",
+    ),
+    "lecture.recovery.title": ("6 · Non-linearity in the wide layer, not in the bottleneck",
+                               "6 · 비선형성은 bottleneck이 아니라 넓은 층에"),
+    "lecture.recovery.text": (
+        "How much of a block's thin input X a linear map recovers (held-out R², fitted and "
+        "tested on different images): from ReLU6 of the expansion, and from ReLU6 applied to X "
+        "itself. The first keeps nearly everything; the second is what a non-linear bottleneck "
+        "would lose (paper §3.2).",
+        "블록의 얇은 입력 X를 선형 사상이 얼마나 복원하는지(서로 다른 이미지로 학습·검증한 R²): "
+        "expansion의 ReLU6에서, 그리고 X 자체에 ReLU6를 적용한 값에서. 앞쪽은 거의 모두 보존하고, "
+        "뒤쪽은 비선형 bottleneck이 잃게 될 정보입니다 (논문 §3.2).",
+    ),
+    "lecture.ablation.title": ("7 · Linear bottleneck vs ReLU6 (Figure 6a)",
+                               "7 · Linear bottleneck 대 ReLU6 (Figure 6a)"),
     "lecture.ablation.text": (
         "The same network trained twice on the app's generated images: with a linear projection "
         "(the paper) and with ReLU6 after it. The paper reports that a non-linear bottleneck "
