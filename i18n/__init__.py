@@ -21,6 +21,8 @@ KEEP_IN_ENGLISH = (
     "ReLU", "ReLU6", "leaky ReLU", "MAdds", "GMAdds", "MMACs", "PCA", "TwoNN", "BatchNorm", "top-1", "top-5",
     # Data, checkpoints and the paper's own labels ("Figure 1", "Table 2", "Lemma 2").
     "ImageNet", "TF-slim", "checkpoint", "Figure", "Table", "Lemma",
+    # Notation: the bottleneck's width in Lemma 2's threshold.
+    "d_in",
 )
 """English terms a Korean text may keep (case-insensitive, whole words or phrases)."""
 LANG_NAMES = {"en": "English", "ko": "한국어"}

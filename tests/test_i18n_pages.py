@@ -42,7 +42,7 @@ PLOTLY_SKIP = {"colorscale", "template", "customdata", "x", "y",
 # Names, not language: file formats and units, libraries and tools, the paper's authors and
 # venue, sample photos, the input manifolds' code names, math notation used in formulas.
 NOT_LANGUAGE = {
-    "PNG", "SVG", "PDF", "HTML", "CSV", "JSON", "JPEG", "GIF", "WebP", "BMP", "TIFF",
+    "PNG", "SVG", "PDF", "HTML", "CSV", "JSON", "JPEG", "GIF", "WebP", "BMP", "TIFF", "zip",
     "English", "KiB", "MiB", "KB", "MB", "GB", "CPU", "pth",
     "Manifold Lab", "Manifold", "Lab", "torch", "PyTorch", "torchvision", "hub", "scikit-learn",
     "scikit-image", "Streamlit", "Chromium", "TensorFlow", "Plotly", "Kaleido", "fonts-nanum", "sudo",

@@ -28,7 +28,7 @@ TEXT = {
     "evidence.r2": ("held-out R²", "검증 R²"),
     "evidence.profile_title": (
         "Dimension profile over the image set, 95% bootstrap intervals over images",
-        "이미지 집합 전체의 차원 프로파일, 이미지 bootstrap 95% 구간",
+        "이미지 집합 전체의 차원 프로파일, 이미지 부트스트랩 95% 구간",
     ),
     "evidence.panel_pixels": ("{est} at the {probe}, each pixel a point",
                               "{probe}의 {est}, 픽셀 하나가 점 하나"),
@@ -53,7 +53,7 @@ TEXT = {
         "compares: the trained network, its ReLU6-bottleneck twin and a random initialisation.",
         "이미지 한 장은 일화일 뿐입니다. 여기서는 같은 측정을 이미지 집합 전체에서 하고, 이미지를 다시 "
         "뽑아 얻은 95% 구간과, 같은 크기의 구조 없는 가우시안 점에서 추정기가 내는 값을 함께 보여 "
-        "줍니다. 논문이 비교하는 네트워크(학습된 네트워크, ReLU6-bottleneck 쌍둥이, 무작위 초기화)를 "
+        "줍니다. 논문이 비교하는 네트워크(학습된 네트워크, ReLU6 bottleneck 쌍둥이, 무작위 초기화)를 "
         "나란히 놓습니다.",
     ),
     "evidence.set": ("Image set", "이미지 집합"),
@@ -88,7 +88,7 @@ TEXT = {
         "{n} images at {res} × {res}, {ppi} pixels sampled per image: {points:,} points per "
         "pixel estimate; {boot} bootstrap replicates over images; {seconds:.1f} s.",
         "{res} × {res} 이미지 {n}장, 이미지마다 픽셀 {ppi}개 표본: 픽셀 추정마다 점 {points:,}개; "
-        "이미지 bootstrap {boot}회; {seconds:.1f}초.",
+        "이미지 부트스트랩 {boot}회; {seconds:.1f}초.",
     ),
     "evidence.fig7_text": (
         "**Claim tested (Figure 7, Lemma 2):** the expansion keeps enough channels positive "
@@ -100,8 +100,8 @@ TEXT = {
         "**검증하는 주장 (Figure 7, Lemma 2):** expansion은 ReLU가 가역이 될 만큼 충분한 채널을 "
         "양수로 유지한다. {label}에서 측정: 한 픽셀에서 expansion 채널의 평균 {mean:.0%}가 양수이고 "
         "(블록 중앙값), 문턱 1/t = {threshold:.0%}와 비교됩니다; 문턱 아래 픽셀은 {below:.1%}이며, "
-        "{invertible:.0%}의 픽셀에서 ReLU6는 Lemma 2에 따라 정확히 가역입니다(선형 구간 채널의 "
-        "rank가 d_in; 블록 중앙값).",
+        "{invertible:.0%}의 픽셀에서 ReLU6는 Lemma 2에 따라 정확히 가역입니다(선형 구간에 있는 채널들의 "
+        "행렬 계수가 d_in; 블록 중앙값).",
     ),
     "evidence.recovery_text": (
         "**Claim tested (§3.2, linear bottlenecks):** a non-linearity applied in the wide "
@@ -114,8 +114,8 @@ TEXT = {
         "**검증하는 주장 (§3.2, 선형 bottleneck):** 넓은 expansion에 비선형성을 적용하면 얇은 입력의 "
         "정보가 보존되지만, 얇은 bottleneck 자체에 적용하면 일부가 사라진다. {label}에서 측정: "
         "expansion의 ReLU6에서 X를 중앙값 R² {after:.3f}로, ReLU6(X)에서는 {without:.3f}로 "
-        "복원합니다; 블록 {blocks}개 중 {higher}개에서 앞쪽이 더 높습니다. Ridge 회귀(alpha {alpha:g} "
-        "× 평균 특성 분산), 서로 다른 이미지로 학습·검증({folds}-fold, 이미지 단위 분할).",
+        "복원합니다; 블록 {blocks}개 중 {higher}개에서 앞쪽이 더 높습니다. 능형 회귀(정규화 계수 {alpha:g} "
+        "× 평균 특성 분산), 서로 다른 이미지로 학습·검증({folds}겹 교차 검증, 이미지 단위 분할).",
     ),
     "evidence.relu6_text": (
         "In the ReLU6-bottleneck twin the block input is itself the output of a ReLU6 (plus "
@@ -123,10 +123,10 @@ TEXT = {
         "only {changed:.1%} of them and loses little here. The cost is elsewhere: its "
         "bottleneck lives in the positive orthant, a smaller space for the same channels, and "
         "it trained to lower accuracy (Figure 6a; the block page shows both runs).",
-        "ReLU6-bottleneck 쌍둥이에서는 블록 입력 자체가 ReLU6의 출력(과 그런 residual의 합)입니다: "
+        "ReLU6 bottleneck 쌍둥이에서는 블록 입력 자체가 ReLU6의 출력(과 그런 residual의 합)입니다: "
         "원소의 {negative:.1%}만 음수라서 ReLU6(X)는 {changed:.1%}만 바꾸고 여기서는 잃는 것이 "
-        "적습니다. 대가는 다른 곳에 있습니다: bottleneck이 양의 orthant에 갇혀 같은 채널 수로 더 "
-        "좁은 공간을 쓰고, 학습 정확도도 더 낮았습니다(Figure 6a; block 페이지에 두 학습이 "
+        "적습니다. 대가는 다른 곳에 있습니다: bottleneck이 양의 사분 공간(모든 좌표가 0 이상)에 갇혀 같은 채널 수로 더 "
+        "좁은 공간을 쓰고, 학습 정확도도 더 낮았습니다(Figure 6a; 블록 페이지에 두 학습이 "
         "있습니다).",
     ),
     "evidence.profile_text": (
@@ -146,8 +146,8 @@ TEXT = {
     "evidence.caption": (
         "{what}. {label} on {n} {set} images at {res} × {res} (seed {seed}); {ppi} pixels per "
         "image, {boot} bootstrap replicates over images.",
-        "{what}. {label}, {set} 이미지 {n}장, {res} × {res} (seed {seed}); 이미지마다 픽셀 "
-        "{ppi}개, 이미지 bootstrap {boot}회.",
+        "{what}. {label}, {set} 이미지 {n}장, {res} × {res} (시드 {seed}); 이미지마다 픽셀 "
+        "{ppi}개, 이미지 부트스트랩 {boot}회.",
     ),
     "evidence.what.fig7": ("Positive expansion channels per pixel (Figure 7)",
                            "픽셀마다 양수인 expansion 채널 (Figure 7)"),
