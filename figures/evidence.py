@@ -87,6 +87,8 @@ def recovery_figure(blocks: Mapping[str, Sequence[dict]], lang: str = "en") -> g
         fig.update_xaxes(title_text=t("evidence.block", lang), dtick=2, row=1, col=col)
     fig.update_yaxes(title_text=t("evidence.r2", lang), range=[0, 1.02], row=1, col=1)
     subplot_titles(fig)
+    for annotation in fig.layout.annotations:   # clear of the "1" tick at the top of the axis
+        annotation.yshift = 12
     fig.update_layout(template=TEMPLATE, title=t("evidence.recovery_title", lang), height=440,
                       legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
                       margin=dict(t=90, b=10, l=70, r=20))
