@@ -143,3 +143,15 @@ def test_deck_has_one_page_per_slide_with_its_title(tmp_path):
         assert abs(float(box.width) / float(box.height) - 16 / 9) < 0.01
     first = reader.pages[0].extract_text()
     assert "ReLU" in first and "Figure 1" in first
+
+
+def test_download_menu_offers_the_slide_layout_and_the_caption_band():
+    from streamlit.testing.v1 import AppTest
+    from conftest import APP, APP_TIMEOUT
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
+    at.switch_page("views/relu_manifolds.py").run()
+    aspects = [r for r in at.radio if r.key and r.key.endswith("_aspect")]
+    assert aspects and list(aspects[0].options) == ["As on the page", "16:9 slide"]
+    aspects[0].set_value("16:9").run()
+    assert not at.exception
+    assert [c for c in at.checkbox if c.key and c.key.endswith("_caption")]
