@@ -13,9 +13,9 @@ A student who asks for a result while the warm-up is building it waits for that 
 (Streamlit's caches lock per key); no task holds a lock for more than its own build, the
 longest about 2 s on an idle 2-core machine (the block page's ablation profiles).
 
-It runs only under ``streamlit run`` (a Streamlit runtime exists): AppTest, which the tests
-use, has none, so the test session never starts it. ``MANIFOLD_LAB_WARMUP=0`` turns it off
-(the benches' ``--no-warmup`` comparisons).
+It runs only where a Streamlit runtime exists (``streamlit run``, but AppTest too).
+``MANIFOLD_LAB_WARMUP=0`` turns it off: the test session sets it (tests/conftest.py), and so do
+the benches' ``--no-warmup`` comparisons.
 """
 from __future__ import annotations
 

@@ -43,6 +43,11 @@ def pytest_configure(config):
     # small-tensor tests ~50x slower). Nothing in a test sets thread counts.
     from runtime import configure
     configure()
+    # No start-up warm-up in the tests' app runs (AppTest starts a Streamlit runtime too): it
+    # would import torch behind the ReLU page's back and compete for the 2 cores. Subprocesses
+    # (the torch-free page check, local servers) inherit it; tests of the warm-up set it.
+    import os
+    os.environ.setdefault("MANIFOLD_LAB_WARMUP", "0")
 
 
 def shown(markdown: str) -> str:
