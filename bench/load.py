@@ -90,7 +90,8 @@ async def student_run(i: int, port: int, lang: str, rounds: int, results: list, 
 
 
 async def explore_run(i: int, port: int, lang: str, results: list, stagger: float,
-                      think: tuple[float, float], params: dict) -> list[str]:
+                      think: tuple[float, float], params: dict,
+                      pages=PAGES_IN_ORDER) -> list[str]:
     """One exploring student (``--explore``): loads each page, then makes that page's drawn
     changes one at a time (devtools/explore.py), thinking between them."""
     from devtools.explore import page_plan
@@ -99,7 +100,7 @@ async def explore_run(i: int, port: int, lang: str, results: list, stagger: floa
     await asyncio.sleep(stagger * rng.random())
     try:
         async with Student(port, lang) as s:
-            for page in PAGES_IN_ORDER:
+            for page in pages:
                 results.append((page, "load", await s.rerun(page, query)))
                 if page == "home":
                     continue
@@ -108,7 +109,7 @@ async def explore_run(i: int, port: int, lang: str, results: list, stagger: floa
                     try:
                         if change.upload:
                             state = await s.upload(change.name, *change.upload)
-                        elif change.name.startswith("presenter_"):
+                        elif change.button:
                             state = s.set(change.name, True)
                         else:
                             p = params[page][change.name]
@@ -121,6 +122,28 @@ async def explore_run(i: int, port: int, lang: str, results: list, stagger: floa
             return s.errors
     except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as e:
         return [f"student {i}: connection failed: {type(e).__name__}: {e}"]
+
+
+async def first_visits(port: int, lang: str, counts_file: str, wait_warmup: bool) -> list:
+    """``--first-visits``: one visitor opens home (which starts the app's warm-up), waits until
+    the warm-up has finished (unless it is off), then opens every page once: each page's first
+    run in this server process. Returns [(page, seconds)]."""
+    from app.warmup import TASKS
+    out = []
+    async with Student(port, lang) as s:
+        out.append(("home", await s.rerun("home", f"lang={lang}")))
+        t0 = time.perf_counter()
+        while wait_warmup and len(read_counts(counts_file).get("warmup", [])) < len(TASKS):
+            if time.perf_counter() - t0 > 600:
+                raise TimeoutError("the app's warm-up did not finish in 600 s")
+            await asyncio.sleep(0.5)
+        if wait_warmup:
+            print(f"app warm-up finished {time.perf_counter() - t0:.1f} s after the first visit")
+        for page in PAGES_IN_ORDER[1:]:
+            out.append((page, await s.rerun(page, f"lang={lang}")))
+        if s.errors:
+            raise RuntimeError(f"errors on first visits: {s.errors}")
+    return out
 
 
 def start_server(port: int, counts_file: str, app_warmup: bool = True) -> subprocess.Popen:
@@ -170,7 +193,14 @@ def main(argv=None) -> int:
                    help="--explore: seconds a student looks before the next change, 'lo,hi'")
     p.add_argument("--no-app-warmup", action="store_true",
                    help="MANIFOLD_LAB_WARMUP=0: without the app's start-up warm-up")
+    p.add_argument("--pages", default=",".join(PAGES_IN_ORDER),
+                   help="--explore: the pages students visit, in order (default: all)")
+    p.add_argument("--first-visits", action="store_true",
+                   help="one visitor, each page's first run on a fresh server (after the warm-up)")
     args = p.parse_args(argv)
+    pages = tuple(args.pages.split(","))
+    if not set(pages) <= set(PAGES_IN_ORDER):
+        p.error(f"--pages must be among {','.join(PAGES_IN_ORDER)}")
     think = tuple(float(v) for v in args.think.split(","))
     if len(think) != 2 or not 0 <= think[0] <= think[1]:
         p.error("--think must be 'lo,hi' seconds with 0 <= lo <= hi")
@@ -185,6 +215,16 @@ def main(argv=None) -> int:
     server = start_server(port, counts_file, app_warmup=not args.no_app_warmup)
     try:
         wait_healthy(port, server, timeout=120, log=Path(counts_file + ".log"))
+        if args.first_visits:
+            visits = asyncio.run(first_visits(port, args.lang, counts_file, not args.no_app_warmup))
+            time.sleep(1.0)
+            for r in read_counts(counts_file).get("warmup", []):
+                print(f"  app start-up warm-up: {r[0]} {r[1]:.1f} s" + (f" FAILED {r[2]}" if r[2] else ""))
+            print(f"first visit of each page ({'after the app warm-up' if not args.no_app_warmup else 'no app warm-up'}"
+                  f", load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}):")
+            for page, seconds in visits:
+                print(f"  {page:10} {seconds:6.2f} s")
+            return 0
         # Unless --cold: one visitor first, as a teacher opens the app before class (every
         # page and slide at its defaults); then all students come at once.
         warm: list = []
@@ -204,7 +244,7 @@ def main(argv=None) -> int:
         async def everyone():
             results: list = []
             if args.explore:
-                runs = (explore_run(i, port, args.lang, results, args.stagger, think, params)
+                runs = (explore_run(i, port, args.lang, results, args.stagger, think, params, pages)
                         for i in range(args.sessions))
             else:
                 runs = (student_run(i, port, args.lang, args.rounds, results, args.stagger)
@@ -229,7 +269,7 @@ def main(argv=None) -> int:
 def report(args, think, results, errors, wall, server_cpu, client_cpu, load_before, rss_warm,
            rss_peak, counts_warm, counts) -> int:
     """Print the latency table, memory and network counts, and the goal line; 0 if met."""
-    mode = (f"exploring (own settings, think {think[0]:g}-{think[1]:g} s)" if args.explore
+    mode = (f"exploring {args.pages} (own settings, think {think[0]:g}-{think[1]:g} s)" if args.explore
             else f"scripted x {args.rounds} round(s)")
     print(f"{args.sessions} concurrent sessions, {mode}, {len(results)} interactions in "
           f"{wall:.1f} s ({os.cpu_count()} CPUs, load average before "
@@ -267,7 +307,8 @@ def report(args, think, results, errors, wall, server_cpu, client_cpu, load_befo
     ok = (not errors and bool(every) and p95 <= GOAL_P95_S and rss_peak <= GOAL_PEAK_MB
           and held_once)
     print(f"goal ({args.sessions} sessions, {'cold' if args.cold else 'warm'}, "
-          f"{'explore' if args.explore else 'scripted'}: 0 errors, p95 <= {GOAL_P95_S:g} s, "
+          f"{'explore' if args.explore else 'scripted'}"
+          f"{'' if args.pages == ','.join(PAGES_IN_ORDER) else ' ' + args.pages}: 0 errors, p95 <= {GOAL_P95_S:g} s, "
           f"peak RSS <= {GOAL_PEAK_MB / 1024:g} GB, shipped networks held once): "
           f"{'met' if ok else 'NOT met'}")
     return 0 if ok else 1

@@ -11,8 +11,10 @@ changed on a page is the range drawn here:
   point counts, indices) log-uniformly, so that small values are drawn as often as large;
 - choices a class cannot take here are left out: the ImageNet weights (downloads, none on
   this machine), the camera, a checkpoint upload; an image upload is a fresh PNG per student;
-- the live page's settings not named below (the data-set evidence section, once it has
-  Params on the page) are drawn the same way: that is the hook for new sections.
+- the live page's settings not named below are drawn the same way: that is the hook for new
+  sections. Sections whose Params live in their own module are named in ``SECTIONS``: the
+  data-set evidence section (``app/evidence_section.py``: image set, number of images, probe,
+  then its Run button).
 """
 from __future__ import annotations
 
@@ -40,32 +42,50 @@ TOUCHED = {
 LEFT_OUT = {"weights": {"imagenet-v1", "imagenet-v2", "upload"},
             "compare": {"imagenet-v1", "imagenet-v2", "upload"},
             "image": {"camera"}}
+LEFT_OUT["ev_set"] = {"upload"}          # a zip or many files: not what this client uploads
 LOG_SCALE = {"di", "dj", "h", "w", "points", "gen_index", "seed"}
-# The live page's settings that exist only with one image choice.
-ONLY_WITH_IMAGE = {"gen_class": "generated", "gen_index": "generated"}
+# Page -> (module, tuple of its Params, the button that runs it, Params the section sets
+# itself): sections of a page defined outside its script.
+SECTIONS = {"live": ("app.evidence_section", "PARAMS", "ev_button", ("ev_run",))}
+# Settings whose widget is shown only when another setting has one value.
+ONLY_WITH = {"gen_class": ("image", "generated"), "gen_index": ("image", "generated"),
+             "ev_n": ("ev_set", "generated")}
 
 
 @dataclass(frozen=True)
 class Change:
     """One interaction: set URL setting ``name`` (its widget key is ``url_<name>``) to
-    ``value``; ``upload`` is (PNG bytes, file name) for the image upload."""
+    ``value``; ``upload`` is (PNG bytes, file name) for the image upload; ``button``: press
+    the button whose key is ``name`` (``value`` is where it leads, for presenter steps)."""
     name: str
     value: object
     upload: tuple[bytes, str] | None = None
+    button: bool = False
 
 
 def all_params() -> dict[str, dict[str, Param]]:
     """{page: {name: Param}} for the pages students explore, plus the sidebar's seed."""
+    import logging
+    # The pages' modules define st.cache_data functions; outside a server Streamlit warns
+    # about each ("No runtime found"): nothing runs here, so the warnings say nothing.
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     from app.ui import SEED
+    import importlib
     params = {page: page_params(path) for page, path in PAGE_FILES.items()}
     params["relu"] = {**params["relu"], "seed": SEED}
+    for page, (module, attr, _, internal) in SECTIONS.items():
+        try:
+            section = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            continue                     # the section is not (yet) in this checkout
+        params[page] = {**params[page], **{p.name: p for p in section if p.name not in internal}}
     return params
 
 
 def draw(p: Param, rng: random.Random, keep_default: float = KEEP_DEFAULT):
     """One value of ``p``: its default with probability ``keep_default``, else uniform over
     its range (log-uniform for the names in ``LOG_SCALE``), leaving out ``LEFT_OUT``."""
-    if rng.random() < keep_default:
+    if rng.random() < keep_default and (p.kind != "choice" or p.default in p.choices):
         return p.default
     if p.kind == "choice":
         allowed = [c for c in p.choices if c not in LEFT_OUT.get(p.name, ())]
@@ -88,19 +108,20 @@ def page_plan(page: str, rng: random.Random, params: dict[str, dict[str, Param]]
     names = list(TOUCHED[page])
     if page == "live":      # the hook: settings the live page gained since (evidence section)
         names += [n for n in own if n not in names]
-    changes, image = [], own.get("image").default if "image" in own else None
+    changes, current = [], {name: p.default for name, p in own.items()}
     for name in names:
         p = own[name]
-        if name in ONLY_WITH_IMAGE and image != ONLY_WITH_IMAGE[name]:
+        if name in ONLY_WITH and current.get(ONLY_WITH[name][0]) != ONLY_WITH[name][1]:
             continue
-        value = draw(p, rng)
-        if name == "image":
-            image = value
-            if value == "upload":
-                changes.append(Change(name, value))
-                changes.append(Change("live_image", None, upload=upload_png(rng)))
-                continue
+        value = current[name] = draw(p, rng)
+        if name == "image" and value == "upload":
+            changes.append(Change(name, value))
+            changes.append(Change("live_image", None, upload=upload_png(rng)))
+            continue
         changes.append(Change(name, value))
+    section = SECTIONS.get(page)
+    if section and any(n in own for n in names if n not in TOUCHED[page]):
+        changes.append(Change(section[2], True, button=True))    # run the section
     return changes
 
 
@@ -111,7 +132,7 @@ def presenter_steps(rng: random.Random, slide: Param) -> list[Change]:
     for _ in range(rng.randint(3, 6)):
         forward = at < slide.hi and (at == slide.lo or rng.random() < 0.7)
         at += 1 if forward else -1
-        steps.append(Change("presenter_next" if forward else "presenter_back", at))
+        steps.append(Change("presenter_next" if forward else "presenter_back", at, button=True))
     return steps
 
 

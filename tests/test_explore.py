@@ -17,11 +17,11 @@ def test_every_drawn_setting_is_in_the_pages_range(page):
     seen = {}
     for student in range(300):
         for change in page_plan(page, random.Random(student), PARAMS):
-            if change.upload:
+            if change.upload or change.button and page != "presenter":
                 continue
             if page == "presenter":
                 slide = PARAMS["presenter"]["slide"]
-                assert change.name in ("presenter_next", "presenter_back")
+                assert change.name in ("presenter_next", "presenter_back") and change.button
                 assert slide.lo <= change.value <= slide.hi
                 continue
             p = PARAMS[page][change.name]
@@ -80,3 +80,17 @@ def test_plans_name_the_pages_own_settings():
     assert page_constant(PAGE_FILES["block"], "REPEATS") >= 1
     with pytest.raises(ValueError, match="no top-level constant"):
         page_constant(PAGE_FILES["block"], "NOT_THERE")
+
+
+def test_the_evidence_section_is_explored_when_the_page_has_it():
+    if "ev_set" not in PARAMS["live"]:
+        pytest.skip("app/evidence_section.py is not in this checkout")
+    presses = 0
+    for i in range(100):
+        plan = page_plan("live", random.Random(i), PARAMS)
+        ev_set = next(c.value for c in plan if c.name == "ev_set")
+        names = [c.name for c in plan]
+        assert ("ev_n" in names) == (ev_set == "generated")     # shown only for that set
+        assert names[-1] == "ev_button" and plan[-1].button      # then Run is pressed
+        presses += 1
+    assert presses == 100
