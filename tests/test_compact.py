@@ -5,6 +5,8 @@ import pytest
 
 from figures.compact import MIN_LENGTH, compact, compact_array, figure_bytes
 
+pytestmark = pytest.mark.unit
+
 
 def test_float32_within_float32_rounding():
     x = np.random.default_rng(0).normal(scale=1e3, size=5000)

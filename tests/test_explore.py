@@ -9,6 +9,8 @@ from PIL import Image
 from app.page_params import page_constant, page_params
 from devtools.explore import LEFT_OUT, PAGE_FILES, TOUCHED, all_params, in_range, page_plan
 
+pytestmark = pytest.mark.unit
+
 PARAMS = all_params()
 
 

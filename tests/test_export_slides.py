@@ -18,6 +18,8 @@ from figures.render import export_bytes, figure_html, file_name, render_static
 from figures.slides import SLIDE_SIZE, captioned, for_aspect, scale_text, text_band, wrap
 from figures.stack import stack_svg
 
+pytestmark = pytest.mark.browser
+
 SMALL = ReluSettings(n_points=150, n_seeds=2)
 
 

@@ -58,6 +58,7 @@ _NOT_WORDS = [
     re.compile(r"<style>.*?</style>", re.S),       # page CSS
     re.compile(r"<script>.*?</script>", re.S),     # page script (presenter's keys)
     re.compile(r"<[^>]+>"),                         # <b>, <br>, <sup> in chart texts
+    re.compile(r"#[0-9a-fA-F]{3,8}\b"),            # colours: #7f7f7f
     re.compile(r"%\{[^}]*\}"),                    # plotly hover fields %{y:.1f}
     re.compile(r"`[^`]*`"),                         # code: `python -m model.train`
     re.compile(r"“[^”]*”"),                         # a quoted title (the paper's)

@@ -6,6 +6,8 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import APP
 
+pytestmark = pytest.mark.app
+
 GOAL_BYTES = 1_000_000
 PAGES = ["views/relu_manifolds.py", "views/live.py", "views/block.py", "views/presenter.py"]
 

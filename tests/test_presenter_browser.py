@@ -8,6 +8,8 @@ from devtools.local_server import CHROMIUM_ARGS, free_port, start_streamlit, sto
 from conftest import need_chromium
 from figures.lecture import LECTURE
 
+pytestmark = pytest.mark.browser
+
 VIEWPORT = {"width": 1280, "height": 720}
 
 # Boxes of a slide's parts, in CSS pixels of the window.

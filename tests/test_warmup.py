@@ -5,6 +5,8 @@ import pytest
 
 from app import warmup
 
+pytestmark = pytest.mark.app
+
 
 def test_off_without_a_server_and_when_asked(monkeypatch):
     monkeypatch.delenv(warmup.ENV, raising=False)
