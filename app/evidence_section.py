@@ -84,8 +84,10 @@ def evidence_section(weights: Weights, estimator: str, seed: int) -> None:
         return
     bar = st.progress(0.0)
 
-    def progress(fraction: float, message: str) -> None:
-        bar.progress(min(1.0, max(0.0, fraction)), text=tr("evidence.progress", step=message))
+    def progress(fraction: float, source: str) -> None:
+        text = (tr("evidence.waiting") if source == ev.WAITING else
+                tr("evidence.progress", step=f"{tr(f'live.w.{source}')}, {fraction:.0%}"))
+        bar.progress(min(1.0, max(0.0, fraction)), text=text)
     try:
         results, rejected, _ = _measured(query, uploads, weights, progress)
     except ValueError as exc:

@@ -8,6 +8,7 @@ two networks trained here, each other (the linear bottleneck vs its ReLU6 twin, 
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from model.image_sets import ImageSet
@@ -23,6 +24,11 @@ DEFAULT_N = 120
 # at 64 x 64 (the benchmark's case, bench/evidence.py). At 224 x 224 that is 19 images.
 MAX_SET_PIXELS = 240 * 64 * 64
 TWIN = {"embedded": "embedded-relu6", "embedded-relu6": "embedded"}
+# One measurement at a time per process: each holds up to ``model.evidence``'s image memory
+# (512 MB) and a core for seconds, so a class pressing "Measure" together would otherwise
+# exhaust a 2-core laptop's memory and starve every other page. Others queue, and say so.
+_ONE_AT_A_TIME = threading.Lock()
+WAITING = "waiting"   # what ``progress`` is told while another measurement runs
 
 
 @dataclass(frozen=True)
@@ -89,17 +95,24 @@ def measure_networks(nets: list[Weights], images: ImageSet, *, seed: int = 0,
                      progress=None, **options) -> dict[str, "object"]:
     """{source: ``model.evidence.Evidence``} for each network on the same images.
 
-    ``progress(fraction, message)`` gets the overall fraction; ``options`` go to
+    ``progress(fraction, source)`` gets the overall fraction and the network being measured
+    (``WAITING`` while another measurement holds the process's one slot); ``options`` go to
     ``model.evidence.evidence`` (n_boot, pixels_per_image, ...)."""
     from model.evidence import evidence
-    out = {}
-    for i, net in enumerate(nets):
-        def step(fraction, message, i=i):
-            if progress is not None:
-                progress((i + fraction) / len(nets), f"{net.source}: {message}")
-        out[net.source] = evidence(net.model, images.images, weights=net.source, seed=seed,
-                                   progress=step, **options)
-    return out
+    while not _ONE_AT_A_TIME.acquire(timeout=0.5):
+        if progress is not None:
+            progress(0.0, WAITING)
+    try:
+        out = {}
+        for i, net in enumerate(nets):
+            def step(fraction, message, i=i, net=net):
+                if progress is not None:
+                    progress((i + fraction) / len(nets), net.source)
+            out[net.source] = evidence(net.model, images.images, weights=net.source, seed=seed,
+                                       progress=step, **options)
+        return out
+    finally:
+        _ONE_AT_A_TIME.release()
 
 
 def default_query(seed: int = 0) -> EvidenceQuery:

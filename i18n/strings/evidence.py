@@ -75,6 +75,8 @@ TEXT = {
         "저장됩니다).",
     ),
     "evidence.progress": ("Measuring {step}", "측정 중: {step}"),
+    "evidence.waiting": ("Waiting for another measurement on this server to finish…",
+                         "이 서버의 다른 측정이 끝나기를 기다리는 중…"),
     "evidence.failed": ("The measurement failed: {error}", "측정에 실패했습니다: {error}"),
     "evidence.rejected": ("Left out: {name} ({reason})", "제외됨: {name} ({reason})"),
     "evidence.no_images": ("None of the uploaded files could be used.",
