@@ -7,6 +7,9 @@ and is cached for every session by the value of its query.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import streamlit as st
 
 from app.downloads import show_figure as show
@@ -21,7 +24,7 @@ from services.live import PROBE_CHOICES
 from services.weights import Weights, digest
 
 SET = Param("ev_set", "generated", kind="choice", choices=ev.IMAGE_SETS)
-N = Param("ev_n", ev.DEFAULT_N, kind="choice", choices=tuple(str(n) for n in ev.N_IMAGES))
+N = Param("ev_n", str(ev.DEFAULT_N), kind="choice", choices=tuple(str(n) for n in ev.N_IMAGES))
 PROBE = Param("ev_probe", "input", kind="choice", choices=PROBE_CHOICES)
 RUN = Param("ev_run", 0, kind="int", lo=0, hi=1)
 PARAMS = (SET, N, PROBE, RUN)
@@ -32,16 +35,37 @@ UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "zip"
 SECONDS_PER_IMAGE = 0.012
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _measured(query: ev.EvidenceQuery, _uploads, _weights: Weights, _progress):
-    """Cached by ``query`` (which names the weights by their identity and the uploads by
-    their digest); the unhashed arguments are what it names."""
-    images = ev.build_image_set(query, _uploads)
+MAX_KEPT = 16   # measurements kept for every session (a few hundred KB each)
+
+
+@st.cache_resource(show_spinner=False)
+def _kept() -> tuple[OrderedDict, threading.Lock]:
+    """The process's measurements by ``EvidenceQuery`` value, newest last, and their lock.
+
+    Not ``st.cache_data`` around the measurement: it records the progress bar's updates made
+    inside it and fails replaying them on the next hit (CacheReplayClosureError)."""
+    return OrderedDict(), threading.Lock()
+
+
+def _measured(query: ev.EvidenceQuery, uploads, weights: Weights, progress):
+    """(results {source: Evidence.to_dict()} or None, rejected files) for ``query`` (which
+    names the weights by their identity and the uploads by their digest), measured once."""
+    kept, lock = _kept()
+    with lock:
+        if query in kept:
+            kept.move_to_end(query)
+            return kept[query]
+    images = ev.build_image_set(query, uploads)
     if len(images) == 0:
-        return None, images.rejected, 0
-    nets = ev.networks(_weights, query.seed)
-    results = ev.measure_networks(nets, images, seed=query.seed, progress=_progress)
-    return {s: e.to_dict() for s, e in results.items()}, images.rejected, len(images)
+        return None, images.rejected
+    results = ev.measure_networks(ev.networks(weights, query.seed), images, seed=query.seed,
+                                  progress=progress)
+    value = ({s: e.to_dict() for s, e in results.items()}, images.rejected)
+    with lock:
+        kept[query] = value
+        while len(kept) > MAX_KEPT:
+            kept.popitem(last=False)
+    return value
 
 
 def _uploads() -> list[tuple[str, bytes]] | None:
@@ -90,7 +114,7 @@ def evidence_section(weights: Weights, estimator: str, seed: int) -> None:
                 tr("evidence.progress", step=f"{tr(f'live.w.{source}')}, {fraction:.0%}"))
         bar.progress(min(1.0, max(0.0, fraction)), text=text)
     try:
-        results, rejected, _ = _measured(query, uploads, weights, progress)
+        results, rejected = _measured(query, uploads, weights, progress)
     except ValueError as exc:
         bar.empty()
         notice("error", "evidence.failed", error=exc)
