@@ -7,7 +7,7 @@ in the URL (``?slide=3``), so a link opens the lecture where it was left. Figure
 the same registered builders as the pages and the export, cached per language and seed.
 """
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
 
@@ -78,24 +78,22 @@ KEYS_AND_SCROLL = """
 """
 
 
+BUILDERS = 2   # figure sets built at once, whatever the number of visitors
+
+
 @st.cache_resource(show_spinner=False)
 def _prepared():
     """The figure sets built or being built, for the whole server:
-    {(source, lang, seed): Future of list[FigureSpec]}, and its lock."""
-    return {}, threading.Lock()
-
-
-def _build(future: Future, target: str, language: str, seed_value: int) -> None:
-    try:
-        future.set_result(source_specs(target, language, seed_value))
-    except BaseException as e:  # noqa: BLE001 - handed to whoever waits for the slide
-        future.set_exception(e)
+    {(source, lang, seed): Future of list[FigureSpec]}, its lock, and the one pool of
+    ``BUILDERS`` threads that builds them (a thread per set let 30 students with 30 seeds
+    start 30 builds of the data-set evidence at once: bench/load.py --explore)."""
+    return {}, threading.Lock(), ThreadPoolExecutor(BUILDERS, thread_name_prefix="lecture")
 
 
 def _prepare(target: str, language: str, seed_value: int) -> Future:
-    """The (possibly still running) build of one registered source's figures, on a daemon
-    thread. A failed build is tried again; at most MAX_PREPARED sets are kept."""
-    prepared, lock = _prepared()
+    """The (possibly still running) build of one registered source's figures, in the pool.
+    A failed build is tried again; at most MAX_PREPARED sets are kept."""
+    prepared, lock, pool = _prepared()
     key = (target, language, seed_value)
     with lock:
         future = prepared.get(key)
@@ -103,9 +101,7 @@ def _prepare(target: str, language: str, seed_value: int) -> Future:
             prepared.pop(key, None)
             while len(prepared) >= MAX_PREPARED:
                 prepared.pop(next(iter(prepared)))
-            future = prepared[key] = Future()
-            threading.Thread(target=_build, args=(future, target, language, seed_value),
-                             name=f"lecture {target}", daemon=True).start()
+            future = prepared[key] = pool.submit(source_specs, target, language, seed_value)
         return future
 
 
@@ -163,7 +159,7 @@ with st.spinner(tr("presenter.building")):
         st.info(tr("presenter.unavailable"))
     except Exception as e:  # noqa: BLE001 - one broken figure must not stop the lecture
         spec = None
-        st.error(tr("presenter.failed", error=e))
+        notice("error", "presenter.failed", error=e)
 if spec is not None:
     st.plotly_chart(for_projection(spec.figure), width="stretch", theme=None,
                     config=CHART_CONFIG, key=f"presenter_{slide.figure}")
