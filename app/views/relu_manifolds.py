@@ -13,6 +13,7 @@ from app.ui import lang, page_done, page_settings, seed, tr
 from app.urlstate import Param, widget_key
 from figures.catalog import FigureSpec
 from figures.relu import ReluSettings, compute_sweep, depth_spec, grid_spec, loss_spec, page_notes
+from figures.relu_frames import frames_spec
 from manifolds import ACTIVATIONS, INPUTS, RELU_FAMILY, SweepResult
 
 INPUT = Param("input", "spiral", kind="choice", choices=tuple(INPUTS))
@@ -34,6 +35,11 @@ def _grid(settings: ReluSettings, language: str) -> FigureSpec:
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _depth(settings: ReluSettings, language: str) -> FigureSpec:
     return depth_spec(settings, language)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _frames(settings: ReluSettings, language: str) -> FigureSpec:
+    return frames_spec(settings, language)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -100,6 +106,10 @@ st.subheader(tr("relu.s2.title"))
 st.slider(tr("relu.n"), WIDTH.lo, WIDTH.hi, step=1, key=widget_key(WIDTH))
 _figure_with_text(lambda: _depth(replace(settings, n=int(_state(WIDTH)), n_seeds=SEEDS.default), language),
                   notes["s2"], "depth")
+# n = 1..64 as frames with the chart's own slider: scrubbing redraws in the browser. Built at
+# the default n, so moving the server-side slider above does not rebuild it.
+_figure_with_text(lambda: _frames(replace(settings, n_seeds=SEEDS.default), language),
+                  tr("relu.frames.text"), "frames")
 
 st.subheader(tr("relu.s3.title"))
 with st.spinner(tr("relu.computing")):
