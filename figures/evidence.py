@@ -12,15 +12,23 @@ from plotly.subplots import make_subplots
 
 from i18n import t
 
-from .style import TEMPLATE, subplot_titles
+from .slides import wrap
+from .style import SUBTITLE_FONT, TEMPLATE, subplot_titles
 
 # One colour per network, in the order the page compares them (chosen, twin, random).
 COLORS = ("#1f77b4", "#d62728", "#7f7f7f")
 NULL_COLOR = "#2ca02c"
+IMAGES_PROBE = "input"   # the images-as-points view drawn: each block's bottleneck input
 
 
 def _color(i: int) -> str:
     return COLORS[i % len(COLORS)]
+
+
+def _panel_title(text: str, panels: int) -> str:
+    """A subplot title broken into lines that fit its panel at 1280 px (the chart is about
+    820 px wide there), so neighbouring titles never run into each other."""
+    return "<br>".join(wrap(text, 760 / panels, SUBTITLE_FONT))
 
 
 def figure7_figure(blocks: Mapping[str, Sequence[dict]], lang: str = "en") -> go.Figure:
@@ -64,7 +72,7 @@ def recovery_figure(blocks: Mapping[str, Sequence[dict]], lang: str = "en") -> g
     95% intervals over test images; one panel per network, side by side."""
     labels = list(blocks)
     fig = make_subplots(rows=1, cols=len(labels), shared_yaxes=True, horizontal_spacing=0.04,
-                        subplot_titles=labels)
+                        subplot_titles=[_panel_title(label, len(labels)) for label in labels])
     kinds = (("after", "solid", "circle"), ("without", "dot", "diamond-open"))
     for col, label in enumerate(labels, start=1):
         rows = sorted(blocks[label], key=lambda r: r["block"])
@@ -89,9 +97,9 @@ def recovery_figure(blocks: Mapping[str, Sequence[dict]], lang: str = "en") -> g
     subplot_titles(fig)
     for annotation in fig.layout.annotations:   # clear of the "1" tick at the top of the axis
         annotation.yshift = 12
-    fig.update_layout(template=TEMPLATE, title=t("evidence.recovery_title", lang), height=440,
+    fig.update_layout(template=TEMPLATE, title=t("evidence.recovery_title", lang), height=470,
                       legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
-                      margin=dict(t=90, b=10, l=70, r=20))
+                      margin=dict(t=120, b=10, l=70, r=20))
     return fig
 
 
@@ -103,15 +111,15 @@ def profile_figure(profiles: Mapping[str, Sequence[dict]], estimator: str, probe
     value). Left: pixels as points at ``probe``; right: each image one point (TwoNN, Ansuini
     et al.). Hollow markers: too few points for the dimension, left out of summaries."""
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.09, subplot_titles=(
-        t("evidence.panel_pixels", lang, probe=t(f"live.probe.{probe}", lang),
-          est=t(f"live.est.{estimator}", lang)),
-        t("evidence.panel_images", lang)))
-    panels = ((1, "pixels", estimator, probe), (2, "images", "twonn", None))
+        _panel_title(t("evidence.panel_pixels", lang, probe=t(f"live.probe.{probe}", lang),
+                       est=t(f"live.est.{estimator}", lang)), 2),
+        _panel_title(t("evidence.panel_images", lang), 2)))
+    panels = ((1, "pixels", estimator, probe), (2, "images", "twonn", IMAGES_PROBE))
     for col, points, est, where in panels:
         null_rows = None
         for i, (label, records) in enumerate(profiles.items()):
             rows = sorted((r for r in records if r["points"] == points and r["estimator"] == est
-                           and (where is None or r["probe"] == where) and r["value"] is not None),
+                           and r["probe"] == where and r["value"] is not None),
                           key=lambda r: r["block"])
             if not rows:
                 continue
@@ -140,10 +148,13 @@ def profile_figure(profiles: Mapping[str, Sequence[dict]], estimator: str, probe
                 name=t("evidence.null", lang), legendgroup="null", showlegend=col == 1,
                 hovertemplate=t("evidence.null_hover", lang) + "<extra></extra>"), row=1, col=col)
         fig.update_xaxes(title_text=t("evidence.block", lang), dtick=2, row=1, col=col)
-        fig.update_yaxes(title_text=t("evidence.dimension", lang), rangemode="tozero",
+        # Images as points: the null of a few hundred points in thousands of dimensions sits
+        # an order of magnitude above the networks' values; a log axis shows both.
+        fig.update_yaxes(title_text=t("evidence.dimension", lang),
+                         **(dict(type="log") if points == "images" else dict(rangemode="tozero")),
                          row=1, col=col)
     subplot_titles(fig)
-    fig.update_layout(template=TEMPLATE, title=t("evidence.profile_title", lang), height=460,
+    fig.update_layout(template=TEMPLATE, title=t("evidence.profile_title", lang), height=490,
                       legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
-                      margin=dict(t=90, b=10, l=70, r=20))
+                      margin=dict(t=120, b=10, l=70, r=20))
     return fig

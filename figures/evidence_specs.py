@@ -62,7 +62,8 @@ def profile_spec(results: dict[str, dict], set_name: str, estimator: str, probe:
                  lang: str) -> FigureSpec:
     rows = [dict(weights=s, **p) for s, r in results.items() for p in r["profile"]
             if (p["points"] == "pixels" and p["estimator"] == estimator and p["probe"] == probe)
-            or (p["points"] == "images" and p["estimator"] == "twonn")]
+            or (p["points"] == "images" and p["estimator"] == "twonn"
+                and p["probe"] == fig.IMAGES_PROBE)]
     return FigureSpec("evidence_profile", _caption("profile", results, set_name, lang),
                       _params(results, set_name, estimator=estimator, probe=probe),
                       fig.profile_figure(_labelled(results, "profile", lang), estimator, probe,
@@ -119,7 +120,8 @@ def profile_text(results: dict[str, dict], source: str, estimator: str, probe: s
             and p["estimator"] == estimator and p["probe"] == probe]
     used = [p for p in mine if not p["undersampled"] and p["value"] is not None]
     images = {s: _median([p["value"] for p in r["profile"] if p["points"] == "images"
-                          and not p["undersampled"]]) for s, r in results.items()}
+                          and p["probe"] == fig.IMAGES_PROBE and not p["undersampled"]])
+              for s, r in results.items()}
     n_view = results[source]["meta"]["n_view_images"]
     return t("evidence.profile_text", lang, probe=t(f"live.probe.{probe}", lang),
              label=weights_label(source, lang), est=t(f"live.est.{estimator}", lang),

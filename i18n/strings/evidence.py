@@ -32,8 +32,8 @@ TEXT = {
     ),
     "evidence.panel_pixels": ("{est} at the {probe}, each pixel a point",
                               "{probe}의 {est}, 픽셀 하나가 점 하나"),
-    "evidence.panel_images": ("TwoNN at the block output, each image one point",
-                              "블록 출력의 TwoNN, 이미지 하나가 점 하나"),
+    "evidence.panel_images": ("TwoNN at the bottleneck (block input), each image one point",
+                              "bottleneck(블록 입력)의 TwoNN, 이미지 하나가 점 하나"),
     "evidence.dimension": ("estimated dimension", "추정 차원"),
     "evidence.profile_hover": (
         "block %{x}: %{y:.1f} (95% interval %{customdata[0]:.1f} to %{customdata[1]:.1f}); "
@@ -135,13 +135,14 @@ TEXT = {
         "**Claim tested (§3.2, the manifold of interest is low-dimensional):** at the {probe}, "
         "{label} has median {est} {value:.1f} over the blocks with enough points ({used} of "
         "{total}; {excluded} left out as undersampled), where Gaussian points of the same number "
-        "and dimension give {null:.1f}. Each image as one point (TwoNN): {img_value} for "
+        "and dimension give {null:.1f}. Each image as one point (TwoNN at the bottleneck, median "
+        "over blocks): {img_value} for "
         "{label} vs {img_random} for the random initialisation ({img_n} images; with this "
         "few points TwoNN above about 20 is a lower bound).",
         "**검증하는 주장 (§3.2, 관심 manifold는 저차원이다):** {probe}에서 {label}의 {est} "
         "중앙값은 점이 충분한 블록({total}개 중 {used}개; {excluded}개는 표본 부족으로 제외)에서 "
         "{value:.1f}이고, 같은 점 수와 차원의 가우시안 점은 {null:.1f}입니다. 이미지 하나를 점 "
-        "하나로 볼 때(TwoNN): {label}은 {img_value}, 무작위 초기화는 {img_random}입니다(이미지 "
+        "하나로 볼 때(bottleneck의 TwoNN, 블록 중앙값): {label}은 {img_value}, 무작위 초기화는 {img_random}입니다(이미지 "
         "{img_n}장; 이 정도 점 수에서 약 20을 넘는 TwoNN 값은 하한입니다).",
     ),
     "evidence.undersampled_rule": ("Undersampled: {rule}.", "표본 부족 기준: {rule}."),
