@@ -19,6 +19,7 @@ from app.spec_cache import cached_spec
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from figures import evidence_specs as specs
+from model.evidence import MIN_TWONN_POINTS
 from services import evidence as ev
 from services.live import PROBE_CHOICES
 from services.weights import Weights, digest
@@ -143,4 +144,4 @@ def _draw(results: dict, image_set: str, estimator: str, probe: str, source: str
         st.markdown(specs.relu6_text(results["embedded-relu6"], language))
     show(cached_spec(specs.profile_spec, results, image_set, estimator, probe, language))
     st.markdown(specs.profile_text(results, source, estimator, probe, language))
-    st.caption(tr("evidence.undersampled_rule", rule=meta["undersampled_rule"]))
+    st.caption(tr("evidence.undersampled_rule", twonn=MIN_TWONN_POINTS))

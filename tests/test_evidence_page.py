@@ -105,3 +105,21 @@ def test_uploads_several_images_and_a_zip_with_a_bad_one():
     assert "broken.png" in warnings, warnings
     assert len(_evidence_charts(at)) == 3
     assert any("3 images at 64" in c.value for c in at.caption)
+
+
+def test_measured_tab_in_korean_keeps_only_the_listed_english():
+    """After measuring (texts with numbers, captions, the three charts), a Korean page shows
+    no English beyond the written list (tests/test_i18n_pages.py)."""
+    from test_i18n_pages import _plotly_strings, english_words
+    # ev_run=1 from the link, not the button: AppTest formats the other widgets' options
+    # outside the script run, where the page's language is not known.
+    at = _open(lang="ko", ev_run="1")
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert any("Figure 7" in c["layout"]["title"]["text"] for c in charts)
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    for chart in charts:
+        found = []
+        _plotly_strings(chart, "", found)
+        texts += [text for _, text in found]
+    leaks = {text[:60]: english_words(text) for text in texts if english_words(text)}
+    assert not leaks, leaks

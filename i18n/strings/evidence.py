@@ -145,7 +145,12 @@ TEXT = {
         "하나로 볼 때(bottleneck의 TwoNN, 블록 중앙값): {label}은 {img_value}, 무작위 초기화는 {img_random}입니다(이미지 "
         "{img_n}장; 이 정도 점 수에서 약 20을 넘는 TwoNN 값은 하한입니다).",
     ),
-    "evidence.undersampled_rule": ("Undersampled: {rule}.", "표본 부족 기준: {rule}."),
+    "evidence.undersampled_rule": (
+        "Undersampled (hollow markers, left out of the medians): PCA and participation ratio "
+        "with fewer than 2 points per dimension, TwoNN with fewer than {twonn} points.",
+        "표본 부족(속이 빈 표시, 중앙값에서 제외): 차원마다 점이 2개보다 적은 PCA와 참여 비율, "
+        "점이 {twonn}개보다 적은 TwoNN.",
+    ),
     "evidence.caption": (
         "{what}. {label} on {n} {set} images at {res} × {res} (seed {seed}); {ppi} pixels per "
         "image, {boot} bootstrap replicates over images.",
