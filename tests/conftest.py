@@ -55,3 +55,15 @@ def shown(markdown: str) -> str:
     backslash-escaped (``app.notices.plain``); each escape shows as the character itself."""
     import re
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def open_page(page: str, **query):
+    """A fresh AppTest of the app opened with ``query`` in its link, moved to ``page``
+    (e.g. "views/live.py"), with no exception on the way."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at

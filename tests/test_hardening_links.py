@@ -1,20 +1,10 @@
 """Work bounded per link, settings per page, and weights that are not on the machine."""
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from conftest import APP, APP_TIMEOUT
+from conftest import open_page
 from services import block as block_data
 
 pytestmark = pytest.mark.app
-
-
-def _open(page: str, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
-    at.query_params.update(query)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
 
 
 def test_a_link_cannot_ask_for_minutes_of_timing(monkeypatch):
@@ -24,7 +14,7 @@ def test_a_link_cannot_ask_for_minutes_of_timing(monkeypatch):
     real = block_data.option_rows
     monkeypatch.setattr(block_data, "option_rows",
                         lambda *a, **k: timed.append((a, k)) or real(*a, **k))
-    at = _open("views/block.py", di="512", dj="512", t="1", k="7", h="220", w="220")
+    at = open_page("views/block.py", di="512", dj="512", t="1", k="7", h="220", w="220")
     errors = [e.value for e in at.error]
     assert any("GMAdds" in e for e in errors), errors
     assert not timed
@@ -41,7 +31,7 @@ def test_a_large_block_is_timed_over_fewer_runs():
 def test_settings_are_per_page():
     """The live page's resolution and the block page's table resolution were one URL key
     (res): setting one changed the other page. Moving between the pages keeps each its own."""
-    at = _open("views/live.py", res="96", compare="none")
+    at = open_page("views/live.py", res="96", compare="none")
     assert at.query_params["res"] == "96"
     at.switch_page("views/block.py").run()
     assert not at.exception
@@ -61,7 +51,7 @@ def test_imagenet_weights_not_on_the_machine(tmp_path, monkeypatch):
     def offline(*args, **kwargs):
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
     monkeypatch.setattr(urllib.request, "urlopen", offline)
-    at = _open("views/live.py", res="64", compare="imagenet-v1", weights="embedded")
+    at = open_page("views/live.py", res="64", compare="imagenet-v1", weights="embedded")
     options = at.selectbox[0].options
     assert any("not downloaded" in o for o in options), options
     errors = " ".join(e.value for e in at.error)

@@ -7,10 +7,9 @@ link, image, HTML, emphasis, heading or Streamlit directive made of it.
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from app.notices import MAX_CHARS, plain, shorten
-from conftest import APP, APP_TIMEOUT
+from conftest import open_page
 
 pytestmark = pytest.mark.app
 
@@ -57,19 +56,10 @@ def test_long_values_are_shortened_saying_how_long():
     assert "10,000 characters" in shorten(value) and out == plain(shorten(value), limit=None)
 
 
-def _app(page: str, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
-    at.query_params.update(query)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
-
-
 def test_link_values_in_notices_are_escaped():
     """A shared link cannot put a clickable link or an outside image into the notice box."""
     evil = "[log in here](http://evil.example/login)![p](http://evil.example/p.png)"
-    at = _app("views/relu_manifolds.py", input=evil, act="A" * 10_000)
+    at = open_page("views/relu_manifolds.py", input=evil, act="A" * 10_000)
     notices = [w.value for w in at.warning]
     assert len(notices) >= 2, notices
     for source in notices:
@@ -83,7 +73,7 @@ def test_uploaded_file_name_is_shown_as_text():
     """A file name with Markdown in it, on a file that is not an image: the error names the
     file, as text."""
     name = "[click](http://evil.example)**x**.png"
-    at = _app("views/live.py", res="64", image="upload", compare="none")
+    at = open_page("views/live.py", res="64", image="upload", compare="none")
     at.file_uploader(key="live_image").set_value((name, b"not an image", "image/png")).run()
     assert not at.exception
     errors = [e.value for e in at.error]
