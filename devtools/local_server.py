@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,3 +66,16 @@ def stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+@contextmanager
+def running_app(**kwargs):
+    """``with running_app() as url:`` the app served on a free local port (``start_streamlit``
+    with ``kwargs``), healthy, and stopped by its PID afterwards."""
+    port = free_port()
+    proc = start_streamlit(port, **kwargs)
+    try:
+        wait_healthy(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)

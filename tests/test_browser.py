@@ -2,7 +2,7 @@
 the ReLU page, change n, see the chart redraw, save a screenshot to tests/artifacts/."""
 import pytest
 
-from devtools.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy
+from devtools.local_server import CHROMIUM_ARGS, running_app
 from conftest import ROOT, need_chromium
 
 pytestmark = pytest.mark.browser
@@ -18,13 +18,8 @@ def depth_title(page) -> str:
 @pytest.fixture
 def server():
     need_chromium()
-    port = free_port()
-    proc = start_streamlit(port)
-    try:
-        wait_healthy(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(proc)
+    with running_app() as url:
+        yield url
 
 
 def test_relu_page_in_a_browser(server):

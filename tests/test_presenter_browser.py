@@ -4,7 +4,7 @@ arrow keys step like a clicker, the next slide opens at its top, and no two text
 chart overlap (bounding boxes of titles, subplot titles, axis titles, ticks and the legend)."""
 import pytest
 
-from devtools.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy
+from devtools.local_server import CHROMIUM_ARGS, running_app
 from conftest import need_chromium
 from figures.lecture import LECTURE
 
@@ -61,13 +61,8 @@ OVERLAP_JS = """() => {
 @pytest.fixture(scope="module")
 def server():
     need_chromium()
-    port = free_port()
-    proc = start_streamlit(port)
-    try:
-        wait_healthy(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(proc)
+    with running_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
