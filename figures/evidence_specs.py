@@ -41,21 +41,22 @@ def _params(results: dict[str, dict], set_name: str, **extra) -> dict:
                 pixels_per_image=meta["pixels_per_image"], n_boot=meta["n_boot"], **extra)
 
 
+def _blocks_spec(name: str, what: str, builder, results: dict[str, dict], set_name: str,
+                 lang: str) -> FigureSpec:
+    """A per-block chart of every network's ``blocks`` records (Figure 7, information kept)."""
+    rows = [dict(weights=s, **b) for s, r in results.items() for b in r["blocks"]]
+    return FigureSpec(name, _caption(what, results, set_name, lang), _params(results, set_name),
+                      builder(_labelled(results, "blocks", lang), lang), pd.DataFrame(rows))
+
+
 def figure7_spec(results: dict[str, dict], set_name: str, lang: str) -> FigureSpec:
     """``results``: {source: ``Evidence.to_dict()``}, the chosen network first."""
-    rows = [dict(weights=s, **b) for s, r in results.items() for b in r["blocks"]]
-    return FigureSpec("evidence_figure7", _caption("fig7", results, set_name, lang),
-                      _params(results, set_name),
-                      fig.figure7_figure(_labelled(results, "blocks", lang), lang),
-                      pd.DataFrame(rows))
+    return _blocks_spec("evidence_figure7", "fig7", fig.figure7_figure, results, set_name, lang)
 
 
 def recovery_spec(results: dict[str, dict], set_name: str, lang: str) -> FigureSpec:
-    rows = [dict(weights=s, **b) for s, r in results.items() for b in r["blocks"]]
-    return FigureSpec("evidence_recovery", _caption("recovery", results, set_name, lang),
-                      _params(results, set_name),
-                      fig.recovery_figure(_labelled(results, "blocks", lang), lang),
-                      pd.DataFrame(rows))
+    return _blocks_spec("evidence_recovery", "recovery", fig.recovery_figure, results, set_name,
+                        lang)
 
 
 def profile_spec(results: dict[str, dict], set_name: str, estimator: str, probe: str,
