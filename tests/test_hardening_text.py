@@ -67,6 +67,11 @@ def test_link_values_in_notices_are_escaped():
         assert "<a" not in html and "<img" not in html, source
         assert len(source) < 2_000, len(source)      # the 10 kB value is not echoed whole
     assert any("log in here" in n for n in notices)
+    # What the reader sees is the link's value itself, without stray backslashes (a repr of
+    # the escaped value once doubled them).
+    import html as html_lib
+    seen = [html_lib.unescape(re.sub(r"<[^>]+>", "", _render(n))) for n in notices]
+    assert any(evil in text for text in seen), seen
 
 
 def test_uploaded_file_name_is_shown_as_text():
