@@ -15,6 +15,11 @@ The policy, and why:
   none with one (``bench/live_page.py --threads``, ``bench/RESULTS.md``). Concurrent sessions
   still use both cores, one each. It also makes float sums (a convolution's, a covariance's)
   the same in the page, the export and the tests.
+- **Long batch work runs below the pages' priority.** A data-set measurement takes seconds of
+  both cores; a class pressing "Measure" together would otherwise hold every student's slider
+  for minutes. Its worker threads call ``background_priority()`` once, when they start, so the
+  operating system serves the pages' script threads first and the measurements with what is
+  left (``services.jobs``; ``bench/load.py --explore`` measures the difference).
 - **Pillow's decompression-bomb limit** is ``MAX_IMAGE_PIXELS`` (``model/images.py`` also
   checks sizes itself from the header, before decoding), and truncated files are refused.
 
@@ -28,6 +33,7 @@ import os
 import sys
 
 THREADS = 1
+BACKGROUND_NICE = 10   # added to a background thread's nice value (0 is normal, 19 the lowest)
 MAX_IMAGE_PIXELS = 50_000_000   # 50 megapixels: larger than any camera photo people upload
 _THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 _configured: dict | None = None
@@ -58,3 +64,21 @@ def configure(threads: int = THREADS) -> dict:
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     _configured = dict(threads=threads, torch_threads=torch_threads)
     return _configured
+
+
+def background_priority(nice: int = BACKGROUND_NICE) -> bool:
+    """Lower the calling thread's scheduling priority by ``nice`` (Linux: the nice value is
+    per thread, and threads it starts inherit it). For a worker thread's start, never for a
+    page's thread: a thread cannot raise its priority again. Returns False where the system
+    has no per-thread priority (the work then runs at normal priority)."""
+    import threading
+    if int(nice) != nice or not 0 <= nice <= 19:
+        raise ValueError(f"nice must be an integer in 0..19, got {nice!r}")
+    if not sys.platform.startswith("linux"):
+        return False
+    tid = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + int(nice)))
+    except OSError:
+        return False
+    return True

@@ -2,13 +2,15 @@
 their twin and a random initialisation over it (``services.evidence``), draw Figure 7, the
 information kept and the profile with intervals, each with its claim and measured numbers.
 
-Measuring takes seconds, so it runs when asked (the button, or ``ev_run=1`` in a shared link)
-and is cached for every session by the value of its query.
+Measuring takes seconds, so it runs when asked (the button, or ``ev_run=1`` in a shared link),
+as a job in the process's queue (``services.jobs``): the page returns at once and shows
+the job's place in the queue and its progress, looking again every ``POLL_S`` seconds in the
+browser (a fragment, without rerunning the page), and draws the result when it is there. Each
+query value is measured once and kept for every session.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+from functools import partial
 
 import streamlit as st
 
@@ -21,8 +23,9 @@ from app.urlstate import Param, widget_key
 from figures import evidence_specs as specs
 from model.evidence import MIN_TWONN_POINTS
 from services import evidence as ev
+from services import jobs
 from services.live import PROBE_CHOICES
-from services.weights import Weights, digest
+from services.weights import SOURCES, Weights, digest
 
 SET = Param("ev_set", "generated", kind="choice", choices=ev.IMAGE_SETS)
 N = Param("ev_n", str(ev.DEFAULT_N), kind="choice", choices=tuple(str(n) for n in ev.N_IMAGES))
@@ -36,37 +39,13 @@ UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "zip"
 SECONDS_PER_IMAGE = 0.012
 
 
-MAX_KEPT = 16   # measurements kept for every session (a few hundred KB each)
+POLL_S = 1.0    # how often a page waiting for its measurement looks again (in the browser)
 
 
-@st.cache_resource(show_spinner=False)
-def _kept() -> tuple[OrderedDict, threading.Lock]:
-    """The process's measurements by ``EvidenceQuery`` value, newest last, and their lock.
-
-    Not ``st.cache_data`` around the measurement: it records the progress bar's updates made
-    inside it and fails replaying them on the next hit (CacheReplayClosureError)."""
-    return OrderedDict(), threading.Lock()
-
-
-def _measured(query: ev.EvidenceQuery, uploads, weights: Weights, progress):
-    """(results {source: Evidence.to_dict()} or None, rejected files) for ``query`` (which
-    names the weights by their identity and the uploads by their digest), measured once."""
-    kept, lock = _kept()
-    with lock:
-        if query in kept:
-            kept.move_to_end(query)
-            return kept[query]
-    images = ev.build_image_set(query, uploads)
-    if len(images) == 0:
-        return None, images.rejected
-    results = ev.measure_networks(ev.networks(weights, query.seed), images, seed=query.seed,
-                                  progress=progress)
-    value = ({s: e.to_dict() for s, e in results.items()}, images.rejected)
-    with lock:
-        kept[query] = value
-        while len(kept) > MAX_KEPT:
-            kept.popitem(last=False)
-    return value
+def _job_for(query: ev.EvidenceQuery, uploads, weights: Weights, retry: bool) -> jobs.Job:
+    """The queued, running or finished measurement of ``query`` (one per query value for
+    every session, ``services.jobs``); ``retry``: run a failed one again."""
+    return jobs.MEASUREMENTS.submit(query, partial(ev.measure, query, weights, uploads), retry=retry)
 
 
 def _uploads() -> list[tuple[str, bytes]] | None:
@@ -100,7 +79,8 @@ def evidence_section(weights: Weights, estimator: str, seed: int) -> None:
     query = ev.EvidenceQuery(
         weights.id, image_set, n_wanted if image_set == "generated" else 0, seed, resolution,
         digest(b"".join(name.encode() + data for name, data in uploads)) if uploads else "")
-    if st.button(tr("evidence.run"), key="ev_button", type="primary"):
+    pressed = st.button(tr("evidence.run"), key="ev_button", type="primary")
+    if pressed:
         st.session_state[widget_key(RUN)] = 1
     if not st.session_state[widget_key(RUN)]:
         networks = len(ev.compared_sources(weights.source))
@@ -108,25 +88,40 @@ def evidence_section(weights: Weights, estimator: str, seed: int) -> None:
                       seconds=SECONDS_PER_IMAGE * min(n_wanted, limit) * networks
                       * (resolution / 64) ** 2 + 1))
         return
-    bar = st.progress(0.0)
-
-    def progress(fraction: float, source: str) -> None:
-        text = (tr("evidence.waiting") if source == ev.WAITING else
-                tr("evidence.progress", step=f"{tr(f'live.w.{source}')}, {fraction:.0%}"))
-        bar.progress(min(1.0, max(0.0, fraction)), text=text)
     try:
-        results, rejected = _measured(query, uploads, weights, progress)
-    except ValueError as exc:
-        bar.empty()
-        notice("error", "evidence.failed", error=exc)
+        job = _job_for(query, uploads, weights, retry=pressed)
+    except jobs.QueueFull:
+        notice("warning", "evidence.queue_full", n=jobs.MEASUREMENTS.waiting())
         return
-    bar.empty()
+    if not job.done:
+        st.fragment(_pending, run_every=POLL_S)(job)
+        return
+    if job.state == jobs.FAILED:
+        notice("error", "evidence.failed", error=job.error)
+        return
+    results, rejected = job.result
     for name, reason in rejected:
         notice("warning", "evidence.rejected", name=name, reason=reason)
     if results is None:
         notice("error", "evidence.no_images")
         return
     _draw(results, image_set, estimator, st.session_state[widget_key(PROBE)], weights.source)
+
+
+def _pending(job: jobs.Job) -> None:
+    """The job's place in the queue or its progress; run again every ``POLL_S`` seconds (a
+    fragment), and the whole page once the job is done, to draw the result."""
+    if job.done:
+        st.rerun()
+    ahead = jobs.MEASUREMENTS.ahead(job)
+    if job.state == jobs.QUEUED:
+        st.progress(0.0, text=tr("evidence.queued", n=ahead))
+    else:
+        step = job.step if job.step in SOURCES else ""
+        text = (tr("evidence.waiting") if job.step == ev.WAITING else
+                tr("evidence.progress", step=f"{tr(f'live.w.{step}')}, {job.fraction:.0%}"
+                   if step else f"{job.fraction:.0%}"))
+        st.progress(job.fraction, text=text)
 
 
 def _draw(results: dict, image_set: str, estimator: str, probe: str, source: str) -> None:

@@ -152,9 +152,17 @@ def _block() -> None:
             b.cached_option_rows(shape, runs)
 
 
+def _lecture() -> None:
+    """Queue the lecture's data-set measurement (presenter mode's slides 4-6), so it is ready
+    when the teacher gets there; it runs below the pages' priority and is not waited for."""
+    from figures.evidence_specs import default_job
+    from figures.lecture import LECTURE_SEED
+    default_job(LECTURE_SEED)
+
+
 TASKS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("imports", _imports), ("plotly", _plotly), ("torch", _torch), ("networks", _networks), ("live", _live),
-    ("block", _block))
+    ("block", _block), ("lecture", _lecture))
 
 
 def run(tasks=TASKS) -> list[TaskResult]:

@@ -42,6 +42,9 @@ class Student:
         self.session_id = ""
         self.figure_bytes = 0          # plotly figure JSON received (bench/page_weight.py)
         self.charts = 0
+        # Fragments that asked to run again every N s (st.fragment(run_every=...)), as the
+        # browser keeps them: {fragment id: interval}; a full run starts the set afresh.
+        self.auto_reruns: dict[str, float] = {}
 
     async def __aenter__(self):
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], origin=self.origin,
@@ -60,12 +63,18 @@ class Student:
             self.session_id = fwd.new_session.initialize.session_id
         return fwd
 
-    async def rerun(self, page: str, query: str = "", widget_states=()) -> float:
+    async def rerun(self, page: str, query: str = "", widget_states=(), fragment: str = "") -> float:
         """One interaction: returns seconds until script_finished (errors are recorded).
-        Sends ``widget_states`` and the kept values of every other widget on the page."""
+        Sends ``widget_states`` and the kept values of every other widget on the page;
+        ``fragment``: run only that fragment, as the browser's timer does for run_every."""
         msg = BackMsg()
         msg.rerun_script.query_string = query
         msg.rerun_script.page_name = page
+        if fragment:
+            msg.rerun_script.fragment_id = fragment
+            msg.rerun_script.is_auto_rerun = True
+        else:
+            self.auto_reruns = {}
         msg.rerun_script.cached_message_hashes.extend(sorted(self.cached))
         sent = set()
         for state in widget_states:
@@ -74,7 +83,8 @@ class Student:
         for key, (field, value) in self.values.items():
             if key in self.widgets and self.widgets[key][0] not in sent:
                 msg.rerun_script.widget_states.widgets.append(self._state(key, field, value))
-        self.widgets = {}
+        if not fragment:
+            self.widgets = {}
         started = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         while True:
@@ -82,13 +92,35 @@ class Student:
             kind = fwd.WhichOneof("type")
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 self._note(fwd.delta.new_element, page)
+            elif kind == "auto_rerun":
+                self.auto_reruns[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
+            elif kind == "stop_auto_rerun":
+                for fragment_id in fwd.stop_auto_rerun.fragment_ids:
+                    self.auto_reruns.pop(fragment_id, None)
             elif kind == "script_finished":
                 status = fwd.script_finished
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    self.auto_reruns = {}    # st.rerun(): a full run follows, and says anew
                     continue                 # st.rerun() inside the app: wait for the next run
                 if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                     self.errors.append(f"{page}: compile error")
                 return time.perf_counter() - started
+
+    async def follow_auto_reruns(self, page: str, query: str = "", timeout: float = 180.0,
+                                 polls: list | None = None) -> float | None:
+        """Wait as the browser does while a fragment asks to run again (a measurement's
+        progress): run it every interval until the page stops asking. Returns the seconds
+        until then (None after ``timeout``); each fragment run's latency goes to ``polls``."""
+        started = time.perf_counter()
+        while self.auto_reruns:
+            if time.perf_counter() - started > timeout:
+                return None
+            fragment, interval = next(iter(self.auto_reruns.items()))
+            await asyncio.sleep(interval)
+            latency = await self.rerun(page, query, fragment=fragment)
+            if polls is not None:
+                polls.append(latency)
+        return time.perf_counter() - started
 
     def _note(self, element, page: str) -> None:
         kind = element.WhichOneof("type")

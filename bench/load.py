@@ -89,11 +89,18 @@ async def student_run(i: int, port: int, lang: str, rounds: int, results: list, 
         return [f"student {i}: connection failed: {type(e).__name__}: {e}"]
 
 
+RESULT_WAIT_S = 180.0   # the longest a student watches a queued measurement before moving on
+
+
 async def explore_run(i: int, port: int, lang: str, results: list, stagger: float,
                       think: tuple[float, float], params: dict,
                       pages=PAGES_IN_ORDER) -> list[str]:
     """One exploring student (``--explore``): loads each page, then makes that page's drawn
-    changes one at a time (devtools/explore.py), thinking between them."""
+    changes one at a time (devtools/explore.py), thinking between them. While a page has
+    queued work (a fragment that asks to run again: the ReLU page's sweep, a data-set
+    measurement), the client runs that fragment every interval as the browser does ("poll"),
+    and records when the result is drawn ("result": seconds since the change). After pressing
+    a measurement's button the student watches it until the result is there."""
     from devtools.explore import page_plan
     rng = random.Random(10_000 + i)
     query = f"lang={lang}"
@@ -101,11 +108,12 @@ async def explore_run(i: int, port: int, lang: str, results: list, stagger: floa
     try:
         async with Student(port, lang) as s:
             for page in pages:
+                since = time.perf_counter()
                 results.append((page, "load", await s.rerun(page, query)))
                 if page == "home":
                     continue
                 for change in page_plan(page, rng, params):
-                    await asyncio.sleep(rng.uniform(*think))
+                    await _think(s, page, query, rng.uniform(*think), results, since)
                     try:
                         if change.upload:
                             state = await s.upload(change.name, *change.upload)
@@ -118,10 +126,36 @@ async def explore_run(i: int, port: int, lang: str, results: list, stagger: floa
                     except KeyError as e:
                         s.errors.append(f"{page}: {e}")
                         continue
+                    since = time.perf_counter()
                     results.append((page, "change", await s.rerun(page, query, [state])))
+                    if change.button and s.auto_reruns:       # a measurement: watch it
+                        polls: list = []
+                        waited = await s.follow_auto_reruns(page, query, RESULT_WAIT_S, polls)
+                        results.extend((page, "poll", t) for t in polls)
+                        results.append((page, "result", waited if waited is not None
+                                        else float("inf")))
+                await _think(s, page, query, 0.0, results, since)
             return s.errors
     except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as e:
         return [f"student {i}: connection failed: {type(e).__name__}: {e}"]
+
+
+async def _think(s: Student, page: str, query: str, seconds: float, results: list,
+                 since: float) -> None:
+    """Look at the page for ``seconds``; meanwhile run its waiting fragment every interval,
+    as the browser does (at least once more when ``seconds`` is 0 and work is waiting)."""
+    end = time.perf_counter() + seconds
+    while s.auto_reruns:
+        fragment, interval = next(iter(s.auto_reruns.items()))
+        if time.perf_counter() + interval > end and seconds > 0:
+            break
+        await asyncio.sleep(interval)
+        results.append((page, "poll", await s.rerun(page, query, fragment=fragment)))
+        if not s.auto_reruns:
+            results.append((page, "result", time.perf_counter() - since))
+        if seconds == 0:
+            break
+    await asyncio.sleep(max(0.0, end - time.perf_counter()))
 
 
 async def first_visits(port: int, lang: str, counts_file: str, wait_warmup: bool) -> list:
@@ -266,29 +300,44 @@ def main(argv=None) -> int:
                   rss_warm, rss_peak, counts_warm, counts)
 
 
+def _row(page: str, step: str, lat: list) -> None:
+    lat = [t for t in lat if t != float("inf")]
+    if lat:
+        print(f"{page:10} {step:7} {len(lat):4d} {statistics.median(lat):7.2f} "
+              f"{percentile(lat, 95):7.2f} {max(lat):7.2f}")
+
+
 def report(args, think, results, errors, wall, server_cpu, client_cpu, load_before, rss_warm,
            rss_peak, counts_warm, counts) -> int:
     """Print the latency table, memory and network counts, and the goal line; 0 if met."""
+    acted = sum(1 for _, st_, _t in results if st_ in ("load", "change"))
     mode = (f"exploring {args.pages} (own settings, think {think[0]:g}-{think[1]:g} s)" if args.explore
             else f"scripted x {args.rounds} round(s)")
-    print(f"{args.sessions} concurrent sessions, {mode}, {len(results)} interactions in "
+    print(f"{args.sessions} concurrent sessions, {mode}, {acted} interactions in "
           f"{wall:.1f} s ({os.cpu_count()} CPUs, load average before "
           f"{' '.join(f'{v:.2f}' for v in load_before)}, after "
           f"{' '.join(f'{v:.2f}' for v in os.getloadavg())})")
-    print(f"CPU: server {server_cpu:.1f} s ({server_cpu / max(len(results), 1):.3f} s per "
+    print(f"CPU: server {server_cpu:.1f} s ({server_cpu / max(acted, 1):.3f} s per "
           f"interaction), this client {client_cpu:.1f} s")
     print(f"{'page':10} {'step':7} {'n':>4} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
     for page in PAGES_IN_ORDER:
         for step in ("load", "change"):
-            lat = [t for pg, st_, t in results if pg == page and st_ == step]
-            if lat:
-                print(f"{page:10} {step:7} {len(lat):4d} {statistics.median(lat):7.2f} "
-                      f"{percentile(lat, 95):7.2f} {max(lat):7.2f}")
-    every = [t for _, _, t in results]
+            _row(page, step, [t for pg, st_, t in results if pg == page and st_ == step])
+    # Interactions: what a student did and waited for (loads, changes, presses). Polls and
+    # results are queued work arriving later, reported on their own below.
+    every = [t for _, st_, t in results if st_ in ("load", "change")]
     p95 = percentile(every, 95) if every else float("inf")
-    if every:
-        print(f"{'all':10} {'':7} {len(every):4d} {statistics.median(every):7.2f} "
-              f"{p95:7.2f} {max(every):7.2f}")
+    _row("all", "", every)
+    for step, what in (("poll", "a waiting fragment run again (the browser's timer)"),
+                       ("result", "queued work drawn, seconds after its change")):
+        rows = [(pg, t) for pg, st_, t in results if st_ == step]
+        if rows:
+            print(f"{step}s ({what}):")
+            for page in PAGES_IN_ORDER:
+                _row(page, step, [t for pg, t in rows if pg == page])
+    late = sum(1 for _, st_, t in results if st_ == "result" and t == float("inf"))
+    if late:
+        print(f"  results not there after {RESULT_WAIT_S:g} s: {late}")
     print(f"errors: {len(errors)}")
     for e in errors[:20]:
         print("  ", e)

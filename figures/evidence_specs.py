@@ -132,15 +132,24 @@ def profile_text(results: dict[str, dict], source: str, estimator: str, probe: s
              img_n=n_view)
 
 
-def default_results(seed: int = 0, progress=None) -> dict[str, dict]:
-    """The default measurement (``services.evidence.default_query``) for every compared
-    network: {source: ``Evidence.to_dict()``}."""
+def default_job(seed: int = 0):
+    """The default measurement (``services.evidence.default_query``) as a job in the process's
+    measurement queue (``services.jobs``), ahead of the students' (a teacher's slide waits for
+    it), shared with the live page's default run."""
+    from services.jobs import MEASUREMENTS
     from services.weights import load_source
     query = ev.default_query(seed)
-    images = ev.build_image_set(query)
-    nets = ev.networks(load_source(query.weights.source), seed)
-    return {s: e.to_dict() for s, e in ev.measure_networks(nets, images, seed=seed,
-                                                            progress=progress).items()}
+    return MEASUREMENTS.submit(query, lambda progress: ev.measure(
+        query, load_source(query.weights.source), progress=progress), retry=True, first=True)
+
+
+def default_results(seed: int = 0) -> dict[str, dict]:
+    """The default measurement for every compared network: {source: ``Evidence.to_dict()``}."""
+    job = default_job(seed)
+    job.wait()
+    if job.error is not None:
+        raise RuntimeError(job.error)
+    return job.result[0]
 
 
 def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:

@@ -34,6 +34,13 @@ LECTURE: tuple[Slide, ...] = (
 )
 
 
+# The seed every slide is built with: the lecture is the same deck on every screen, in presenter
+# mode (where the sidebar, and the seed a visitor set there, is hidden) and in
+# ``python -m app.export --deck`` at its default seed. One seed also means the slides are built
+# once per language for a whole class, not once per visitor.
+LECTURE_SEED = 0
+
+
 class SlideUnavailable(LookupError):
     """The slide's figure source is not registered (yet) or does not make its figure."""
 
@@ -60,7 +67,7 @@ def pick(specs: list[FigureSpec], slide: Slide) -> FigureSpec:
                            f"{', '.join(s.name for s in specs) or 'none'}")
 
 
-def slide_spec(slide: Slide, lang: str = "en", seed: int = 0) -> FigureSpec:
+def slide_spec(slide: Slide, lang: str = "en", seed: int = LECTURE_SEED) -> FigureSpec:
     """The FigureSpec shown on ``slide`` (built by its registered source)."""
     return pick(source_specs(slide.source, lang, seed), slide)
 
@@ -83,7 +90,7 @@ def for_projection(figure, *, scale: float = PROJECTION_SCALE, height: int | Non
     return fig
 
 
-def deck_pages(lang: str = "en", seed: int = 0) -> list[list]:
+def deck_pages(lang: str = "en", seed: int = LECTURE_SEED) -> list[list]:
     """The lecture as deck pages for ``figures.render.render_deck``: for each slide, its
     title band, its figure at 16:9 and its text band (``figures.slides.deck_page``). Each
     registered source is built once, however many slides it feeds; a slide whose figure is

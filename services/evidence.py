@@ -126,6 +126,22 @@ def measure_networks(nets: list[Weights], images: ImageSet, *, seed: int = 0,
         _ONE_AT_A_TIME.release()
 
 
+def measure(query: EvidenceQuery, chosen: Weights, uploads: list[tuple[str, bytes]] | None = None,
+            progress=None) -> tuple[dict[str, dict] | None, tuple]:
+    """The measurement ``query`` names, for a job (``services.jobs``): ({source:
+    ``Evidence.to_dict()``}, or None when no image could be read, rejected (name, reason)
+    pairs). ``chosen`` is the network ``query.weights`` names; ``uploads`` the files its
+    digest was taken of."""
+    if chosen.id != query.weights:
+        raise ValueError(f"the weights {chosen.id} are not the query's {query.weights}")
+    images = build_image_set(query, uploads)
+    if len(images) == 0:
+        return None, images.rejected
+    results = measure_networks(networks(chosen, query.seed), images, seed=query.seed,
+                               progress=progress)
+    return {s: e.to_dict() for s, e in results.items()}, images.rejected
+
+
 def default_query(seed: int = 0) -> EvidenceQuery:
     """The measurement the export and presenter mode show: the trained default on
     ``DEFAULT_N`` generated images at its training resolution."""

@@ -1,6 +1,7 @@
 """The live page's "Evidence over a data set" tab, driven as a user would (AppTest)."""
 import io
 import json
+import time
 import zipfile
 
 import numpy as np
@@ -13,11 +14,23 @@ from conftest import APP, APP_TIMEOUT, shown
 pytestmark = pytest.mark.app
 
 
-def _open(**query) -> AppTest:
+def _open(settle: bool = True, **query) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=max(APP_TIMEOUT, 240))
     at.query_params.update({"res": "64", "compare": "none", "ev_n": "24", **query})
     at.run()
     at.switch_page("views/live.py").run()
+    assert not at.exception
+    return _settled(at) if settle and query.get("ev_run") == "1" else at
+
+
+def _settled(at) -> AppTest:
+    """Wait for the process's measurement queue to empty, then run the page again (what the
+    browser's fragment does every second until the result is there)."""
+    from services.jobs import MEASUREMENTS
+    deadline = time.monotonic() + 240
+    while MEASUREMENTS.waiting() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    at.run()
     assert not at.exception
     return at
 
@@ -35,7 +48,7 @@ def _evidence_charts(at) -> dict[str, dict]:
 def _measure(at) -> AppTest:
     next(b for b in at.button if b.key == "ev_button").click().run()
     assert not at.exception
-    return at
+    return _settled(at)
 
 
 def _png(seed: int) -> bytes:
@@ -49,6 +62,23 @@ def test_nothing_is_measured_until_asked():
     at = _open()
     assert not _evidence_charts(at)
     assert any("Press the button" in c.value for c in at.caption)
+
+
+def test_the_page_returns_while_measuring_and_shows_the_queue():
+    """Pressing the button queues the measurement and the run ends at once with its progress
+    (a fragment that looks again every second); no chart until it is done. 60 images: a
+    set no other test measures, so it is not kept from before."""
+    from services.jobs import MEASUREMENTS
+    at = _open(ev_n="60")
+    started = time.monotonic()
+    next(b for b in at.button if b.key == "ev_button").click().run()
+    assert not at.exception and time.monotonic() - started < 20
+    assert MEASUREMENTS.waiting() >= 1 and not _evidence_charts(at)
+    bars = at.get("progress")
+    assert bars and any(w in bars[0].proto.text for w in ("Queued", "Measuring")), bars
+    _settled(at)
+    assert len(_evidence_charts(at)) == 3 and not at.get("progress")
+    assert any("60 images at 64" in c.value for c in at.caption)
 
 
 def test_default_set_draws_three_charts_with_their_numbers():
@@ -111,9 +141,11 @@ def test_measured_tab_in_korean_keeps_only_the_listed_english():
     """After measuring (texts with numbers, captions, the three charts), a Korean page shows
     no English beyond the written list (tests/test_i18n_pages.py)."""
     from test_i18n_pages import _plotly_strings, english_words
-    # ev_run=1 from the link, not the button: AppTest formats the other widgets' options
-    # outside the script run, where the page's language is not known.
-    at = _open(lang="ko", ev_run="1")
+    # ev_run=1 from the link, not the button, and no second run: AppTest formats the other
+    # widgets' options outside the script run, where the page's language is not known. The
+    # result is measured first in English, so the Korean page's first run finds it kept.
+    _measure(_open())
+    at = _open(lang="ko", ev_run="1", settle=False)
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert any("Figure 7" in c["layout"]["title"]["text"] for c in charts)
     texts = [m.value for m in at.markdown] + [c.value for c in at.caption]

@@ -4,7 +4,9 @@ For projecting in a classroom: the sidebar and Streamlit's toolbar are hidden, t
 and a slide fits the window (1280 x 720 and up). Back / Next buttons at the top step through
 the slides, and so do the arrow and Page Up / Down keys a clicker sends. The slide number is
 in the URL (``?slide=3``), so a link opens the lecture where it was left. Figures come from
-the same registered builders as the pages and the export, cached per language and seed.
+the same registered builders as the pages and the export, at the lecture's seed
+(``LECTURE_SEED``: the handout's, whatever seed a visitor set in the hidden sidebar), built once
+per language for the whole server.
 """
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -12,15 +14,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import streamlit as st
 
 from app.notices import notice
-from app.ui import LANG, lang, page_done, page_settings, seed, tr
+from app.ui import LANG, lang, page_done, page_settings, tr
 from app.urlstate import Param, widget_key
 from figures.catalog import FigureSpec
 from i18n import LANG_NAMES, LANGS
-from figures.lecture import LECTURE, SlideUnavailable, for_projection, pick, source_specs
+from figures.lecture import (LECTURE, LECTURE_SEED, SlideUnavailable, for_projection, pick,
+                             source_specs)
 
 SLIDE = Param("slide", 1, kind="int", lo=1, hi=len(LECTURE))
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
-MAX_PREPARED = 12    # figure sets kept: 3 sources x a few (language, seed) pairs
+MAX_PREPARED = 8     # figure sets kept: 3 sources x 2 languages, and a spare
 
 # Hide Streamlit's chrome (sidebar, its toggle, toolbar, footer), trim its padding, and size the
 # chart to the window: controls, title, chart and two or three lines of text fit 1280 x 720 and
@@ -153,7 +156,7 @@ _controls(number)
 st.title(tr(f"lecture.{slide.key}.title"))
 with st.spinner(tr("presenter.building")):
     try:
-        spec = pick(_slide_specs(number - 1, lang(), seed()), slide)
+        spec = pick(_slide_specs(number - 1, lang(), LECTURE_SEED), slide)
     except SlideUnavailable:
         spec = None
         st.info(tr("presenter.unavailable"))

@@ -1,9 +1,13 @@
 """ReLU and manifolds: the paper's Figure 1 recomputed, one width in depth, loss against n.
 
 No torch here (cold start). Heavy parts are cached: the Figure 1 grid and the sweep do not
-depend on the width slider, so moving it recomputes only the one-width view.
+depend on the width slider, so moving it recomputes only the one-width view. The 10-seed sweep
+(up to 2 s) runs in the process's sweep queue (``services.jobs``) below the pages' priority:
+alone on the server the page waits for it and draws it in the same run; when others are
+computing too, the page draws the rest at once and the loss chart when its sweep is done.
 """
 from dataclasses import replace
+from functools import partial
 
 import streamlit as st
 
@@ -14,7 +18,8 @@ from app.urlstate import Param, widget_key
 from figures.catalog import FigureSpec
 from figures.relu import ReluSettings, compute_sweep, depth_spec, grid_spec, loss_spec, page_notes
 from figures.relu_frames import frames_spec
-from manifolds import ACTIVATIONS, INPUTS, RELU_FAMILY, SweepResult
+from manifolds import ACTIVATIONS, INPUTS, RELU_FAMILY
+from services.jobs import SWEEPS
 
 INPUT = Param("input", "spiral", kind="choice", choices=tuple(INPUTS))
 ACTIVATION = Param("act", "relu", kind="choice", choices=tuple(ACTIVATIONS))
@@ -24,6 +29,8 @@ NOISE = Param("noise", 0.0, kind="float", lo=0.0, hi=0.3)
 SEEDS = Param("seeds", 10, kind="int", lo=10, hi=50)
 PARAMS = (INPUT, ACTIVATION, WIDTH, POINTS, NOISE, SEEDS)
 CHART_CONFIG = {"displaylogo": False}
+ALONE_WAIT_S = 10.0   # the longest a page waits in its run for its sweep when it is the only job
+POLL_S = 1.0          # how often a page whose sweep is queued looks again (in the browser)
 
 
 # cache_resource: the specs are never mutated, so all reruns share them without a copy.
@@ -42,14 +49,39 @@ def _frames(settings: ReluSettings, language: str) -> FigureSpec:
     return frames_spec(settings, language)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _sweep(settings: ReluSettings) -> SweepResult:
-    return compute_sweep(settings)
+def _sweep_job(settings: ReluSettings):
+    """The sweep for ``settings``, queued, running or done: one per settings value for every
+    session (its n is not used: every n is swept)."""
+    return SWEEPS.submit(settings, lambda progress: compute_sweep(settings))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _loss(settings: ReluSettings, language: str) -> FigureSpec:
-    return loss_spec(settings, _sweep(settings), language)
+    # Called once the job is done; .result() submits it again if it was dropped meanwhile.
+    try:
+        return loss_spec(settings, SWEEPS.result(settings, partial(compute_sweep, settings)),
+                         language)
+    except RuntimeError as e:               # the job's ValueError, as its message
+        raise ValueError(str(e)) from None
+
+
+def _loss_section(settings: ReluSettings, language: str) -> None:
+    """The loss chart, or while its sweep waits its place in the queue; the fragment looks
+    again every ``POLL_S`` seconds and reruns the page when the sweep is done."""
+    job = _sweep_job(settings)
+    if not job.done and SWEEPS.waiting() <= 1:
+        job.wait(ALONE_WAIT_S)
+    if job.done:
+        _figure_with_text(lambda: _loss(settings, language), notes["s3"], "loss")
+        return
+    st.fragment(_sweep_pending, run_every=POLL_S)(job)
+
+
+def _sweep_pending(job) -> None:
+    if job.done:
+        st.rerun()
+    st.info(tr("relu.sweep_queued", n=SWEEPS.ahead(job), seeds=job.query.n_seeds),
+            icon=":material/hourglass_top:")
 
 
 def _state(p: Param):
@@ -113,8 +145,7 @@ _figure_with_text(lambda: _frames(replace(settings, n_seeds=SEEDS.default), lang
 
 st.subheader(tr("relu.s3.title"))
 with st.spinner(tr("relu.computing")):
-    _figure_with_text(lambda: _loss(settings, language),
-                      notes["s3"], "loss")
+    _loss_section(settings, language)
 
 st.caption(tr("home.paper"))
 page_done(*PARAMS)

@@ -77,6 +77,12 @@ TEXT = {
     "evidence.progress": ("Measuring {step}", "측정 중: {step}"),
     "evidence.waiting": ("Waiting for another measurement on this server to finish…",
                          "이 서버의 다른 측정이 끝나기를 기다리는 중…"),
+    "evidence.queued": ("Queued: {n} measurement(s) on this server before this one…",
+                        "대기 중: 이 서버에서 앞선 측정 {n}개…"),
+    "evidence.queue_full": (
+        "{n} measurements are waiting on this server already; press the button again in a "
+        "minute.",
+        "이 서버에서 이미 측정 {n}개가 기다리고 있습니다. 1분 뒤에 버튼을 다시 누르세요."),
     "evidence.failed": ("The measurement failed: {error}", "측정에 실패했습니다: {error}"),
     "evidence.rejected": ("Left out: {name} ({reason})", "제외됨: {name} ({reason})"),
     "evidence.no_images": ("None of the uploaded files could be used.",

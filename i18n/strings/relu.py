@@ -45,6 +45,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "relu.input.swiss_roll": ("swiss roll (3-D)", "스위스 롤 (3차원)"),
     "relu.error": ("Could not compute this figure: {error}", "이 그림을 계산할 수 없습니다: {error}"),
     "relu.computing": ("Computing the sweep over n and seeds…", "n과 시드에 대한 일괄 계산 중…"),
+    "relu.sweep_queued": (
+        "The sweep over {seeds} seeds is being computed on this server ({n} other job(s) "
+        "first); the chart appears here when it is done.",
+        "시드 {seeds}개에 대한 일괄 계산을 이 서버에서 하고 있습니다 (앞선 작업 {n}개). 끝나면 "
+        "여기에 차트가 나타납니다."),
     "relu.s1.title": ("1. Figure 1 of the paper", "1. 논문의 Figure 1"),
     "relu.s1.text": (
         "Colour follows the position along the input, so a fold or a collapse shows where "

@@ -1,0 +1,97 @@
+"""services.jobs: one measurement per query value, run in order on one background
+worker, kept for every session; failures reported, not retried on their own."""
+import os
+import threading
+
+import pytest
+
+from services.jobs import DONE, FAILED, QUEUED, Jobs, QueueFull
+
+pytestmark = pytest.mark.unit
+
+
+def _gated(value, gate: threading.Event, seen: list):
+    def run(progress):
+        gate.wait(10)
+        progress(0.5, "embedded")
+        seen.append(value)
+        return value
+    return run
+
+
+def test_one_job_per_query_run_in_order_and_kept():
+    jobs, gate, seen = Jobs(keep=2), threading.Event(), []
+    a = jobs.submit("a", _gated(1, gate, seen))
+    b = jobs.submit("b", _gated(2, gate, seen))
+    assert jobs.submit("a", _gated(99, gate, seen)) is a         # the same query: the same job
+    assert b.state == QUEUED and jobs.ahead(b) == 1 and jobs.waiting() == 2
+    gate.set()
+    assert a.wait(10) and b.wait(10)
+    assert seen == [1, 2] and (a.result, b.result) == (1, 2) and a.state == b.state == DONE
+    assert a.fraction == 0.5 and a.step == "embedded" and jobs.waiting() == 0
+    assert jobs.submit("a", _gated(99, gate, seen)).result == 1  # kept: not measured again
+    jobs.submit("c", _gated(3, gate, seen)).wait(10)
+    jobs.submit("d", _gated(4, gate, seen)).wait(10)
+    assert jobs.get("a") is None and jobs.get("d").result == 4   # the oldest beyond keep=2 go
+    assert [len(t) for t in jobs.timings] == [2] * 4
+
+
+def test_a_failure_is_reported_and_retried_only_when_asked():
+    jobs, calls = Jobs(), []
+
+    def broken(progress):
+        calls.append(1)
+        raise ValueError("no images uploaded")
+    job = jobs.submit("q", broken)
+    job.wait(10)
+    assert job.state == FAILED and job.error == "no images uploaded" and job.result is None
+    assert jobs.submit("q", broken) is job and len(calls) == 1     # a rerun does not retry
+    again = jobs.submit("q", broken, retry=True)
+    again.wait(10)
+    assert again is not job and len(calls) == 2
+    with pytest.raises(RuntimeError, match="no images"):
+        jobs.result("q", broken)
+    ok = jobs.submit("other", lambda progress: "fine")             # the worker survived
+    assert ok.wait(10) and ok.result == "fine"
+
+
+def test_a_full_queue_says_so():
+    jobs, gate = Jobs(max_waiting=2), threading.Event()
+    running = jobs.submit("running", _gated(0, gate, []))
+    while running.state == QUEUED:
+        running.wait(0.01)
+    jobs.submit("x", _gated(1, gate, []))
+    jobs.submit("y", _gated(2, gate, []))
+    with pytest.raises(QueueFull):
+        jobs.submit("z", _gated(3, gate, []))
+    gate.set()
+    assert jobs.result("y", None, timeout=10) == 2
+    with pytest.raises(TimeoutError):
+        Jobs().result("slow", _gated(0, threading.Event(), []), timeout=0.05)
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no per-thread priority here")
+def test_the_worker_runs_below_normal_priority():
+    here = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def nice(progress):
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert Jobs().result("nice", nice, timeout=10) > here
+    assert Jobs(background=False).result("nice", nice, timeout=10) == here
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == here
+
+
+def test_first_goes_ahead_of_the_waiting_ones():
+    jobs, gate, seen = Jobs(), threading.Event(), []
+    running = jobs.submit("running", _gated("running", gate, seen))
+    while running.state == QUEUED:
+        running.wait(0.01)
+    later = jobs.submit("student", _gated("student", gate, seen))
+    lecture = jobs.submit("lecture", _gated("lecture", gate, seen), first=True)
+    assert jobs.ahead(lecture) == 1 and jobs.ahead(later) == 2
+    again = jobs.submit("other", _gated("other", gate, seen))
+    assert jobs.submit("other", None, first=True) is again and jobs.ahead(again) == 1
+    gate.set()
+    for job in (running, later, lecture, again):
+        assert job.wait(10)
+    assert seen == ["running", "other", "lecture", "student"]
