@@ -97,11 +97,15 @@ def frames_data(s: ReluSettings, ns=FRAME_NS, max_points: int = MAX_POINTS) -> F
         raise ValueError(f"frame widths must be integers >= 1, got {ns}")
     sample = m.sample_input(s.input_name, s.n_points, noise=s.noise, seed=s.seed)
     keep = thinned(len(sample.X), max_points)
+    drawn, d = sample.X[keep], sample.X.shape[1]
     recovered, collapsed = [], []
     for n in ns:
-        rt = m.roundtrip(sample.X, n, activation=s.activation, seed=_grid_seed(s.seed, n))
-        recovered.append(rt.recovered[keep])
-        collapsed.append(m.collapsed_fraction(rt))
+        # Only the drawn points go there and back; the collapsed share counts all of them.
+        T = m.gaussian_T(n, d, seed=_grid_seed(s.seed, n))
+        rt = m.roundtrip(drawn, n, activation=s.activation, T=T)
+        recovered.append(rt.recovered)
+        active = rt.active if len(drawn) == len(sample.X) else m.active_units(sample.X, T, s.activation)
+        collapsed.append(float(np.mean(active < d)))
     recovered = np.stack(recovered)
     step = frame_step(float(np.abs(recovered).max()))
     return FrameData(keep, sample.position[keep], ns, quantize(recovered, step),
@@ -124,6 +128,20 @@ def _trace(q: np.ndarray, **extra):
         return go.Scatter3d(mode="markers", **axes, **extra)
     kind = go.Scattergl if len(q) > WEBGL_ABOVE else go.Scatter
     return kind(mode="markers", **axes, **extra)
+
+
+def _trace_dict(q: np.ndarray) -> dict:
+    """``_trace(q)`` as the plain dict plotly would write for it (a frame's trace)."""
+    kind = "scatter3d" if q.shape[1] == 3 else "scattergl" if len(q) > WEBGL_ABOVE else "scatter"
+    return {"mode": "markers", **{a: typed_array(q[:, j]) for j, a in enumerate("xyz"[:q.shape[1]])},
+            "type": kind}
+
+
+def with_frames(fig: go.Figure, frames: list[dict]) -> go.Figure:
+    """``fig`` with ``frames`` (plain dicts, written as plotly writes them) added without
+    plotly's per-property validation: 64 validated frames took 0.2 s of every ReLU-page
+    change; the JSON is the same (tests/test_relu_frames.py compares it)."""
+    return go.Figure({**fig.to_dict(), "frames": frames}, _validate=False)
 
 
 def _ranges(q: np.ndarray) -> dict:
@@ -151,9 +169,6 @@ def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
                   color=typed_array(np.round(fd.position, 3).astype(np.float32)),
                   colorscale=POSITION_SCALE, cmin=0, cmax=1)
     fig = go.Figure(_trace(fd.coords[start], marker=marker, showlegend=False, hoverinfo="skip"))
-    fig.frames = [go.Frame(name=str(n), data=[_trace(q)], traces=[0],
-                           layout={"title": {"text": title}, **_ranges(q)})
-                  for n, q, title in zip(fd.ns, fd.coords, titles)]
     animate = dict(mode="immediate", frame=dict(duration=0, redraw=True),
                    transition=dict(duration=0))
     fig.update_layout(
@@ -178,6 +193,9 @@ def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
     else:
         fig.update_scenes(aspectmode="cube", xaxis_showticklabels=False,
                           yaxis_showticklabels=False, zaxis_showticklabels=False)
+    fig = with_frames(fig, [dict(name=str(n), data=[_trace_dict(q)], traces=[0],
+                                 layout={"title": {"text": title}, **_ranges(q)})
+                            for n, q, title in zip(fd.ns, fd.coords, titles)])
     count = len(fd.keep)
     data = pd.DataFrame({"n": np.repeat(fd.ns, count), "point": np.tile(fd.keep, len(fd.ns)),
                          "position": np.tile(fd.position, len(fd.ns)),

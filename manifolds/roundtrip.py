@@ -103,8 +103,24 @@ def roundtrip(X, n: int, *, activation: str = "relu", seed: int = 0, T=None) -> 
     pre = X @ T.T
     hidden = ACTIVATIONS[activation](pre)
     recovered = hidden @ np.linalg.pinv(T).T
+    return RoundTrip(X=X, T=T, pre=pre, hidden=hidden, recovered=recovered,
+                     active=_active(pre, activation), activation=activation)
+
+
+def _active(pre: np.ndarray, activation: str) -> np.ndarray:
+    """(N,) units in the pass-through region per row of pre (N, n): pre > 0, and for relu6
+    also pre < 6."""
     on = pre > 0
     if activation == "relu6":
         on &= pre < RELU6_CAP
-    return RoundTrip(X=X, T=T, pre=pre, hidden=hidden, recovered=recovered,
-                     active=on.sum(axis=1), activation=activation)
+    return on.sum(axis=1)
+
+
+def active_units(X, T, activation: str = "relu") -> np.ndarray:
+    """(N,) ``roundtrip(X, n, T=T, activation=...).active`` without the activation and the
+    way back: for counting collapsed points among many while mapping back only a few."""
+    X = check_points("X", X)
+    T = check_finite("T", T).astype(float)
+    if T.ndim != 2 or T.shape[1] != X.shape[1]:
+        raise ValueError(f"T must have shape (n, d) with d = {X.shape[1]}, got {T.shape}")
+    return _active(X @ T.T, check_activation(activation))

@@ -25,7 +25,7 @@ from typing import Callable, Hashable
 
 import runtime
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+QUEUED, RUNNING, DONE, FAILED, DROPPED = "queued", "running", "done", "failed", "dropped"
 MAX_KEPT = 16       # finished jobs kept per queue (a measurement is a few hundred KB)
 MAX_WAITING = 40    # queued jobs at most: a class of 30 with a spare each, then "try later"
 
@@ -53,7 +53,9 @@ class Job:
 
     @property
     def done(self) -> bool:
-        return self.state in (DONE, FAILED)
+        """Finished, failed, or dropped from a full queue (submitting its query again queues
+        it anew)."""
+        return self.state in (DONE, FAILED, DROPPED)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job is done or failed (True), or ``timeout`` seconds pass (False)."""
@@ -65,13 +67,18 @@ class Job:
 
 class Jobs:
     """One queue of the process's jobs by query value: they run one at a time, in order.
-    ``name`` names its worker thread (what a profiler shows)."""
+    ``name`` names its worker thread (what a profiler shows). When ``max_waiting`` jobs wait,
+    a new one is refused (``QueueFull``), or with ``drop_oldest`` the longest-waiting one is
+    dropped instead: for work whose asker has most likely moved on (a sweep for settings
+    changed since)."""
 
     def __init__(self, name: str = "jobs", *, keep: int = MAX_KEPT,
-                 max_waiting: int = MAX_WAITING, background: bool = True):
+                 max_waiting: int = MAX_WAITING, background: bool = True,
+                 drop_oldest: bool = False):
         if keep < 1 or max_waiting < 1:
             raise ValueError(f"keep and max_waiting must be >= 1, got {keep}, {max_waiting}")
         self.name, self.keep, self.max_waiting, self.background = name, keep, max_waiting, background
+        self.drop_oldest = drop_oldest
         self._jobs: OrderedDict[Hashable, Job] = OrderedDict()   # every job, oldest first
         self._queue: deque[Job] = deque()
         self._lock = threading.Condition()
@@ -101,7 +108,12 @@ class Jobs:
                     self._queue.appendleft(job)
                 return job
             if len(self._queue) >= self.max_waiting:
-                raise QueueFull(f"{len(self._queue)} jobs are waiting already")
+                if not self.drop_oldest:
+                    raise QueueFull(f"{len(self._queue)} jobs are waiting already")
+                dropped = self._queue.popleft()
+                dropped.state, dropped.finished = DROPPED, time.monotonic()
+                self._jobs.pop(dropped.query, None)
+                dropped._finished.set()
             job = self._jobs[query] = Job(query, run)
             if first:
                 self._queue.appendleft(job)
@@ -168,4 +180,4 @@ class Jobs:
 
 
 MEASUREMENTS = Jobs("measurements")    # the live page's data-set evidence
-SWEEPS = Jobs("sweeps", keep=32)        # the ReLU page's information-loss sweep
+SWEEPS = Jobs("sweeps", keep=32, drop_oldest=True)   # the ReLU page's information-loss sweep

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from services.jobs import DONE, FAILED, QUEUED, Jobs, QueueFull
+from services.jobs import DONE, DROPPED, FAILED, QUEUED, Jobs, QueueFull
 
 pytestmark = pytest.mark.unit
 
@@ -95,3 +95,19 @@ def test_first_goes_ahead_of_the_waiting_ones():
     for job in (running, later, lecture, again):
         assert job.wait(10)
     assert seen == ["running", "other", "lecture", "student"]
+
+
+def test_a_full_queue_can_drop_its_oldest_waiting_job():
+    jobs, gate = Jobs(max_waiting=2, drop_oldest=True), threading.Event()
+    running = jobs.submit("running", _gated(0, gate, []))
+    while running.state == QUEUED:
+        running.wait(0.01)
+    old = jobs.submit("old", _gated(1, gate, []))
+    jobs.submit("mid", _gated(2, gate, []))
+    new = jobs.submit("new", _gated(3, gate, []))
+    assert old.state == DROPPED and old.done and jobs.get("old") is None
+    assert jobs.ahead(new) == 2
+    again = jobs.submit("old", _gated(1, gate, []))     # asked again: queued anew
+    assert again is not old and again.state == QUEUED
+    gate.set()
+    assert again.wait(10) and again.result == 1

@@ -162,3 +162,17 @@ def test_relu_page_shows_the_slider_chart_and_keeps_it_when_n_moves():
     at.slider(key="url_n").set_value(40).run()     # the server-side slider, up to 256
     assert not at.exception
     assert slider_chart() == before                # not rebuilt: the browser scrubs n itself
+
+
+@pytest.mark.parametrize("settings,max_points", [
+    (ReluSettings(), 1000), (ReluSettings(input_name="swiss_roll", seed=2), 1000),
+    (ReluSettings(n_points=3000, activation="gelu"), 3000)])
+def test_frames_added_unvalidated_are_what_plotly_would_write(settings, max_points):
+    """The frames skip plotly's validation (with_frames): validating the figure again must
+    change nothing in its JSON, for 2-D, 3-D and WebGL traces."""
+    import plotly.graph_objects as go
+    fig = frames_spec(settings, max_points=max_points).figure
+    checked = go.Figure(fig.to_dict())            # every property through plotly's validators
+    assert json.loads(fig.to_json()) == json.loads(checked.to_json())
+    kinds = {f["data"][0]["type"] for f in json.loads(fig.to_json())["frames"]}
+    assert len(kinds) == 1 and kinds <= {"scatter", "scattergl", "scatter3d"}

@@ -19,7 +19,7 @@ from figures.catalog import FigureSpec
 from figures.relu import ReluSettings, compute_sweep, depth_spec, grid_spec, loss_spec, page_notes
 from figures.relu_frames import frames_spec
 from manifolds import ACTIVATIONS, INPUTS, RELU_FAMILY
-from services.jobs import SWEEPS
+from services.jobs import DONE, FAILED, SWEEPS
 
 INPUT = Param("input", "spiral", kind="choice", choices=tuple(INPUTS))
 ACTIVATION = Param("act", "relu", kind="choice", choices=tuple(ACTIVATIONS))
@@ -71,10 +71,10 @@ def _loss_section(settings: ReluSettings, language: str) -> None:
     job = _sweep_job(settings)
     if not job.done and SWEEPS.waiting() <= 1:
         job.wait(ALONE_WAIT_S)
-    if job.done:
+    if job.state in (DONE, FAILED):
         _figure_with_text(lambda: _loss(settings, language), notes["s3"], "loss")
         return
-    st.fragment(_sweep_pending, run_every=POLL_S)(job)
+    st.fragment(_sweep_pending, run_every=POLL_S)(job)   # dropped meanwhile: it reruns at once
 
 
 def _sweep_pending(job) -> None:
