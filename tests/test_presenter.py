@@ -116,3 +116,20 @@ def test_home_links_to_presenter():
     assert not at.exception
     links = [link.proto.page for link in at.get("page_link")]
     assert any("presenter" in page for page in links)
+
+
+def test_slides_are_the_lectures_whatever_seed_the_visitor_set():
+    """A student who set seed 7 on the ReLU page sees the lecture's slides (its seed, the
+    handout's), so the server builds them once for the whole class."""
+    from app.ui import SEED
+    from app.urlstate import widget_key
+    from figures.lecture import LECTURE_SEED
+    lecture = _presenter()
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params["seed"] = "7"
+    at.run()
+    at.switch_page("views/relu_manifolds.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception and at.session_state[widget_key(SEED)] == 7 != LECTURE_SEED
+    shown = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert shown and shown == [json.loads(c.proto.spec) for c in lecture.get("plotly_chart")]
