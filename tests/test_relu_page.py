@@ -80,3 +80,28 @@ def test_page_does_not_import_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_busy_server_draws_the_page_at_once_and_the_sweep_when_it_is_done():
+    """Another job in the sweep queue (another student's): the page does not wait for its own
+    sweep; it says so where the loss chart goes, and draws the chart once the sweep is done."""
+    import threading
+    import time
+
+    from services.jobs import SWEEPS
+    gate = threading.Event()
+    other = SWEEPS.submit(("another student",), lambda progress: gate.wait(60))
+    try:
+        at = _open({"points": "400", "noise": "0.07"})      # a sweep no other test asks for
+        assert not at.exception and not at.error
+        titles = [_title(s) for s in _specs(at)]
+        assert len(titles) == 3 and not any("Information loss" in t for t in titles)
+        assert any("sweep over 10 seeds" in i.value for i in at.info), [i.value for i in at.info]
+    finally:
+        gate.set()
+    other.wait(10)
+    deadline = time.monotonic() + 120
+    while SWEEPS.waiting() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    at.run()
+    assert not at.exception and any("Information loss" in _title(s) for s in _specs(at))
