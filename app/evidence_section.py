@@ -87,6 +87,8 @@ def evidence_section(weights: Weights, estimator: str, seed: int) -> None:
         st.caption(tr("evidence.not_run", n=min(n_wanted, limit),
                       seconds=SECONDS_PER_IMAGE * min(n_wanted, limit) * networks
                       * (resolution / 64) ** 2 + 1))
+        if jobs.MEASUREMENTS.waiting():
+            st.caption(tr("evidence.queue_now", n=jobs.MEASUREMENTS.waiting()))
         return
     try:
         job = _job_for(query, uploads, weights, retry=pressed)

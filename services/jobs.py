@@ -111,7 +111,7 @@ class Jobs:
                 if not self.drop_oldest:
                     raise QueueFull(f"{len(self._queue)} jobs are waiting already")
                 dropped = self._queue.popleft()
-                dropped.state, dropped.finished = DROPPED, time.monotonic()
+                dropped.state, dropped.finished, dropped.run = DROPPED, time.monotonic(), None
                 self._jobs.pop(dropped.query, None)
                 dropped._finished.set()
             job = self._jobs[query] = Job(query, run)
@@ -174,6 +174,7 @@ class Jobs:
             with self._lock:
                 job.result, job.error, job.state = result, error, state
                 job.finished = time.monotonic()
+                job.run = None     # its closure holds the network and the uploads: let them go
                 self.timings.append((job.started - job.submitted, job.finished - job.started))
                 self._forget_old()
             job._finished.set()

@@ -111,3 +111,19 @@ def test_a_full_queue_can_drop_its_oldest_waiting_job():
     assert again is not old and again.state == QUEUED
     gate.set()
     assert again.wait(10) and again.result == 1
+
+
+def test_a_finished_job_lets_go_of_what_its_computation_held():
+    """A kept result must not keep the network and the uploads its closure named alive."""
+    import gc
+    import weakref
+
+    class Big:
+        pass
+    big = Big()
+    held = weakref.ref(big)
+    job = Jobs().submit("q", lambda progress, big=big: 42)
+    del big
+    assert job.wait(10) and job.result == 42
+    gc.collect()
+    assert job.run is None and held() is None

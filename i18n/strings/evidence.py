@@ -79,6 +79,10 @@ TEXT = {
                          "이 서버의 다른 측정이 끝나기를 기다리는 중…"),
     "evidence.queued": ("Queued: {n} measurement(s) on this server before this one…",
                         "대기 중: 이 서버에서 앞선 측정 {n}개…"),
+    "evidence.queue_now": ("{n} measurement(s) are running or waiting on this server now; "
+                           "yours would start after them.",
+                           "지금 이 서버에서 측정 {n}개가 진행 중이거나 기다리고 있습니다. "
+                           "누르면 그 뒤에 시작합니다."),
     "evidence.queue_full": (
         "{n} measurements are waiting on this server already; press the button again in a "
         "minute.",
