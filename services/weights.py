@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 from dataclasses import dataclass, field
 
 from model.registry import DEFAULT, IMAGENET, SHIPPED, WEIGHTS
@@ -79,8 +80,19 @@ def _fitting_architecture(state: dict) -> tuple[float, int]:
     return exact[0], num_classes
 
 
-@functools.lru_cache(maxsize=len(SHIPPED))
+_SHIPPED_LOCK = threading.Lock()
+
+
 def _shipped(source: str) -> Weights:
+    """``_build_shipped`` once per process, also when sessions ask at the same moment (the
+    cache alone lets two threads that both miss build two copies: bench/load.py --explore
+    --cold saw the default network loaded twice, by the warm-up and a student)."""
+    with _SHIPPED_LOCK:
+        return _build_shipped(source)
+
+
+@functools.lru_cache(maxsize=len(SHIPPED))
+def _build_shipped(source: str) -> Weights:
     """A network trained here, built once per process and shared, read-only in eval mode, by
     the live page, the block page's ablation, presenter mode and the export. (ImageNet weights
     are not kept here: whether their file is there can change while the app runs.)"""

@@ -82,3 +82,27 @@ def test_the_rule_catches_a_violation(tmp_path):
     f.write_text("def f():\n    from figures.catalog import FigureSpec\n")
     assert list(_imports(f)) == [(2, "figures")]
     assert "figures" not in ALLOWED["model"]
+
+
+def test_background_priority_lowers_only_the_calling_thread():
+    import os
+    import threading
+
+    import pytest
+
+    import runtime
+    if not hasattr(os, "getpriority"):
+        pytest.skip("no per-thread priority here")
+    with pytest.raises(ValueError):
+        runtime.background_priority(20)
+    here = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen = []
+
+    def worker():
+        ok = runtime.background_priority(5)
+        seen.append((ok, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(10)
+    assert seen == [(True, min(19, here + 5))]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == here

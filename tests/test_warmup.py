@@ -39,14 +39,53 @@ def test_tasks_run_cleanly(task):
 
 def test_networks_task_holds_each_shipped_network_once():
     from model.registry import SHIPPED
-    from services.weights import _shipped, load_source
+    from services.weights import _build_shipped, load_source
     warmup.run([t for t in warmup.TASKS if t[0] == "networks"])
     held = {name: load_source(name) for name in SHIPPED if _is_there(name)}
     warmup.run([t for t in warmup.TASKS if t[0] == "networks"])
     assert all(load_source(name) is w for name, w in held.items())   # the same objects
-    assert _shipped.cache_info().currsize == len(held)
+    assert _build_shipped.cache_info().currsize == len(held)
 
 
 def _is_there(name: str) -> bool:
     from model.registry import spec
     return spec(name).path.is_file()
+
+
+def test_lecture_task_queues_the_lecture_measurement_without_waiting():
+    from figures.lecture import LECTURE_SEED
+    from services.evidence import default_query
+    from services.jobs import MEASUREMENTS
+    (result,) = warmup.run([t for t in warmup.TASKS if t[0] == "lecture"])
+    assert result.error is None and result.seconds < 5
+    job = MEASUREMENTS.get(default_query(LECTURE_SEED))
+    assert job is not None and job.state in ("queued", "running", "done")
+
+
+def test_sessions_asking_at_once_get_one_shipped_network(monkeypatch):
+    """The warm-up and a student (or two students) asking for the default network at the
+    same moment must not build two copies."""
+    import functools
+    import threading
+    import time
+
+    from services import weights as sw
+    built = []
+
+    @functools.lru_cache(maxsize=4)
+    def slow_build(source):
+        built.append(source)
+        time.sleep(0.2)                       # long enough for every thread to miss at once
+        return object()
+    monkeypatch.setattr(sw, "_build_shipped", slow_build)
+    got, start = [], threading.Barrier(8)
+
+    def ask():
+        start.wait()
+        got.append(sw._shipped("embedded"))
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(10)
+    assert built == ["embedded"] and len(got) == 8 and all(g is got[0] for g in got)
