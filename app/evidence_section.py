@@ -119,11 +119,8 @@ def _pending(job: jobs.Job) -> None:
     if job.state == jobs.QUEUED:
         st.progress(0.0, text=tr("evidence.queued", n=ahead))
     else:
-        step = job.step if job.step in SOURCES else ""
-        text = (tr("evidence.waiting") if job.step == ev.WAITING else
-                tr("evidence.progress", step=f"{tr(f'live.w.{step}')}, {job.fraction:.0%}"
-                   if step else f"{job.fraction:.0%}"))
-        st.progress(job.fraction, text=text)
+        step = f"{tr(f'live.w.{job.step}')}, " if job.step in SOURCES else ""
+        st.progress(job.fraction, text=tr("evidence.progress", step=f"{step}{job.fraction:.0%}"))
 
 
 def _draw(results: dict, image_set: str, estimator: str, probe: str, source: str) -> None:

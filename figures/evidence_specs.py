@@ -132,24 +132,26 @@ def profile_text(results: dict[str, dict], source: str, estimator: str, probe: s
              img_n=n_view)
 
 
-def default_job(seed: int = 0):
-    """The default measurement (``services.evidence.default_query``) as a job in the process's
-    measurement queue (``services.jobs``), ahead of the students' (a teacher's slide waits for
-    it), shared with the live page's default run."""
-    from services.jobs import MEASUREMENTS
+def _default(seed: int):
+    """The default measurement (``services.evidence.default_query``): (query, the job's run)."""
     from services.weights import load_source
     query = ev.default_query(seed)
-    return MEASUREMENTS.submit(query, lambda progress: ev.measure(
-        query, load_source(query.weights.source), progress=progress), retry=True, first=True)
+    return query, lambda progress: ev.measure(query, load_source(query.weights.source),
+                                              progress=progress)
+
+
+def default_job(seed: int = 0):
+    """The default measurement as a job in the process's measurement queue
+    (``services.jobs``), ahead of the students' (a teacher's slide waits for it), shared with
+    the live page's default run."""
+    from services.jobs import MEASUREMENTS
+    return MEASUREMENTS.submit(*_default(seed), retry=True, first=True)
 
 
 def default_results(seed: int = 0) -> dict[str, dict]:
     """The default measurement for every compared network: {source: ``Evidence.to_dict()``}."""
-    job = default_job(seed)
-    job.wait()
-    if job.error is not None:
-        raise RuntimeError(job.error)
-    return job.result[0]
+    from services.jobs import MEASUREMENTS
+    return MEASUREMENTS.result(*_default(seed), first=True)[0]
 
 
 def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:

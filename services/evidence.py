@@ -8,7 +8,6 @@ two networks trained here, each other (the linear bottleneck vs its ReLU6 twin, 
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from model.image_sets import ImageSet
@@ -24,11 +23,6 @@ DEFAULT_N = 120
 # at 64 x 64 (the benchmark's case, bench/evidence.py). At 224 x 224 that is 19 images.
 MAX_SET_PIXELS = 240 * 64 * 64
 TWIN = {"embedded": "embedded-relu6", "embedded-relu6": "embedded"}
-# One measurement at a time per process: each holds up to ``model.evidence``'s image memory
-# (512 MB) and a core for seconds, so a class pressing "Measure" together would otherwise
-# exhaust a 2-core laptop's memory and starve every other page. Others queue, and say so.
-_ONE_AT_A_TIME = threading.Lock()
-WAITING = "waiting"   # what ``progress`` is told while another measurement runs
 
 
 @dataclass(frozen=True)
@@ -97,33 +91,15 @@ def measure_networks(nets: list[Weights], images: ImageSet, *, seed: int = 0,
     networks at a time (``model.evidence.evidence_many``: the same numbers as one by one;
     two workers took 8.7 s for 240 images x 3 networks where one took 12.2 s, bench/evidence.py).
 
-    ``progress(fraction, source)`` is called from the caller's thread (Streamlit draws only
-    from the script's thread) with the overall fraction and a network being measured
-    (``WAITING`` while another measurement holds the process's one slot); ``options`` go to
-    ``model.evidence.evidence`` (n_boot, pixels_per_image, ...)."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    ``progress(fraction, source)`` is called with the overall fraction and a network being
+    measured (from the workers' threads); ``options`` go to ``model.evidence.evidence``
+    (n_boot, pixels_per_image, ...). The app runs one at a time, through the measurement
+    queue (``services.jobs.MEASUREMENTS``)."""
     from model.evidence import evidence_many
-    while not _ONE_AT_A_TIME.acquire(timeout=0.5):
-        if progress is not None:
-            progress(0.0, WAITING)
-    latest = [0.0, nets[0].source]        # written by the workers, read here
-
-    def record(fraction, message):
-        latest[:] = [fraction, message.split(":", 1)[0]]
-    try:
-        models = {net.source: net.model for net in nets}
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            job = pool.submit(evidence_many, models, images.images, workers=workers, seed=seed,
-                              progress=record, **options)
-            while True:
-                try:
-                    return job.result(timeout=0.25)
-                except TimeoutError:
-                    if progress is not None:
-                        progress(*latest)
-    finally:
-        _ONE_AT_A_TIME.release()
+    report = None if progress is None else (
+        lambda fraction, message: progress(fraction, message.split(":", 1)[0]))
+    return evidence_many({net.source: net.model for net in nets}, images.images,
+                         workers=workers, seed=seed, progress=report, **options)
 
 
 def measure(query: EvidenceQuery, chosen: Weights, uploads: list[tuple[str, bytes]] | None = None,

@@ -83,7 +83,8 @@ class Jobs:
         self._queue: deque[Job] = deque()
         self._lock = threading.Condition()
         self._worker: threading.Thread | None = None
-        self.timings: list[tuple[float, float]] = []   # (waited, ran) seconds per finished job
+        # (waited, ran) seconds of the latest finished jobs, for the benches
+        self.timings: deque[tuple[float, float]] = deque(maxlen=1000)
 
     def get(self, query: Hashable) -> Job | None:
         """The job for ``query`` if one was submitted and is still kept."""
@@ -180,5 +181,7 @@ class Jobs:
             job._finished.set()
 
 
-MEASUREMENTS = Jobs("measurements")    # the live page's data-set evidence
+# The live page's data-set evidence, one at a time: each holds up to ``model.evidence``'s image
+# memory (512 MB) and both cores for seconds.
+MEASUREMENTS = Jobs("measurements")
 SWEEPS = Jobs("sweeps", keep=32, drop_oldest=True)   # the ReLU page's information-loss sweep

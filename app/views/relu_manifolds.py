@@ -7,7 +7,6 @@ alone on the server the page waits for it and draws it in the same run; when oth
 computing too, the page draws the rest at once and the loss chart when its sweep is done.
 """
 from dataclasses import replace
-from functools import partial
 
 import streamlit as st
 
@@ -56,13 +55,14 @@ def _sweep_job(settings: ReluSettings):
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _loss(settings: ReluSettings, language: str) -> FigureSpec:
-    # Called once the job is done; .result() submits it again if it was dropped meanwhile.
-    try:
-        return loss_spec(settings, SWEEPS.result(settings, partial(compute_sweep, settings)),
-                         language)
-    except RuntimeError as e:               # the job's ValueError, as its message
-        raise ValueError(str(e)) from None
+def _loss(settings: ReluSettings, language: str, _sweep) -> FigureSpec:
+    return loss_spec(settings, _sweep, language)     # _sweep: what ``settings`` name, unhashed
+
+
+def _loss_of(job, settings: ReluSettings, language: str) -> FigureSpec:
+    if job.state == FAILED:
+        raise ValueError(job.error)           # shown in the chart's place (_figure_with_text)
+    return _loss(settings, language, job.result)
 
 
 def _loss_section(settings: ReluSettings, language: str) -> None:
@@ -72,7 +72,7 @@ def _loss_section(settings: ReluSettings, language: str) -> None:
     if not job.done and SWEEPS.waiting() <= 1:
         job.wait(ALONE_WAIT_S)
     if job.state in (DONE, FAILED):
-        _figure_with_text(lambda: _loss(settings, language), notes["s3"], "loss")
+        _figure_with_text(lambda: _loss_of(job, settings, language), notes["s3"], "loss")
         return
     st.fragment(_sweep_pending, run_every=POLL_S)(job)   # dropped meanwhile: it reruns at once
 

@@ -75,8 +75,6 @@ TEXT = {
         "저장됩니다).",
     ),
     "evidence.progress": ("Measuring {step}", "측정 중: {step}"),
-    "evidence.waiting": ("Waiting for another measurement on this server to finish…",
-                         "이 서버의 다른 측정이 끝나기를 기다리는 중…"),
     "evidence.queued": ("Queued: {n} measurement(s) on this server before this one…",
                         "대기 중: 이 서버에서 앞선 측정 {n}개…"),
     "evidence.queue_now": ("{n} measurement(s) are running or waiting on this server now; "
