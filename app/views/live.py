@@ -56,7 +56,9 @@ res = weights.resolution if v(RES) == "auto" else int(v(RES))
 image = choose_image(v(IMAGE), GEN_CLASS, GEN_INDEX, seed(), res, c6)
 estimator = v(ESTIMATOR)
 
-one_image, image_set = st.tabs([tr("live.tab_one_image"), tr("evidence.title")])
+# A key keeps the chosen tab when the elements above it change (a link's notices go after
+# the first run; an upload reruns the page).
+one_image, image_set = st.tabs([tr("live.tab_one_image"), tr("evidence.title")], key="live_tabs")
 with one_image:
     x = input_section(weights, other, image, res)
     profile = profile_section(weights, x, image, res, estimator, seed())
