@@ -50,3 +50,36 @@ def test_relu_page_in_a_browser(server):
         finally:
             browser.close()
     assert (ARTIFACTS / "relu_page.png").stat().st_size > 10_000
+
+
+def test_evidence_tab_keeps_its_place_and_draws_the_queued_result(server):
+    """In Chromium: a bad upload in the evidence tab, opened from a link with an odd value (its
+    notice shows on the first run only), reruns the page without sending the student back to
+    the first tab; a measurement started from a link shows its progress, draws its
+    result when done, and then the page stops asking the server."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(f"{server}/live?ev_set=upload&ev_run=1&res=64&ev_probe=<i>z</i>", timeout=90_000)
+            page.get_by_role("tab", name="Evidence over a data set").click(timeout=90_000)
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').last.set_input_files(
+                [{"name": "notes.png", "mimeType": "image/png", "buffer": b"plain text"}])
+            expect(page.get_by_text("Left out: notes.png")).to_be_visible(timeout=90_000)
+            expect(page.locator("[role=tab][aria-selected=true]")).to_have_text(
+                "Evidence over a data set")
+
+            sent = []
+            page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(f)))
+            page.goto(f"{server}/live?ev_run=1&ev_n=24&compare=none&res=64", timeout=90_000)
+            page.get_by_role("tab", name="Evidence over a data set").click(timeout=90_000)
+            expect(page.get_by_text("Figure 7 inside every block").first).to_be_visible(
+                timeout=240_000)
+            page.wait_for_timeout(1500)
+            before = len(sent)
+            page.wait_for_timeout(3000)
+            assert len(sent) == before, "the page kept polling after its result was drawn"
+        finally:
+            browser.close()
