@@ -121,27 +121,32 @@ def typed_array(a: np.ndarray) -> dict:
     return {"dtype": f"{a.dtype.kind}{a.dtype.itemsize}", "bdata": base64.b64encode(a.tobytes()).decode()}
 
 
-def _trace(q: np.ndarray, **extra):
-    """A markers trace of the stored points q (N, 2 or 3)."""
-    axes = {a: typed_array(q[:, j]) for j, a in enumerate("xyz"[:q.shape[1]])}
-    if q.shape[1] == 3:
-        return go.Scatter3d(mode="markers", **axes, **extra)
-    kind = go.Scattergl if len(q) > WEBGL_ABOVE else go.Scatter
-    return kind(mode="markers", **axes, **extra)
-
-
 def _trace_dict(q: np.ndarray) -> dict:
-    """``_trace(q)`` as the plain dict plotly would write for it (a frame's trace)."""
+    """A markers trace of the stored points q (N, 2 or 3) as the plain dict plotly writes."""
     kind = "scatter3d" if q.shape[1] == 3 else "scattergl" if len(q) > WEBGL_ABOVE else "scatter"
     return {"mode": "markers", **{a: typed_array(q[:, j]) for j, a in enumerate("xyz"[:q.shape[1]])},
             "type": kind}
 
 
-def with_frames(fig: go.Figure, frames: list[dict]) -> go.Figure:
-    """``fig`` with ``frames`` (plain dicts, written as plotly writes them) added without
-    plotly's per-property validation: 64 validated frames took 0.2 s of every ReLU-page
-    change; the JSON is the same (tests/test_relu_frames.py compares it)."""
-    return go.Figure({**fig.to_dict(), "frames": frames}, _validate=False)
+def unvalidated_figure(data: list[dict], layout: dict, frames: list[dict]) -> go.Figure:
+    """A figure of plain dicts (written as plotly writes them), built without plotly's
+    per-property validation: validating the slider's 64 steps and 64 frames took 0.1-0.2 s of
+    every ReLU-page change; the JSON is the same (tests/test_relu_frames.py validates it again
+    and compares).
+
+    ``go.Figure(..., _validate=False)`` skips validation for data and layout only: plotly
+    validates frames whatever the flag, so the unvalidated frames are put in place directly,
+    as ``go.Figure`` would store them. Read them through ``fig.to_dict()``: plotly cannot give
+    unvalidated frames' ``data`` back as trace objects."""
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
+    fig._frame_objs = tuple(go.Frame(frame, _validate=False) for frame in frames)
+    return fig
+
+
+# Validated once, as plotly would for each figure (it writes a named colour scale out in full).
+_TEMPLATE = TEMPLATE.to_plotly_json()
+_COLORSCALE = go.scatter.Marker(colorscale=POSITION_SCALE).to_plotly_json()["colorscale"]
+_HIDDEN_TICKS = {"showticklabels": False}
 
 
 def _ranges(q: np.ndarray) -> dict:
@@ -167,13 +172,14 @@ def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
     d = fd.coords.shape[2]
     marker = dict(size=MARKER if d == 2 else 2,
                   color=typed_array(np.round(fd.position, 3).astype(np.float32)),
-                  colorscale=POSITION_SCALE, cmin=0, cmax=1)
-    fig = go.Figure(_trace(fd.coords[start], marker=marker, showlegend=False, hoverinfo="skip"))
+                  colorscale=_COLORSCALE, cmin=0, cmax=1)
+    first = {**_trace_dict(fd.coords[start]), "marker": marker, "showlegend": False,
+             "hoverinfo": "skip"}
     animate = dict(mode="immediate", frame=dict(duration=0, redraw=True),
                    transition=dict(duration=0))
-    fig.update_layout(
-        title=titles[start], template=TEMPLATE, height=480,
-        margin=dict(l=10, r=10, t=70, b=10), **_ranges(fd.coords[start]),
+    layout = dict(
+        title={"text": titles[start]}, template=_TEMPLATE, height=480,
+        margin=dict(l=10, r=10, t=70, b=10),
         sliders=[dict(active=start, currentvalue=dict(prefix=t("relu.frames.slider", lang),
                                                       xanchor="right", font=dict(size=15)),
                       pad=dict(t=10, b=10), len=0.84, x=0.16, steps=[
@@ -186,16 +192,17 @@ def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
                                                     frame=dict(duration=PLAY_FRAME_MS, redraw=True))]),
                               dict(label=t("relu.frames.pause", lang), method="animate",
                                    args=[[None], animate])])])
+    ranges = _ranges(fd.coords[start])
     if d == 2:
-        fig.update_yaxes(scaleanchor="x", scaleratio=1)
-        fig.update_xaxes(showticklabels=False)
-        fig.update_yaxes(showticklabels=False)
+        layout["xaxis"] = {**ranges["xaxis"], **_HIDDEN_TICKS}
+        layout["yaxis"] = {**ranges["yaxis"], **_HIDDEN_TICKS, "scaleanchor": "x", "scaleratio": 1}
     else:
-        fig.update_scenes(aspectmode="cube", xaxis_showticklabels=False,
-                          yaxis_showticklabels=False, zaxis_showticklabels=False)
-    fig = with_frames(fig, [dict(name=str(n), data=[_trace_dict(q)], traces=[0],
-                                 layout={"title": {"text": title}, **_ranges(q)})
-                            for n, q, title in zip(fd.ns, fd.coords, titles)])
+        layout["scene"] = {"aspectmode": "cube", **{axis: {**span, **_HIDDEN_TICKS}
+                                                    for axis, span in ranges["scene"].items()}}
+    fig = unvalidated_figure([first], layout, [
+        dict(name=str(n), data=[_trace_dict(q)], traces=[0],
+             layout={"title": {"text": title}, **_ranges(q)})
+        for n, q, title in zip(fd.ns, fd.coords, titles)])
     count = len(fd.keep)
     data = pd.DataFrame({"n": np.repeat(fd.ns, count), "point": np.tile(fd.keep, len(fd.ns)),
                          "position": np.tile(fd.position, len(fd.ns)),

@@ -112,7 +112,7 @@ def test_webgl_above_the_threshold_and_3d_inputs():
     settings = ReluSettings(n_points=WEBGL_ABOVE + 500)
     spec = frames_spec(settings, ns=(1, 2, 3), max_points=WEBGL_ABOVE + 500)
     assert spec.figure.data[0].type == "scattergl"
-    assert all(f.data[0].type == "scattergl" for f in spec.figure.frames)
+    assert all(f["data"][0]["type"] == "scattergl" for f in spec.figure.to_dict()["frames"])
     roll = json.loads(frames_spec(ReluSettings(input_name="swiss_roll", n_points=300),
                                   ns=(2, 30)).figure.to_json())
     assert roll["data"][0]["type"] == "scatter3d"
@@ -168,7 +168,7 @@ def test_relu_page_shows_the_slider_chart_and_keeps_it_when_n_moves():
     (ReluSettings(), 1000), (ReluSettings(input_name="swiss_roll", seed=2), 1000),
     (ReluSettings(n_points=3000, activation="gelu"), 3000)])
 def test_frames_added_unvalidated_are_what_plotly_would_write(settings, max_points):
-    """The frames skip plotly's validation (with_frames): validating the figure again must
+    """The figure skips plotly's validation (unvalidated_figure): validating the figure again must
     change nothing in its JSON, for 2-D, 3-D and WebGL traces."""
     import plotly.graph_objects as go
     fig = frames_spec(settings, max_points=max_points).figure
