@@ -1,8 +1,9 @@
 """A figure's downloads in the app: PNG, SVG, PDF, self-contained HTML and CSV, laid out as on
 the page or for a 16:9 slide, optionally with the caption and source inside the image.
 
-Every file is made only when its button is clicked (Streamlit's deferred download data), so a
-rerun pays nothing for export; PNG/SVG/PDF then start Chromium for that one file (~1-2 s).
+The menu's widgets exist only while it is open, and every file is made only when its button
+is clicked (Streamlit's deferred download data), so a rerun pays almost nothing for export;
+PNG/SVG/PDF then start Chromium for that one file (~1-2 s).
 """
 from __future__ import annotations
 
@@ -26,9 +27,16 @@ def figure_downloads(spec: FigureSpec, key: str) -> None:
     Where Chromium (or, for Korean, a Hangul font) is missing, the static formats are left
     out and the page says how to install them; HTML and CSV always work.
     """
+    # Its contents are drawn only while it is open (it reruns the page when opened): seven
+    # widgets for each of a page's eight figures were a tenth of every rerun under a class's
+    # load (py-spy, bench/load.py --explore).
+    menu = st.popover(tr("downloads.label"), icon=":material/download:", key=f"download_{key}",
+                      on_change="rerun")
+    if not menu.open:
+        return
     language = lang()
     problem = static_problem(language)
-    with st.popover(tr("downloads.label"), icon=":material/download:"):
+    with menu:
         st.caption(tr("downloads.caption", caption=plain(spec.caption, limit=None)))
         aspect = st.radio(tr("downloads.aspect"), ASPECTS, horizontal=True,
                           format_func=lambda a: tr(f"downloads.aspect.{a}"),

@@ -47,6 +47,15 @@ def test_relu_page_in_a_browser(server):
             page.wait_for_function("location.search.includes('n=12')", timeout=30_000)
             page.wait_for_timeout(500)  # let plotly finish its transition before the picture
             page.screenshot(path=str(ARTIFACTS / "relu_page.png"), full_page=True)
+
+            # A download menu draws its buttons when opened (a rerun), and they download.
+            page.get_by_role("button", name="Download this figure").first.click()
+            html = page.get_by_role("button", name="HTML", exact=True)
+            expect(html).to_be_visible(timeout=60_000)
+            with page.expect_download(timeout=60_000) as download:
+                html.click()
+            assert download.value.suggested_filename.endswith(".html")
+            assert b"plotly" in open(download.value.path(), "rb").read()[:2_000_000].lower()
         finally:
             browser.close()
     assert (ARTIFACTS / "relu_page.png").stat().st_size > 10_000

@@ -152,7 +152,12 @@ def test_download_menu_offers_the_slide_layout_and_the_caption_band():
     from conftest import APP, APP_TIMEOUT
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
     at.switch_page("views/relu_manifolds.py").run()
+    # The menus' contents are drawn only while open (one widget each per rerun until then).
+    assert not [r for r in at.radio if r.key and r.key.endswith("_aspect")]
+    at.session_state["download_grid"] = True
+    at.run()
     aspects = [r for r in at.radio if r.key and r.key.endswith("_aspect")]
+    assert [r.key for r in aspects] == ["download_grid_aspect"]
     assert aspects and list(aspects[0].options) == ["As on the page", "16:9 slide"]
     aspects[0].set_value("16:9").run()
     assert not at.exception
