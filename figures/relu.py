@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 import manifolds as m
 
 from .catalog import FigureSpec
-from .compact import compact
+from .plain import layout_once, points_trace, unvalidated_figure
 from .style import MIN_FONT, TEMPLATE, subplot_titles  # noqa: F401  (TEMPLATE: figures.relu_frames)
 from i18n import t
 
@@ -92,28 +92,32 @@ def grid_roundtrips(s: ReluSettings, ns=GRID_NS) -> tuple[m.Sample, list[m.Round
                     for n in ns]
 
 
-def _points_trace(P: np.ndarray, color, scale: str, *, showscale=False, colorbar_title="",
-                  cmin=None, cmax=None, size=MARKER):
-    """One scatter of the points P (N, 2 or 3); 3-D when P has three columns."""
-    marker = dict(size=size, color=color, colorscale=scale, showscale=showscale,
-                  cmin=cmin, cmax=cmax)
-    if showscale:
-        # Under the left panel, not between the two: the 3-D scene keeps its width.
-        marker["colorbar"] = dict(title=dict(text=colorbar_title, side="top"), thickness=12,
-                                  orientation="h", x=0.22, xanchor="center", y=-0.08,
-                                  yanchor="top", len=0.42)
-    if P.shape[1] >= 3:
-        return go.Scatter3d(x=P[:, 0], y=P[:, 1], z=P[:, 2], mode="markers", marker=marker,
-                            showlegend=False, hoverinfo="skip")
-    return go.Scatter(x=P[:, 0], y=P[:, 1], mode="markers", marker=marker, showlegend=False,
-                      hoverinfo="skip")
-
-
 def _square_axes(fig: go.Figure, count: int) -> None:
     """Equal x and y units in each 2-D panel, so a circle stays round."""
     for i in range(1, count + 1):
         suffix = "" if i == 1 else str(i)
         fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", scaleratio=1)
+
+
+@layout_once
+def _grid_layout(kind: str, count: int, cols: int) -> go.Figure:
+    """The grid's empty figure, ``count`` panels in rows of ``cols``: axes, placeholder panel
+    titles and the title's place, to be filled in by ``grid_spec``."""
+    rows = -(-count // cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"panel {i}" for i in range(count)],
+                        specs=[[{"type": kind}] * cols] * rows, horizontal_spacing=0.03,
+                        vertical_spacing=0.12)
+    if kind == "xy":
+        _square_axes(fig, count)
+        fig.update_xaxes(showticklabels=False)
+        fig.update_yaxes(showticklabels=False)
+    for annotation in fig.layout.annotations:     # six panel titles side by side: 14 px
+        annotation.font.size = MIN_FONT
+    # The title at the top: the three-line panel titles take the rest of the margin.
+    fig.update_layout(title=dict(text="title", yref="container", y=1, yanchor="top",
+                                 pad=dict(t=12)),
+                      height=320 * rows, margin=dict(l=10, r=10, t=110, b=10), template=TEMPLATE)
+    return fig
 
 
 def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
@@ -127,29 +131,17 @@ def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
           collapsed=100 * m.collapsed_fraction(rt)) for rt in rts]
     kind = "scene" if d == 3 else "xy"
     panels = [sample.X] + [rt.recovered for rt in rts]
+    title = t("relu.fig.grid_title", lang, activation=s.activation, input=_input_label(s, lang))
 
     def arrange(cols: int) -> go.Figure:
         """The panels in rows of ``cols``: one strip on the page, 2 x 3 on a 16:9 slide."""
-        rows = -(-len(panels) // cols)
-        fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
-                            specs=[[{"type": kind}] * cols] * rows, horizontal_spacing=0.03,
-                            vertical_spacing=0.12)
-        for i, P in enumerate(panels):
-            fig.add_trace(_points_trace(P, sample.position, POSITION_SCALE, cmin=0, cmax=1),
-                          i // cols + 1, i % cols + 1)
-        if d == 2:
-            _square_axes(fig, len(panels))
-            fig.update_xaxes(showticklabels=False)
-            fig.update_yaxes(showticklabels=False)
-        for annotation in fig.layout.annotations:     # six panel titles side by side: 14 px
-            annotation.font.size = MIN_FONT
-        # The title at the top: the three-line panel titles take the rest of the margin.
-        fig.update_layout(title=dict(text=t("relu.fig.grid_title", lang, activation=s.activation,
-                                            input=_input_label(s, lang)),
-                                     yref="container", y=1, yanchor="top", pad=dict(t=12)),
-                          height=320 * rows, margin=dict(l=10, r=10, t=110, b=10),
-                          template=TEMPLATE)
-        return compact(fig)
+        layout = _grid_layout(kind, len(panels), cols)
+        for annotation, text in zip(layout["annotations"], titles):
+            annotation["text"] = text
+        layout["title"]["text"] = title
+        return unvalidated_figure([
+            points_trace(P, sample.position, POSITION_SCALE, cmin=0, cmax=1, size=MARKER,
+                         cell=i + 1) for i, P in enumerate(panels)], layout)
 
     fig = arrange(len(panels))
     frames = [pd.DataFrame({"panel": "input", "n": 0, "point": np.arange(len(sample.X)),
@@ -167,6 +159,26 @@ def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
                       layouts={"16:9": lambda: arrange(3)})
 
 
+@layout_once
+def _depth_layout(left: str) -> go.Figure:
+    """The one-width view's empty figure (left panel ``left``: "xy" or "scene"), with
+    placeholder texts for ``depth_spec`` to fill in."""
+    fig = make_subplots(rows=1, cols=2, specs=[[{"type": left}, {"type": "scene"}]],
+                        column_widths=[0.5, 0.5], horizontal_spacing=0.06,
+                        subplot_titles=["recovered", "hidden"])
+    if left == "xy":
+        _square_axes(fig, 1)
+    pca_scene = "scene2" if left == "scene" else "scene"
+    # The camera a little farther than plotly's default (1.25): the axis titles stayed
+    # outside the narrow scene and were cut off.
+    fig.layout[pca_scene].update(xaxis_title="pc1", yaxis_title="pc2", zaxis_title="pc3",
+                                 camera=dict(eye=dict(x=2.0, y=2.0, z=1.5)))
+    subplot_titles(fig)
+    fig.update_layout(title="title", height=540, margin=dict(l=10, r=10, t=110, b=10),
+                      template=TEMPLATE)
+    return fig
+
+
 def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
     """One width n in depth: the recovered shape coloured by the number of active units, and
     the n-dimensional hidden layer in 3-D (top three principal components)."""
@@ -175,27 +187,25 @@ def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
     coords, explained = m.pca(rt.hidden, 3)
     fit = m.shape_fit(sample.X, rt.recovered)
     left = "scene" if sample.d == 3 else "xy"
-    fig = make_subplots(rows=1, cols=2, specs=[[{"type": left}, {"type": "scene"}]],
-                        column_widths=[0.5, 0.5], horizontal_spacing=0.06, subplot_titles=[
-                            t("relu.fig.recovered", lang, n=s.n, scale=fit.scale, error=fit.error),
-                            t("relu.fig.hidden_pca", lang, n=s.n,
-                              share=100 * float(np.sum(explained)))])
-    fig.add_trace(_points_trace(rt.recovered, rt.active, ACTIVE_SCALE, showscale=True,
-                                colorbar_title=t("relu.fig.active_units", lang), cmin=0,
-                                cmax=max(s.n, 1)), 1, 1)
-    fig.add_trace(_points_trace(coords, sample.position, POSITION_SCALE, cmin=0, cmax=1, size=2), 1, 2)
-    if sample.d == 2:
-        _square_axes(fig, 1)
-    pcs = [t("relu.fig.pc", lang, k=k + 1, share=100 * explained[k]) for k in range(3)]
+    layout = _depth_layout(left)
+    layout["annotations"][0]["text"] = t("relu.fig.recovered", lang, n=s.n, scale=fit.scale,
+                                         error=fit.error)
+    layout["annotations"][1]["text"] = t("relu.fig.hidden_pca", lang, n=s.n,
+                                         share=100 * float(np.sum(explained)))
     pca_scene = "scene2" if sample.d == 3 else "scene"
-    # The camera a little farther than plotly's default (1.25): the axis titles stayed
-    # outside the narrow scene and were cut off.
-    fig.layout[pca_scene].update(xaxis_title=pcs[0], yaxis_title=pcs[1], zaxis_title=pcs[2],
-                                 camera=dict(eye=dict(x=2.0, y=2.0, z=1.5)))
-    subplot_titles(fig)
-    fig.update_layout(title=t("relu.fig.depth_title", lang, n=s.n, activation=s.activation,
-                              collapsed=100 * m.collapsed_fraction(rt)),
-                      height=540, margin=dict(l=10, r=10, t=110, b=10), template=TEMPLATE)
+    for k, axis in enumerate(("xaxis", "yaxis", "zaxis")):
+        layout[pca_scene][axis]["title"]["text"] = t("relu.fig.pc", lang, k=k + 1,
+                                                     share=100 * explained[k])
+    layout["title"]["text"] = t("relu.fig.depth_title", lang, n=s.n, activation=s.activation,
+                                collapsed=100 * m.collapsed_fraction(rt))
+    # Under the left panel, not between the two: the 3-D scene keeps its width.
+    colorbar = dict(title=dict(text=t("relu.fig.active_units", lang), side="top"), thickness=12,
+                    orientation="h", x=0.22, xanchor="center", y=-0.08, yanchor="top", len=0.42)
+    fig = unvalidated_figure([
+        points_trace(rt.recovered, rt.active, ACTIVE_SCALE, showscale=True, colorbar=colorbar,
+                     cmin=0, cmax=max(s.n, 1), size=MARKER),
+        points_trace(coords, sample.position, POSITION_SCALE, cmin=0, cmax=1, size=2,
+                     cell=2 if sample.d == 3 else 1)], layout)
     data = pd.DataFrame({"point": np.arange(len(sample.X)), "position": sample.position,
                          "active": rt.active})
     for j in range(sample.d):
@@ -207,7 +217,7 @@ def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
     caption = t("relu.caption.depth", lang, n=s.n, activation=s.activation, scale=fit.scale,
                 error=fit.error, input=_input_label(s, lang), n_points=s.n_points,
                 noise=s.noise, seed=s.seed)
-    return FigureSpec("relu_one_width", caption, s.params(), compact(fig), data)
+    return FigureSpec("relu_one_width", caption, s.params(), fig, data)
 
 
 LOG_FLOOR = 1e-6

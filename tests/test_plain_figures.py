@@ -1,0 +1,50 @@
+"""The ReLU page's figures are assembled from plain dicts without plotly's validation
+(figures/plain.py): validating them again must change nothing in their JSON."""
+import json
+
+import plotly.graph_objects as go
+import pytest
+
+from figures.plain import colorscale, layout_once, unvalidated_figure
+from figures.relu import ReluSettings, depth_spec, grid_spec
+
+SETTINGS = [ReluSettings(), ReluSettings(input_name="swiss_roll", seed=2, n_points=300),
+            ReluSettings(activation="relu6", n=3, n_points=40, noise=0.1),
+            ReluSettings(activation="gelu", n=30, n_points=2500, input_name="circle")]
+
+
+def same_json_as_validated(fig: go.Figure) -> None:
+    checked = go.Figure(fig.to_dict())             # every property through plotly's validators
+    assert json.loads(fig.to_json()) == json.loads(checked.to_json())
+
+
+@pytest.mark.parametrize("settings", SETTINGS, ids=["default", "swiss_roll", "relu6_40", "gelu_2500"])
+def test_relu_figures_are_what_plotly_would_write(settings):
+    grid = grid_spec(settings, "ko")
+    same_json_as_validated(grid.figure)
+    same_json_as_validated(grid.layouts["16:9"]())
+    same_json_as_validated(depth_spec(settings).figure)
+
+
+def test_grid_titles_fill_their_own_copy_of_the_layout():
+    """The cached layout is copied per call: two figures with different titles do not share."""
+    a, b = grid_spec(ReluSettings(n_points=200)), grid_spec(ReluSettings(n_points=200, seed=5))
+    texts = lambda spec: [x.text for x in spec.figure.layout.annotations]   # noqa: E731
+    assert texts(a) != texts(b) and texts(a)[0] == texts(b)[0] == "Input"
+    assert texts(grid_spec(ReluSettings(n_points=200))) == texts(a)
+
+
+def test_helpers():
+    assert colorscale("Turbo")[0] == [0.0, "#30123b"]
+    calls = []
+
+    @layout_once
+    def layout(height):
+        calls.append(height)
+        return go.Figure(layout=dict(height=height))
+    first = layout(300)
+    first["height"] = 1
+    assert layout(300)["height"] == 300 and calls == [300]
+    fig = unvalidated_figure([{"type": "bar", "y": [1, 2]}], {"height": 200},
+                             [{"name": "a", "data": [{"type": "bar", "y": [3, 4]}]}])
+    assert fig.to_dict()["frames"][0]["data"][0]["y"] == [3, 4]
