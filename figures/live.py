@@ -92,13 +92,34 @@ def input_figure(image: np.ndarray, title: str) -> go.Figure:
     return fig
 
 
-def mosaic(acts: np.ndarray, max_channels: int = 64) -> tuple[np.ndarray, int]:
-    """Tile the first ``max_channels`` channels of acts (c, h, w) into one 2-D array with a
-    1-pixel NaN gap; returns (array, columns)."""
+MOSAIC_TILE = 56
+"""Largest tile side sent: the chart is 520 px high, so eight rows of tiles get about 55 px
+each; a 112 x 112 channel (block 1 at 224 px) would send four times the values it can show
+(4 MB of figure data for 64 channels)."""
+
+
+def pooled(a: np.ndarray, max_side: int = MOSAIC_TILE) -> np.ndarray:
+    """a (c, h, w) averaged over k x k blocks, with k the smallest integer that brings h and w
+    to at most ``max_side``; edge rows and columns that do not fill a block are dropped.
+    Unchanged when h, w <= max_side."""
+    c, h, w = a.shape
+    k = -(-max(h, w) // int(max_side))
+    if k <= 1:
+        return a
+    h, w = h // k, w // k
+    return a[:, :h * k, :w * k].reshape(c, h, k, w, k).mean(axis=(2, 4))
+
+
+def mosaic(acts: np.ndarray, max_channels: int = 64,
+           max_side: int = MOSAIC_TILE) -> tuple[np.ndarray, int]:
+    """Tile the first ``max_channels`` channels of acts (c, h, w), each pooled to at most
+    ``max_side`` pixels a side (``pooled``), into one 2-D array with a 1-pixel NaN gap;
+    returns (array, columns)."""
     acts = np.asarray(acts, dtype=np.float32)
     if acts.ndim != 3:
         raise ValueError(f"acts must have shape (channels, h, w), got {acts.shape}")
     c = min(acts.shape[0], int(max_channels))
+    acts = pooled(acts[:c], max_side)
     cols = int(np.ceil(np.sqrt(c)))
     rows = int(np.ceil(c / cols))
     h, w = acts.shape[1:]

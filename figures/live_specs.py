@@ -81,7 +81,7 @@ def mosaic_spec(acts: np.ndarray, block: int, probe: str, source: str, lang: str
     label = weights_label(source, lang)
     shown = min(acts.shape[0], 64)
     caption = t("live.mosaic_caption", lang, block=block, probe=t(f"live.probe.{probe}", lang),
-                weights=label, shown=shown, total=acts.shape[0])
+                weights=label, shown=shown, total=acts.shape[0], tile=fig.MOSAIC_TILE)
     rows = [dict(channel=c, mean=float(acts[c].mean()), max=float(acts[c].max()),
                  zero_fraction=float((acts[c] == 0).mean())) for c in range(acts.shape[0])]
     return FigureSpec("live_mosaic", caption, dict(weights=source, block=block, probe=probe),

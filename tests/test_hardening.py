@@ -282,7 +282,7 @@ def test_image_upload_in_ui(live_upload_page, name):
         assert any(name in e for e in errors), errors
     else:
         assert not errors, errors
-        assert any(name in shown(c.value) for c in at.caption)
+        assert any(name in shown(c.value) for c in [*at.caption, *at.markdown])
     assert any(t.startswith("Dimension profile") for t in _chart_titles(at))  # page still works
 
 

@@ -103,7 +103,7 @@ def test_switch_weights_and_image(own_page):
     assert not page.exception and not page.error
     titles = list(_charts(page))
     assert any(t.startswith("Dimension profile") and "random" in t for t in titles)
-    assert any("coffee" in shown(c.value) for c in page.caption)
+    assert any("coffee" in shown(c.value) for c in [*page.caption, *page.markdown])
     assert page.query_params["weights"] in ("random", ["random"])
 
 
@@ -113,7 +113,7 @@ def test_uploaded_image_and_bad_upload(own_page):
     assert any("No image yet" in i.value for i in page.info)
     page.file_uploader(key="live_image").set_value(("tiny.png", _png(), "image/png")).run()
     assert not page.exception and not page.error
-    assert any("tiny.png" in shown(c.value) for c in page.caption)
+    assert any("tiny.png" in shown(c.value) for c in [*page.caption, *page.markdown])
     page.file_uploader(key="live_image").set_value(("bad.png", b"not an image", "image/png")).run()
     assert not page.exception
     assert any("bad.png" in shown(e.value) for e in page.error)
@@ -125,7 +125,7 @@ def test_camera_photo(own_page):
     page.selectbox(key="url_image").set_value("camera").run()
     page.camera_input(key="live_camera").set_value(("shot.jpg", _jpeg(), "image/jpeg")).run()
     assert not page.exception and not page.error
-    assert any("shot.jpg" in shown(c.value) for c in page.caption)
+    assert any("shot.jpg" in shown(c.value) for c in [*page.caption, *page.markdown])
 
 
 def test_bad_checkpoint_upload_falls_back():
@@ -196,6 +196,13 @@ def test_mosaic_tiles_channels_in_order():
     assert np.array_equal(tiled[0:2, 4:7], acts[1]) and np.isnan(tiled[2]).all()
     with pytest.raises(ValueError):
         fig.mosaic(np.zeros((2, 2)))
+    # Channels larger than the chart can show are averaged down to at most 56 px a side.
+    big = np.random.default_rng(0).random((3, 112, 111), dtype=np.float32)
+    tiled, cols = fig.mosaic(big)
+    assert cols == 2 and tiled.shape == (2 * 57 - 1, 2 * 56 - 1)   # 111 -> 55: edge dropped
+    assert tiled[0, 0] == pytest.approx(big[0, :2, :2].mean())
+    assert np.allclose(tiled[:56, 56:], big[1, :112, :110].reshape(56, 2, 55, 2).mean(axis=(1, 3)))
+    assert fig.mosaic(big[:, :56, :50])[0].shape == (2 * 57 - 1, 2 * 51 - 1)   # small: as is
     with pytest.raises(ValueError, match="estimator"):
         fig.profile_figure([], "mle", "x")
 

@@ -157,9 +157,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.mosaic": ("One block's channels", "한 블록의 채널"),
     "live.mosaic_caption": (
         "Each tile is one channel of block {block} at the {probe}, over the image's pixels "
-        "({weights}); first {shown} of {total} channels, one shared colour scale.",
+        "({weights}); first {shown} of {total} channels, one shared colour scale. Channels "
+        "larger than {tile} x {tile} are drawn averaged over blocks of pixels (the CSV has "
+        "every channel's full-resolution statistics).",
         "각 칸은 블록 {block}의 {probe}에서 한 채널을 이미지 픽셀 위에 그린 것입니다 "
-        "({weights}); {total}개 중 처음 {shown}개 채널, 색 범위 공통.",
+        "({weights}); {total}개 중 처음 {shown}개 채널, 색 범위 공통. {tile} x {tile}보다 큰 "
+        "채널은 픽셀 블록 평균으로 그립니다(CSV에는 모든 채널의 원래 해상도 통계가 있습니다).",
     ),
     "live.computing": ("Step {step}: running MobileNetV2 ({weights}) and measuring every probe "
                        "point of its 17 blocks…",
