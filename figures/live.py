@@ -14,11 +14,29 @@ from plotly.subplots import make_subplots
 
 from i18n import t
 
-from .profiles import (LOG_TICKS, PROBE_COLORS, PROBES, add_profile_traces, by_probe,  # noqa: F401
-                       compare_figure, depth_x)
+from .plain import layout_once, unvalidated_figure
+from .profiles import (ESTIMATORS, LOG_TICKS, PROBE_COLORS, PROBES, add_profile_traces,  # noqa: F401
+                       by_probe, compare_figure, depth_x, profile_traces)
 from .style import TEMPLATE, subplot_titles
 
-ESTIMATORS = ("pca", "pr", "twonn")
+
+@layout_once
+def _profile_layout(lang: str, estimator: str) -> go.Figure:
+    """``profile_figure``'s empty figure (the title is filled in per network)."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        row_heights=[0.62, 0.38], subplot_titles=(
+                            t("live.fig.ed_vs_ambient", lang, est=t(f"live.est.{estimator}", lang)),
+                            t("live.fig.ratio", lang)))
+    fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), tickvals=LOG_TICKS,
+                     row=1, col=1)
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=2, col=1)
+    fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=1, row=2, col=1)
+    subplot_titles(fig)
+    fig.update_layout(template=TEMPLATE, title="title", height=560,
+                      # At the bottom of the figure, below the x-axis title (paper-anchored it sat on it).
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
+                      margin=dict(t=80, b=10, l=60, r=20))
+    return fig
 
 
 def profile_figure(profile: Sequence[dict], estimator: str, weights_label: str,
@@ -27,28 +45,18 @@ def profile_figure(profile: Sequence[dict], estimator: str, weights_label: str,
     dotted) and ED / ambient (bottom)."""
     if estimator not in ESTIMATORS:
         raise ValueError(f"estimator must be one of {ESTIMATORS}, got {estimator!r}")
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        row_heights=[0.62, 0.38], subplot_titles=(
-                            t("live.fig.ed_vs_ambient", lang, est=t(f"live.est.{estimator}", lang)),
-                            t("live.fig.ratio", lang)))
-    add_profile_traces(fig, profile, 1, 1, True, lang)
+    layout = _profile_layout(lang, estimator)
+    layout["title"]["text"] = t("live.fig.profile_title", lang, weights=weights_label)
+    traces = profile_traces(profile, True, lang)
     for probe in PROBES:
         rows = by_probe(profile, probe)
         if rows:
-            fig.add_trace(go.Scatter(
-                x=depth_x(rows), y=[r["value"] / r["ambient"] for r in rows], mode="lines+markers",
-                line=dict(color=PROBE_COLORS[probe]), legendgroup=probe, showlegend=False,
-                hovertemplate="%{y:.1%}<extra></extra>"), row=2, col=1)
-    fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), tickvals=LOG_TICKS,
-                     row=1, col=1)
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=2, col=1)
-    fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=1, row=2, col=1)
-    subplot_titles(fig)
-    fig.update_layout(template=TEMPLATE, title=t("live.fig.profile_title", lang, weights=weights_label), height=560,
-                      # At the bottom of the figure, below the x-axis title (paper-anchored it sat on it).
-                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
-                      margin=dict(t=80, b=10, l=60, r=20))
-    return fig
+            traces.append({
+                "type": "scatter", "x": depth_x(rows), "y": [r["value"] / r["ambient"] for r in rows],
+                "mode": "lines+markers", "line": {"color": PROBE_COLORS[probe]},
+                "legendgroup": probe, "showlegend": False,
+                "hovertemplate": "%{y:.1%}<extra></extra>", "xaxis": "x2", "yaxis": "y2"})
+    return unvalidated_figure(traces, layout)
 
 
 def zeros_figure(profile: Sequence[dict], weights_label: str, lang: str = "en") -> go.Figure:

@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 
 from i18n import t
 
+from .plain import layout_once, unvalidated_figure
 from .style import TEMPLATE, subplot_titles
 
 PROBES = ("input", "expansion", "depthwise", "projection")
@@ -24,6 +25,7 @@ PROBE_COLORS = {"input": "#4c78a8", "expansion": "#f58518", "depthwise": "#e4575
 # Where each probe point sits inside its block on the depth axis.
 PROBE_OFFSET = {"input": 0.0, "expansion": 0.25, "depthwise": 0.5, "projection": 0.75}
 LOG_TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
+ESTIMATORS = ("pca", "pr", "twonn")
 
 
 def by_probe(profile: Sequence[dict], probe: str) -> list[dict]:
@@ -36,32 +38,62 @@ def depth_x(rows: Sequence[dict]) -> list[float]:
     return [r["block"] + PROBE_OFFSET[r["probe"]] for r in rows]
 
 
-def add_profile_traces(fig, profile, row, col, showlegend, lang, ambient=True):
-    """One line per probe point (the estimate) and, dotted, its channel count."""
+def profile_traces(profile, showlegend: bool, lang: str, ambient: bool = True,
+                   cell: int = 1) -> list[dict]:
+    """Plain scatter dicts (``figures.plain``): one line per probe point (the estimate) and,
+    dotted, its channel count, in subplot ``cell`` (1, 2, ...)."""
     block = t("live.fig.block", lang)
+    axes = {"xaxis": f"x{'' if cell == 1 else cell}", "yaxis": f"y{'' if cell == 1 else cell}"}
+    traces = []
     for probe in PROBES:
         rows = by_probe(profile, probe)
         if not rows:
             continue
         name = t(f"live.probe.{probe}", lang)
         color = PROBE_COLORS[probe]
+        x = depth_x(rows)
         # Hollow markers: fewer points than channels, so the estimate is capped by the
         # number of points (deep blocks of a small image have only a few pixels).
         symbols = ["circle" if r.get("n_points", r["ambient"] + 1) > r["ambient"] else "circle-open"
                    for r in rows]
-        fig.add_trace(go.Scatter(
-            x=depth_x(rows), y=[r["value"] for r in rows], mode="lines+markers", name=name,
-            legendgroup=probe, showlegend=showlegend, line=dict(color=color),
-            marker=dict(symbol=symbols, size=8),
-            customdata=[[r["block"], r["ambient"]] for r in rows],
-            hovertemplate=f"{name}<br>{block} %{{customdata[0]}}: %{{y:.1f}} / %{{customdata[1]}}"
-                          "<extra></extra>"), row=row, col=col)
+        traces.append({
+            "type": "scatter", "x": x, "y": [r["value"] for r in rows], "mode": "lines+markers",
+            "name": name, "legendgroup": probe, "showlegend": showlegend,
+            "line": {"color": color}, "marker": {"symbol": symbols, "size": 8},
+            "customdata": [[r["block"], r["ambient"]] for r in rows],
+            "hovertemplate": f"{name}<br>{block} %{{customdata[0]}}: %{{y:.1f}} / %{{customdata[1]}}"
+                             "<extra></extra>", **axes})
         if ambient:
-            fig.add_trace(go.Scatter(
-                x=depth_x(rows), y=[r["ambient"] for r in rows], mode="lines",
-                name=t("live.fig.ambient_of", lang, probe=name), legendgroup=probe,
-                showlegend=showlegend, line=dict(color=color, dash="dot", width=1),
-                hoverinfo="skip"), row=row, col=col)
+            traces.append({
+                "type": "scatter", "x": x, "y": [r["ambient"] for r in rows], "mode": "lines",
+                "name": t("live.fig.ambient_of", lang, probe=name), "legendgroup": probe,
+                "showlegend": showlegend, "line": {"color": color, "dash": "dot", "width": 1},
+                "hoverinfo": "skip", **axes})
+    return traces
+
+
+def add_profile_traces(fig, profile, row, col, showlegend, lang, ambient=True):
+    """``profile_traces`` added to subplot (row, col) of ``fig`` (validated by plotly)."""
+    for trace in profile_traces(profile, showlegend, lang, ambient):
+        fig.add_trace({k: v for k, v in trace.items() if k not in ("xaxis", "yaxis")},
+                      row=row, col=col)
+
+
+@layout_once
+def _compare_layout(count: int, lang: str, estimator: str) -> go.Figure:
+    """``compare_figure``'s empty figure for ``count`` panels, placeholder panel titles."""
+    fig = make_subplots(rows=1, cols=count, shared_yaxes=True,
+                        subplot_titles=[f"panel {i}" for i in range(count)],
+                        horizontal_spacing=0.04)
+    for i in range(1, count + 1):
+        fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=2, row=1, col=i)
+    fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), tickvals=LOG_TICKS)
+    subplot_titles(fig)
+    fig.update_layout(template=TEMPLATE, title=t("live.fig.compare_title", lang,
+                                                 est=t(f"live.est.{estimator}", lang)),
+                      height=520, legend=dict(orientation="h", y=-0.2),
+                      margin=dict(t=90, b=90, l=60, r=20))
+    return fig
 
 
 def compare_figure(profiles: dict, estimator: str, lang: str = "en",
@@ -69,15 +101,13 @@ def compare_figure(profiles: dict, estimator: str, lang: str = "en",
     """Side by side: the profile of each weight source ({label: profile}) on the same images,
     with a shared y axis. ``title`` replaces the default title."""
     labels = list(profiles)
-    fig = make_subplots(rows=1, cols=len(labels), shared_yaxes=True, subplot_titles=labels,
-                        horizontal_spacing=0.04)
-    for i, label in enumerate(labels, 1):
-        add_profile_traces(fig, profiles[label], 1, i, i == 1, lang)
-        fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=2, row=1, col=i)
-    fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), tickvals=LOG_TICKS)
-    est = t(f"live.est.{estimator}", lang)
-    subplot_titles(fig)
-    fig.update_layout(template=TEMPLATE, title=title or t("live.fig.compare_title", lang, est=est),
-                      height=520, legend=dict(orientation="h", y=-0.2),
-                      margin=dict(t=90, b=90, l=60, r=20))
-    return fig
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"estimator must be one of {ESTIMATORS}, got {estimator!r}")
+    layout = _compare_layout(len(labels), lang, estimator)
+    for annotation, label in zip(layout["annotations"], labels):
+        annotation["text"] = label
+    if title is not None:
+        layout["title"]["text"] = title
+    return unvalidated_figure([trace for i, label in enumerate(labels, 1)
+                               for trace in profile_traces(profiles[label], i == 1, lang, cell=i)],
+                              layout)

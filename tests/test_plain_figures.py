@@ -48,3 +48,26 @@ def test_helpers():
     fig = unvalidated_figure([{"type": "bar", "y": [1, 2]}], {"height": 200},
                              [{"name": "a", "data": [{"type": "bar", "y": [3, 4]}]}])
     assert fig.to_dict()["frames"][0]["data"][0]["y"] == [3, 4]
+
+
+def _profile(scale: float, n_points: int = 50) -> list[dict]:
+    return [dict(block=b, probe=p, ambient=16 * b, value=scale * b + k,
+                 zero_fraction=0.5, n_points=n_points * b)
+            for b in range(1, 18) for k, p in enumerate(("input", "expansion", "depthwise", "projection"))]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("estimator", ["pr", "pca", "twonn"])
+def test_profile_figures_are_what_plotly_would_write(lang, estimator):
+    from figures.live import profile_figure
+    from figures.profiles import compare_figure
+    same_json_as_validated(profile_figure(_profile(1.0), estimator, "trained", lang))
+    same_json_as_validated(profile_figure(_profile(1.0, n_points=1)[:3], estimator, "x", lang))
+    same_json_as_validated(compare_figure({"a": _profile(1.0), "b": _profile(2.0)}, estimator, lang))
+    three = compare_figure({"a": _profile(1.0), "b": _profile(2.0), "c": _profile(3.0)}, estimator,
+                           lang, title="<b>own</b>")
+    same_json_as_validated(three)
+    assert [a.text for a in three.layout.annotations] == ["a", "b", "c"]
+    assert three.layout.title.text == "<b>own</b>"
+    with pytest.raises(ValueError, match="estimator"):
+        compare_figure({"a": _profile(1.0)}, "mle", lang)
