@@ -6,13 +6,15 @@ Wraps ``model.weights.load_weights`` (the app imports it at call time, so the wr
 the pages call) and ``MobileNetV2.__init__``, and writes to COUNTS_JSON twice a second:
 "loads" {source: weight loads}, "alive" {source: MobileNetV2 objects still in memory whose
 weights came from that source} (a weak set: a network the app dropped is not counted), and
-"warmup" (what ``app/warmup.py`` did: [name, seconds, error]). With the shipped networks held
+"warmup" (what ``app/warmup.py`` did: [name, seconds, error]) and "cpu" (seconds of server
+CPU by kind of thread: pages, measurements, sweeps, warm-up, event loop, other). With the shipped networks held
 once, their loads and alive counts stay 1 however many sessions run. The wrappers go in when
 the app first imports those modules (an import hook), so torch is imported when the app
 imports it, as under a plain ``streamlit run``. Binds 127.0.0.1 only.
 """
 import importlib.abc
 import json
+import os
 import sys
 import threading
 import time
@@ -93,11 +95,46 @@ def snapshot() -> dict:
         alive = {}
     warm = sys.modules.get("app.warmup")
     done = [[r.name, round(r.seconds, 2), r.error] for r in warm.results()] if warm else []
-    return dict(loads=dict(loads), alive=dict(alive), warmup=done)
+    cpu = {k: round(v, 1) for k, v in cpu_by_kind.items()}
+    return dict(loads=dict(loads), alive=dict(alive), warmup=done, cpu=cpu)
+
+
+# Server CPU by kind of thread, summed from /proc every half second (a thread that ends
+# between two samples loses at most its last half second): page script runs, the queued jobs
+# and their pools, the warm-up, the event loop (MainThread: websockets, JSON), the rest.
+THREAD_KINDS = (("ScriptRunner", "pages"), ("manifold-lab measurements", "measurements"),
+                ("ThreadPoolExecutor", "measurement pools"), ("manifold-lab sweeps", "sweeps"),
+                ("manifold-lab warm-up", "warm-up"), ("MainThread", "event loop"))
+TICK = os.sysconf("SC_CLK_TCK")
+cpu_by_kind: Counter = Counter()
+_last_cpu: dict = {}
+
+
+def _thread_cpu(tid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/self/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICK     # utime + stime
+
+
+def sample_threads() -> None:
+    seen = {}
+    for thread in threading.enumerate():
+        cpu = thread.native_id and _thread_cpu(thread.native_id)
+        if cpu is None or cpu is False:
+            continue
+        kind = next((k for prefix, k in THREAD_KINDS if thread.name.startswith(prefix)), "other")
+        key = (thread.native_id, thread.name)
+        cpu_by_kind[kind] += cpu - _last_cpu.get(key, 0.0)
+        seen[key] = cpu
+    _last_cpu.clear()
+    _last_cpu.update(seen)
 
 
 def write_counts():
     while True:
+        sample_threads()
         tmp = counts_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(snapshot()))
         tmp.replace(counts_path)          # atomic: the reader never sees a half-written file

@@ -344,6 +344,11 @@ def report(args, think, results, errors, wall, server_cpu, client_cpu, load_befo
     print(f"server peak RSS: {rss_warm:.0f} MB before the students, {rss_peak:.0f} MB at the end")
     for r in counts.get("warmup", []):
         print(f"  app start-up warm-up: {r[0]} {r[1]:.1f} s" + (f" FAILED {r[2]}" if r[2] else ""))
+    cpu = counts.get("cpu", {})
+    if cpu:
+        total = sum(cpu.values()) or 1.0
+        print("server CPU by thread (s, share): " + ", ".join(
+            f"{k} {v:.0f} ({v / total:.0%})" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1])))
     loads, alive = counts.get("loads", {}), counts.get("alive", {})
     print(f"weight loads (source: count): before the students {counts_warm.get('loads', {})}, "
           f"at the end {loads}")

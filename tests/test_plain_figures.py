@@ -8,6 +8,8 @@ import pytest
 from figures.plain import colorscale, layout_once, unvalidated_figure
 from figures.relu import ReluSettings, depth_spec, grid_spec
 
+pytestmark = pytest.mark.unit
+
 SETTINGS = [ReluSettings(), ReluSettings(input_name="swiss_roll", seed=2, n_points=300),
             ReluSettings(activation="relu6", n=3, n_points=40, noise=0.1),
             ReluSettings(activation="gelu", n=30, n_points=2500, input_name="circle")]
