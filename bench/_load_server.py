@@ -121,8 +121,8 @@ def _thread_cpu(tid: int) -> float | None:
 def sample_threads() -> None:
     seen = {}
     for thread in threading.enumerate():
-        cpu = thread.native_id and _thread_cpu(thread.native_id)
-        if cpu is None or cpu is False:
+        cpu = _thread_cpu(thread.native_id) if thread.native_id else None
+        if cpu is None:
             continue
         kind = next((k for prefix, k in THREAD_KINDS if thread.name.startswith(prefix)), "other")
         key = (thread.native_id, thread.name)

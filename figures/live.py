@@ -15,8 +15,8 @@ from plotly.subplots import make_subplots
 from i18n import t
 
 from .plain import layout_once, unvalidated_figure
-from .profiles import (ESTIMATORS, LOG_TICKS, PROBE_COLORS, PROBES, add_profile_traces,  # noqa: F401
-                       by_probe, compare_figure, depth_x, profile_traces)
+from .profiles import (ESTIMATORS, LOG_TICKS, PROBE_COLORS, PROBES, by_probe,  # noqa: F401
+                       compare_figure, depth_x, profile_traces)
 from .style import TEMPLATE, subplot_titles
 
 

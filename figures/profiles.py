@@ -72,13 +72,6 @@ def profile_traces(profile, showlegend: bool, lang: str, ambient: bool = True,
     return traces
 
 
-def add_profile_traces(fig, profile, row, col, showlegend, lang, ambient=True):
-    """``profile_traces`` added to subplot (row, col) of ``fig`` (validated by plotly)."""
-    for trace in profile_traces(profile, showlegend, lang, ambient):
-        fig.add_trace({k: v for k, v in trace.items() if k not in ("xaxis", "yaxis")},
-                      row=row, col=col)
-
-
 @layout_once
 def _compare_layout(count: int, lang: str, estimator: str) -> go.Figure:
     """``compare_figure``'s empty figure for ``count`` panels, placeholder panel titles."""
@@ -106,7 +99,7 @@ def compare_figure(profiles: dict, estimator: str, lang: str = "en",
     layout = _compare_layout(len(labels), lang, estimator)
     for annotation, label in zip(layout["annotations"], labels):
         annotation["text"] = label
-    if title is not None:
+    if title:
         layout["title"]["text"] = title
     return unvalidated_figure([trace for i, label in enumerate(labels, 1)
                                for trace in profile_traces(profiles[label], i == 1, lang, cell=i)],

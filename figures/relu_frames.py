@@ -20,12 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 import manifolds as m
 from i18n import t
 
 from .catalog import FigureSpec
+from .plain import colorscale, unvalidated_figure
 from .relu import MARKER, POSITION_SCALE, ReluSettings, _grid_seed, _input_label
 from .style import TEMPLATE
 
@@ -128,24 +128,8 @@ def _trace_dict(q: np.ndarray) -> dict:
             "type": kind}
 
 
-def unvalidated_figure(data: list[dict], layout: dict, frames: list[dict]) -> go.Figure:
-    """A figure of plain dicts (written as plotly writes them), built without plotly's
-    per-property validation: validating the slider's 64 steps and 64 frames took 0.1-0.2 s of
-    every ReLU-page change; the JSON is the same (tests/test_relu_frames.py validates it again
-    and compares).
-
-    ``go.Figure(..., _validate=False)`` skips validation for data and layout only: plotly
-    validates frames whatever the flag, so the unvalidated frames are put in place directly,
-    as ``go.Figure`` would store them. Read them through ``fig.to_dict()``: plotly cannot give
-    unvalidated frames' ``data`` back as trace objects."""
-    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
-    fig._frame_objs = tuple(go.Frame(frame, _validate=False) for frame in frames)
-    return fig
-
-
-# Validated once, as plotly would for each figure (it writes a named colour scale out in full).
+# The template as plotly writes it, once (the figure is assembled from plain dicts).
 _TEMPLATE = TEMPLATE.to_plotly_json()
-_COLORSCALE = go.scatter.Marker(colorscale=POSITION_SCALE).to_plotly_json()["colorscale"]
 _HIDDEN_TICKS = {"showticklabels": False}
 
 
@@ -172,7 +156,7 @@ def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
     d = fd.coords.shape[2]
     marker = dict(size=MARKER if d == 2 else 2,
                   color=typed_array(np.round(fd.position, 3).astype(np.float32)),
-                  colorscale=_COLORSCALE, cmin=0, cmax=1)
+                  colorscale=colorscale(POSITION_SCALE), cmin=0, cmax=1)
     first = {**_trace_dict(fd.coords[start]), "marker": marker, "showlegend": False,
              "hoverinfo": "skip"}
     animate = dict(mode="immediate", frame=dict(duration=0, redraw=True),
