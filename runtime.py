@@ -19,7 +19,10 @@ The policy, and why:
   both cores; a class pressing "Measure" together would otherwise hold every student's slider
   for minutes. Its worker threads call ``background_priority()`` once, when they start, so the
   operating system serves the pages' script threads first and the measurements with what is
-  left (``services.jobs``; ``bench/load.py --explore`` measures the difference).
+  left (``services.jobs``; ``bench/load.py --explore`` measures the difference). Data-set
+  measurements run in a worker process (``services.measure_process``), which calls
+  ``configure()`` and ``background_priority()`` itself: a nice thread in this process would
+  still hold the GIL the pages need.
 - **Pillow's decompression-bomb limit** is ``MAX_IMAGE_PIXELS`` (``model/images.py`` also
   checks sizes itself from the header, before decoding), and truncated files are refused.
 

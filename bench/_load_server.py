@@ -6,8 +6,9 @@ Wraps ``model.weights.load_weights`` (the app imports it at call time, so the wr
 the pages call) and ``MobileNetV2.__init__``, and writes to COUNTS_JSON twice a second:
 "loads" {source: weight loads}, "alive" {source: MobileNetV2 objects still in memory whose
 weights came from that source} (a weak set: a network the app dropped is not counted), and
-"warmup" (what ``app/warmup.py`` did: [name, seconds, error]) and "cpu" (seconds of server
-CPU by kind of thread: pages, measurements, sweeps, warm-up, event loop, other). With the shipped networks held
+"warmup" (what ``app/warmup.py`` did: [name, seconds, error]), "cpu" (seconds of server
+CPU by kind of thread: pages, measurements, sweeps, warm-up, event loop, other; and the
+measuring worker process's) and "worker_peak_rss_mb" (that process's VmHWM). With the shipped networks held
 once, their loads and alive counts stay 1 however many sessions run. The wrappers go in when
 the app first imports those modules (an import hook), so torch is imported when the app
 imports it, as under a plain ``streamlit run``. Binds 127.0.0.1 only.
@@ -96,7 +97,9 @@ def snapshot() -> dict:
     warm = sys.modules.get("app.warmup")
     done = [[r.name, round(r.seconds, 2), r.error] for r in warm.results()] if warm else []
     cpu = {k: round(v, 1) for k, v in cpu_by_kind.items()}
-    return dict(loads=dict(loads), alive=dict(alive), warmup=done, cpu=cpu)
+    return dict(loads=dict(loads), alive=dict(alive), warmup=done, cpu=cpu,
+                worker_peak_rss_mb=round(max(worker_peaks.values(), default=0.0)),
+                workers=len(worker_peaks))
 
 
 # Server CPU by kind of thread, summed from /proc every half second (a thread that ends
@@ -132,9 +135,33 @@ def sample_threads() -> None:
     _last_cpu.update(seen)
 
 
+# The measuring worker process (services/measure_process.py): its CPU counts as "measuring
+# process", and its peak memory (VmHWM) is reported beside the server's.
+worker_cpu: dict = {}      # pid -> CPU seconds so far
+worker_peaks: dict = {}    # pid -> VmHWM MB
+
+
+def sample_worker() -> None:
+    module = sys.modules.get("services.measure_process")
+    pid = module.WORKER.pid if module is not None else None
+    if pid is None:
+        return
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return
+    worker_cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK
+    cpu_by_kind["measuring process"] = sum(worker_cpu.values())
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            worker_peaks[pid] = int(line.split()[1]) / 1024
+
+
 def write_counts():
     while True:
         sample_threads()
+        sample_worker()
         tmp = counts_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(snapshot()))
         tmp.replace(counts_path)          # atomic: the reader never sees a half-written file

@@ -103,18 +103,18 @@ def measure_networks(nets: list[Weights], images: ImageSet, *, seed: int = 0,
 
 
 def measure(query: EvidenceQuery, chosen: Weights, uploads: list[tuple[str, bytes]] | None = None,
-            progress=None) -> tuple[dict[str, dict] | None, tuple]:
+            progress=None, workers: int = 2) -> tuple[dict[str, dict] | None, tuple]:
     """The measurement ``query`` names, for a job (``services.jobs``): ({source:
     ``Evidence.to_dict()``}, or None when no image could be read, rejected (name, reason)
     pairs). ``chosen`` is the network ``query.weights`` names; ``uploads`` the files its
-    digest was taken of."""
+    digest was taken of; ``workers``: networks measured at once (the same numbers)."""
     if chosen.id != query.weights:
         raise ValueError(f"the weights {chosen.id} are not the query's {query.weights}")
     images = build_image_set(query, uploads)
     if len(images) == 0:
         return None, images.rejected
     results = measure_networks(networks(chosen, query.seed), images, seed=query.seed,
-                               progress=progress)
+                               progress=progress, workers=workers)
     return {s: e.to_dict() for s, e in results.items()}, images.rejected
 
 
