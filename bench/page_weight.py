@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import tempfile
@@ -107,7 +106,6 @@ def screenshot_diffs() -> list[tuple[str, int, int, int]]:
     from playwright.sync_api import sync_playwright
 
     from figures import relu
-    from figures.compact import compact
     settings = relu.ReluSettings()
     out = []
     with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
@@ -170,7 +168,7 @@ def main(argv=None) -> int:
           f"{'figure KB (AppTest)':>20} {'charts drawn s':>15}")
     ok = True
     for page in PAGES:
-        w, (at_bytes, at_charts) = ws[page], at[page]
+        w, (at_bytes, _at_charts) = ws[page], at[page]
         drawn = f"{times[page]:.2f}" if page in times else "-"
         print(f"{page:10} {w['charts']:6d} {w['figure_bytes'] / 1e3:15.1f} {w['all_bytes'] / 1e3:12.1f} "
               f"{at_bytes / 1e3:20.1f} {drawn:>15}")

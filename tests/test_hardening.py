@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import struct
 import zlib
 from pathlib import Path
