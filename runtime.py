@@ -20,9 +20,11 @@ The policy, and why:
   for minutes. Its worker threads call ``background_priority()`` once, when they start, so the
   operating system serves the pages' script threads first and the measurements with what is
   left (``services.jobs``; ``bench/load.py --explore`` measures the difference). Data-set
-  measurements run in a worker process (``services.measure_process``), which calls
+  measurements run in a worker process (``services.worker_process``), which calls
   ``configure()`` and ``background_priority()`` itself: a nice thread in this process would
   still hold the GIL the pages need.
+- **At most two malloc arenas** (``MALLOC_ARENAS``): one per thread, glibc's default, let a
+  server with a script thread per session keep memory that other threads freed.
 - **Pillow's decompression-bomb limit** is ``MAX_IMAGE_PIXELS`` (``model/images.py`` also
   checks sizes itself from the header, before decoding), and truncated files are refused.
 
@@ -38,6 +40,11 @@ import sys
 THREADS = 1
 BACKGROUND_NICE = 10   # added to a background thread's nice value (0 is normal, 19 the lowest)
 MAX_IMAGE_PIXELS = 50_000_000   # 50 megapixels: larger than any camera photo people upload
+# glibc gives each thread that allocates its own memory arena (up to 8 per core), and the
+# server runs a script thread per session: memory freed in one arena is not reused by the
+# others. Two arenas: server peak 1415 -> 1265 MB in one class run each (bench/load.py --explore).
+MALLOC_ARENAS = 2
+M_ARENA_MAX = -8        # glibc's mallopt parameter number (malloc.h)
 _THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 _configured: dict | None = None
 _blas_limit = None   # the threadpoolctl limiter, kept alive: dropping it would not undo it
@@ -62,11 +69,24 @@ def configure(threads: int = THREADS) -> dict:
         if torch.get_num_threads() != threads:
             torch.set_num_threads(threads)
         torch_threads = torch.get_num_threads()
+    _limit_malloc_arenas(MALLOC_ARENAS)
     from PIL import Image, ImageFile
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS     # Pillow warns above it, refuses above 2x
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     _configured = dict(threads=threads, torch_threads=torch_threads)
     return _configured
+
+
+def _limit_malloc_arenas(arenas: int) -> bool:
+    """At most ``arenas`` glibc malloc arenas from now on (threads started later share them);
+    False where the C library is not glibc."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    try:
+        return bool(ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, int(arenas)))
+    except (OSError, AttributeError):
+        return False
 
 
 def background_priority(nice: int = BACKGROUND_NICE) -> bool:

@@ -4,7 +4,7 @@ information kept and the profile with intervals, each with its claim and measure
 
 Measuring takes seconds, so it runs when asked (the button, or ``ev_run=1`` in a shared link),
 as a job in the process's queue (``services.jobs``), computed in the measuring worker process
-(``services.measure_process``): the page returns at once and shows
+(``services.worker_process``): the page returns at once and shows
 the job's place in the queue and its progress, looking again every ``POLL_S`` seconds in the
 browser (a fragment, without rerunning the page), and draws the result when it is there. Each
 query value is measured once and kept for every session.
@@ -24,7 +24,7 @@ from app.urlstate import Param, widget_key
 from figures import evidence_specs as specs
 from model.evidence import MIN_TWONN_POINTS
 from services import evidence as ev
-from services import jobs, measure_process
+from services import jobs, worker_process
 from services.live import PROBE_CHOICES
 from services.weights import SOURCES, Weights, digest
 
@@ -46,7 +46,7 @@ POLL_S = 1.0    # how often a page waiting for its measurement looks again (in t
 def _job_for(query: ev.EvidenceQuery, uploads, weights: Weights, retry: bool) -> jobs.Job:
     """The queued, running or finished measurement of ``query`` (one per query value for
     every session, ``services.jobs``); ``retry``: run a failed one again."""
-    return jobs.MEASUREMENTS.submit(query, partial(measure_process.measure, query, weights, uploads), retry=retry)
+    return jobs.MEASUREMENTS.submit(query, partial(worker_process.measure, query, weights, uploads), retry=retry)
 
 
 def _uploads() -> list[tuple[str, bytes]] | None:

@@ -16,7 +16,8 @@ from app.spec_cache import cached_spec
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from services.images import SAMPLE_PHOTOS, decode_upload, generated_image, prepare_input, sample_photo
-from services.live import analyze_profile, channel_activations, predictions, profile_summary
+from services.live import profile_summary
+from services.worker_process import analyze
 from services.weights import Weights, WeightsId, digest, load_source
 from figures import live_specs as specs
 
@@ -108,6 +109,11 @@ def _generated(label_: int, index: int, seed: int, res: int) -> np.ndarray:
     return generated_image(label_, index, seed, res)
 
 
+def generated_choice(label_: int, index: int, seed: int, res: int, name: str) -> ChosenImage:
+    return ChosenImage(_generated(label_, index, seed, res), name,
+                       f"gen:{label_}:{index}:{seed}:{res}", True)
+
+
 def read_image_upload(content: bytes, name: str) -> tuple[np.ndarray | None, str | None]:
     """Decode an uploaded or camera image: (uint8 (h, w, 3), None) or (None, error)."""
     try:
@@ -133,7 +139,7 @@ def choose_image(choice: str, class_p: Param, index_p: Param, seed: int, res: in
                                step=1, key=widget_key(index_p))
         lab, idx = int(st.session_state[widget_key(class_p)]), int(st.session_state[widget_key(index_p)])
         name = f"{tr('live.img.generated')}: {tr(f'live.class.{CLASSES[lab]}')} #{idx}"
-        return ChosenImage(_generated(lab, idx, seed, res), name, f"gen:{lab}:{idx}:{seed}:{res}", True)
+        return generated_choice(lab, idx, seed, res, name)
     if choice == "upload":
         up = container.file_uploader(tr("live.upload_image"), type=IMAGE_TYPES, key="live_image",
                                      help=image_upload_help())
@@ -156,9 +162,11 @@ def _input(image_key: str, res: int, source: str, generated: bool, _array):
     return prepare_input(_array, res, source, generated=generated)
 
 
+# The analyses run in the worker process (services.worker_process: torch there does not wait
+# for other sessions' Python); the caches keep their results for every session.
 @st.cache_data(show_spinner=False, max_entries=64)
 def _top5(wid: WeightsId, image_key: str, res: int, _w, _x):
-    return predictions(_w.model, _x, _w.classes, k=5)
+    return analyze("top5", _w, _x)
 
 
 def input_section(weights, other, image: ChosenImage, res: int):
@@ -171,7 +179,11 @@ def input_section(weights, other, image: ChosenImage, res: int):
         show(cached_spec(specs.input_spec, shown, image.label, res, lang(), generated=image.generated))
     for i, (col, w) in enumerate(zip(cols[1:], sources)):
         with col:
-            top = _top5(w.id, image.key, res, w, x)
+            try:
+                top = _top5(w.id, image.key, res, w, x)
+            except ValueError as exc:
+                notice("error", "live.analysis_error", error=exc)
+                continue
             show(cached_spec(specs.topk_spec, top, w.source, i, lang()), caption=False)
             if w.source.startswith("embedded"):
                 st.markdown(tr("live.pred_note.embedded", n=len(w.classes)))
@@ -182,7 +194,7 @@ def input_section(weights, other, image: ChosenImage, res: int):
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _profile(wid: WeightsId, image_key: str, res: int, estimator: str, seed: int, _w, _x):
-    return analyze_profile(_w.model, _x, estimator, seed)
+    return analyze("profile", _w, _x, estimator, seed)
 
 
 def _analysed(w, x, image, res, estimator, seed, step: str):
@@ -233,7 +245,7 @@ def summary_line(weights, profile) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _acts(wid: WeightsId, image_key: str, res: int, block: int, probe: str, _w, _x):
-    return channel_activations(_w.model, _x, block, probe)
+    return analyze("channels", _w, _x, block, probe)
 
 
 def mosaic_section(weights, x, image, res, block_p: Param, probe_p: Param) -> None:
@@ -244,5 +256,32 @@ def mosaic_section(weights, x, image, res, block_p: Param, probe_p: Param) -> No
     c2.selectbox(tr("live.mosaic_probe"), probe_p.choices, key=widget_key(probe_p),
                  format_func=lambda s: tr(f"live.probe.{s}"))
     block, probe = int(st.session_state[widget_key(block_p)]), st.session_state[widget_key(probe_p)]
-    acts = _acts(weights.id, image.key, res, block - 1, probe, weights, x)
+    try:
+        acts = _acts(weights.id, image.key, res, block - 1, probe, weights, x)
+    except ValueError as exc:
+        notice("error", "live.analysis_error", error=exc)
+        return
     show(cached_spec(specs.mosaic_spec, acts, block, probe, weights.source, lang()))
+
+
+def warm(estimators) -> None:
+    """Fill the caches the page's first run at its defaults reads, under the same keys (the
+    start-up warm-up, ``app.warmup``): the networks, the input, both top-5s, both profiles for
+    each of ``estimators`` and the default mosaic."""
+    from app.page_params import page_params
+    p = page_params("live.py")
+    weights, _ = load_checked(p["weights"].default, 0, None)
+    if weights is None:
+        return
+    compare = p["compare"].default
+    other = (load_checked(compare, 0, None, like=weights)[0]
+             if compare not in ("none", "upload", weights.source) else None)
+    res = weights.resolution if p["res"].default == "auto" else int(p["res"].default)
+    image = generated_choice(int(p["gen_class"].default), int(p["gen_index"].default), 0, res, "")
+    x, _ = _input(image.key, res, weights.source, image.generated, image.array)
+    for w in filter(None, (weights, other)):
+        _top5(w.id, image.key, res, w, x)
+        for estimator in estimators:
+            _profile(w.id, image.key, res, estimator, 0, w, x)
+    _acts(weights.id, image.key, res, int(p["mosaic_block"].default) - 1,
+          p["mosaic_probe"].default, weights, x)

@@ -1,8 +1,10 @@
 """Start-up warm-up: what every page's first visit would otherwise build, built once per server
 process on a daemon thread, so the first students are not the ones who wait for it.
 
-``start()`` is called by ``app/main.py`` on every script run and starts the thread once per
-process. The tasks call the same cached functions the pages call (``app.live_sections``,
+``python -m app`` (the README's command, ``app/__main__.py``) runs it before the server
+serves (``run_before_serving``): the class's first visitors find it done. Under a plain
+``streamlit run app/main.py``, ``start()`` (called by ``app/main.py`` on every script run)
+starts it on a thread once per process, at the first visit. The tasks call the same cached functions the pages call (``app.live_sections``,
 ``app.block_sections``) with the pages' default settings (read from the pages' own ``Param``
 definitions, ``app.page_params``), so those caches hold the results; the rest fills the
 process-wide caches below them (the shipped networks, the photos the generated images are
@@ -30,6 +32,7 @@ ENV = "MANIFOLD_LAB_WARMUP"
 _LOG = logging.getLogger("manifold_lab.warmup")
 _started = threading.Lock()
 _thread: threading.Thread | None = None
+_ran_before_serving = False
 _results: list["TaskResult"] = []
 
 
@@ -114,21 +117,21 @@ def _networks() -> None:
 
 
 def _live() -> None:
-    """The live page's default image and one analysis per estimator (the first analysis in a
-    process pays for the estimators' code paths)."""
-    from app.live_sections import _generated, load_checked
+    """The live page's first run at its defaults, for every estimator (a student's first
+    change is often the estimator; the first analysis in a process also pays for the
+    estimators' code paths)."""
+    from app.live_sections import warm
     from app.page_params import page_params
-    from services.images import prepare_input
-    from services.live import analyze_profile
-    live = page_params("live.py")
-    weights, _ = load_checked(live["weights"].default, 0, None)
-    if weights is None:
-        return
-    res = weights.resolution
-    image = _generated(live["gen_class"].default, live["gen_index"].default, 0, res)
-    x, _ = prepare_input(image, res, weights.source, generated=True)
-    for estimator in live["est"].choices:
-        analyze_profile(weights.model, x, estimator, 0)
+    warm(page_params("live.py")["est"].choices)
+
+
+def _relu() -> None:
+    """The ReLU page at its defaults in both languages (the figures carry their texts) and
+    its 10-seed sweep."""
+    from app.relu_sections import default_settings, warm
+    from i18n import LANGS
+    for language in LANGS:
+        warm(default_settings(), language)
 
 
 def _block() -> None:
@@ -161,7 +164,8 @@ def _lecture() -> None:
 
 
 TASKS: tuple[tuple[str, Callable[[], None]], ...] = (
-    ("imports", _imports), ("plotly", _plotly), ("torch", _torch), ("networks", _networks), ("live", _live),
+    ("imports", _imports), ("plotly", _plotly), ("relu", _relu), ("torch", _torch),
+    ("networks", _networks), ("live", _live),
     ("block", _block), ("lecture", _lecture))
 
 
@@ -188,12 +192,36 @@ def _main() -> None:
               ", ".join(f"{r.name} {r.seconds:.1f} s" for r in _results))
 
 
+def run_before_serving(report=None) -> list[TaskResult]:
+    """Run the tasks now, on this thread, before the server starts serving (``python -m
+    app``); ``start()`` then does nothing. ``report(result)`` after each task. Does nothing
+    when ``MANIFOLD_LAB_WARMUP=0`` or the warm-up already ran or runs."""
+    global _ran_before_serving
+    with _started:
+        if _thread is not None or _ran_before_serving or os.environ.get(ENV, "1").strip() == "0":
+            return []
+        _ran_before_serving = True
+    # Outside a runtime each data cache says once that it keeps its values in memory, which is
+    # where the runtime keeps them too (the caches made now are the ones the pages use).
+    quiet = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        for task in TASKS:
+            _results.extend(run([task]))
+            if report is not None:
+                report(_results[-1])
+    finally:
+        quiet.setLevel(level)
+    return list(_results)
+
+
 def start() -> threading.Thread | None:
-    """Start the warm-up thread if it is enabled and not started yet in this process; returns
-    it (None when it does not run)."""
+    """Start the warm-up thread if it is enabled and not started yet in this process (nor run
+    before serving); returns it (None when it does not run)."""
     global _thread
     with _started:
-        if _thread is not None or not enabled():
+        if _thread is not None or _ran_before_serving or not enabled():
             return None
         _thread = threading.Thread(target=_main, name="manifold-lab warm-up", daemon=True)
         _thread.start()

@@ -1,6 +1,9 @@
 """`streamlit run app/main.py` for bench/load.py, in a process that counts networks.
 
-    python bench/_load_server.py PORT COUNTS_JSON
+    python bench/_load_server.py PORT COUNTS_JSON [streamlit-run]
+
+Serves as the README's ``python -m app`` does (the warm-up before serving), or with
+``streamlit-run`` as a plain ``streamlit run app/main.py`` (the warm-up at the first visit).
 
 Wraps ``model.weights.load_weights`` (the app imports it at call time, so the wrapper is what
 the pages call) and ``MobileNetV2.__init__``, and writes to COUNTS_JSON twice a second:
@@ -27,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 port, counts_path = sys.argv[1], Path(sys.argv[2])
+plain_streamlit_run = sys.argv[3:] == ["streamlit-run"]   # else as `python -m app` serves
 loads: Counter = Counter()
 networks: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # model -> source
 
@@ -99,7 +103,7 @@ def snapshot() -> dict:
     cpu = {k: round(v, 1) for k, v in cpu_by_kind.items()}
     return dict(loads=dict(loads), alive=dict(alive), warmup=done, cpu=cpu,
                 worker_peak_rss_mb=round(max(worker_peaks.values(), default=0.0)),
-                workers=len(worker_peaks))
+                workers=len(worker_peaks), together_peak_rss_mb=round(together[0]))
 
 
 # Server CPU by kind of thread, summed from /proc every half second (a thread that ends
@@ -135,33 +139,45 @@ def sample_threads() -> None:
     _last_cpu.update(seen)
 
 
-# The measuring worker process (services/measure_process.py): its CPU counts as "measuring
+# The worker process (services/worker_process.py: live analyses, measurements): its CPU counts as "worker
 # process", and its peak memory (VmHWM) is reported beside the server's.
 worker_cpu: dict = {}      # pid -> CPU seconds so far
 worker_peaks: dict = {}    # pid -> VmHWM MB
+together = [0.0]           # the most server + worker resident MB seen in one sample
 
 
-def sample_worker() -> None:
-    module = sys.modules.get("services.measure_process")
+def sample_worker() -> float:
+    """Samples the worker's CPU and peak; returns its resident MB now (0 without one)."""
+    module = sys.modules.get("services.worker_process")
     pid = module.WORKER.pid if module is not None else None
     if pid is None:
-        return
+        return 0.0
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
-        return
+        return 0.0
     worker_cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK
-    cpu_by_kind["measuring process"] = sum(worker_cpu.values())
+    cpu_by_kind["worker process"] = sum(worker_cpu.values())
     for line in status.splitlines():
         if line.startswith("VmHWM:"):
             worker_peaks[pid] = int(line.split()[1]) / 1024
+        elif line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _rss_mb(status_path: str) -> float:
+    for line in Path(status_path).read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def write_counts():
     while True:
         sample_threads()
-        sample_worker()
+        together[0] = max(together[0], _rss_mb("/proc/self/status") + sample_worker())
         tmp = counts_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(snapshot()))
         tmp.replace(counts_path)          # atomic: the reader never sees a half-written file
@@ -170,9 +186,11 @@ def write_counts():
 
 threading.Thread(target=write_counts, daemon=True).start()
 
-from streamlit.web import cli  # noqa: E402
-
-sys.argv = ["streamlit", "run", str(ROOT / "app" / "main.py"), "--server.port", port,
-            "--server.address", "127.0.0.1", "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-sys.exit(cli.main())
+OPTIONS = ["--server.port", port, "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+if plain_streamlit_run:
+    from streamlit.web import cli  # noqa: E402
+    sys.argv = ["streamlit", "run", str(ROOT / "app" / "main.py"), *OPTIONS]
+    sys.exit(cli.main())
+from app.__main__ import main as serve  # noqa: E402  (the README's command: python -m app)
+sys.exit(serve(OPTIONS))

@@ -2,7 +2,7 @@
 
     python bench/measure_workers.py [--images 240] [--resolution 64]
 
-What ``services.measure_process.WORKER_THREADS`` chooses between. Each setting runs in a fresh
+What ``services.worker_process.WORKER_THREADS`` chooses between. Each setting runs in a fresh
 process (peak memory is per process: ``ru_maxrss``), alternating, twice; prints seconds and
 peak MB of each and the ratio of 1 worker to 2. Same measurement as the app's worker makes:
 ``services.evidence.measure`` of the trained default, its twin and a random initialisation.

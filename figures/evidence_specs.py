@@ -134,7 +134,7 @@ def profile_text(results: dict[str, dict], source: str, estimator: str, probe: s
 
 def _default(seed: int):
     """The default measurement (``services.evidence.default_query``): (query, the job's run)."""
-    from services.measure_process import measure
+    from services.worker_process import measure
     from services.weights import load_source
     query = ev.default_query(seed)
     return query, lambda progress: measure(query, load_source(query.weights.source),

@@ -15,7 +15,7 @@ Each queue's worker thread runs at background priority (``runtime.background_pri
 while any page's script is computing, the operating system serves it first, so a queue of
 measurements does not hold up the sliders; on an idle machine the jobs get the cores. A
 measurement's job itself hands the work to a process of its own
-(``services.measure_process``): in a thread it would still hold Python's lock (the GIL)
+(``services.worker_process``): in a thread it would still hold Python's lock (the GIL)
 that the pages' scripts wait for, whatever its priority.
 """
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """ReLU and manifolds: the paper's Figure 1 recomputed, one width in depth, loss against n.
 
-No torch here (cold start). Heavy parts are cached: the Figure 1 grid and the sweep do not
+No torch here (cold start). Heavy parts are cached (``app.relu_sections``, which the start-up
+warm-up fills at the defaults): the Figure 1 grid and the sweep do not
 depend on the width slider, so moving it recomputes only the one-width view. The 10-seed sweep
 (up to 2 s) runs in the process's sweep queue (``services.jobs``) below the pages' priority:
 alone on the server the page waits for it and draws it in the same run; when others are
@@ -14,9 +15,9 @@ from app.downloads import figure_downloads
 from app.notices import notice
 from app.ui import lang, page_done, page_settings, seed, tr
 from app.urlstate import Param, widget_key
+from app.relu_sections import cached_depth, cached_frames, cached_grid, cached_loss, sweep_job
 from figures.catalog import FigureSpec
-from figures.relu import ReluSettings, compute_sweep, depth_spec, grid_spec, loss_spec, page_notes
-from figures.relu_frames import frames_spec
+from figures.relu import ReluSettings, page_notes
 from manifolds import ACTIVATIONS, INPUTS, RELU_FAMILY
 from services.jobs import DONE, FAILED, SWEEPS
 
@@ -32,43 +33,16 @@ ALONE_WAIT_S = 10.0   # the longest a page waits in its run for its sweep when i
 POLL_S = 1.0          # how often a page whose sweep is queued looks again (in the browser)
 
 
-# cache_resource: the specs are never mutated, so all reruns share them without a copy.
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _grid(settings: ReluSettings, language: str) -> FigureSpec:
-    return grid_spec(settings, language)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _depth(settings: ReluSettings, language: str) -> FigureSpec:
-    return depth_spec(settings, language)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _frames(settings: ReluSettings, language: str) -> FigureSpec:
-    return frames_spec(settings, language)
-
-
-def _sweep_job(settings: ReluSettings):
-    """The sweep for ``settings``, queued, running or done: one per settings value for every
-    session (its n is not used: every n is swept)."""
-    return SWEEPS.submit(settings, lambda progress: compute_sweep(settings))
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _loss(settings: ReluSettings, language: str, _sweep) -> FigureSpec:
-    return loss_spec(settings, _sweep, language)     # _sweep: what ``settings`` name, unhashed
-
-
 def _loss_of(job, settings: ReluSettings, language: str) -> FigureSpec:
     if job.state == FAILED:
         raise ValueError(job.error)           # shown in the chart's place (_figure_with_text)
-    return _loss(settings, language, job.result)
+    return cached_loss(settings, language, job.result)
 
 
 def _loss_section(settings: ReluSettings, language: str) -> None:
     """The loss chart, or while its sweep waits its place in the queue; the fragment looks
     again every ``POLL_S`` seconds and reruns the page when the sweep is done."""
-    job = _sweep_job(settings)
+    job = sweep_job(settings)
     if not job.done and SWEEPS.waiting() <= 1:
         job.wait(ALONE_WAIT_S)
     if job.state in (DONE, FAILED):
@@ -131,16 +105,16 @@ if settings.input_name == "line":
 
 st.subheader(tr("relu.s1.title"))
 # The grid ignores n and the seed count: keep them fixed in its cache key.
-_figure_with_text(lambda: _grid(replace(settings, n_seeds=SEEDS.default), language),
+_figure_with_text(lambda: cached_grid(replace(settings, n_seeds=SEEDS.default), language),
                   notes["s1"], "grid")
 
 st.subheader(tr("relu.s2.title"))
 st.slider(tr("relu.n"), WIDTH.lo, WIDTH.hi, step=1, key=widget_key(WIDTH))
-_figure_with_text(lambda: _depth(replace(settings, n=int(_state(WIDTH)), n_seeds=SEEDS.default), language),
+_figure_with_text(lambda: cached_depth(replace(settings, n=int(_state(WIDTH)), n_seeds=SEEDS.default), language),
                   notes["s2"], "depth")
 # n = 1..64 as frames with the chart's own slider: scrubbing redraws in the browser. Built at
 # the default n, so moving the server-side slider above does not rebuild it.
-_figure_with_text(lambda: _frames(replace(settings, n_seeds=SEEDS.default), language),
+_figure_with_text(lambda: cached_frames(replace(settings, n_seeds=SEEDS.default), language),
                   tr("relu.frames.text"), "frames")
 
 st.subheader(tr("relu.s3.title"))

@@ -1,0 +1,62 @@
+"""The ReLU page's cached parts, importable (``app.warmup`` builds them at the page's defaults
+before the first student asks): the Figure 1 grid, the one-width view, the n = 1..64 slider
+figure, and the 10-seed sweep as a job in the process's sweep queue (``services.jobs``).
+
+cache_resource: the specs are never mutated, so every session's reruns share them without a
+copy.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from app.page_params import page_params
+from figures.catalog import FigureSpec
+from figures.relu import ReluSettings, compute_sweep, depth_spec, grid_spec, loss_spec
+from figures.relu_frames import frames_spec
+from services.jobs import SWEEPS
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_grid(settings: ReluSettings, language: str) -> FigureSpec:
+    return grid_spec(settings, language)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_depth(settings: ReluSettings, language: str) -> FigureSpec:
+    return depth_spec(settings, language)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_frames(settings: ReluSettings, language: str) -> FigureSpec:
+    return frames_spec(settings, language)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_loss(settings: ReluSettings, language: str, _sweep) -> FigureSpec:
+    return loss_spec(settings, _sweep, language)     # _sweep: what ``settings`` name, unhashed
+
+
+def sweep_job(settings: ReluSettings):
+    """The sweep for ``settings``, queued, running or done: one per settings value for every
+    session (its n is not used: every n is swept)."""
+    return SWEEPS.submit(settings, lambda progress: compute_sweep(settings))
+
+
+def default_settings(seed: int = 0) -> ReluSettings:
+    """The page's settings when nothing is changed (its ``Param`` defaults)."""
+    p = page_params("relu_manifolds.py")
+    return ReluSettings(input_name=p["input"].default, activation=p["act"].default,
+                        n=int(p["n"].default), n_points=int(p["points"].default),
+                        noise=float(p["noise"].default), n_seeds=int(p["seeds"].default),
+                        seed=seed)
+
+
+def warm(settings: ReluSettings, language: str) -> None:
+    """Build what the page draws for ``settings`` (the keys the page uses), and queue its sweep."""
+    fixed = replace(settings, n_seeds=int(page_params("relu_manifolds.py")["seeds"].default))
+    cached_grid(fixed, language)
+    cached_depth(fixed, language)
+    cached_frames(fixed, language)
+    sweep_job(settings).wait(30)
