@@ -13,9 +13,10 @@ import streamlit as st
 
 from app.page_params import page_params
 from figures.catalog import FigureSpec
-from figures.relu import ReluSettings, compute_sweep, depth_spec, grid_spec, loss_spec
+from figures.relu import ReluSettings, depth_spec, grid_spec, loss_spec, sweep_arguments
 from figures.relu_frames import frames_spec
 from services.jobs import SWEEPS
+from services.worker_process import sweep
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -40,8 +41,9 @@ def cached_loss(settings: ReluSettings, language: str, _sweep) -> FigureSpec:
 
 def sweep_job(settings: ReluSettings):
     """The sweep for ``settings``, queued, running or done: one per settings value for every
-    session (its n is not used: every n is swept)."""
-    return SWEEPS.submit(settings, lambda progress: compute_sweep(settings))
+    session (its n is not used: every n is swept). It runs in the worker process, below the
+    pages' priority (``services.worker_process``)."""
+    return SWEEPS.submit(settings, lambda progress: sweep(sweep_arguments(settings)))
 
 
 def default_settings(seed: int = 0) -> ReluSettings:

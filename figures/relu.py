@@ -232,10 +232,16 @@ def log_error_minus(mean: np.ndarray, sd: np.ndarray, floor: float = LOG_FLOOR) 
     return np.where(mean - sd > floor, sd, 0.0)
 
 
+def sweep_arguments(s: ReluSettings) -> dict:
+    """``manifolds.sweep``'s arguments for the settings (n itself is not used: every n is
+    swept); the page's sweep runs them in the worker process (``services.worker_process``)."""
+    return dict(input_name=s.input_name, ns=m.DEFAULT_NS, n_seeds=s.n_seeds, seed=s.seed,
+                n_points=s.n_points, noise=s.noise, activation=s.activation)
+
+
 def compute_sweep(s: ReluSettings) -> m.SweepResult:
-    """The information-loss sweep for the settings (n itself is not used: every n is swept)."""
-    return m.sweep(s.input_name, ns=m.DEFAULT_NS, n_seeds=s.n_seeds, seed=s.seed,
-                   n_points=s.n_points, noise=s.noise, activation=s.activation)
+    """The information-loss sweep for the settings, in this process."""
+    return m.sweep(**sweep_arguments(s))
 
 
 def sweep_frame(r: m.SweepResult) -> pd.DataFrame:

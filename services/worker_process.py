@@ -7,7 +7,9 @@ the first call and kept for the next ones, that every session of the server shar
   top-5, its dimension profile, one block's channels), at normal priority, each as soon as it
   arrives (``ANALYSIS_THREADS`` at a time);
 - ``measure(query, chosen, uploads, progress)``: what ``services.evidence.measure`` returns,
-  one at a time on a thread at nice +10, and paused while any analysis is waiting.
+  one at a time on a thread at nice +10, and paused while any analysis is waiting;
+- ``sweep(arguments)``: the ReLU page's information-loss sweep (``manifolds.sweep``), one at
+  a time on another thread at nice +10, started when no analysis is waiting.
 
 Why a process: torch lets go of Python's lock (the GIL) at every op and must get it back
 after; in the server, where other sessions' scripts run Python, each op then waited for them,
@@ -22,7 +24,8 @@ runs (the shipped ones, and the last ``KEPT_NETWORKS`` others), and frees a meas
 arrays after it.
 
 Protocol (pickle over the worker's stdin and stdout; both ends are this module): in,
-``(id, "analyze", (kind, network, args))`` or ``(id, "measure", (query, network, uploads))``;
+``(id, "analyze", (kind, network, args))``, ``(id, "measure", (query, network, uploads))`` or
+``(id, "sweep", (arguments,))``;
 out, ``(id, "progress", fraction, step)`` any number of times, then ``(id, "result", value)``
 or ``(id, "error", kind, message)``. ``network`` says how to build the network again
 (``portable``). When the worker dies, its calls fail with ``WorkerDied`` (an analysis is tried
@@ -39,7 +42,10 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from .weights import Weights, WeightsId
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # nothing from torch or the model at import: the ReLU page draws without it
+    from .weights import Weights
 
 ROOT = Path(__file__).resolve().parent.parent
 # Networks measured at once: one leaves a core to the pages, and holds one network's
@@ -77,7 +83,7 @@ def _rebuilt(network: tuple) -> Weights:
     """In the worker: the network ``portable`` described (kept for the next calls)."""
     from model.registry import SHIPPED
 
-    from .weights import load_source
+    from .weights import Weights, WeightsId, load_source
     kind, wid = network[0], network[1]
     if kind == "named" and wid.source in SHIPPED:
         return load_source(wid.source)      # the shipped ones are held once by load_source
@@ -238,6 +244,12 @@ def measure(query, chosen: Weights, uploads=None, progress=None):
     return WORKER.call("measure", (query, portable(chosen), uploads), progress)
 
 
+def sweep(arguments: dict):
+    """``manifolds.sweep(**arguments)`` (the ReLU page's information loss against n), computed
+    in the worker below the pages' priority."""
+    return WORKER.call("sweep", (arguments,))
+
+
 # -- the worker's side ----------------------------------------------------------------------------
 def _free_memory() -> None:
     """Give a finished measurement's memory back to the system (glibc keeps freed arenas)."""
@@ -265,6 +277,7 @@ def serve(requests, replies) -> None:
     quiet.set()
     counting = threading.Lock()
     measurements: queue.Queue = queue.Queue()
+    sweeps: queue.Queue = queue.Queue()
 
     def send(message) -> None:
         with sending:
@@ -302,15 +315,24 @@ def serve(requests, replies) -> None:
                                               workers=WORKER_THREADS, progress=progress))
             _free_memory()
 
+    def sweeping() -> None:
+        from manifolds import sweep as run_sweep
+        runtime.background_priority()
+        while True:
+            number, (arguments,) = sweeps.get()
+            quiet.wait()                   # an analysis waits: let it go first
+            answer(number, lambda: run_sweep(**arguments))
+
     threading.Thread(target=measuring, daemon=True, name="measurements").start()
+    threading.Thread(target=sweeping, daemon=True, name="sweeps").start()
     analyses = ThreadPoolExecutor(ANALYSIS_THREADS, thread_name_prefix="analyses")
     while True:
         try:
             number, kind, payload = pickle.load(requests)
         except EOFError:
             return
-        if kind == "measure":
-            measurements.put((number, payload))
+        if kind in ("measure", "sweep"):
+            (measurements if kind == "measure" else sweeps).put((number, payload))
             continue
         with counting:
             waiting[0] += 1

@@ -12,7 +12,7 @@ from services import evidence as ev
 from services import worker_process as wp
 from services.images import generated_image, prepare_input
 from services.live import analyze_profile, channel_activations, predictions
-from services.weights import WeightsId, load_source
+from services.weights import Weights, WeightsId, load_source
 
 pytestmark = pytest.mark.unit
 
@@ -55,7 +55,7 @@ def test_worker_analyses_equal_this_process_ones_for_every_kind_of_network():
     trained = load_source("embedded")
     random_net = load_source("random", seed=11, like=trained)
     # An uploaded checkpoint travels as its state: stand one in with the random net's weights.
-    uploaded = wp.Weights(WeightsId("upload", digest="abc"), random_net.model, random_net.classes,
+    uploaded = Weights(WeightsId("upload", digest="abc"), random_net.model, random_net.classes,
                           random_net.resolution, random_net.width_mult)
     assert wp.portable(uploaded)[0] == "state" and wp.portable(random_net)[0] == "random"
     for w in (trained, random_net, uploaded):
@@ -139,3 +139,12 @@ def test_an_analysis_does_not_wait_for_a_running_measurement():
     assert not finished
     t.join()
     assert finished
+
+
+def test_worker_sweeps_what_this_process_sweeps():
+    from figures.relu import ReluSettings, compute_sweep, sweep_arguments
+    settings = ReluSettings(input_name="moons", n_points=300, noise=0.05, n_seeds=10, seed=4)
+    there, here = wp.sweep(sweep_arguments(settings)), compute_sweep(settings)
+    for field in ("ns", "seeds", "collapsed", "shape_error", "scale", "trust", "theory"):
+        np.testing.assert_array_equal(getattr(there, field), getattr(here, field))
+    assert there.d == here.d
