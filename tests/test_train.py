@@ -42,9 +42,14 @@ def test_training_changes_the_weights_and_is_reproducible(tmp_path):
 
 
 def test_cli_both_variants(tmp_path, capsys):
+    # --threads 1: the command line sets the process's thread count (all cores by default),
+    # and this process is the test session's, whose later tests compare numbers with a
+    # one-thread worker process (tests/test_worker_process.py).
     rc = main(["--variant", "both", "--steps", "2", "--width", "0.25", "--resolution", "32",
-               "--batch", "10", "--heldout", "20", "--out", str(tmp_path)])
+               "--batch", "10", "--heldout", "20", "--threads", "1", "--out", str(tmp_path)])
     assert rc == 0
+    import torch
+    assert torch.get_num_threads() == 1
     assert {p.name for p in tmp_path.iterdir()} == {
         "embedded.pt", "embedded.log.json", "embedded-relu6.pt", "embedded-relu6.log.json"}
     out = capsys.readouterr().out
@@ -52,7 +57,7 @@ def test_cli_both_variants(tmp_path, capsys):
 
 
 def test_cli_rejects_bad_values(tmp_path, capsys):
-    assert main(["--steps", "0", "--out", str(tmp_path)]) == 2
+    assert main(["--steps", "0", "--threads", "1", "--out", str(tmp_path)]) == 2
     assert "steps must be" in capsys.readouterr().err
     with pytest.raises(ValueError, match="variant"):
         train("sigmoid", out=None, **TINY)
