@@ -7,6 +7,7 @@ class that opens the link at once then finds the pages ready. A plain ``streamli
 app/main.py`` also works: its warm-up starts at the first visit, on a background thread, and
 the first visitors wait for what it has not done yet (``bench/load.py --streamlit-run``).
 """
+import os
 import sys
 import time
 from pathlib import Path
@@ -21,7 +22,9 @@ def main(argv: list[str]) -> int:
     configure()
     from app import warmup
     started = time.perf_counter()
-    print("Manifold Lab: warming up before serving (MANIFOLD_LAB_WARMUP=0 skips it)...", flush=True)
+    if os.environ.get(warmup.ENV, "1").strip() != "0":
+        print("Manifold Lab: warming up before serving (MANIFOLD_LAB_WARMUP=0 skips it)...",
+              flush=True)
     done = warmup.run_before_serving(lambda r: print(
         f"  {r.name} {r.seconds:.1f} s" + (f" FAILED: {r.error}" if r.error else ""), flush=True))
     if done:

@@ -346,6 +346,7 @@ def main() -> None:
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())   # a stray print must not break the protocol
     serve(sys.stdin.buffer, replies)
+    os._exit(0)     # the server is gone: nobody waits for the work still running here
 
 
 if __name__ == "__main__":

@@ -89,3 +89,35 @@ def test_sessions_asking_at_once_get_one_shipped_network(monkeypatch):
     for th in threads:
         th.join(10)
     assert built == ["embedded"] and len(got) == 8 and all(g is got[0] for g in got)
+
+
+@pytest.mark.slow
+def test_python_m_app_warms_up_before_it_serves(tmp_path):
+    """The README's command: every task runs, without failing, before the server serves."""
+    import os
+    import sys
+    from pathlib import Path
+
+    from devtools.local_server import free_port, start_streamlit, stop, wait_healthy
+    port, log = free_port(), tmp_path / "server.log"
+    env = {k: v for k, v in os.environ.items() if k != warmup.ENV}
+    cmd = [sys.executable, "-m", "app", "--server.port", str(port), "--server.address",
+           "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    old = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)            # start_streamlit passes this process's environment on
+    try:
+        proc = start_streamlit(port, cmd=cmd, log=log)
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    try:
+        wait_healthy(port, proc, timeout=180, log=log)
+        text = Path(log).read_text()
+        served = text.index("You can now view")
+        for name, _ in warmup.TASKS:
+            assert f"  {name} " in text[:served], (name, text[:2000])
+        assert "FAILED" not in text and "warmed up in" in text[:served]
+    finally:
+        stop(proc)
