@@ -1,4 +1,5 @@
-"""Manifold Lab: ``streamlit run app/main.py``.
+"""Manifold Lab: ``python -m app`` (``app/__main__.py``: warms up, then runs this script under
+``streamlit run``), or ``streamlit run app/main.py`` directly.
 
 The entry point only sets up the page, the global sidebar (language, seed) and navigation.
 Each page is a file under ``app/views/``; pages that need torch import it themselves, so the

@@ -1,4 +1,5 @@
-"""`streamlit run app/main.py` for bench/load.py, in a process that counts networks.
+"""The app served for bench/load.py (as `python -m app` does, or a plain `streamlit run`), in a
+process that counts networks.
 
     python bench/_load_server.py PORT COUNTS_JSON [streamlit-run]
 

@@ -1,4 +1,4 @@
-"""Load test: N concurrent students against `streamlit run`, through Streamlit's own websocket
+"""Load test: N concurrent students against the app's server, through Streamlit's own websocket
 protocol (what the browser speaks), on 127.0.0.1 only.
 
     python bench/load.py [--sessions 30] [--rounds 1] [--lang en] [--cold] [--explore]
