@@ -20,9 +20,9 @@ The policy, and why:
   for minutes. Its worker threads call ``background_priority()`` once, when they start, so the
   operating system serves the pages' script threads first and the measurements with what is
   left (``services.jobs``; ``bench/load.py --explore`` measures the difference). Data-set
-  measurements run in a worker process (``services.worker_process``), which calls
-  ``configure()`` and ``background_priority()`` itself: a nice thread in this process would
-  still hold the GIL the pages need.
+  measurements and the ReLU sweep run in a worker process (``services.worker_process``),
+  which calls ``configure()`` itself and ``background_priority()`` on those threads: a nice
+  thread in this process would still hold the GIL the pages need.
 - **At most two malloc arenas** (``MALLOC_ARENAS``): one per thread, glibc's default, let a
   server with a script thread per session keep memory that other threads freed.
 - **Pillow's decompression-bomb limit** is ``MAX_IMAGE_PIXELS`` (``model/images.py`` also

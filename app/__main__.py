@@ -1,13 +1,12 @@
 """``python -m app [streamlit options]``: the app's server, warmed up before it serves.
 
 Runs the start-up warm-up (``app.warmup``: imports, the shipped networks, each page's default
-results; about 8 s on an idle 2-core machine) in this process, then ``streamlit run
+results; 8-11 s on a 2-core machine) in this process, then ``streamlit run
 app/main.py`` in the same process with the options given (``--server.port 8502``, ...). A
 class that opens the link at once then finds the pages ready. A plain ``streamlit run
 app/main.py`` also works: its warm-up starts at the first visit, on a background thread, and
 the first visitors wait for what it has not done yet (``bench/load.py --streamlit-run``).
 """
-import os
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ def main(argv: list[str]) -> int:
     configure()
     from app import warmup
     started = time.perf_counter()
-    if os.environ.get(warmup.ENV, "1").strip() != "0":
+    if not warmup.turned_off():
         print("Manifold Lab: warming up before serving (MANIFOLD_LAB_WARMUP=0 skips it)...",
               flush=True)
     done = warmup.run_before_serving(lambda r: print(

@@ -7,8 +7,6 @@ copy.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 from app.page_params import page_params
@@ -55,10 +53,11 @@ def default_settings(seed: int = 0) -> ReluSettings:
                         seed=seed)
 
 
-def warm(settings: ReluSettings, language: str) -> None:
-    """Build what the page draws for ``settings`` (the keys the page uses), and queue its sweep."""
-    fixed = replace(settings, n_seeds=int(page_params("relu_manifolds.py")["seeds"].default))
-    cached_grid(fixed, language)
-    cached_depth(fixed, language)
-    cached_frames(fixed, language)
+def warm_defaults(language: str) -> None:
+    """Build what the page draws at its defaults (under the keys the page uses: at the
+    defaults they are the settings themselves), and its sweep."""
+    settings = default_settings()
+    cached_grid(settings, language)
+    cached_depth(settings, language)
+    cached_frames(settings, language)
     sweep_job(settings).wait(30)

@@ -4,7 +4,8 @@ process on a daemon thread, so the first students are not the ones who wait for 
 ``python -m app`` (the README's command, ``app/__main__.py``) runs it before the server
 serves (``run_before_serving``): the class's first visitors find it done. Under a plain
 ``streamlit run app/main.py``, ``start()`` (called by ``app/main.py`` on every script run)
-starts it on a thread once per process, at the first visit. The tasks call the same cached functions the pages call (``app.live_sections``,
+starts it on a thread once per process, at the first visit. The tasks call the same cached
+functions the pages call (``app.live_sections``, ``app.relu_sections``,
 ``app.block_sections``) with the pages' default settings (read from the pages' own ``Param``
 definitions, ``app.page_params``), so those caches hold the results; the rest fills the
 process-wide caches below them (the shipped networks, the photos the generated images are
@@ -43,9 +44,14 @@ class TaskResult:
     error: str | None = None
 
 
+def turned_off() -> bool:
+    """True when ``MANIFOLD_LAB_WARMUP=0`` asks for no warm-up."""
+    return os.environ.get(ENV, "1").strip() == "0"
+
+
 def enabled() -> bool:
     """True under ``streamlit run`` unless ``MANIFOLD_LAB_WARMUP=0``."""
-    if os.environ.get(ENV, "1").strip() == "0":
+    if turned_off():
         return False
     from streamlit import runtime
     return runtime.exists()
@@ -128,10 +134,10 @@ def _live() -> None:
 def _relu() -> None:
     """The ReLU page at its defaults in both languages (the figures carry their texts) and
     its 10-seed sweep."""
-    from app.relu_sections import default_settings, warm
+    from app.relu_sections import warm_defaults
     from i18n import LANGS
     for language in LANGS:
-        warm(default_settings(), language)
+        warm_defaults(language)
 
 
 def _block() -> None:
@@ -198,7 +204,7 @@ def run_before_serving(report=None) -> list[TaskResult]:
     when ``MANIFOLD_LAB_WARMUP=0`` or the warm-up already ran or runs."""
     global _ran_before_serving
     with _started:
-        if _thread is not None or _ran_before_serving or os.environ.get(ENV, "1").strip() == "0":
+        if _thread is not None or _ran_before_serving or turned_off():
             return []
         _ran_before_serving = True
     # Outside a runtime each data cache says once that it keeps its values in memory, which is
