@@ -1,7 +1,7 @@
 """``python -m app [streamlit options]``: the app's server, warmed up before it serves.
 
 Runs the start-up warm-up (``app.warmup``: imports, the shipped networks, each page's default
-results; 8-11 s on a 2-core machine) in this process, then ``streamlit run
+results; 8-12 s on a 2-core machine) in this process, then ``streamlit run
 app/main.py`` in the same process with the options given (``--server.port 8502``, ...). A
 class that opens the link at once then finds the pages ready. A plain ``streamlit run
 app/main.py`` also works: its warm-up starts at the first visit, on a background thread, and
