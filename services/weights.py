@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from model.registry import DEFAULT, IMAGENET, SHIPPED, WEIGHTS
@@ -33,15 +34,34 @@ class WeightsId:
     like: "WeightsId | None" = None
 
 
+_BUILD_LOCK = threading.Lock()
+
+
 @dataclass
 class Weights:
-    """A ready network and what to say about it."""
+    """A network and what to say about it.
+
+    built: the model.mobilenetv2.MobileNetV2, in eval mode, or None until ``model`` first
+    builds it with ``recipe`` (a random network: the server only describes it, and the worker
+    process, which computes with it, builds it again from its seed)."""
     id: WeightsId
-    model: object                     # model.mobilenetv2.MobileNetV2 in eval mode
+    built: object | None
     classes: list[str]
     resolution: int                   # the input size it was trained at
     width_mult: float
     notes: list[str] = field(default_factory=list)
+    recipe: Callable[[], object] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def model(self):
+        """The network in eval mode (built now if it is not yet)."""
+        if self.built is None:
+            if self.recipe is None:
+                raise ValueError(f"{self.source}: this description has no network")
+            with _BUILD_LOCK:      # two sessions asking at once build it once
+                if self.built is None:
+                    self.built = self.recipe()
+        return self.built
 
     @property
     def source(self) -> str:
@@ -134,9 +154,12 @@ def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
         width = like.width_mult if like is not None else base.width_mult
         classes = like.classes if like is not None else list(base.classes())
         res = like.resolution if like is not None else base.resolution
-        model = load_weights(mobilenet_v2(width, len(classes)), "random", seed=seed)
         wid = WeightsId(source, seed=int(seed), like=like.id if like is not None else None)
-        return Weights(wid, model.eval(), list(classes), res, float(width))
+
+        def build(width=float(width), num_classes=len(classes), seed=int(seed)):
+            return load_weights(mobilenet_v2(width, num_classes), "random", seed=seed).eval()
+        # Built on first use: 30 students' comparison networks cost 14 MB and 0.1 s each.
+        return Weights(wid, None, list(classes), res, float(width), recipe=build)
     if upload is None:
         raise WeightsError("no checkpoint uploaded")
     if len(upload) == 0:

@@ -15,6 +15,7 @@ from manifolds.dimension import participation_ratio
 from services import images as images_svc
 from services import live as live_svc
 from services import weights as weights_svc
+from model import load_weights, mobilenet_v2
 
 pytestmark = pytest.mark.app
 
@@ -161,6 +162,19 @@ def test_random_copies_the_architecture_it_is_compared_with():
     a = dict(trained.model.named_parameters())["features.0.0.weight"]
     b = dict(rand.model.named_parameters())["features.0.0.weight"]
     assert not torch.equal(a, b)
+
+
+def test_random_network_is_built_on_first_use_and_is_the_seeds():
+    # The server only describes a student's random comparison network (the worker process
+    # computes with it), so it is built when .model is first read, and then kept.
+    rand = weights_svc.load_source("random", seed=7)
+    assert rand.built is None
+    model = rand.model
+    assert rand.built is model and rand.model is model and not model.training
+    eager = load_weights(mobilenet_v2(rand.width_mult, len(rand.classes)), "random", seed=7)
+    assert all(torch.equal(v, eager.state_dict()[k]) for k, v in model.state_dict().items())
+    other = weights_svc.load_source("random", seed=8).model
+    assert not torch.equal(other.features[0][0].weight, model.features[0][0].weight)
 
 
 def test_data_layer_shapes():
