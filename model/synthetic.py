@@ -11,6 +11,8 @@ Everything is deterministic by seed. numpy only (no torch): the pages can draw s
 from __future__ import annotations
 
 import functools
+import importlib.util
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -43,11 +45,26 @@ def _rng(rng_or_seed) -> np.random.Generator:
     raise ValueError(f"expected a numpy Generator or an integer seed, got {type(rng_or_seed)}")
 
 
+def sklearn_photos() -> dict[str, np.ndarray]:
+    """scikit-learn's two sample photos, {"china": ..., "flower": ...} uint8 (427, 640, 3),
+    read from its package files with Pillow, as ``sklearn.datasets.load_sample_images`` reads
+    them (the same arrays), without importing scikit-learn: that import costs a process about
+    80 MB, and the worker process (``services.worker_process``) needs nothing else of it."""
+    spec = importlib.util.find_spec("sklearn")     # finds the package without running it
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("scikit-learn is not installed: its sample photos are missing")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "images"
+    photos = {}
+    for path in sorted(folder.glob("*.jpg")):
+        with Image.open(path) as image:
+            photos[path.stem] = np.asarray(image)
+    return photos
+
+
 @functools.lru_cache(maxsize=1)
 def _raw_photos() -> tuple[np.ndarray, ...]:
     """All bundled photos as uint8 (H, W, 3), in a fixed order."""
     import skimage.data
-    from sklearn.datasets import load_sample_images
 
     photos = []
     for name in _SKIMAGE_COLOUR + _SKIMAGE_GREY:
@@ -61,7 +78,7 @@ def _raw_photos() -> tuple[np.ndarray, ...]:
         if img.ndim == 2:
             img = np.repeat(img[..., None], 3, axis=2)
         photos.append(np.ascontiguousarray(img[..., :3]).astype(np.uint8))
-    photos += [np.asarray(img, dtype=np.uint8) for img in load_sample_images().images]
+    photos += [np.asarray(img, dtype=np.uint8) for img in sklearn_photos().values()]
     if len(photos) < 4:
         raise RuntimeError("too few bundled photos found in scikit-image / scikit-learn")
     return tuple(photos)

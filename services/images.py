@@ -19,8 +19,8 @@ def sample_photo(name: str) -> np.ndarray:
     if name not in SAMPLE_PHOTOS:
         raise ValueError(f"name must be one of {SAMPLE_PHOTOS}, got {name!r}")
     if name in ("china", "flower"):
-        from sklearn.datasets import load_sample_image
-        img = load_sample_image(f"{name}.jpg")
+        from model.synthetic import sklearn_photos
+        img = sklearn_photos()[name]
     else:
         import skimage.data
         img = getattr(skimage.data, name)()

@@ -148,3 +148,40 @@ def test_worker_sweeps_what_this_process_sweeps():
     for field in ("ns", "seeds", "collapsed", "shape_error", "scale", "trust", "theory"):
         np.testing.assert_array_equal(getattr(there, field), getattr(here, field))
     assert there.d == here.d
+
+
+_WORKERS_WORK = """
+import sys
+sys.path.insert(0, {root!r})
+import runtime; runtime.configure()
+from services import evidence as ev, images as im, worker_process as wp
+from services.weights import load_source
+w = load_source("embedded")
+network = wp._rebuilt(wp.portable(w))
+x, _ = im.prepare_input(im.sample_photo("china"), w.resolution, w.source)
+for kind, args in (("top5", ()), ("profile", ("pr", 0)), ("channels", (1, "expansion"))):
+    wp.ANALYSES[kind](network, x, *args)
+for image_set in ("generated", "photos"):
+    ev.measure(ev.EvidenceQuery(w.id, image_set, 24, 0, 32), w, workers=1)
+print(sorted(m for m in ("sklearn", "pandas", "pyarrow", "plotly", "streamlit") if m in sys.modules))
+"""
+
+
+def test_the_workers_work_imports_no_scikit_learn_pandas_or_ui():
+    # scikit-learn alone (with the pandas and pyarrow it imports) cost the worker about 80 MB
+    # of its memory, for two sample photos it can read itself (model.synthetic.sklearn_photos).
+    import subprocess
+    from pathlib import Path
+    root = str(Path(wp.__file__).resolve().parent.parent)
+    out = subprocess.run([sys.executable, "-c", _WORKERS_WORK.format(root=root)],
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    assert out.split("\n")[-2] == "[]"
+
+
+def test_sklearn_photos_are_the_ones_scikit_learn_loads():
+    from sklearn.datasets import load_sample_images
+
+    from model.synthetic import sklearn_photos
+    ours, theirs = sklearn_photos(), load_sample_images()
+    assert list(ours) == ["china", "flower"]
+    assert all(np.array_equal(a, b) for a, b in zip(ours.values(), theirs.images, strict=True))
