@@ -24,7 +24,9 @@ The policy, and why:
   which calls ``configure()`` itself and ``background_priority()`` on those threads: a nice
   thread in this process would still hold the GIL the pages need.
 - **At most two malloc arenas** (``MALLOC_ARENAS``): one per thread, glibc's default, let a
-  server with a script thread per session keep memory that other threads freed.
+  server with a script thread per session keep memory that other threads freed. In the
+  server (``serving=True``), large blocks are given back to the system when freed
+  (``MMAP_THRESHOLD``).
 - **Pillow's decompression-bomb limit** is ``MAX_IMAGE_PIXELS`` (``model/images.py`` also
   checks sizes itself from the header, before decoding), and truncated files are refused.
 
@@ -44,20 +46,32 @@ MAX_IMAGE_PIXELS = 50_000_000   # 50 megapixels: larger than any camera photo pe
 # server runs a script thread per session: memory freed in one arena is not reused by the
 # others. Two arenas: server peak 1415 -> 1265 MB in one class run each (bench/load.py --explore).
 MALLOC_ARENAS = 2
-M_ARENA_MAX = -8        # glibc's mallopt parameter number (malloc.h)
+# The server frees many large short-lived blocks (figure JSON, pickled cache entries, images).
+# glibc's default raises its mmap threshold to 32 MB after the first such free, and from then
+# on keeps them in the heap, which it rarely gives back: a class run's server held 470 MB
+# freed but kept. With a fixed threshold it kept 27-56 MB, and its peak fell from 1277-1289
+# to 1051-1105 MB (bench/load.py --sessions 30 --cold --explore, server heap line). Not
+# in the worker process: its torch tensors, mmapped anew at every op, cost it 45% more CPU.
+MMAP_THRESHOLD = 256 << 10
+TRIM_THRESHOLD = 8 << 20
+M_ARENA_MAX = -8        # glibc's mallopt parameter numbers (malloc.h)
+M_MMAP_THRESHOLD = -3
+M_TRIM_THRESHOLD = -1
 _THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 _configured: dict | None = None
 _blas_limit = None   # the threadpoolctl limiter, kept alive: dropping it would not undo it
 
 
-def configure(threads: int = THREADS) -> dict:
+def configure(threads: int = THREADS, *, serving: bool = False) -> dict:
     """Apply the policy to this process (idempotent; a second call with other values
-    applies those). Returns what was set: {"threads", "torch_threads"}."""
+    applies those). ``serving``: this process is the app's server (``_return_large_blocks``).
+    Returns what was set: {"threads", "torch_threads", "serving"}."""
     global _configured, _blas_limit
     if int(threads) != threads or threads < 1:
         raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
     threads = int(threads)
-    if _configured is not None and _configured["threads"] == threads:
+    if _configured is not None and _configured["threads"] == threads and (
+            _configured["serving"] or not serving):
         return _configured
     for var in _THREAD_VARS:   # read by torch, OpenBLAS and OpenMP when they start
         os.environ[var] = str(threads)
@@ -70,10 +84,13 @@ def configure(threads: int = THREADS) -> dict:
             torch.set_num_threads(threads)
         torch_threads = torch.get_num_threads()
     _limit_malloc_arenas(MALLOC_ARENAS)
+    if serving:
+        _return_large_blocks()
     from PIL import Image, ImageFile
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS     # Pillow warns above it, refuses above 2x
     ImageFile.LOAD_TRUNCATED_IMAGES = False
-    _configured = dict(threads=threads, torch_threads=torch_threads)
+    _configured = dict(threads=threads, torch_threads=torch_threads,
+                       serving=bool(serving or (_configured or {}).get("serving")))
     return _configured
 
 
@@ -85,6 +102,21 @@ def _limit_malloc_arenas(arenas: int) -> bool:
     import ctypes
     try:
         return bool(ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, int(arenas)))
+    except (OSError, AttributeError):
+        return False
+
+
+def _return_large_blocks() -> bool:
+    """glibc malloc: blocks of ``MMAP_THRESHOLD`` or more get pages of their own, given back
+    to the system when freed, and the heap is trimmed above ``TRIM_THRESHOLD``. False where
+    the C library is not glibc."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+                    and libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
     except (OSError, AttributeError):
         return False
 

@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
 
 def main(argv: list[str]) -> int:
     from runtime import configure
-    configure()
+    configure(serving=True)
     from app import warmup
     started = time.perf_counter()
     if not warmup.turned_off():

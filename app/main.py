@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
 
 from runtime import configure  # noqa: E402
 
-configure()  # once per server process: thread counts and image limits (runtime.py says why)
+configure(serving=True)  # once per server process: threads, memory, image limits (runtime.py)
 
 import streamlit as st  # noqa: E402
 

@@ -106,3 +106,37 @@ def test_background_priority_lowers_only_the_calling_thread():
     thread.join(10)
     assert seen == [(True, min(19, here + 5))]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == here
+
+
+_LARGE_BLOCK = """
+import ctypes, sys
+sys.path.insert(0, {root!r})
+import runtime
+runtime.configure(serving={serving})
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd",
+                "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc = ctypes.CDLL("libc.so.6")
+libc.mallinfo2.restype = Info
+libc.malloc.restype = ctypes.c_void_p
+libc.free(ctypes.c_void_p(libc.malloc(4 << 20)))   # glibc's default raises its threshold here
+block = libc.malloc(4 << 20)
+print(libc.mallinfo2().hblkhd >= 4 << 20)
+"""
+
+
+def test_the_server_gives_large_freed_blocks_back():
+    """configure(serving=True): a 4 MB block gets pages of its own (returned when freed) also
+    after one was freed; glibc's default (the worker, the command lines) then keeps it in the
+    heap."""
+    import subprocess
+    import sys
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc's malloc only")
+    seen = {}
+    for serving in (True, False):
+        code = _LARGE_BLOCK.format(root=str(ROOT), serving=serving)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=60, check=True).stdout.split()
+        seen[serving] = out[-1]
+    assert seen == {True: "True", False: "False"}
