@@ -12,11 +12,13 @@ the pages call) and ``MobileNetV2.__init__``, and writes to COUNTS_JSON twice a 
 weights came from that source} (a weak set: a network the app dropped is not counted), and
 "warmup" (what ``app/warmup.py`` did: [name, seconds, error]), "cpu" (seconds of server
 CPU by kind of thread: pages, measurements, sweeps, warm-up, event loop, other; and the
-measuring worker process's) and "worker_peak_rss_mb" (that process's VmHWM). With the shipped networks held
+measuring worker process's), "worker_peak_rss_mb" (that process's VmHWM) and "heap_at_peak"
+(glibc's heap in use and freed-but-kept, at the server's highest resident memory). With the shipped networks held
 once, their loads and alive counts stay 1 however many sessions run. The wrappers go in when
 the app first imports those modules (an import hook), so torch is imported when the app
 imports it, as under a plain ``streamlit run``. Binds 127.0.0.1 only.
 """
+import ctypes
 import importlib.abc
 import json
 import os
@@ -104,7 +106,8 @@ def snapshot() -> dict:
     cpu = {k: round(v, 1) for k, v in cpu_by_kind.items()}
     return dict(loads=dict(loads), alive=dict(alive), warmup=done, cpu=cpu,
                 worker_peak_rss_mb=round(max(worker_peaks.values(), default=0.0)),
-                workers=len(worker_peaks), together_peak_rss_mb=round(together[0]))
+                workers=len(worker_peaks), together_peak_rss_mb=round(together[0]),
+                heap_at_peak=dict(heap_at_peak))
 
 
 # Server CPU by kind of thread, summed from /proc every half second (a thread that ends
@@ -175,10 +178,36 @@ def _rss_mb(status_path: str) -> float:
     return 0.0
 
 
+# glibc's heap at the server's peak: what is in use, and what was freed but kept (mallinfo2;
+# Python's small objects live in arenas of their own and count in neither).
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
+
+
+_libc = ctypes.CDLL("libc.so.6")
+_libc.mallinfo2.restype = _Mallinfo2
+heap_at_peak: dict = {}
+_rss_peak = [0.0]
+
+
+def sample_heap(rss: float) -> None:
+    """At a new peak of the server's resident memory, note glibc's heap counts."""
+    if rss < _rss_peak[0]:
+        return
+    _rss_peak[0] = rss
+    info = _libc.mallinfo2()
+    heap_at_peak.update(rss=round(rss), in_use=round((info.uordblks + info.hblkhd) / 2**20),
+                        free_in_heap=round(info.fordblks / 2**20), mmapped=round(info.hblkhd / 2**20))
+
+
 def write_counts():
     while True:
         sample_threads()
-        together[0] = max(together[0], _rss_mb("/proc/self/status") + sample_worker())
+        rss = _rss_mb("/proc/self/status")
+        sample_heap(rss)
+        together[0] = max(together[0], rss + sample_worker())
         tmp = counts_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(snapshot()))
         tmp.replace(counts_path)          # atomic: the reader never sees a half-written file

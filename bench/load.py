@@ -371,6 +371,11 @@ def report(args, think, results, errors, wall, server_cpu, client_cpu, load_befo
     print(f"worker process peak RSS: {worker_mb:.0f} MB ({counts.get('workers', 0)} "
           f"started); server + worker: {memory_mb:.0f} MB (sum of the peaks), "
           f"{counts.get('together_peak_rss_mb', 0):.0f} MB (most at one time, 0.5 s samples)")
+    heap = counts.get("heap_at_peak")
+    if heap:
+        print(f"server heap at its peak RSS ({heap['rss']} MB, glibc mallinfo2): "
+              f"{heap['in_use']} MB in use ({heap['mmapped']} MB of it in mmapped blocks), "
+              f"{heap['free_in_heap']} MB freed but kept by malloc")
     for r in counts.get("warmup", []):
         print(f"  app start-up warm-up: {r[0]} {r[1]:.1f} s" + (f" FAILED {r[2]}" if r[2] else ""))
     cpu = counts.get("cpu", {})
