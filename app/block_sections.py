@@ -13,6 +13,7 @@ from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from figures import block as fig
 from services import block as data
+from services.worker_process import compute
 from figures import block_specs as specs
 
 
@@ -31,7 +32,7 @@ def option_limits_error(d_i, d_j, t, k, h, w, stride) -> str | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_option_rows(shape: tuple, repeats: int):
-    return data.option_rows(*shape, repeats=repeats)
+    return compute("option_rows", *shape, repeats=repeats)    # torch: in the worker process
 
 
 def interactive_section(shape: dict, repeats: int) -> None:
@@ -48,8 +49,12 @@ def interactive_section(shape: dict, repeats: int) -> None:
     if runs < repeats:
         notice("info", "block.fewer_runs", runs=runs, repeats=repeats)
         repeats = runs
-    with st.spinner(tr("block.measuring")):
-        rows = cached_option_rows(tuple(shape.values()), repeats)
+    try:
+        with st.spinner(tr("block.measuring")):
+            rows = cached_option_rows(tuple(shape.values()), repeats)
+    except ValueError as exc:     # also the worker process stopping (WorkerDied)
+        notice("error", "block.compute_error", error=exc)
+        return
     show(cached_spec(specs.options_spec, shape, rows, lang(), repeats),
          caption=False)
     by = {r["option"]: r for r in rows}
@@ -99,7 +104,7 @@ def table2_frame(rows: list[dict]) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_split(block_index: int, resolution: int, seed: int):
-    return data.split_rows(block_index, resolution, seed)
+    return compute("split_rows", block_index, resolution, seed)
 
 
 def split_section(block_p: Param, res_p: Param, seed: int) -> None:
@@ -110,8 +115,12 @@ def split_section(block_p: Param, res_p: Param, seed: int) -> None:
               key=widget_key(block_p))
     c2.selectbox(tr("block.split_res"), res_p.choices, key=widget_key(res_p))
     index, res = int(st.session_state[widget_key(block_p)]), int(st.session_state[widget_key(res_p)])
-    with st.spinner(tr("block.split_running")):
-        rows, info = cached_split(index, res, seed)
+    try:
+        with st.spinner(tr("block.split_running")):
+            rows, info = cached_split(index, res, seed)
+    except ValueError as exc:
+        notice("error", "block.compute_error", error=exc)
+        return
     show(cached_spec(specs.split_spec, rows, info, seed, lang()))
     first, last = rows[0], rows[-1]
     m1, mk = first["measured_peak_bytes"], last["measured_peak_bytes"]
@@ -130,7 +139,7 @@ def cached_logs():
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def cached_ablation_profiles(estimator: str, n_images: int, seed: int):
-    return data.ablation_profiles(estimator, n_images, seed)
+    return compute("ablation_profiles", estimator, n_images, seed)
 
 
 def ablation_section(estimator_p: Param, seed: int) -> None:

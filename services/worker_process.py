@@ -6,6 +6,8 @@ the first call and kept for the next ones, that every session of the server shar
 - ``analyze(kind, weights, *args)``: the live page's analyses of one image (``ANALYSES``: its
   top-5, its dimension profile, one block's channels), at normal priority, each as soon as it
   arrives (``ANALYSIS_THREADS`` at a time);
+- ``compute(name, *args)``: the block page's torch work (``COMPUTATIONS`` in
+  ``services.block``), as the analyses;
 - ``measure(query, chosen, uploads, progress)``: what ``services.evidence.measure`` returns,
   one at a time on a thread at nice +10, and paused while any analysis is waiting;
 - ``sweep(arguments)``: the ReLU page's information-loss sweep (``manifolds.sweep``), one at
@@ -24,7 +26,8 @@ runs (the shipped ones, and the last ``KEPT_NETWORKS`` others), and frees a meas
 arrays after it.
 
 Protocol (pickle over the worker's stdin and stdout; both ends are this module): in,
-``(id, "analyze", (kind, network, args))``, ``(id, "measure", (query, network, uploads))`` or
+``(id, "analyze", (kind, network, args))``, ``(id, "compute", (name, args, kwargs))``,
+``(id, "measure", (query, network, uploads))`` or
 ``(id, "sweep", (arguments,))``;
 out, ``(id, "progress", fraction, step)`` any number of times, then ``(id, "result", value)``
 or ``(id, "error", kind, message)``. ``network`` says how to build the network again
@@ -127,6 +130,9 @@ def _channels(w: Weights, x, block: int, probe: str):
 
 
 ANALYSES = {"top5": _top5, "profile": _profile, "channels": _channels}
+# The block page's torch work, by name in ``services.block``: nothing of the server's crosses
+# but the arguments (a width-1.0 network built per seed, layers timed, shipped networks run).
+COMPUTATIONS = ("option_rows", "split_rows", "ablation_profiles")
 
 
 # -- the server's side ----------------------------------------------------------------------------
@@ -239,6 +245,17 @@ def analyze(kind: str, weights: Weights, *args):
         return WORKER.call("analyze", request)
 
 
+def compute(name: str, *args, **kwargs):
+    """``services.block.<name>(*args, **kwargs)`` (``COMPUTATIONS``) computed in the worker
+    at the analyses' priority, tried once more when the worker died meanwhile."""
+    if name not in COMPUTATIONS:
+        raise ValueError(f"name must be one of {COMPUTATIONS}, got {name!r}")
+    try:
+        return WORKER.call("compute", (name, args, kwargs))
+    except WorkerDied:
+        return WORKER.call("compute", (name, args, kwargs))
+
+
 def measure(query, chosen: Weights, uploads=None, progress=None):
     """``services.evidence.measure``, computed in the worker below the pages' priority."""
     return WORKER.call("measure", (query, portable(chosen), uploads), progress)
@@ -251,15 +268,21 @@ def sweep(arguments: dict):
 
 
 # -- the worker's side ----------------------------------------------------------------------------
-def _free_memory() -> None:
-    """Give a finished measurement's memory back to the system (glibc keeps freed arenas)."""
+def _trim() -> None:
+    """Give freed memory back to the system: glibc keeps it otherwise, and the worker's peak
+    grew with each student's new computation (block page alone: 503 -> 748 MB in a class run)."""
     import ctypes
-    import gc
-    gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+def _free_memory() -> None:
+    """Give a finished measurement's memory back to the system (its arrays may sit in cycles)."""
+    import gc
+    gc.collect()
+    _trim()
 
 
 def serve(requests, replies) -> None:
@@ -297,10 +320,23 @@ def serve(requests, replies) -> None:
         try:
             answer(number, lambda: ANALYSES[kind](_rebuilt(network), *args))
         finally:
-            with counting:
-                waiting[0] -= 1
-                if waiting[0] == 0:
-                    quiet.set()
+            analysis_done()
+
+    def computation(number: int, name: str, args: tuple, kwargs: dict) -> None:
+        from . import block
+        try:
+            answer(number, lambda: getattr(block, name)(*args, **kwargs))
+        finally:
+            analysis_done()
+
+    def analysis_done() -> None:
+        with counting:
+            waiting[0] -= 1
+            last = waiting[0] == 0
+            if last:
+                quiet.set()
+        if last:
+            _trim()
 
     def measuring() -> None:
         runtime.background_priority()      # this thread only: the analyses stay at normal
@@ -337,7 +373,7 @@ def serve(requests, replies) -> None:
         with counting:
             waiting[0] += 1
             quiet.clear()
-        analyses.submit(analysis, number, *payload)
+        analyses.submit(analysis if kind == "analyze" else computation, number, *payload)
 
 
 def main() -> None:

@@ -185,3 +185,20 @@ def test_sklearn_photos_are_the_ones_scikit_learn_loads():
     ours, theirs = sklearn_photos(), load_sample_images()
     assert list(ours) == ["china", "flower"]
     assert all(np.array_equal(a, b) for a, b in zip(ours.values(), theirs.images, strict=True))
+
+
+def test_the_block_pages_torch_work_computes_in_the_worker_as_here():
+    from services import block
+    here = block.split_rows(3, 64, 5)
+    there = wp.compute("split_rows", 3, 64, 5)
+    assert _without_times(there) == _without_times(here)
+    assert wp.compute("ablation_profiles", "pr", 4, 1) == block.ablation_profiles("pr", 4, 1)
+    rows = wp.compute("option_rows", 16, 24, 6, 3, 8, 8, 1, repeats=2)
+    same = [{k: v for k, v in r.items() if k != "seconds"} for r in rows]
+    assert same == [{k: v for k, v in r.items() if k != "seconds"}
+                    for r in block.option_rows(16, 24, 6, 3, 8, 8, 1, repeats=2)]
+    assert all(r["seconds"] > 0 for r in rows)
+    with pytest.raises(ValueError, match="block_index"):
+        wp.compute("split_rows", 99, 64, 0)
+    with pytest.raises(ValueError, match="name must be one of"):
+        wp.compute("os.system", "true")

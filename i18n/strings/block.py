@@ -191,6 +191,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "The dimension profiles cannot be computed: {error}",
         "차원 프로파일을 계산할 수 없습니다: {error}",
     ),
+    "block.compute_error": (
+        "This measurement cannot be made: {error}",
+        "이 측정을 할 수 없습니다: {error}",
+    ),
     "block.variant.linear": ("linear bottleneck (paper)", "linear bottleneck (논문)"),
     "block.variant.relu6": ("ReLU6 bottleneck", "ReLU6 bottleneck"),
     # Figures
