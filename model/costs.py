@@ -21,10 +21,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from torch import nn
+from typing import TYPE_CHECKING
 
-from .mobilenetv2 import BOTTLENECKS, SHORTCUTS
-from .shape_walk import CannotWalk, module_layers, settings_layers, walk
+from .architecture import BOTTLENECKS, SHORTCUTS
+from .shape_walk import CannotWalk, settings_layers, walk
+
+if TYPE_CHECKING:      # a built model is walked with torch; the settings need none
+    from torch import nn
 
 # Paper, Table 3 and §5 (docs/PAPER_FACTS.md §5): the largest tensor to materialise, in K of 16-bit values.
 PAPER_TABLE3_MAX_KB = {"MobileNetV1": 1600, "ShuffleNet (2x, g=3)": 600, "MobileNetV2": 400}
@@ -117,6 +120,7 @@ def count_costs(model: nn.Module, input_size: int = 224) -> CostReport:
     """
     input_size = check_input_size(input_size)
     try:
+        from .module_walk import module_layers
         rows = _rows(module_layers(model), input_size)
     except CannotWalk:
         from .costs_forward import count_costs_by_forward

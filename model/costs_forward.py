@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from .costs import CostReport, CostRow, check_input_size
-from .shape_walk import blocks_by_module, operator_name
+from .module_walk import blocks_by_module, operator_name
 
 
 def count_costs_by_forward(model: nn.Module, input_size: int = 224) -> CostReport:

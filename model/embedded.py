@@ -9,11 +9,14 @@ log's ``config``/``final``). Inputs: uint8 images (n, R, R, 3) through
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import torch
-
-from .mobilenetv2 import MobileNetV2, mobilenet_v2
 from .registry import SHIPPED, WeightSpec, spec
+
+if TYPE_CHECKING:     # torch only to build one: the training logs are read without it
+    import torch
+
+    from .mobilenetv2 import MobileNetV2
 
 
 def shipped_spec(name: str) -> WeightSpec:
@@ -36,6 +39,9 @@ def load_training_log(name: str) -> dict:
 def build_embedded(name: str = "embedded", device: str | torch.device = "cpu",
                    ) -> tuple[MobileNetV2, WeightSpec]:
     """The trained network ``name`` in eval mode (float32, on ``device``) and its spec."""
+    import torch
+
+    from .mobilenetv2 import mobilenet_v2
     s = shipped_spec(name)
     model = mobilenet_v2(s.width_mult, s.num_classes, bottleneck=s.bottleneck)
     state = torch.load(s.path, map_location="cpu", weights_only=True)

@@ -52,7 +52,8 @@ from torch import nn
 
 from . import bootstrap as bs
 from .evidence_probes import PROBES, EvidenceProbes, probe_shapes
-from .evidence_records import BlockEvidence, Evidence, EvidenceMeta, ProfileRecord
+from .evidence_records import (MIN_TWONN_POINTS, BlockEvidence, Evidence, EvidenceMeta,
+                               ProfileRecord)
 from .evidence_stats import folds_by_image, lemma2_invertible, linear_recovery
 from .images import IMAGENET_MEAN, IMAGENET_STD
 from .mobilenetv2 import InvertedResidual
@@ -61,7 +62,6 @@ ESTIMATORS = ("pca", "pr", "twonn")
 PCA_VARIANCE = 0.9
 CONFIDENCE = 0.95
 TWONN_DISCARD = 0.1
-MIN_TWONN_POINTS = 100
 IMAGE_VIEW_PROBES = ("input", "projection")
 UNDERSAMPLED_RULE = (f"pca and pr: fewer than 2 points per ambient dimension (n_points < 2 * "
                      f"ambient); twonn: fewer than {MIN_TWONN_POINTS} points")

@@ -5,6 +5,10 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+# TwoNN's fewest points: below it the measurement marks the estimate as undersampled (here,
+# without torch, so the page can say so before it asks for a measurement).
+MIN_TWONN_POINTS = 100
+
 
 @dataclass(frozen=True)
 class BlockEvidence:

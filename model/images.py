@@ -26,13 +26,15 @@ import os
 import struct
 import warnings
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import TYPE_CHECKING, BinaryIO, Iterable
 
 import numpy as np
-import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from runtime import MAX_IMAGE_PIXELS
+
+if TYPE_CHECKING:      # torch only where a tensor is made: reading images needs none
+    import torch
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -163,10 +165,11 @@ def to_rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def preprocess(im: Image.Image, *, crop: int = 224, resize: int | None = None) -> torch.Tensor:
-    """torchvision's eval transform of one RGB image -> float32 tensor (3, crop, crop).
+def preprocess_array(im: Image.Image, *, crop: int = 224, resize: int | None = None) -> np.ndarray:
+    """torchvision's eval transform of one RGB image -> float32 array (3, crop, crop).
 
-    ``resize`` defaults to round(crop * 256 / 224) (IMAGENET1K_V1's 256 at 224).
+    ``resize`` defaults to round(crop * 256 / 224) (IMAGENET1K_V1's 256 at 224). numpy only,
+    so the app's server prepares inputs without torch; ``preprocess`` is the same as a tensor.
     """
     if int(crop) != crop or crop < 8:
         raise ValueError(f"crop must be an integer >= 8 (pixels), got {crop}")
@@ -185,10 +188,16 @@ def preprocess(im: Image.Image, *, crop: int = 224, resize: int | None = None) -
     sx, sy = w / new_w, h / new_h
     box = (left * sx, top * sy, (left + crop) * sx, (top + crop) * sy)
     out = im.resize((crop, crop), Image.Resampling.BILINEAR, box=box, reducing_gap=None)
-    x = torch.from_numpy(np.asarray(out, dtype=np.float32) / 255.0).permute(2, 0, 1)
-    mean = torch.tensor(IMAGENET_MEAN).view(3, 1, 1)
-    std = torch.tensor(IMAGENET_STD).view(3, 1, 1)
-    return ((x - mean) / std).contiguous()
+    x = (np.asarray(out, dtype=np.float32) / np.float32(255.0)).transpose(2, 0, 1)
+    mean = np.asarray(IMAGENET_MEAN, dtype=np.float32).reshape(3, 1, 1)
+    std = np.asarray(IMAGENET_STD, dtype=np.float32).reshape(3, 1, 1)
+    return np.ascontiguousarray((x - mean) / std)
+
+
+def preprocess(im: Image.Image, *, crop: int = 224, resize: int | None = None) -> torch.Tensor:
+    """``preprocess_array`` as a float32 tensor (3, crop, crop)."""
+    import torch
+    return torch.from_numpy(preprocess_array(im, crop=crop, resize=resize))
 
 
 def resize_for(weights: str | None, crop: int) -> int:
@@ -209,5 +218,6 @@ def load_batch(sources: Iterable, *, crop: int = 224, resize: int | None = None,
     names = list(names) if names is not None else [None] * len(sources)
     if not sources:
         raise ImageError("no images given")
+    import torch
     return torch.stack([preprocess(load_image(s, name=n), crop=crop, resize=resize)
                         for s, n in zip(sources, names)])

@@ -10,28 +10,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-# The paper's Table 2: expansion t, output channels c, repeats n, first stride s.
-INVERTED_RESIDUAL_SETTING = [
-    # t, c, n, s
-    (1, 16, 1, 1),
-    (6, 24, 2, 2),
-    (6, 32, 3, 2),
-    (6, 64, 4, 2),
-    (6, 96, 3, 1),
-    (6, 160, 3, 2),
-    (6, 320, 1, 1),
-]
-BOTTLENECKS = ("linear", "relu6")
-SHORTCUTS = ("bottleneck", "expansion", "none")
+from .architecture import BOTTLENECKS, INVERTED_RESIDUAL_SETTING, SHORTCUTS, make_divisible
 
-
-def make_divisible(value: float, divisor: int = 8, min_value: int | None = None) -> int:
-    """Round a channel count to a multiple of ``divisor``, never below 90% of ``value``."""
-    min_value = divisor if min_value is None else min_value
-    rounded = max(min_value, int(value + divisor / 2) // divisor * divisor)
-    if rounded < 0.9 * value:
-        rounded += divisor
-    return rounded
+__all__ = ["BOTTLENECKS", "INVERTED_RESIDUAL_SETTING", "SHORTCUTS", "make_divisible",
+           "ConvBNReLU6", "InvertedResidual", "MobileNetV2", "mobilenet_v2", "resolve_device"]
 
 
 class ConvBNReLU6(nn.Sequential):

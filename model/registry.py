@@ -11,15 +11,21 @@ the caller or read off the file.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .mobilenetv2 import INVERTED_RESIDUAL_SETTING
+from .architecture import INVERTED_RESIDUAL_SETTING
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
 DOWNLOAD_ROOT = "https://download.pytorch.org/models/"
 # 17 bottleneck blocks (Table 2 of the paper: the n column adds up to 17).
 N_BLOCKS = sum(n for _t, _c, n, _s in INVERTED_RESIDUAL_SETTING)
+
+
+class WeightsError(ValueError):
+    """Weights could not be loaded; the message says why and what to do. (Here, not in
+    ``model.weights``, so that the server can raise and catch it without torch.)"""
 
 
 @dataclass(frozen=True)
@@ -96,3 +102,12 @@ def spec(name: str) -> WeightSpec:
         return WEIGHTS[name]
     except KeyError:
         raise ValueError(f"unknown weights {name!r}: choose one of {', '.join(WEIGHTS)}") from None
+
+
+def imagenet_file(name: str) -> Path:
+    """Where torch.hub keeps the published checkpoint ``name`` (it may not be there):
+    ``torch.hub.get_dir()``/checkpoints, worked out as torch.hub does ($TORCH_HOME/hub, else
+    $XDG_CACHE_HOME/torch/hub, else ~/.cache/torch/hub) without importing torch, so the app's
+    server can say whether choosing it needs a download."""
+    home = os.getenv("TORCH_HOME", os.path.join(os.getenv("XDG_CACHE_HOME", "~/.cache"), "torch"))
+    return Path(os.path.expanduser(home)) / "hub" / "checkpoints" / spec(name).file

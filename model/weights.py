@@ -26,7 +26,8 @@ import torch
 from torch import nn
 
 from .mobilenetv2 import make_divisible, mobilenet_v2
-from .registry import IMAGENET, SHIPPED, spec
+from .registry import IMAGENET, SHIPPED, WeightsError, spec
+from .registry import imagenet_file as registry_imagenet_file
 
 SOURCES = ("random", *IMAGENET, *SHIPPED, "<path to .pth/.pt>")
 # Width multipliers people publish checkpoints for; the guess lists those that fit.
@@ -34,10 +35,6 @@ KNOWN_WIDTHS = (0.35, 0.5, 0.75, 1.0, 1.3, 1.4)
 STEM_KEY = "features.0.0.weight"
 CLASSIFIER_KEY = "classifier.1.weight"
 MAX_LISTED = 5
-
-
-class WeightsError(ValueError):
-    """Weights could not be loaded; the message says why and what to do."""
 
 
 def load_weights(model: nn.Module, source: str | os.PathLike, *, seed: int = 0) -> nn.Module:
@@ -156,8 +153,9 @@ def _unwrap(obj, name: str) -> dict[str, torch.Tensor]:
 
 
 def imagenet_file(source: str) -> Path:
-    """Where torch.hub keeps the published checkpoint ``source`` (it may not be there)."""
-    return Path(torch.hub.get_dir()) / "checkpoints" / spec(source).file
+    """Where torch.hub keeps the published checkpoint ``source`` (it may not be there;
+    ``model.registry.imagenet_file``, which the tests check against ``torch.hub.get_dir``)."""
+    return registry_imagenet_file(source)
 
 
 def _imagenet_state_dict(source: str) -> dict[str, torch.Tensor]:

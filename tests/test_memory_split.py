@@ -7,8 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from model.layer_options import (OPTIONS, LayerShape, build_option, compare_options,
-                                 option_madds, option_params, paper_bottleneck_madds)
+from model.layer_modules import build_option, compare_options
+from model.layer_options import (OPTIONS, LayerShape, option_madds, option_params,
+                                 paper_bottleneck_madds)
 from model.memory_split import (SplitBlock, channel_groups, compare_splits, inner_bytes,
                                 measure_peak_bytes, randomize_bn_statistics)
 from model.mobilenetv2 import mobilenet_v2

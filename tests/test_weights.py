@@ -1,6 +1,7 @@
 """load_weights: seeded random init, files, hub cache, embedded, unsafe pickles, mismatches."""
 import pickle
 import urllib.error
+from pathlib import Path
 
 import pytest
 import torch
@@ -160,3 +161,17 @@ def test_real_embedded_files():
     shipped = torch.load(entry.path, weights_only=True)["classifier.1.weight"].float()
     assert torch.equal(net.state_dict()["classifier.1.weight"], shipped)
     assert not torch.equal(before, shipped)
+
+
+@pytest.mark.parametrize("env", [dict(TORCH_HOME="th"), dict(XDG_CACHE_HOME="xdg"), {}])
+def test_imagenet_file_is_where_torch_hub_keeps_it(env, tmp_path, monkeypatch):
+    # The server says whether a checkpoint needs a download without importing torch: its
+    # path must be torch.hub's own.
+    from model.registry import imagenet_file
+    for var in ("TORCH_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, str(tmp_path / value))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for name in ("imagenet-v1", "imagenet-v2"):
+        assert imagenet_file(name) == Path(torch.hub.get_dir()) / "checkpoints" / spec(name).file
