@@ -17,8 +17,8 @@ from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from services.images import SAMPLE_PHOTOS, decode_upload, generated_image, prepare_input, sample_photo
 from services.live import profile_summary
-from services.worker_process import analyze
-from services.weights import Weights, WeightsId, digest, load_source
+from services.worker_process import WorkerDied, analyze
+from services.weights import Weights, WeightsId, describe_source, digest
 from figures import live_specs as specs
 
 
@@ -36,10 +36,11 @@ class ChosenImage:
 # -- weights --------------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _weights(wid: WeightsId, _upload: tuple[bytes, str] | None, _like: Weights | None) -> Weights:
-    """Built once per value of ``wid`` (which holds the upload's digest and, for "random",
-    the architecture's source); the unhashed arguments are what ``wid`` names."""
+    """Described once per value of ``wid`` (which holds the upload's digest and, for "random",
+    the architecture's source; the worker process builds the network); the unhashed arguments
+    are what ``wid`` names."""
     upload, name = _upload if _upload else (None, "")
-    return load_source(wid.source, seed=wid.seed, upload=upload, upload_name=name, like=_like)
+    return describe_source(wid.source, seed=wid.seed, upload=upload, upload_name=name, like=_like)
 
 
 # Sources that failed, with when: an offline ImageNet download is not retried on every rerun.
@@ -58,7 +59,8 @@ def load_checked(source: str, seed: int, upload: tuple[bytes, str] | None, like=
     try:
         return _weights(wid, upload if source == "upload" else None, like), None
     except ValueError as exc:  # WeightsError, ImageError and bad arguments are ValueErrors
-        _FAILED[wid] = (time.monotonic(), str(exc))
+        if not isinstance(exc, WorkerDied):    # the next try starts a new worker
+            _FAILED[wid] = (time.monotonic(), str(exc))
         return None, str(exc)
 
 

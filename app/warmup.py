@@ -9,8 +9,10 @@ functions the pages call (``app.live_sections``, ``app.relu_sections``,
 ``app.block_sections``) with the pages' default settings (read from the pages' own ``Param``
 definitions, ``app.page_params``), so those caches hold the results; the rest fills the
 process-wide caches below them (the shipped networks, the photos the generated images are
-cut from) and pays one-off import costs (torch; ``torch._inductor``, which torch's profiler
-imports on its first use: about 3 s of the block page's first visit; Plotly's validators).
+cut from), starts the worker process that computes with torch (and builds the shipped
+networks there; the server itself never imports torch) and pays one-off import costs
+(Plotly's validators; in the worker, ``torch._inductor``, which torch's profiler imports on
+its first use, with the block page's split: about 3 s of that page's first visit).
 
 A student who asks for a result while the warm-up is building it waits for that one build
 (Streamlit's caches lock per key); no task holds a lock for more than its own build, the
@@ -99,23 +101,25 @@ def _plotly() -> None:
         pio.to_json(fig, validate=False)
 
 
-def _torch() -> None:
-    import torch  # noqa: F401  (configure() in app/main.py set its thread count first)
-    import torch._inductor.config  # noqa: F401  (what torch.profiler imports on first use)
+def _worker() -> None:
+    """Start the worker process (``services.worker_process``: torch and every network live
+    there, not in the server) and build the shipped networks in it."""
+    from model.registry import SHIPPED
+    from services.weights import WeightsId
+    from services.worker_process import describe
+    for name in SHIPPED:
+        try:
+            describe(WeightsId(name))
+        except ValueError:
+            pass                            # a checkout without trained files: the page says so
 
 
 def _networks() -> None:
-    """The shipped networks, held once per process (``services.weights``), and the live
-    page's default comparison (a seeded random network in the default's architecture)."""
+    """The shipped networks' descriptions, held once per process (``services.weights``), and
+    the live page's default comparison (a seeded random network in the default's
+    architecture), as the live page caches them."""
     from app.live_sections import load_checked
     from app.page_params import page_params
-    from model.registry import SHIPPED
-    from services.weights import load_source
-    for name in SHIPPED:
-        try:
-            load_source(name)
-        except (ValueError, FileNotFoundError):
-            pass                            # a checkout without trained files: the page says so
     live = page_params("live.py")
     weights, _ = load_checked(live["weights"].default, 0, None)
     if weights is not None and live["compare"].default == "random":
@@ -170,7 +174,7 @@ def _lecture() -> None:
 
 
 TASKS: tuple[tuple[str, Callable[[], None]], ...] = (
-    ("imports", _imports), ("plotly", _plotly), ("relu", _relu), ("torch", _torch),
+    ("imports", _imports), ("plotly", _plotly), ("relu", _relu), ("worker", _worker),
     ("networks", _networks), ("live", _live),
     ("block", _block), ("lecture", _lecture))
 

@@ -85,19 +85,21 @@ def ablation_profiles_spec(profiles: dict, estimator: str, n_images: int, seed: 
 
 
 def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
-    """Figure source for ``figures.catalog``: every figure of the block page at its defaults."""
+    """Figure source for ``figures.catalog``: every figure of the block page at its defaults
+    (its torch work computed in the worker process, as the page's)."""
+    from services.worker_process import compute
     shape, width, res = DEFAULT_SHAPE, 1.0, 224
     specs = [table1_spec(shape, lang),
-             options_spec(shape, data.option_rows(**shape, repeats=7), lang, 7)]
+             options_spec(shape, compute("option_rows", **shape, repeats=7), lang, 7)]
     costs = data.network_costs(width, res)
     specs += [table2_spec(costs, width, res, lang), tfslim_spec(data.tfslim_grid(), lang),
               table3_spec(costs, width, res, lang)]
-    rows, info = data.split_rows(2, 224, seed)
+    rows, info = compute("split_rows", 2, 224, seed)
     specs.append(split_spec(rows, info, seed, lang))
     logs = data.training_logs()
     if logs:
         specs.append(curves_spec(logs, lang))
-        profiles = data.ablation_profiles("twonn", 8, seed)
+        profiles = compute("ablation_profiles", "twonn", 8, seed)
         if profiles:
             specs.append(ablation_profiles_spec(profiles, "twonn", 8, seed, lang))
     return specs

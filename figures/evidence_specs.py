@@ -135,9 +135,9 @@ def profile_text(results: dict[str, dict], source: str, estimator: str, probe: s
 def _default(seed: int):
     """The default measurement (``services.evidence.default_query``): (query, the job's run)."""
     from services.worker_process import measure
-    from services.weights import load_source
+    from services.weights import describe_source
     query = ev.default_query(seed)
-    return query, lambda progress: measure(query, load_source(query.weights.source),
+    return query, lambda progress: measure(query, describe_source(query.weights.source),
                                            progress=progress)
 
 

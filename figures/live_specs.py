@@ -12,8 +12,8 @@ import pandas as pd
 
 from . import live as fig
 from services.images import generated_image, prepare_input
-from services.live import analyze_profile, channel_activations, predictions
-from services.weights import load_source
+from services.weights import describe_source
+from services.worker_process import analyze
 from .catalog import FigureSpec
 from i18n import TABLE, t
 
@@ -90,10 +90,11 @@ def mosaic_spec(acts: np.ndarray, block: int, probe: str, source: str, lang: str
 
 def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
     """Figure source for ``figures.catalog``: the live page's figures at its defaults (the
-    trained default vs random init, on generated image ``gen_class`` #``gen_index``)."""
+    trained default vs random init, on generated image ``gen_class`` #``gen_index``), computed
+    in the worker process as the page's are."""
     d = DEFAULTS
-    weights = load_source(d["weights"], seed=seed)
-    other = load_source(d["compare"], seed=seed, like=weights)
+    weights = describe_source(d["weights"], seed=seed)
+    other = describe_source(d["compare"], seed=seed, like=weights)
     res = weights.resolution
     from model.synthetic import CLASSES
     image = generated_image(d["gen_class"], d["gen_index"], seed, res)
@@ -102,13 +103,13 @@ def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
     x, shown = prepare_input(image, res, weights.source, generated=True)
     params = dict(weights=weights.source, compare=other.source, image=image_label, res=res,
                   est=d["estimator"], seed=seed)
-    profile, _ = analyze_profile(weights.model, x, d["estimator"], seed)
-    other_profile, _ = analyze_profile(other.model, x, d["estimator"], seed)
-    acts = channel_activations(weights.model, x, d["mosaic_block"] - 1, d["mosaic_probe"])
+    profile, _ = analyze("profile", weights, x, d["estimator"], seed)
+    other_profile, _ = analyze("profile", other, x, d["estimator"], seed)
+    acts = analyze("channels", weights, x, d["mosaic_block"] - 1, d["mosaic_probe"])
     return [
         input_spec(shown, image_label, res, lang, generated=True),
-        topk_spec(predictions(weights.model, x, weights.classes), weights.source, 0, lang),
-        topk_spec(predictions(other.model, x, other.classes), other.source, 1, lang),
+        topk_spec(analyze("top5", weights, x), weights.source, 0, lang),
+        topk_spec(analyze("top5", other, x), other.source, 1, lang),
         profile_spec(profile, weights.source, d["estimator"], params, lang),
         zeros_spec(profile, weights.source, params, lang),
         compare_spec({weights.source: profile, other.source: other_profile}, d["estimator"],

@@ -43,7 +43,8 @@ def option_rows(d_i: int, d_j: int, t: int, k: int, h: int, w: int, stride: int,
                 repeats: int = 5) -> list[dict]:
     """MAdds, params and measured CPU seconds of the three layer options (see
     ``model.layer_options``)."""
-    from model.layer_options import LayerShape, compare_options
+    from model.layer_modules import compare_options
+    from model.layer_options import LayerShape
     return compare_options(LayerShape(d_i, d_j, t, k, h, w, stride), repeats=repeats)
 
 

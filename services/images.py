@@ -1,7 +1,7 @@
 """Images for the network: bundled photos, generated samples, uploads, and the network's
 input made from one (resize, crop, normalise as the weights were evaluated).
 
-torch and the model are imported inside the functions, so importing this module is cheap.
+Nothing here imports torch: the app's server prepares inputs, its worker process runs them.
 """
 from __future__ import annotations
 
@@ -45,20 +45,20 @@ def decode_upload(data: bytes, name: str) -> np.ndarray:
 
 
 def prepare_input(image: np.ndarray, resolution: int, source: str, *,
-                  generated: bool = False):
+                  generated: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The network's input for one image: (x float32 (1, 3, R, R), shown uint8 (R, R, 3)).
 
     Photos get the eval transform of the weights (resize the shorter side, centre-crop R,
     ImageNet mean/std, ``model.images``); generated images are made at R and only
-    normalised, as in training."""
-    import torch
+    normalised, as in training. numpy only: the server prepares inputs, the worker process
+    (``services.worker_process``) runs the network on them."""
     from PIL import Image
 
-    from model.images import IMAGENET_MEAN, IMAGENET_STD, preprocess, resize_for
+    from model.images import IMAGENET_MEAN, IMAGENET_STD, preprocess_array, resize_for
     resize = resolution if generated else resize_for(source, resolution)
-    x = preprocess(Image.fromarray(np.asarray(image, dtype=np.uint8)), crop=resolution,
-                   resize=resize)
-    mean = torch.tensor(IMAGENET_MEAN).view(3, 1, 1)
-    std = torch.tensor(IMAGENET_STD).view(3, 1, 1)
-    shown = ((x * std + mean).clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
-    return x.unsqueeze(0), shown
+    x = preprocess_array(Image.fromarray(np.asarray(image, dtype=np.uint8)), crop=resolution,
+                         resize=resize)
+    mean = np.asarray(IMAGENET_MEAN, dtype=np.float32).reshape(3, 1, 1)
+    std = np.asarray(IMAGENET_STD, dtype=np.float32).reshape(3, 1, 1)
+    shown = np.round(np.clip(x * std + mean, 0, 1) * 255).astype(np.uint8).transpose(1, 2, 0)
+    return x[None], np.ascontiguousarray(shown)

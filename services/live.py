@@ -1,8 +1,9 @@
 """Measurements of one network on one input for the "Live MobileNetV2" page: top-k, the
 dimension profile, one block's channels.
 
-Shared by the page (which caches them) and by the export (``figures.live_specs``). torch and
-the model are imported inside the functions, so importing this module is cheap.
+Computed in the worker process (``services.worker_process``) for the page and the export;
+inputs x are arrays or tensors (``services.images.prepare_input`` makes arrays). torch and the
+model are imported inside the functions, so importing this module is cheap.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def channel_activations(model, x, block: int, probe: str) -> np.ndarray:
     b = blocks[block]
     if probe == "expansion" and b.expand_ratio == 1:
         probe = "input"  # t = 1: the first block has no expansion; its input is expanded-width
+    x = torch.as_tensor(x)
     captured = {}
     # The model is shared by every session (each in its own thread): keep only this thread's
     # forward, not another session's that happens to run while the hook is on.
@@ -55,6 +57,7 @@ def channel_activations(model, x, block: int, probe: str) -> np.ndarray:
 def predictions(model, x, classes: list[str], k: int = 5) -> list[tuple[str, float]]:
     """Top-k (class name, softmax probability) of the first image of x (n, 3, H, W)."""
     import torch
+    x = torch.as_tensor(x)
     with torch.inference_mode():
         probs = torch.softmax(model(x[:1]).float(), dim=1)[0]
     top = torch.topk(probs, min(k, probs.numel()))
@@ -85,9 +88,11 @@ def analyze_profile(model, x, estimator: str, seed: int = 0) -> tuple[list[dict]
     returns (profile dicts for ``figures.live``, seconds the analysis took)."""
     import time
 
+    import torch
+
     from model.analysis import analyze
     start = time.perf_counter()
-    records = analyze(model, x, estimators=(estimator,), points="pixels", seed=seed)
+    records = analyze(model, torch.as_tensor(x), estimators=(estimator,), points="pixels", seed=seed)
     return profile_from_records(records, estimator), time.perf_counter() - start
 
 

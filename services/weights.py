@@ -42,8 +42,10 @@ class Weights:
     """A network and what to say about it.
 
     built: the model.mobilenetv2.MobileNetV2, in eval mode, or None until ``model`` first
-    builds it with ``recipe`` (a random network: the server only describes it, and the worker
-    process, which computes with it, builds it again from its seed)."""
+    builds it with ``recipe``. The app's server holds descriptions only (built None, and no
+    torch): its worker process (``services.worker_process``), which computes, builds the
+    network from the description (``portable``). upload: an uploaded checkpoint's (bytes,
+    file name), which is how the worker gets that network."""
     id: WeightsId
     built: object | None
     classes: list[str]
@@ -51,6 +53,7 @@ class Weights:
     width_mult: float
     notes: list[str] = field(default_factory=list)
     recipe: Callable[[], object] | None = field(default=None, repr=False, compare=False)
+    upload: tuple[bytes, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def model(self):
@@ -78,7 +81,7 @@ def missing_download(source: str) -> bool:
     it would need a download, which this machine may not be able to make."""
     if source not in IMAGENET:
         return False
-    from model.weights import imagenet_file
+    from model.registry import imagenet_file
     return not imagenet_file(source).is_file()
 
 
@@ -92,7 +95,8 @@ def _classes_for(num_classes: int) -> list[str]:
 def _fitting_architecture(state: dict) -> tuple[float, int]:
     """(width_mult, num_classes) of a torchvision-style state dict; ``WeightsError`` naming
     what does not fit when no known width matches."""
-    from model.weights import WeightsError, architecture_of, guess_width
+    from model.registry import WeightsError
+    from model.weights import architecture_of, guess_width
     _, exact, num_classes = architecture_of(state)
     if not exact:
         raise WeightsError(f"this file is not a torchvision MobileNetV2 state dict of a known "
@@ -113,21 +117,30 @@ def _shipped(source: str) -> Weights:
 
 @functools.lru_cache(maxsize=len(SHIPPED))
 def _build_shipped(source: str) -> Weights:
-    """A network trained here, built once per process and shared, read-only in eval mode, by
-    the live page, the block page's ablation, presenter mode and the export. (ImageNet weights
-    are not kept here: whether their file is there can change while the app runs.)"""
-    from model.mobilenetv2 import mobilenet_v2
-    from model.weights import load_weights
+    """A network trained here, described once per process and built on its first use, then
+    shared, read-only in eval mode, by the live page, the block page's ablation, presenter
+    mode and the export. (ImageNet weights are not kept here: whether their file is there can
+    change while the app runs.)"""
+    from model.registry import WeightsError
     entry = WEIGHTS[source]
-    model = mobilenet_v2(entry.width_mult, entry.num_classes, bottleneck=entry.bottleneck)
-    load_weights(model, source)
-    return Weights(WeightsId(source), model.eval(), list(entry.classes()), entry.resolution,
-                   entry.width_mult)
+    if not entry.path.exists():     # said now, not at the first analysis
+        raise WeightsError(f"the {source!r} weights are missing at {entry.path}: "
+                           "run `python -m model.train` to make them")
+
+    def build():
+        from model.mobilenetv2 import mobilenet_v2
+        from model.weights import load_weights
+        model = mobilenet_v2(entry.width_mult, entry.num_classes, bottleneck=entry.bottleneck)
+        return load_weights(model, source).eval()
+    return Weights(WeightsId(source), None, list(entry.classes()), entry.resolution,
+                   entry.width_mult, recipe=build)
 
 
 def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
                 upload_name: str = "checkpoint.pth", like: Weights | None = None) -> Weights:
-    """Build the network for ``source`` (one of ``SOURCES``) with its weights, in eval mode.
+    """The network for ``source`` (one of ``SOURCES``) with its weights, in eval mode: the
+    shipped and random ones are built at the first use of ``.model`` (without torch until
+    then), the others now.
 
     ``upload``: the bytes of a checkpoint for "upload" (``upload_name`` names it in
     errors). ``like``: for "random", copy this network's architecture (default: the default
@@ -138,17 +151,11 @@ def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
     import re
     import tempfile
 
-    from model.mobilenetv2 import mobilenet_v2
-    from model.weights import WeightsError, load_weights, read_state_dict
+    from model.registry import WeightsError
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
     if source in SHIPPED:
         return _shipped(source)
-    if source in IMAGENET:
-        entry = WEIGHTS[source]
-        model = load_weights(mobilenet_v2(entry.width_mult, entry.num_classes), source)
-        return Weights(WeightsId(source), model.eval(), list(entry.classes()),
-                       entry.resolution, entry.width_mult)
     if source == "random":
         base = WEIGHTS[DEFAULT]
         width = like.width_mult if like is not None else base.width_mult
@@ -157,9 +164,19 @@ def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
         wid = WeightsId(source, seed=int(seed), like=like.id if like is not None else None)
 
         def build(width=float(width), num_classes=len(classes), seed=int(seed)):
+            from model.mobilenetv2 import mobilenet_v2
+            from model.weights import load_weights
             return load_weights(mobilenet_v2(width, num_classes), "random", seed=seed).eval()
         # Built on first use: 30 students' comparison networks cost 14 MB and 0.1 s each.
         return Weights(wid, None, list(classes), res, float(width), recipe=build)
+    # The rest read a file now (in the worker process, for the app: ``describe_source``).
+    from model.mobilenetv2 import mobilenet_v2
+    from model.weights import load_weights, read_state_dict
+    if source in IMAGENET:
+        entry = WEIGHTS[source]
+        model = load_weights(mobilenet_v2(entry.width_mult, entry.num_classes), source)
+        return Weights(WeightsId(source), model.eval(), list(entry.classes()),
+                       entry.resolution, entry.width_mult)
     if upload is None:
         raise WeightsError("no checkpoint uploaded")
     if len(upload) == 0:
@@ -182,3 +199,26 @@ def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
     res = WEIGHTS[IMAGENET[0]].resolution if num_classes == 1000 else WEIGHTS[DEFAULT].resolution
     return Weights(WeightsId(source, digest=digest(upload)), model.eval(),
                    _classes_for(num_classes), res, float(width))
+
+
+def describe_source(source: str, *, seed: int = 0, upload: bytes | None = None,
+                    upload_name: str = "checkpoint.pth", like: Weights | None = None) -> Weights:
+    """``load_source``'s network as the app's server holds it: a description (no torch in the
+    server), which its worker process builds and computes with (``services.worker_process``).
+
+    The shipped and random networks are described here; a published checkpoint and an
+    upload are read, checked and built in the worker, which keeps them for the analyses, and
+    described from there. The same ``WeightsError`` messages as ``load_source``."""
+    from model.registry import WeightsError
+    if source not in IMAGENET and source != "upload":
+        return load_source(source, seed=seed, like=like)
+    if source == "upload":
+        if upload is None:
+            raise WeightsError("no checkpoint uploaded")
+        wid = WeightsId(source, digest=digest(upload))
+        held = (bytes(upload), str(upload_name))
+    else:
+        wid, held = WeightsId(source), None
+    from .worker_process import describe
+    classes, resolution, width_mult = describe(wid, held)
+    return Weights(wid, None, list(classes), int(resolution), float(width_mult), upload=held)

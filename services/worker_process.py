@@ -5,7 +5,8 @@ the first call and kept for the next ones, that every session of the server shar
 
 - ``analyze(kind, weights, *args)``: the live page's analyses of one image (``ANALYSES``: its
   top-5, its dimension profile, one block's channels), at normal priority, each as soon as it
-  arrives (``ANALYSIS_THREADS`` at a time);
+  arrives (``ANALYSIS_THREADS`` at a time); ``describe`` reads a published or uploaded
+  checkpoint here, so that the server never imports torch;
 - ``compute(name, *args)``: the block page's torch work (``COMPUTATIONS`` in
   ``services.block``), as the analyses;
 - ``measure(query, chosen, uploads, progress)``: what ``services.evidence.measure`` returns,
@@ -21,9 +22,9 @@ threads wait on a pipe (without the lock), the worker has its own lock, and its 
 really run below the pages (a nice value orders the operating system's threads, not Python's
 lock).
 
-The price is memory: the worker holds its own torch and its own copies of the networks it
-runs (the shipped ones, and the last ``KEPT_NETWORKS`` others), and frees a measurement's
-arrays after it.
+Memory: torch and the networks live here only (the server describes networks, ``Weights``
+with no module, and prepares inputs with numpy): the shipped networks, built on first use,
+and the last ``KEPT_NETWORKS`` others; a measurement's arrays are freed after it.
 
 Protocol (pickle over the worker's stdin and stdout; both ends are this module): in,
 ``(id, "analyze", (kind, network, args))``, ``(id, "compute", (name, args, kwargs))``,
@@ -74,6 +75,8 @@ def portable(weights: Weights) -> tuple:
         return ("named", weights.id)      # ImageNet's: only once its file is here (it was)
     if weights.source == "random":
         return ("random", weights.id, *arch)
+    if weights.upload is not None:         # the server's description of an uploaded file
+        return ("upload", weights.id, *weights.upload)
     state = {k: v.detach().cpu() for k, v in weights.model.state_dict().items()}
     return ("state", weights.id, *arch, state)
 
@@ -87,7 +90,7 @@ def _rebuilt(network: tuple) -> Weights:
     from model.registry import SHIPPED
 
     from .weights import Weights, WeightsId, load_source
-    kind, wid = network[0], network[1]
+    kind, wid = network[0], network[1]   # kinds: "named", "random", "upload", "state"
     if kind == "named" and wid.source in SHIPPED:
         return load_source(wid.source)      # the shipped ones are held once by load_source
     with _networks_lock:
@@ -96,6 +99,9 @@ def _rebuilt(network: tuple) -> Weights:
             return _networks[wid]
     if kind == "named":
         built = load_source(wid.source)     # a published checkpoint, from the local cache
+    elif kind == "upload":
+        data, name = network[2:4]
+        built = load_source("upload", upload=data, upload_name=name)
     elif kind == "random":
         classes, resolution, width_mult = network[2:5]
         like = Weights(wid.like or WeightsId("none"), None, classes, resolution, width_mult)
@@ -129,7 +135,13 @@ def _channels(w: Weights, x, block: int, probe: str):
     return channel_activations(w.model, x, block, probe)
 
 
-ANALYSES = {"top5": _top5, "profile": _profile, "channels": _channels}
+def _description(w: Weights):
+    w.model                                # built (and checked) now, kept for the analyses
+    return list(w.classes), int(w.resolution), float(w.width_mult)
+
+
+ANALYSES = {"top5": _top5, "profile": _profile, "channels": _channels,
+            "describe": _description}
 # The block page's torch work, by name in ``services.block``: nothing of the server's crosses
 # but the arguments (a width-1.0 network built per seed, layers timed, shipped networks run).
 COMPUTATIONS = ("option_rows", "split_rows", "ablation_profiles")
@@ -243,6 +255,17 @@ def analyze(kind: str, weights: Weights, *args):
         return WORKER.call("analyze", request)
     except WorkerDied:
         return WORKER.call("analyze", request)
+
+
+def describe(wid, upload: tuple[bytes, str] | None = None) -> tuple[list[str], int, float]:
+    """(classes, resolution, width_mult) of a published checkpoint (``wid``) or of an uploaded
+    one (``upload``: its bytes and file name), read, checked and built in the worker, which
+    keeps the network for the analyses; its ``WeightsError`` comes back as a ValueError."""
+    network = ("upload", wid, *upload) if upload is not None else ("named", wid)
+    try:
+        return WORKER.call("analyze", ("describe", network, ()))
+    except WorkerDied:
+        return WORKER.call("analyze", ("describe", network, ()))
 
 
 def compute(name: str, *args, **kwargs):

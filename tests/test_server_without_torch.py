@@ -1,0 +1,91 @@
+"""The app's server never imports torch: every page, presenter mode and an uploaded checkpoint
+work with torch's import refused in the server; torch and the networks live in the worker
+process (services/worker_process.py), which is where their memory goes (README, "Memory").
+
+Each check runs in a subprocess of its own, whose import system refuses "torch" (a meta-path
+finder) before anything of the app is imported; the worker process it starts is a plain one.
+"""
+import subprocess
+import sys
+
+import pytest
+
+from conftest import APP, ROOT
+
+pytestmark = pytest.mark.app
+
+_SERVER = '''
+import importlib.abc, sys
+sys.path.insert(0, {root!r})
+
+
+class NoTorch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "torch" or name.startswith("torch."):
+            import traceback
+            raise ImportError("the server imported torch:\\n" + "".join(traceback.format_stack()))
+        return None
+
+
+sys.meta_path.insert(0, NoTorch())
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({app!r}, default_timeout=120)
+at.query_params.update({query!r})
+at.run()
+at.switch_page({page!r}).run()
+{then}
+assert not at.exception, [e.message + "".join(e.stack_trace) for e in at.exception]
+assert not at.error, [e.value for e in at.error]
+print("torch" in sys.modules, len(at.get("plotly_chart")))
+'''
+
+
+def _run(page: str, query: dict | None = None, then: str = "") -> list[str]:
+    code = _SERVER.format(root=str(ROOT), app=APP, query=query or {}, page=page, then=then)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=400, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-4000:]
+    return out.stdout.split()[-2:]
+
+
+@pytest.mark.parametrize("page, query", [
+    ("views/relu_manifolds.py", {}),
+    ("views/live.py", {}),
+    ("views/live.py", {"image": "chelsea", "est": "twonn", "compare": "embedded-relu6"}),
+    ("views/block.py", {}),
+    ("views/presenter.py", {"slide": "3"}),
+])
+def test_pages_draw_with_torch_refused_in_the_server(page, query):
+    imported, charts = _run(page, query)
+    assert imported == "False" and int(charts) >= 1
+
+
+def test_an_uploaded_checkpoint_is_read_in_the_worker(tmp_path):
+    # A width-0.35 torchvision-style checkpoint, made here (this process may import torch).
+    import torch
+
+    from model import load_weights, mobilenet_v2
+    path = tmp_path / "mine.pth"
+    torch.save(load_weights(mobilenet_v2(0.35), "random", seed=3).state_dict(), path)
+    bad = tmp_path / "bad.pth"
+    bad.write_bytes(b"not a checkpoint")
+    # AppTest cannot upload a file: the page's loader is called as the page calls it.
+    code = f'''
+from app.live_sections import load_checked
+for name in ({str(path)!r}, {str(bad)!r}):
+    data = open(name, "rb").read()
+    w, error = load_checked("upload", 0, (data, name.rsplit("/", 1)[1]))
+    print(w.width_mult if w else None, len(w.classes) if w else None, error)
+    if w is not None:       # and it runs there: the top-5 of a generated image
+        from services.images import generated_image, prepare_input
+        from services.worker_process import analyze
+        x, _ = prepare_input(generated_image(3, 0, 0, 96), 96, "upload", generated=True)
+        print(len(analyze("top5", w, x)))
+'''
+    probe = _SERVER.split("from streamlit.testing")[0] + code + "print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe.format(root=str(ROOT))],
+                         capture_output=True, text=True, timeout=400, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-4000:]
+    good, top5, refused, imported = out.stdout.strip().splitlines()[-4:]
+    assert good == "0.35 1000 None" and top5 == "5"
+    assert refused.startswith("None None ") and "bad.pth" in refused and imported == "False"
