@@ -6,105 +6,54 @@ process that counts networks.
 Serves as the README's ``python -m app`` does (the warm-up before serving), or with
 ``streamlit-run`` as a plain ``streamlit run app/main.py`` (the warm-up at the first visit).
 
-Wraps ``model.weights.load_weights`` (the app imports it at call time, so the wrapper is what
-the pages call) and ``MobileNetV2.__init__``, and writes to COUNTS_JSON twice a second:
-"loads" {source: weight loads}, "alive" {source: MobileNetV2 objects still in memory whose
-weights came from that source} (a weak set: a network the app dropped is not counted), and
-"warmup" (what ``app/warmup.py`` did: [name, seconds, error]), "cpu" (seconds of server
+Counts networks (``bench/_net_counts.py``) in the server and in its worker process, which
+runs as ``bench/_load_worker.py`` and writes its counts beside COUNTS_JSON, and writes to
+COUNTS_JSON twice a second: "loads" and "alive" (the server's: {source: weight loads},
+{source: networks alive}), "worker_loads" and "worker_alive" (the worker's), and "warmup" (what ``app/warmup.py`` did: [name, seconds, error]), "cpu" (seconds of server
 CPU by kind of thread: pages, measurements, sweeps, warm-up, event loop, other; and the
 measuring worker process's), "worker_peak_rss_mb" (that process's VmHWM) and "heap_at_peak"
 (glibc's heap in use and freed-but-kept, at the server's highest resident memory). With the shipped networks held
-once, their loads and alive counts stay 1 however many sessions run. The wrappers go in when
-the app first imports those modules (an import hook), so torch is imported when the app
-imports it, as under a plain ``streamlit run``. Binds 127.0.0.1 only.
+once, their loads and alive counts stay 1 in the worker and 0 in the server however many
+sessions run. Binds 127.0.0.1 only.
 """
 import ctypes
-import importlib.abc
 import json
 import os
 import sys
 import threading
 import time
-import weakref
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import _net_counts as net_counts  # noqa: E402  (bench/, beside this file)
 
 port, counts_path = sys.argv[1], Path(sys.argv[2])
 plain_streamlit_run = sys.argv[3:] == ["streamlit-run"]   # else as `python -m app` serves
-loads: Counter = Counter()
-networks: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # model -> source
+net_counts.install()
+worker_counts_path = counts_path.with_name(counts_path.stem + ".worker.json")
 
 
-def _source_name(source) -> str:
-    return source if isinstance(source, str) and not source.endswith((".pt", ".pth")) else "file"
+def _count_in_worker(module) -> None:
+    """The worker process, where the networks live, counts them too (bench/_load_worker.py)."""
+    module.WORKER.command = [sys.executable, str(ROOT / "bench" / "_load_worker.py"),
+                             str(worker_counts_path)]
 
 
-def _patch_weights(module) -> None:
-    original = module.load_weights
-
-    def counting_load_weights(model, source, *args, **kwargs):
-        loads[_source_name(source)] += 1
-        networks[model] = _source_name(source)
-        return original(model, source, *args, **kwargs)
-
-    module.load_weights = counting_load_weights
-
-
-def _patch_mobilenetv2(module) -> None:
-    original = module.MobileNetV2.__init__
-
-    def counting_init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        networks[self] = "no weights loaded"      # until load_weights names its source
-
-    module.MobileNetV2.__init__ = counting_init
-
-
-PATCHES = {"model.weights": _patch_weights, "model.mobilenetv2": _patch_mobilenetv2}
-
-
-class _PatchOnImport(importlib.abc.MetaPathFinder):
-    """Finds nothing itself: for the modules in PATCHES, wraps the real loader so that the
-    module is patched right after it has run."""
-
-    def find_spec(self, name, path, target=None):
-        if name not in PATCHES:
-            return None
-        for finder in sys.meta_path:
-            if finder is self:
-                continue
-            spec = finder.find_spec(name, path, target) if hasattr(finder, "find_spec") else None
-            if spec is not None:
-                run = spec.loader.exec_module
-
-                def exec_module(module, run=run, patch=PATCHES[name]):
-                    run(module)
-                    patch(module)
-
-                spec.loader.exec_module = exec_module
-                return spec
-        return None
-
-
-sys.meta_path.insert(0, _PatchOnImport())
+net_counts.PATCHES["services.worker_process"] = _count_in_worker
 
 
 def snapshot() -> dict:
-    for _ in range(5):     # the app's threads may add a network while this counts
-        try:
-            alive = Counter(list(networks.values()))
-            break
-        except RuntimeError:
-            time.sleep(0.01)
-    else:
-        alive = {}
+    try:
+        in_worker = json.loads(worker_counts_path.read_text())
+    except (OSError, ValueError):
+        in_worker = {}
     warm = sys.modules.get("app.warmup")
     done = [[r.name, round(r.seconds, 2), r.error] for r in warm.results()] if warm else []
     cpu = {k: round(v, 1) for k, v in cpu_by_kind.items()}
-    return dict(loads=dict(loads), alive=dict(alive), warmup=done, cpu=cpu,
+    return dict(**net_counts.counts(), worker_loads=in_worker.get("loads", {}),
+                worker_alive=in_worker.get("alive", {}), warmup=done, cpu=cpu,
                 worker_peak_rss_mb=round(max(worker_peaks.values(), default=0.0)),
                 workers=len(worker_peaks), together_peak_rss_mb=round(together[0]),
                 heap_at_peak=dict(heap_at_peak))
