@@ -26,7 +26,8 @@ The policy, and why:
 - **At most two malloc arenas** (``MALLOC_ARENAS``): one per thread, glibc's default, let a
   server with a script thread per session keep memory that other threads freed. In the
   server (``serving=True``), large blocks are given back to the system when freed
-  (``MMAP_THRESHOLD``).
+  (``MMAP_THRESHOLD``); in the worker process (``worker=True``), very large ones
+  (``WORKER_MMAP_THRESHOLD``).
 - **Pillow's decompression-bomb limit** is ``MAX_IMAGE_PIXELS`` (``model/images.py`` also
   checks sizes itself from the header, before decoding), and truncated files are refused.
 
@@ -53,6 +54,11 @@ MALLOC_ARENAS = 2
 # to 1051-1105 MB (bench/load.py --sessions 30 --cold --explore, server heap line). Not
 # in the worker process: its torch tensors, mmapped anew at every op, cost it 45% more CPU.
 MMAP_THRESHOLD = 256 << 10
+# The worker's: only blocks of 4 MB and more (a measurement's large activations) get pages of
+# their own. Worker peak 898-904 -> 831 MB at the same worker CPU (139-152 s vs 140 s); with
+# 256 KB it was 769 MB, but 243 s of CPU and data-set results twice as late (bench/load.py
+# --sessions 30 --cold --explore, bench/RESULTS.md).
+WORKER_MMAP_THRESHOLD = 4 << 20
 TRIM_THRESHOLD = 8 << 20
 M_ARENA_MAX = -8        # glibc's mallopt parameter numbers (malloc.h)
 M_MMAP_THRESHOLD = -3
@@ -62,16 +68,17 @@ _configured: dict | None = None
 _blas_limit = None   # the threadpoolctl limiter, kept alive: dropping it would not undo it
 
 
-def configure(threads: int = THREADS, *, serving: bool = False) -> dict:
+def configure(threads: int = THREADS, *, serving: bool = False, worker: bool = False) -> dict:
     """Apply the policy to this process (idempotent; a second call with other values
-    applies those). ``serving``: this process is the app's server (``_return_large_blocks``).
-    Returns what was set: {"threads", "torch_threads", "serving"}."""
+    applies those). ``serving``: this process is the app's server; ``worker``: its worker
+    process (``_return_large_blocks``). Returns what was set: {"threads", "torch_threads",
+    "serving", "worker"}."""
     global _configured, _blas_limit
     if int(threads) != threads or threads < 1:
         raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
     threads = int(threads)
     if _configured is not None and _configured["threads"] == threads and (
-            _configured["serving"] or not serving):
+            _configured["serving"] or not serving) and (_configured["worker"] or not worker):
         return _configured
     for var in _THREAD_VARS:   # read by torch, OpenBLAS and OpenMP when they start
         os.environ[var] = str(threads)
@@ -85,12 +92,15 @@ def configure(threads: int = THREADS, *, serving: bool = False) -> dict:
         torch_threads = torch.get_num_threads()
     _limit_malloc_arenas(MALLOC_ARENAS)
     if serving:
-        _return_large_blocks()
+        _return_large_blocks(MMAP_THRESHOLD)
+    elif worker:
+        _return_large_blocks(WORKER_MMAP_THRESHOLD)
     from PIL import Image, ImageFile
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS     # Pillow warns above it, refuses above 2x
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     _configured = dict(threads=threads, torch_threads=torch_threads,
-                       serving=bool(serving or (_configured or {}).get("serving")))
+                       serving=bool(serving or (_configured or {}).get("serving")),
+                       worker=bool(worker or (_configured or {}).get("worker")))
     return _configured
 
 
@@ -106,8 +116,8 @@ def _limit_malloc_arenas(arenas: int) -> bool:
         return False
 
 
-def _return_large_blocks() -> bool:
-    """glibc malloc: blocks of ``MMAP_THRESHOLD`` or more get pages of their own, given back
+def _return_large_blocks(threshold: int) -> bool:
+    """glibc malloc: blocks of ``threshold`` bytes or more get pages of their own, given back
     to the system when freed, and the heap is trimmed above ``TRIM_THRESHOLD``. False where
     the C library is not glibc."""
     if not sys.platform.startswith("linux"):
@@ -115,7 +125,7 @@ def _return_large_blocks() -> bool:
     import ctypes
     try:
         libc = ctypes.CDLL("libc.so.6")
-        return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, int(threshold))
                     and libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
     except (OSError, AttributeError):
         return False

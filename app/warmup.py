@@ -11,8 +11,7 @@ definitions, ``app.page_params``), so those caches hold the results; the rest fi
 process-wide caches below them (the shipped networks, the photos the generated images are
 cut from), starts the worker process that computes with torch (and builds the shipped
 networks there; the server itself never imports torch) and pays one-off import costs
-(Plotly's validators; in the worker, ``torch._inductor``, which torch's profiler imports on
-its first use, with the block page's split: about 3 s of that page's first visit).
+(Plotly's validators).
 
 A student who asks for a result while the warm-up is building it waits for that one build
 (Streamlit's caches lock per key); no task holds a lock for more than its own build, the

@@ -401,7 +401,7 @@ def serve(requests, replies) -> None:
 
 def main() -> None:
     import runtime
-    runtime.configure()
+    runtime.configure(worker=True)
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())   # a stray print must not break the protocol
     serve(sys.stdin.buffer, replies)
