@@ -2,8 +2,9 @@
 ``streamlit run``), or ``streamlit run app/main.py`` directly.
 
 The entry point only sets up the page, the global sidebar (language, seed) and navigation.
-Each page is a file under ``app/views/``; pages that need torch import it themselves, so the
-home page and the ReLU page draw without it.
+Each page is a file under ``app/views/``. No page imports torch: what runs a network runs in
+the worker process (``services.worker_process``), so this server holds no torch and no
+network (``tests/test_server_without_torch.py``).
 """
 import sys
 from pathlib import Path

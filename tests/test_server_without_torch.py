@@ -1,6 +1,6 @@
 """The app's server never imports torch: every page, presenter mode and an uploaded checkpoint
 work with torch's import refused in the server; torch and the networks live in the worker
-process (services/worker_process.py), which is where their memory goes (README, "Memory").
+process (services/worker_process.py), which is where their memory goes (README, "Runtime policy").
 
 Each check runs in a subprocess of its own, whose import system refuses "torch" (a meta-path
 finder) before anything of the app is imported; the worker process it starts is a plain one.
