@@ -104,6 +104,16 @@ def spec(name: str) -> WeightSpec:
         raise ValueError(f"unknown weights {name!r}: choose one of {', '.join(WEIGHTS)}") from None
 
 
+def require_shipped_file(name: str) -> Path:
+    """The shipped weights file of ``name``; ``WeightsError`` saying how to make it when it is
+    not there (checked without torch, so the app's server can say it at once)."""
+    entry = spec(name)
+    if not entry.path.exists():
+        raise WeightsError(f"the {name!r} weights are missing at {entry.path}: "
+                           "run `python -m model.train` to make them")
+    return entry.path
+
+
 def imagenet_file(name: str) -> Path:
     """Where torch.hub keeps the published checkpoint ``name`` (it may not be there):
     ``torch.hub.get_dir()``/checkpoints, worked out as torch.hub does ($TORCH_HOME/hub, else

@@ -28,6 +28,7 @@ from torch import nn
 from .mobilenetv2 import make_divisible, mobilenet_v2
 from .registry import IMAGENET, SHIPPED, WeightsError, spec
 from .registry import imagenet_file as registry_imagenet_file
+from .registry import require_shipped_file
 
 SOURCES = ("random", *IMAGENET, *SHIPPED, "<path to .pth/.pt>")
 # Width multipliers people publish checkpoints for; the guess lists those that fit.
@@ -186,10 +187,7 @@ def _load_embedded(model: nn.Module, source: str) -> nn.Module:
             f"the {source!r} weights need mobilenet_v2(width_mult={entry.width_mult}, "
             f"num_classes={entry.num_classes}, bottleneck={entry.bottleneck!r}); "
             f"this model has width_mult={have[0]}, bottleneck={have[1]!r}")
-    if not entry.path.exists():
-        raise WeightsError(f"the {source!r} weights are missing at {entry.path}: "
-                           "run `python -m model.train` to make them")
-    return _load_state_dict(model, read_state_dict(entry.path), source)
+    return _load_state_dict(model, read_state_dict(require_shipped_file(source)), source)
 
 
 def _load_state_dict(model: nn.Module, state: dict[str, torch.Tensor], label: str) -> nn.Module:

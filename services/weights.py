@@ -121,11 +121,9 @@ def _build_shipped(source: str) -> Weights:
     shared, read-only in eval mode, by the live page, the block page's ablation, presenter
     mode and the export. (ImageNet weights are not kept here: whether their file is there can
     change while the app runs.)"""
-    from model.registry import WeightsError
+    from model.registry import require_shipped_file
     entry = WEIGHTS[source]
-    if not entry.path.exists():     # said now, not at the first analysis
-        raise WeightsError(f"the {source!r} weights are missing at {entry.path}: "
-                           "run `python -m model.train` to make them")
+    require_shipped_file(source)    # said now, not at the first analysis
 
     def build():
         from model.mobilenetv2 import mobilenet_v2

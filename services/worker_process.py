@@ -245,16 +245,20 @@ class Worker:
 WORKER = Worker()
 
 
+def _call_twice(kind: str, payload: tuple):
+    """``WORKER.call``, tried once more (in a new worker) when the worker died meanwhile."""
+    try:
+        return WORKER.call(kind, payload)
+    except WorkerDied:
+        return WORKER.call(kind, payload)
+
+
 def analyze(kind: str, weights: Weights, *args):
     """``ANALYSES[kind](weights, *args)`` computed in the worker (tried once more when the
     worker died meanwhile). ValueErrors come back as ValueErrors with their message."""
     if kind not in ANALYSES:
         raise ValueError(f"kind must be one of {tuple(ANALYSES)}, got {kind!r}")
-    request = (kind, portable(weights), args)
-    try:
-        return WORKER.call("analyze", request)
-    except WorkerDied:
-        return WORKER.call("analyze", request)
+    return _call_twice("analyze", (kind, portable(weights), args))
 
 
 def describe(wid, upload: tuple[bytes, str] | None = None) -> tuple[list[str], int, float]:
@@ -262,10 +266,7 @@ def describe(wid, upload: tuple[bytes, str] | None = None) -> tuple[list[str], i
     one (``upload``: its bytes and file name), read, checked and built in the worker, which
     keeps the network for the analyses; its ``WeightsError`` comes back as a ValueError."""
     network = ("upload", wid, *upload) if upload is not None else ("named", wid)
-    try:
-        return WORKER.call("analyze", ("describe", network, ()))
-    except WorkerDied:
-        return WORKER.call("analyze", ("describe", network, ()))
+    return _call_twice("analyze", ("describe", network, ()))
 
 
 def compute(name: str, *args, **kwargs):
@@ -273,10 +274,7 @@ def compute(name: str, *args, **kwargs):
     at the analyses' priority, tried once more when the worker died meanwhile."""
     if name not in COMPUTATIONS:
         raise ValueError(f"name must be one of {COMPUTATIONS}, got {name!r}")
-    try:
-        return WORKER.call("compute", (name, args, kwargs))
-    except WorkerDied:
-        return WORKER.call("compute", (name, args, kwargs))
+    return _call_twice("compute", (name, args, kwargs))
 
 
 def measure(query, chosen: Weights, uploads=None, progress=None):
