@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.notices import plain
+from app.notices import plain_text
 from app.ui import lang, tr
 from figures.catalog import FigureSpec
 from figures.render import FORMATS, MIME, STATIC_FORMATS, export_bytes, file_name, static_problem
@@ -37,7 +37,7 @@ def figure_downloads(spec: FigureSpec, key: str) -> None:
     language = lang()
     problem = static_problem(language)
     with menu:
-        st.caption(tr("downloads.caption", caption=plain(spec.caption, limit=None)))
+        plain_text(tr("downloads.caption", caption=spec.caption), small=True)
         aspect = st.radio(tr("downloads.aspect"), ASPECTS, horizontal=True,
                           format_func=lambda a: tr(f"downloads.aspect.{a}"),
                           key=f"download_{key}_aspect") or ASPECTS[0]
@@ -61,5 +61,5 @@ def show_figure(spec: FigureSpec, caption: bool = True) -> None:
     # Streamlit's theme would draw ticks and legends at 12 px.
     st.plotly_chart(spec.figure, key=spec.name, theme=None)
     if caption:
-        st.markdown(plain(spec.caption, limit=None))   # an explanation: full-size text
+        plain_text(spec.caption)   # an explanation: full-size text
     figure_downloads(spec, key=spec.name)

@@ -18,7 +18,7 @@ def seed() -> int:
     return int(st.session_state.get(widget_key(SEED), 0))
 
 
-def tr(key: str, **fmt) -> str:
+def tr(key: str, /, **fmt) -> str:
     """``key`` in the language chosen in the sidebar."""
     return t(key, lang(), **fmt)
 

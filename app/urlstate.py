@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 import streamlit as st
 
+from i18n.messages import Own
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ def parse_param(raw: str, p: Param) -> tuple[Any, tuple[str, dict] | None]:
         if raw in p.choices:
             return raw, None
         allowed = ", ".join(map(str, p.choices))
-        return p.default, ("url.ignored", dict(name=p.name, raw=raw, allowed=allowed, value=p.default))
+        return p.default, ("url.ignored", dict(name=Own(p.name), raw=raw, allowed=Own(allowed),
+                                               value=_own(p.default)))
     try:
         number = float(raw)
         if not math.isfinite(number):
@@ -57,15 +59,21 @@ def parse_param(raw: str, p: Param) -> tuple[Any, tuple[str, dict] | None]:
             number = int(number)
     except (ValueError, OverflowError):
         allowed = f"{'integer' if p.kind == 'int' else 'number'} {p.lo}..{p.hi}"
-        return p.default, ("url.ignored", dict(name=p.name, raw=raw, allowed=allowed, value=p.default))
+        return p.default, ("url.ignored", dict(name=Own(p.name), raw=raw, allowed=Own(allowed),
+                                               value=_own(p.default)))
     clamped = number
     if p.lo is not None and clamped < p.lo:
         clamped = type(number)(p.lo)
     if p.hi is not None and clamped > p.hi:
         clamped = type(number)(p.hi)
     if clamped != number:
-        return clamped, ("url.clamped", dict(name=p.name, raw=raw, lo=p.lo, hi=p.hi, value=clamped))
+        return clamped, ("url.clamped", dict(name=Own(p.name), raw=raw, lo=p.lo, hi=p.hi, value=clamped))
     return number, None
+
+
+def _own(value):
+    """A setting's own value for a notice: numbers as they are, text as the app's own."""
+    return value if isinstance(value, (int, float)) else Own(str(value))
 
 
 def widget_key(p: Param) -> str:

@@ -7,7 +7,7 @@ list (tests/test_i18n_pages.py holds every Korean page, widget and chart to it).
 """
 from __future__ import annotations
 
-from .strings import block, classroom, common, evidence, live, relu
+from .strings import block, classroom, common, evidence, live, refusals, relu
 
 LANGS = ("en", "ko")
 
@@ -28,14 +28,14 @@ KEEP_IN_ENGLISH = (
 LANG_NAMES = {"en": "English", "ko": "한국어"}
 
 TABLE: dict[str, tuple[str, str]] = {}
-for _area in (common, relu, live, block, classroom, evidence):
+for _area in (common, relu, live, block, classroom, evidence, refusals):
     _dupes = TABLE.keys() & _area.TEXT.keys()
     if _dupes:
         raise RuntimeError(f"translation keys defined twice: {sorted(_dupes)}")
     TABLE.update(_area.TEXT)
 
 
-def t(key: str, lang: str = "en", **fmt) -> str:
+def t(key: str, lang: str = "en", /, **fmt) -> str:
     """The text for ``key`` in ``lang`` ("en" or "ko"), with ``str.format(**fmt)`` applied."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")

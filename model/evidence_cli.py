@@ -75,9 +75,11 @@ def build_network(source: str, *, width: float | None = None, seed: int = 0):
         WeightsError,
         _load_state_dict,
         architecture_of,
+        guess_width,
         load_weights,
         read_state_dict,
     )
+    from i18n.messages import Own
     if source in WEIGHTS:
         s = spec(source)
         net = mobilenet_v2(s.width_mult, s.num_classes, bottleneck=s.bottleneck)
@@ -90,12 +92,13 @@ def build_network(source: str, *, width: float | None = None, seed: int = 0):
         return net.eval(), base.resolution, None
     path = Path(source)
     if path.suffix.lower() not in (".pth", ".pt") and not path.exists():
-        raise WeightsError(f"unknown weights source {source!r}: use embedded, embedded-relu6, "
-                           f"random, imagenet-v1, imagenet-v2 or a .pth/.pt file")
+        raise WeightsError("refusal.weights.unknown_source", source=repr(source),
+                           sources=Own("embedded, embedded-relu6, random, imagenet-v1, "
+                                       "imagenet-v2 or a .pth/.pt file"))
     state = read_state_dict(path)
     _, exact, classes = architecture_of(state)
     if not exact:
-        raise WeightsError(f"{source}: not a MobileNetV2 state dict of a known width")
+        raise WeightsError("refusal.weights.unknown_width", name=source, problem=guess_width(state))
     net = mobilenet_v2(exact[0], classes)
     _load_state_dict(net, state, source)
     return net.eval(), 224, None

@@ -1,7 +1,8 @@
 """Sets of images for ``model.evidence``: generated samples, files, folders, .zip archives.
 
 Every builder returns an ``ImageSet``: uint8 images (n, R, R, 3) of one size, their names, and
-the items that could not be used as (name, reason) pairs; one bad file never stops a set.
+the items that could not be used as (name, reason) pairs (the reason an
+``i18n.messages.Message``: str() is English, the app shows the page's language); one bad file never stops a set.
 Files go through ``model.images.load_image`` (size and pixel limits read from the header,
 only the decoders the app needs) and the same resize and centre crop as
 ``model.images.preprocess``, kept as uint8 (the network's normalisation happens in
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from i18n.messages import Message, Own, say
 
 from .images import (
     IMAGENET_MEAN,
@@ -47,7 +50,7 @@ class ImageSet:
     out; labels: class index per image for generated sets (else None); source: how it was made."""
     images: np.ndarray
     names: tuple[str, ...]
-    rejected: tuple[tuple[str, str], ...]
+    rejected: tuple[tuple[str, Message], ...]
     labels: tuple[int, ...] | None
     source: str
 
@@ -95,29 +98,31 @@ class _Builder:
         self.resolution, self.resize = _check_resolution(resolution), resize
         self.images: list[np.ndarray] = []
         self.names: list[str] = []
-        self.rejected: list[tuple[str, str]] = []
+        self.rejected: list[tuple[str, Message]] = []
 
     def add(self, source, name: str) -> None:
         if len(self.images) >= MAX_SET_IMAGES:
-            self.rejected.append((name, f"more than {MAX_SET_IMAGES} images in the set"))
+            self.rejected.append((name, say("refusal.set.too_many", limit=MAX_SET_IMAGES)))
             return
         try:
             im = source if isinstance(source, np.ndarray) else load_image(source, name=name)
             if isinstance(im, np.ndarray) and (im.dtype != np.uint8 or im.ndim != 3
                                                or im.shape[-1] != 3):
-                raise ImageError(f"{name}: expected a uint8 (h, w, 3) array, got {im.dtype} "
-                                 f"{im.shape}")
+                raise ImageError("refusal.image.not_uint8", name=name, dtype=str(im.dtype),
+                                 shape=str(im.shape))
             self.images.append(_crop_uint8(im, self.resolution, self.resize))
             self.names.append(name)
-        except (ImageError, ValueError) as exc:
-            self.rejected.append((name, _reason(exc, name)))
+        except ImageError as exc:
+            self.rejected.append((name, exc.reason))
+        except ValueError as exc:
+            self.rejected.append((name, say("refusal.set.other", detail=str(exc))))
 
     def add_zip(self, source, name: str) -> None:
         try:
             archive = zipfile.ZipFile(source if not isinstance(source, (bytes, bytearray))
                                       else io.BytesIO(source))
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            self.rejected.append((name, f"not a readable .zip archive ({exc})"))
+            self.rejected.append((name, say("refusal.set.bad_zip", detail=str(exc))))
             return
         with archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
@@ -126,26 +131,28 @@ class _Builder:
                 label = f"{name}/{member.filename}"
                 if i >= MAX_ZIP_MEMBERS:
                     self.rejected.append((f"{name}: {len(members) - i} more members",
-                                          f"more than {MAX_ZIP_MEMBERS} members in one archive"))
+                                          say("refusal.set.too_many_members", limit=MAX_ZIP_MEMBERS)))
                     break
                 if member.file_size > MAX_IMAGE_BYTES:
-                    self.rejected.append((label, (f"declares {member.file_size / 1e6:.1f} MB, "
-                                                  f"more than the {MAX_IMAGE_BYTES / 1e6:.0f} MB limit")))
+                    self.rejected.append((label, say("refusal.set.member_too_large",
+                                                     mb=member.file_size / 1e6,
+                                                     limit_mb=MAX_IMAGE_BYTES / 1e6)))
                     continue
                 if total + member.file_size > MAX_ZIP_TOTAL_BYTES:
-                    self.rejected.append((label, (f"the archive's members add up to more than "
-                                                  f"{MAX_ZIP_TOTAL_BYTES / 1e6:.0f} MB")))
+                    self.rejected.append((label, say("refusal.set.archive_total",
+                                                     limit_mb=MAX_ZIP_TOTAL_BYTES / 1e6)))
                     break
                 try:
                     with archive.open(member) as fh:
                         data = fh.read(MAX_IMAGE_BYTES + 1)
                 except (zipfile.BadZipFile, RuntimeError, OSError, ValueError, EOFError,
                         NotImplementedError) as exc:   # encrypted, bad CRC, unknown method
-                    self.rejected.append((label, f"cannot be read from the archive ({exc})"))
+                    self.rejected.append((label, say("refusal.set.member_unreadable", detail=str(exc))))
                     continue
                 total += len(data)
                 if len(data) > MAX_IMAGE_BYTES:
-                    self.rejected.append((label, f"more than the {MAX_IMAGE_BYTES / 1e6:.0f} MB limit"))
+                    self.rejected.append((label, say("refusal.set.member_over_limit",
+                                                     limit_mb=MAX_IMAGE_BYTES / 1e6)))
                     continue
                 self.add(data, label)
 
@@ -153,12 +160,6 @@ class _Builder:
         r = self.resolution
         images = np.stack(self.images) if self.images else np.zeros((0, r, r, 3), np.uint8)
         return ImageSet(images, tuple(self.names), tuple(self.rejected), None, source)
-
-
-def _reason(exc: Exception, name: str) -> str:
-    """The error's message without the leading "name: " (the name is listed beside it)."""
-    text = str(exc)
-    return text[len(name) + 2:] if text.startswith(f"{name}: ") else text
 
 
 def _is_zip(data_or_path) -> bool:
@@ -197,15 +198,16 @@ def from_paths(paths, *, resolution: int = 64, resize: int | None = None) -> Ima
             files = sorted(p for p in path.iterdir()
                            if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES + (".zip",))
             if not files:
-                builder.rejected.append((str(path), ("the folder holds no image files "
-                                                     f"({', '.join(IMAGE_SUFFIXES)}, .zip)")))
+                builder.rejected.append((str(path), say("refusal.set.empty_folder",
+                                                        suffixes=Own(", ".join(IMAGE_SUFFIXES + (".zip",))))))
             for f in files:
                 (builder.add_zip if _is_zip(f) else builder.add)(f, str(f))
         elif not path.exists():
-            builder.rejected.append((str(path), "no such file or folder"))
+            builder.rejected.append((str(path), say("refusal.set.no_such_path")))
         elif _is_zip(path):
             if path.stat().st_size > MAX_ZIP_TOTAL_BYTES:
-                builder.rejected.append((str(path), f"archive larger than {MAX_ZIP_TOTAL_BYTES / 1e6:.0f} MB"))
+                builder.rejected.append((str(path), say("refusal.set.archive_too_large",
+                                                        limit_mb=MAX_ZIP_TOTAL_BYTES / 1e6)))
             else:
                 builder.add_zip(path, str(path))
         else:

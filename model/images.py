@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, BinaryIO, Iterable
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from i18n.messages import Message, Refusal
 from runtime import MAX_IMAGE_PIXELS
 
 if TYPE_CHECKING:      # torch only where a tensor is made: reading images needs none
@@ -44,15 +45,30 @@ WHITE = (255, 255, 255)
 # Pillow's names of the decoders the app needs; photos from cameras and phones are JPEG (also
 # multi-picture JPEG, which Pillow's JPEG decoder opens), PNG, WebP or TIFF.
 IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF")
-FORMATS_TEXT = "PNG, JPEG, GIF, WebP, BMP or TIFF"
 
 # Pillow's own limit is set to the same at process start (``runtime.configure``); we also turn
 # its warning into an error (see _open) and check the header first, so our limit is the one
 # that counts whether or not the process was configured.
 
 
-class ImageError(ValueError):
-    """An image could not be used; the message names the file and says why."""
+class ImageError(Refusal):
+    """An image could not be used; the message names the file and says why (in the page's
+    language in the app: ``i18n.messages.Refusal``).
+
+    ``ImageError(key, name=..., **values)`` says "name: reason"; ``reason`` is the reason
+    alone (a data set lists it beside the item's name)."""
+
+    def __init__(self, *messages, name: str | None = None, **values):
+        if name is not None:
+            messages = (Message("refusal.named", {"name": name,
+                                                  "reason": Message(messages[0], values)}),)
+            values = {}
+        super().__init__(*messages, **values)
+
+    @property
+    def reason(self) -> Message:
+        first = self.messages[0]
+        return first.values["reason"] if first.key == "refusal.named" else first
 
 
 def _read_bytes(source, name: str, max_bytes: int) -> bytes:
@@ -60,26 +76,27 @@ def _read_bytes(source, name: str, max_bytes: int) -> bytes:
         data = bytes(source)
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
+        if path.is_dir():
+            raise ImageError("refusal.image.is_folder", name=name)
         if not path.is_file():
-            raise ImageError(f"{name}: no such file")
+            raise ImageError("refusal.image.no_such_file", name=name)
         size = path.stat().st_size
         if size > max_bytes:
-            raise ImageError(f"{name}: file is {size / 1e6:.1f} MB, more than the "
-                             f"{max_bytes / 1e6:.0f} MB limit")
+            raise ImageError("refusal.image.too_large_file", name=name, mb=size / 1e6,
+                             limit_mb=max_bytes / 1e6)
         data = path.read_bytes()
     elif hasattr(source, "read"):
         if hasattr(source, "seek"):
             source.seek(0)
         data = source.read(max_bytes + 1)
         if not isinstance(data, (bytes, bytearray)):
-            raise ImageError(f"{name}: the file object must be opened in binary mode")
+            raise ImageError("refusal.image.text_mode", name=name)
     else:
-        raise ImageError(f"{name}: expected a path, bytes or a binary file, got "
-                         f"{type(source).__name__}")
+        raise ImageError("refusal.image.not_a_file", name=name, kind=type(source).__name__)
     if len(data) == 0:
-        raise ImageError(f"{name}: the file is empty")
+        raise ImageError("refusal.image.empty", name=name)
     if len(data) > max_bytes:
-        raise ImageError(f"{name}: file is larger than the {max_bytes / 1e6:.0f} MB limit")
+        raise ImageError("refusal.image.too_large", name=name, limit_mb=max_bytes / 1e6)
     return data
 
 
@@ -102,27 +119,30 @@ def load_image(source: str | os.PathLike | bytes | BinaryIO, *, name: str | None
             im = open_image(io.BytesIO(data))          # reads the header only
             width, height = im.size
             if width < 1 or height < 1:
-                raise ImageError(f"{name}: the image has no pixels ({width} x {height})")
+                raise ImageError("refusal.image.no_pixels", name=name, width=width, height=height)
             if width * height > max_pixels:
-                raise ImageError(f"{name}: {width} x {height} = {width * height:,} pixels is more "
-                                 f"than the {max_pixels:,}-pixel limit")
+                raise ImageError("refusal.image.too_many_pixels", name=name, width=width,
+                                 height=height, pixels=width * height, limit=max_pixels)
             if getattr(im, "is_animated", False):
                 im.seek(0)                             # first frame of a GIF / APNG / WebP
             im.load()
             im = ImageOps.exif_transpose(im)
+            if im.mode == "F":                     # float TIFF: NaN or inf has no grey level
+                a = np.asarray(im)
+                bad = int(a.size - np.count_nonzero(np.isfinite(a)))
+                if bad:
+                    raise ImageError("refusal.image.non_finite", name=name, count=bad, total=a.size)
             return to_rgb(im)
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(f"{name}: the image declares more than the {max_pixels:,}-pixel "
-                         f"limit (a possible decompression bomb)") from None
+        raise ImageError("refusal.image.bomb", name=name, limit=max_pixels) from None
     except UnidentifiedImageError:
-        raise ImageError(f"{name}: not an image format this app reads: not a "
-                         f"{FORMATS_TEXT} image") from None
+        raise ImageError("refusal.image.format", name=name) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as exc:
         text = str(exc) or type(exc).__name__
-        hint = "truncated or corrupt" if "truncat" in text.lower() else "unreadable"
-        raise ImageError(f"{name}: the image is {hint} ({text})") from None
+        hint = "truncated" if "truncat" in text.lower() else "unreadable"
+        raise ImageError(f"refusal.image.{hint}", name=name, detail=text) from None
 
 
 def open_image(fp: BinaryIO) -> Image.Image:
@@ -217,7 +237,7 @@ def load_batch(sources: Iterable, *, crop: int = 224, resize: int | None = None,
     sources = list(sources)
     names = list(names) if names is not None else [None] * len(sources)
     if not sources:
-        raise ImageError("no images given")
+        raise ImageError("refusal.image.none_given")
     import torch
     return torch.stack([preprocess(load_image(s, name=n), crop=crop, resize=resize)
                         for s, n in zip(sources, names)])

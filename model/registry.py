@@ -15,6 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from i18n.messages import Refusal
+
 from .architecture import INVERTED_RESIDUAL_SETTING
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
@@ -23,9 +25,10 @@ DOWNLOAD_ROOT = "https://download.pytorch.org/models/"
 N_BLOCKS = sum(n for _t, _c, n, _s in INVERTED_RESIDUAL_SETTING)
 
 
-class WeightsError(ValueError):
-    """Weights could not be loaded; the message says why and what to do. (Here, not in
-    ``model.weights``, so that the server can raise and catch it without torch.)"""
+class WeightsError(Refusal):
+    """Weights could not be loaded; the message says why and what to do, in the page's
+    language in the app (``i18n.messages.Refusal``). (Here, not in ``model.weights``, so that
+    the server can raise and catch it without torch.)"""
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,7 @@ def require_shipped_file(name: str) -> Path:
     not there (checked without torch, so the app's server can say it at once)."""
     entry = spec(name)
     if not entry.path.exists():
-        raise WeightsError(f"the {name!r} weights are missing at {entry.path}: "
-                           "run `python -m model.train` to make them")
+        raise WeightsError("refusal.weights.shipped_missing", name=repr(name), path=str(entry.path))
     return entry.path
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from i18n.messages import Message, Own, say
+
 from .mobilenetv2 import make_divisible, mobilenet_v2
 from .registry import IMAGENET, SHIPPED, WeightsError, spec
 from .registry import imagenet_file as registry_imagenet_file
@@ -38,8 +40,10 @@ CLASSIFIER_KEY = "classifier.1.weight"
 MAX_LISTED = 5
 
 
-def load_weights(model: nn.Module, source: str | os.PathLike, *, seed: int = 0) -> nn.Module:
+def load_weights(model: nn.Module, source: str | os.PathLike, *, seed: int = 0,
+                 name: str | None = None) -> nn.Module:
     """Load ``source`` into ``model`` in place (strict: every key and shape must match).
+    ``name``: what to call a file in messages (default: its path; an upload's own name).
 
     Returns ``model``. Raises ``WeightsError`` for an unknown source, a missing, unreadable or
     unsafe file, no network for a download, or a state dict that does not fit the model.
@@ -52,15 +56,15 @@ def load_weights(model: nn.Module, source: str | os.PathLike, *, seed: int = 0) 
         return _load_embedded(model, source)
     path = Path(source)
     if path.suffix.lower() not in (".pth", ".pt") and not path.exists():
-        raise WeightsError(f"unknown weights source {str(source)!r}: use one of "
-                           f"{', '.join(SOURCES)}")
-    return _load_state_dict(model, read_state_dict(path), str(path))
+        raise WeightsError("refusal.weights.unknown_source", source=repr(str(source)),
+                           sources=Own(", ".join(SOURCES)))
+    return _load_state_dict(model, read_state_dict(path, name=name), name or str(path))
 
 
 def _random_init(model: nn.Module, seed: int) -> nn.Module:
     """Seeded torchvision initialisation, drawn on the CPU so every device gets the same."""
     if int(seed) != seed:
-        raise WeightsError(f"seed must be an integer, got {seed!r}")
+        raise WeightsError("refusal.weights.seed", seed=repr(seed))
     param = next(model.parameters(), None)
     device = param.device if param is not None else torch.device("cpu")
     model.to("cpu")
@@ -78,24 +82,26 @@ def _random_init(model: nn.Module, seed: int) -> nn.Module:
     return model.to(device)
 
 
-def read_state_dict(path: str | os.PathLike) -> dict[str, torch.Tensor]:
+def read_state_dict(path: str | os.PathLike, *, name: str | None = None) -> dict[str, torch.Tensor]:
     """Read a checkpoint file (weights_only) and return its plain state dict.
 
     Accepts a state dict, or a dict holding one under "state_dict" or "model"; strips a
-    "module." prefix from every key when all keys carry it.
+    "module." prefix from every key when all keys carry it. ``name``: what to call the file
+    in messages (default: the file's name; an upload's own name, never a temporary path).
     """
     path = Path(path)
+    name = name or path.name
     if not path.is_file():
-        raise WeightsError(f"weights file not found: {path}")
+        raise WeightsError("refusal.weights.not_found", path=str(path))
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
-        raise WeightsError(unsafe_file_message(exc, path.name)) from None
+        raise WeightsError(unsafe_file_message(exc, name)) from None
     except Exception as exc:  # noqa: BLE001 - corrupt bytes fail in torch.load with anything
         # (IndexError, AssertionError, struct.error, ... found by fuzzing): all mean "unreadable".
-        raise WeightsError(f"could not read {path.name} as a PyTorch checkpoint: "
-                           f"{_torch_detail(str(exc)) or type(exc).__name__}") from None
-    return _unwrap(obj, path.name)
+        raise WeightsError("refusal.weights.unreadable", name=name,
+                           detail=_torch_detail(str(exc)) or type(exc).__name__) from None
+    return _unwrap(obj, name)
 
 
 # torch names what a refused pickle asked for as "GLOBAL module.name" (an allowed-list miss
@@ -103,7 +109,7 @@ def read_state_dict(path: str | os.PathLike) -> dict[str, torch.Tensor]:
 _GLOBAL_NAME = re.compile(r"GLOBAL\s+([A-Za-z_][\w.]*\w)")
 
 
-def unsafe_file_message(exc: BaseException, name: str) -> str:
+def unsafe_file_message(exc: BaseException, name: str) -> Message:
     """The app's own words for torch's weights-only refusal of file ``name``.
 
     A pickle that names a function or class (a "global": os.system, a made-up module, a whole
@@ -114,13 +120,10 @@ def unsafe_file_message(exc: BaseException, name: str) -> str:
     text = str(exc)
     found = _GLOBAL_NAME.search(text)
     if found or "global" in text.lower():
-        what = f" ({found.group(1)})" if found else ""
-        return (f"refused to load {name}: besides tensors the file asks to run code{what}, which "
-                f"could do anything to this computer, so it was not loaded. Only a plain state "
-                f"dict of tensors is read: save one with torch.save(model.state_dict(), path)")
+        what = say("refusal.weights.runs_code_what", what=found.group(1)) if found else Own("")
+        return say("refusal.weights.runs_code", name=name, what=what)
     detail = _torch_detail(text) or type(exc).__name__
-    return (f"could not read {name} as a PyTorch checkpoint that loads without running code "
-            f"({detail}), so it was not loaded")
+    return say("refusal.weights.not_loadable", name=name, detail=detail)
 
 
 def _torch_detail(text: str) -> str:
@@ -143,11 +146,10 @@ def _unwrap(obj, name: str) -> dict[str, torch.Tensor]:
                 obj = inner
                 break
     if not isinstance(obj, dict) or not obj:
-        raise WeightsError(f"{name} does not hold a state dict (a dict of tensors); got "
-                           f"{type(obj).__name__}")
+        raise WeightsError("refusal.weights.not_state_dict", name=name, kind=Own(type(obj).__name__))
     bad = [k for k, v in obj.items() if not isinstance(k, str) or not isinstance(v, torch.Tensor)]
     if bad:
-        raise WeightsError(f"{name} is not a state dict: entry {bad[0]!r} is not a named tensor")
+        raise WeightsError("refusal.weights.entry_not_tensor", name=name, entry=repr(bad[0]))
     if all(k.startswith("module.") for k in obj):
         obj = {k[len("module."):]: v for k, v in obj.items()}
     return dict(obj)
@@ -169,13 +171,12 @@ def _imagenet_state_dict(source: str) -> dict[str, torch.Tensor]:
                                                  check_hash=True, weights_only=True,
                                                  progress=False)
     except pickle.UnpicklingError as exc:
-        raise WeightsError(unsafe_file_message(exc, f"the downloaded {filename}")) from None
+        raise WeightsError(unsafe_file_message(exc, filename)) from None
     except Exception:  # no network, proxy, HTTP error, bad hash: all mean "get the file"
         # The network's own error text (URLError, proxy details) helps nobody in a class.
-        raise WeightsError(
-            f"the {source} weights are not on this machine and could not be downloaded. "
-            f"Download the file {filename} from {spec(source).url} on a computer with "
-            f"internet access and put it at {target}") from None
+        raise WeightsError("refusal.weights.download_failed", source=Own(source),
+                           file=Own(filename), url=Own(spec(source).url),
+                           target=Own(str(target))) from None
     return _unwrap(obj, filename)
 
 
@@ -183,10 +184,10 @@ def _load_embedded(model: nn.Module, source: str) -> nn.Module:
     entry = spec(source)
     have = (getattr(model, "width_mult", None), getattr(model, "bottleneck", None))
     if any(h is not None and h != w for h, w in zip(have, (entry.width_mult, entry.bottleneck))):
-        raise WeightsError(
-            f"the {source!r} weights need mobilenet_v2(width_mult={entry.width_mult}, "
-            f"num_classes={entry.num_classes}, bottleneck={entry.bottleneck!r}); "
-            f"this model has width_mult={have[0]}, bottleneck={have[1]!r}")
+        raise WeightsError("refusal.weights.wrong_model", source=Own(repr(source)),
+                           width=entry.width_mult, classes=entry.num_classes,
+                           bottleneck=Own(repr(entry.bottleneck)), have_width=Own(str(have[0])),
+                           have_bottleneck=Own(repr(have[1])))
     return _load_state_dict(model, read_state_dict(require_shipped_file(source)), source)
 
 
@@ -195,22 +196,20 @@ def _load_state_dict(model: nn.Module, state: dict[str, torch.Tensor], label: st
     only finite numbers; BatchNorm counters the file lacks keep the model's own values."""
     problem = describe_mismatch(model, state)
     if problem:
-        raise WeightsError(f"the weights in {label} do not fit this model: {problem}")
+        raise WeightsError("refusal.weights.does_not_fit", name=label, problem=problem)
     bad = first_non_finite(state)
     if bad:
-        raise WeightsError(f"refused the weights in {label}: {bad}. A network with NaN or "
-                           f"infinite weights computes NaN or meaningless outputs; use a "
-                           f"checkpoint whose values are all finite")
+        raise WeightsError("refusal.weights.non_finite", name=label, **bad)
     own = model.state_dict()
     filled = {k: own[k] for k in optional_keys(model) if k not in state}
     model.load_state_dict({**state, **filled}, strict=True)
     return model
 
 
-def first_non_finite(state: dict[str, torch.Tensor]) -> str:
-    """'' when every floating tensor of ``state`` is finite, else e.g.
-    "features.1.conv.1.running_var holds inf (3 of 32 values are not finite)" for the first
-    tensor (in the file's order) that holds NaN or infinity."""
+def first_non_finite(state: dict[str, torch.Tensor]) -> dict | None:
+    """None when every floating tensor of ``state`` is finite, else for the first tensor (in
+    the file's order) that holds NaN or infinity: dict(tensor=its key, what="NaN", "inf" or
+    "-inf" (its first bad value), bad=how many values are not finite, total=its size)."""
     for key, tensor in state.items():
         if not (tensor.is_floating_point() or tensor.is_complex()):
             continue
@@ -220,9 +219,8 @@ def first_non_finite(state: dict[str, torch.Tensor]) -> str:
         bad = tensor[~finite]
         value = complex(bad.flatten()[0].item())
         what = "NaN" if value != value else ("inf" if value.real > 0 else "-inf")
-        return (f"{key} holds {what} ({bad.numel():,} of {tensor.numel():,} values are not "
-                f"finite)")
-    return ""
+        return dict(tensor=key, what=Own(what), bad=bad.numel(), total=tensor.numel())
+    return None
 
 
 def optional_keys(model: nn.Module) -> set[str]:
@@ -238,34 +236,46 @@ def optional_keys(model: nn.Module) -> set[str]:
             if isinstance(m, nn.modules.batchnorm._NormBase) and m.track_running_stats}
 
 
-def describe_mismatch(model: nn.Module, state: dict[str, torch.Tensor]) -> str:
-    """'' when ``state`` fits ``model`` (every key with its shape; BatchNorm's
-    num_batches_tracked may be absent, see ``optional_keys``), else what differs: unexpected
-    keys, missing keys, wrong shapes, and which width the file's layers do fit."""
-    expected = model.state_dict()
-    optional = optional_keys(model)
+def _differences(expected: dict, optional: set[str], state: dict) -> list[Message]:
+    """What differs between a model's state dict ``expected`` and a file's ``state``: missing
+    keys, unexpected keys, wrong shapes (each tensor named with both shapes); [] if none."""
     missing = [k for k in expected if k not in state and k not in optional]
     unexpected = [k for k in state if k not in expected]
     wrong = [(k, tuple(state[k].shape), tuple(expected[k].shape))
              for k in expected if k in state and state[k].shape != expected[k].shape]
-    if not (missing or unexpected or wrong):
-        return ""
     parts = []
     if missing:
-        parts.append(f"{len(missing)} missing keys (first: {', '.join(missing[:MAX_LISTED])})")
+        parts.append(say("refusal.fit.missing", count=len(missing),
+                         keys=", ".join(missing[:MAX_LISTED])))
     if unexpected:
-        parts.append(f"{len(unexpected)} unexpected keys (first: "
-                     f"{', '.join(unexpected[:MAX_LISTED])})")
+        parts.append(say("refusal.fit.unexpected", count=len(unexpected),
+                         keys=", ".join(unexpected[:MAX_LISTED])))
     if wrong:
-        shown = "; ".join(f"{k}: file {f} vs model {m}" for k, f, m in wrong[:MAX_LISTED])
-        parts.append(f"{len(wrong)} wrong shapes ({shown})")
-    if unexpected and not (missing or wrong):
-        parts.append("Every layer of this model is in the file with its shape; the file also "
-                     "holds entries MobileNetV2 has no place for: delete them from the state "
-                     "dict and save it again")
-    else:
-        parts.append(guess_width(state))
-    return ". ".join(parts)
+        shapes = [say("refusal.fit.shape", key=k, file=Own(str(f)), model=Own(str(m)))
+                  for k, f, m in wrong[:MAX_LISTED]]
+        parts.append(say("refusal.fit.wrong_shapes", count=len(wrong), shapes=_joined(shapes)))
+    return parts
+
+
+def _joined(messages: list[Message]) -> Message:
+    """Messages as one, separated by semicolons."""
+    joined = messages[-1]
+    for m in reversed(messages[:-1]):
+        joined = say("refusal.fit.and", first=m, rest=joined)
+    return joined
+
+
+def describe_mismatch(model: nn.Module, state: dict[str, torch.Tensor]) -> Message | None:
+    """None when ``state`` fits ``model`` (every key with its shape; BatchNorm's
+    num_batches_tracked may be absent, see ``optional_keys``), else what differs: unexpected
+    keys, missing keys, wrong shapes, and which width the file's layers do fit."""
+    expected = model.state_dict()
+    parts = _differences(expected, optional_keys(model), state)
+    if not parts:
+        return None
+    extra_only = len(parts) == 1 and parts[0].key == "refusal.fit.unexpected"
+    parts.append(say("refusal.fit.extra_only") if extra_only else guess_width(state))
+    return _joined(parts)
 
 
 def architecture_of(state: dict[str, torch.Tensor]) -> tuple[list[float], list[float], int]:
@@ -295,21 +305,31 @@ def architecture_of(state: dict[str, torch.Tensor]) -> tuple[list[float], list[f
     return by_stem, exact, num_classes
 
 
-def guess_width(state: dict[str, torch.Tensor]) -> str:
-    """A sentence saying which width multiplier (and class count) a state dict looks like."""
+def guess_width(state: dict[str, torch.Tensor]) -> Message:
+    """A sentence saying which width multiplier (and class count) a state dict looks like;
+    when the stem fits a width but other layers do not, which tensors differ from it."""
     stem = state.get(STEM_KEY)
     if stem is None or stem.dim() != 4:
-        return ("The file has no MobileNetV2 stem convolution (features.0.0.weight); it may "
-                "be another architecture")
+        return say("refusal.fit.no_stem", key=Own(STEM_KEY))
     channels = int(stem.shape[0])
     by_stem, exact, num_classes = architecture_of(state)
-    classes_note = f" with {num_classes} classes" if num_classes != 1000 else ""
     if not by_stem:
-        return (f"Its stem conv has {channels} output channels, which fits none of the usual "
-                f"width multipliers {KNOWN_WIDTHS}")
-    ws = " or ".join(str(w) for w in by_stem)
-    text = f"Its stem conv has {channels} output channels, as with width_mult {ws}"
+        return say("refusal.fit.stem_fits_none", channels=channels, widths=Own(str(KNOWN_WIDTHS)))
+    ws = Own(" or ".join(str(w) for w in by_stem))
     if exact:
-        return (f"{text}; every layer fits width_mult={exact[0]}{classes_note}: build "
-                f"mobilenet_v2(width_mult={exact[0]}, num_classes={num_classes})")
-    return f"{text}, but the other layers match none of these exactly"
+        note = say("refusal.fit.classes_note", classes=num_classes) if num_classes != 1000 else Own("")
+        return say("refusal.fit.fits_width", channels=channels, widths=ws, width=exact[0],
+                   classes_note=note, classes=num_classes)
+    # The width the file is closest to: the fewest differences from its model.
+    closest = []
+    for w in by_stem:
+        with torch.device("meta"):
+            net = mobilenet_v2(w, num_classes)
+        expected, optional = net.state_dict(), optional_keys(net)
+        differing = (sum(k not in state and k not in optional
+                         or k in state and state[k].shape != v.shape for k, v in expected.items())
+                     + sum(k not in expected for k in state))
+        closest.append((differing, w, net))
+    _, width, net = min(closest, key=lambda c: c[:2])
+    return say("refusal.fit.stem_only", channels=channels, width=width,
+               problem=_joined(_differences(net.state_dict(), optional_keys(net), state)))

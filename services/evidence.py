@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n.messages import Refusal, say
 from model.image_sets import ImageSet
 from model.registry import DEFAULT, SHIPPED, WEIGHTS
 
@@ -62,10 +63,11 @@ def build_image_set(query: EvidenceQuery, uploads: list[tuple[str, bytes]] | Non
         return image_sets.from_arrays([sample_photo(n) for n in names], names,
                                       resolution=query.resolution, resize=resize)
     if not uploads:
-        raise ValueError("no images uploaded")
+        raise Refusal("refusal.set.no_uploads")
     built = image_sets.from_uploads(uploads, resolution=query.resolution, resize=resize)
     if len(built) > limit:
-        dropped = tuple((name, f"more than {limit} images at {query.resolution} px")
+        dropped = tuple((name, say("refusal.set.over_resolution_limit", limit=limit,
+                                   res=query.resolution))
                         for name in built.names[limit:])
         built = ImageSet(built.images[:limit], built.names[:limit], built.rejected + dropped,
                          None, built.source)

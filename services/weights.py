@@ -92,15 +92,14 @@ def _classes_for(num_classes: int) -> list[str]:
     return [f"class {i}" for i in range(num_classes)]
 
 
-def _fitting_architecture(state: dict) -> tuple[float, int]:
+def _fitting_architecture(state: dict, name: str) -> tuple[float, int]:
     """(width_mult, num_classes) of a torchvision-style state dict; ``WeightsError`` naming
-    what does not fit when no known width matches."""
+    the file ``name`` and what does not fit when no known width matches."""
     from model.registry import WeightsError
     from model.weights import architecture_of, guess_width
     _, exact, num_classes = architecture_of(state)
     if not exact:
-        raise WeightsError(f"this file is not a torchvision MobileNetV2 state dict of a known "
-                           f"width: {guess_width(state)}")
+        raise WeightsError("refusal.weights.unknown_width", name=name, problem=guess_width(state))
     return exact[0], num_classes
 
 
@@ -146,7 +145,6 @@ def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
     user when the weights cannot be had.
     """
     import os
-    import re
     import tempfile
 
     from model.registry import WeightsError
@@ -176,23 +174,17 @@ def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
         return Weights(WeightsId(source), model.eval(), list(entry.classes()),
                        entry.resolution, entry.width_mult)
     if upload is None:
-        raise WeightsError("no checkpoint uploaded")
+        raise WeightsError("refusal.weights.no_upload")
+    name = str(upload_name)        # the user's own name, as typed: messages show it as text
     if len(upload) == 0:
-        raise WeightsError(f"{os.path.basename(upload_name)}: the file is empty")
-    # Written under its own (sanitised) name so that error messages name the user's file.
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", os.path.basename(upload_name))[:80] or "checkpoint"
-    if not safe.lower().endswith((".pth", ".pt")):
-        safe += ".pth"
+        raise WeightsError("refusal.weights.empty", name=name)
     with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, safe)
+        # torch.load reads a path; the messages name the user's file, never this one.
+        path = os.path.join(tmp, "upload.pth")
         with open(path, "wb") as f:
             f.write(upload)
-        try:
-            width, num_classes = _fitting_architecture(read_state_dict(path))
-        except WeightsError as exc:  # name the user's file, as every other upload error does
-            message = str(exc)
-            raise WeightsError(message if safe in message else f"{safe}: {message}") from None
-        model = load_weights(mobilenet_v2(width, num_classes), path)
+        width, num_classes = _fitting_architecture(read_state_dict(path, name=name), name)
+        model = load_weights(mobilenet_v2(width, num_classes), path, name=name)
     # Resolution: ImageNet-sized classifiers were trained at 224, others as the default's.
     res = WEIGHTS[IMAGENET[0]].resolution if num_classes == 1000 else WEIGHTS[DEFAULT].resolution
     return Weights(WeightsId(source, digest=digest(upload)), model.eval(),
@@ -212,7 +204,7 @@ def describe_source(source: str, *, seed: int = 0, upload: bytes | None = None,
         return load_source(source, seed=seed, like=like)
     if source == "upload":
         if upload is None:
-            raise WeightsError("no checkpoint uploaded")
+            raise WeightsError("refusal.weights.no_upload")
         wid = WeightsId(source, digest=digest(upload))
         held = (bytes(upload), str(upload_name))
     else:

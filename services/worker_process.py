@@ -31,7 +31,8 @@ Protocol (pickle over the worker's stdin and stdout; both ends are this module):
 ``(id, "measure", (query, network, uploads))`` or
 ``(id, "sweep", (arguments,))``;
 out, ``(id, "progress", fraction, step)`` any number of times, then ``(id, "result", value)``
-or ``(id, "error", kind, message)``. ``network`` says how to build the network again
+or ``(id, "error", kind, message)`` (a ``Refusal`` is sent whole, for the page to say in its
+language). ``network`` says how to build the network again
 (``portable``). When the worker dies, its calls fail with ``WorkerDied`` (an analysis is tried
 once more, in a new worker) and the next call starts a new one.
 """
@@ -48,6 +49,8 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from i18n.messages import Own, Refusal
+
 if TYPE_CHECKING:   # nothing from torch or the model at import: the ReLU page draws without it
     from .weights import Weights
 
@@ -60,9 +63,9 @@ ANALYSIS_THREADS = 2      # analyses at once: the machine's two cores
 KEPT_NETWORKS = 8         # networks other than the shipped ones the worker keeps built
 
 
-class WorkerDied(ValueError):
+class WorkerDied(Refusal):
     """The worker process ended before it answered. A ValueError, as every other failure of a
-    computation, so that the pages show it as an error message."""
+    computation, so that the pages show it as an error message (in their language)."""
 
 
 # -- what crosses the pipe ----------------------------------------------------------------------
@@ -228,9 +231,10 @@ class Worker:
         if what == "result":
             return call.reply[1]
         if what == "died":
-            raise WorkerDied(f"the worker process stopped (exit code {call.reply[1]}); "
-                             "try again")
+            raise WorkerDied("refusal.worker.died", code=Own(str(call.reply[1])))
         error_kind, message = call.reply[1], call.reply[2]
+        if error_kind == "refusal":
+            raise message
         raise (ValueError if error_kind == "value" else RuntimeError)(message)
 
     def close(self) -> None:
@@ -331,6 +335,8 @@ def serve(requests, replies) -> None:
     def answer(number: int, run) -> None:
         try:
             reply = (number, "result", run())
+        except Refusal as e:            # sent whole: the page says it in its own language
+            reply = (number, "error", "refusal", e)
         except ValueError as e:
             reply = (number, "error", "value", str(e))
         except Exception as e:  # noqa: BLE001 - the server shows it as the call's failure

@@ -18,8 +18,9 @@ PROJECT = {"app", "figures", "services", "model", "manifolds", "i18n", "runtime"
 ALLOWED = {
     "app": PROJECT,
     "figures": {"services", "model", "manifolds", "i18n"},
-    "services": {"model", "manifolds", "runtime"},
-    "model": {"manifolds", "runtime"},
+    "services": {"model", "manifolds", "runtime", "i18n"},
+    # i18n: a refusal is raised as a translation key and its values (i18n.messages).
+    "model": {"manifolds", "runtime", "i18n"},
     "manifolds": set(),
     "i18n": set(),
     "runtime": set(),

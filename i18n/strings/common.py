@@ -26,11 +26,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "url.clamped": (
         "The link asked for {name} = {raw}; allowed is {lo} to {hi}, so {value} is used.",
-        "링크의 {name} = {raw} 값이 허용 범위({lo}~{hi})를 벗어나 {value}(으)로 바꿨습니다.",
+        "링크의 {name} = {raw} 값이 허용 범위({lo}~{hi})를 벗어나 이 값으로 바꿨습니다: {value}.",
     ),
     "url.ignored": (
-        "The link's value {name} = '{raw}' is not valid ({allowed}); the default {value} is used.",
-        "링크의 {name} = '{raw}' 값이 올바르지 않아({allowed}) 기본값 {value}을(를) 사용합니다.",
+        "The link's value {name} = {raw} is not valid ({allowed}); the default {value} is used.",
+        "링크의 {name} = {raw} 값이 올바르지 않아({allowed}) 기본값을 씁니다: {value}.",
     ),
     "export.download": ("Download", "다운로드"),
     "export.no_chromium": (
