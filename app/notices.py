@@ -48,7 +48,9 @@ def shorten(text, limit: int | None = MAX_CHARS) -> str:
 def plain(text, limit: int | None = MAX_CHARS) -> str:
     """``text`` (anything; str() is taken) as Markdown that renders exactly as that text: a
     code span (shortened to ``limit`` characters)."""
-    text = shorten(text, limit)
+    # Streamlit's page rewrites ":material/" in the Markdown source before parsing, code
+    # spans included: a word joiner (invisible) keeps the value as typed.
+    text = shorten(text, limit).replace(":material/", ":\u2060material/")
     fence = "`" * (1 + max((len(run) for run in _BACKTICKS.findall(text)), default=0))
     # One space inside each end: CommonMark strips exactly one from each side, so a value
     # that starts or ends with a backtick or a space comes back as it was.

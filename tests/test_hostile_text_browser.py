@@ -94,7 +94,9 @@ def _outside(page, server: str) -> list[str]:
 
 
 def _text(page) -> str:
-    return re.sub(r"\s+", " ", page.locator("body").inner_text())
+    """The page's text as a reader sees it (a word joiner, U+2060, is invisible: the app puts
+    one into ":material/" so that Streamlit does not rewrite it)."""
+    return re.sub(r"\s+", " ", page.locator("body").inner_text().replace("\u2060", ""))
 
 
 def _settle(page, expected: str | None = None) -> None:
@@ -146,6 +148,14 @@ UPLOAD_NAMES = [HOSTILE["mdlink"] + ".png", "see https://attacker.example/x www.
                 '<img src="https://attacker.example/i.png">.jpg']
 
 
+def as_received(name: str) -> str:
+    """A file name as the server receives it from Chromium: the browser's form encoding
+    writes a quote as %22 (HTML's multipart/form-data rules), and the server's multipart
+    parser reads a doubled backslash in the quoted name as one. The app shows what it
+    receives; the tests of URL values show that two backslashes stay two on the page."""
+    return name.replace('"', "%22").replace("\\\\", "\\")
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_hostile_file_names_show_as_text_and_never_as_links(server, browser, lang):
     """An image, a data-set upload and a checkpoint, each named like a link, none of them a
@@ -156,12 +166,12 @@ def test_hostile_file_names_show_as_text_and_never_as_links(server, browser, lan
                   timeout=120_000)
         _settle(page)
         inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-        # The checkpoint first, then the image (the page's order).
-        inputs.nth(0).set_input_files([{"name": UPLOAD_NAMES[0].replace(".png", ".pth"),
+        # The page's order: the image's uploader (third column), then the checkpoint's.
+        inputs.nth(1).set_input_files([{"name": UPLOAD_NAMES[0].replace(".png", ".pth"),
                                         "mimeType": "application/octet-stream",
                                         "buffer": b"not a checkpoint"}])
         _settle(page, "attacker.example/login")
-        inputs.nth(1).set_input_files([{"name": UPLOAD_NAMES[1], "mimeType": "image/png",
+        inputs.nth(0).set_input_files([{"name": UPLOAD_NAMES[1], "mimeType": "image/png",
                                         "buffer": b"not an image"}])
         _settle(page, "attacker.example/x")
         assert not _outside(page, server)
@@ -169,7 +179,8 @@ def test_hostile_file_names_show_as_text_and_never_as_links(server, browser, lan
         assert "[Click here to log in](https://attacker.example/login).pth" in text, text[:3000]
         assert UPLOAD_NAMES[1] in text
 
-        page.goto(f"{server}/live?lang={lang}&ev_set=upload&compare=none&res=64", timeout=120_000)
+        page.goto(f"{server}/live?lang={lang}&ev_set=upload&ev_run=1&compare=none&res=64",
+                  timeout=120_000)
         _settle(page)
         page.locator("[role=tab]").nth(1).click()
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').last.set_input_files(
@@ -178,6 +189,6 @@ def test_hostile_file_names_show_as_text_and_never_as_links(server, browser, lan
         assert not _outside(page, server)
         text = _text(page)
         for name in UPLOAD_NAMES:
-            assert name in text, (name, text[:3000])
+            assert as_received(name) in text, (name, text[text.find(as_received(name)[:8]):][:300])
     finally:
         page.close()
