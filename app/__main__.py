@@ -8,6 +8,7 @@ app/main.py`` also works: its warm-up starts at the first visit, on a background
 the first visitors wait for what it has not done yet (``bench/load.py --streamlit-run``).
 """
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -29,8 +30,44 @@ def main(argv: list[str]) -> int:
     if done:
         print(f"warmed up in {time.perf_counter() - started:.1f} s", flush=True)
     from streamlit.web import cli
+    # Streamlit's own welcome, on a machine with no screen, asks a web service for this
+    # machine's public address (the app makes no outside call) and warns when it cannot;
+    # the app says where it is itself, once it answers.
+    if not any(a.startswith("--logger.hideWelcomeMessage") for a in argv):
+        argv = [*argv, "--logger.hideWelcomeMessage", "true"]
+        threading.Thread(target=announce, name="manifold-lab address", daemon=True).start()
     sys.argv = ["streamlit", "run", str(ROOT / "app" / "main.py"), *argv]
     return cli.main()
+
+
+def announce(timeout: float = 300.0) -> None:
+    """Print the app's addresses once its server answers on /_stcore/health (the port is
+    Streamlit's, read after it has chosen one)."""
+    import urllib.request
+
+    from streamlit import config, net_util
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        try:
+            port = int(config.get_option("server.port"))
+            address = config.get_option("server.address") or "localhost"
+            address = "localhost" if address in ("0.0.0.0", "::") else address
+            base = config.get_option("server.baseUrlPath").strip("/")
+            path = f"/{base}/" if base else "/"
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}_stcore/health",
+                                        timeout=2) as r:
+                if r.status != 200:
+                    continue
+        except (OSError, ValueError):
+            continue
+        lines = [f"Manifold Lab is ready: http://{address}:{port}{path}"]
+        if address == "localhost":
+            internal = net_util.get_internal_ip()
+            if internal:
+                lines.append(f"  on this network (students): http://{internal}:{port}{path}")
+        print("\n".join(lines), flush=True)
+        return
 
 
 if __name__ == "__main__":

@@ -150,7 +150,7 @@ def main(argv=None) -> int:
         if unknown:
             known = ", ".join(s.name for s in specs) or "none with these prefixes"
             say(f"error: unknown figure name(s) {', '.join(unknown)}; known here: {known} "
-                f"(names start with {', '.join(src.prefix for src in FIGURE_SOURCES)})")
+                f"(names start with {', '.join(dict.fromkeys(src.prefix for src in FIGURE_SOURCES))})")
             return 2
         specs = [s for s in specs if s.name in wanted]
     specs = [for_aspect(s, args.aspect) for s in specs]

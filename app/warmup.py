@@ -211,18 +211,22 @@ def run_before_serving(report=None) -> list[TaskResult]:
             return []
         _ran_before_serving = True
     # Outside a runtime each data cache says once that it keeps its values in memory, which is
-    # where the runtime keeps them too (the caches made now are the ones the pages use).
+    # where the runtime keeps them too (the caches made now are the ones the pages use). A
+    # filter, not a level: Streamlit sets its loggers' levels again when it reads its config.
     quiet = logging.getLogger("streamlit.runtime.caching.cache_data_api")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
+    quiet.addFilter(_no_runtime_note)
     try:
         for task in TASKS:
             _results.extend(run([task]))
             if report is not None:
                 report(_results[-1])
     finally:
-        quiet.setLevel(level)
+        quiet.removeFilter(_no_runtime_note)
     return list(_results)
+
+
+def _no_runtime_note(record: logging.LogRecord) -> bool:
+    return "No runtime found" not in record.getMessage()
 
 
 def start() -> threading.Thread | None:

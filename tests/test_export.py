@@ -80,6 +80,15 @@ def test_cli_rejects_bad_arguments(tmp_path, capsys, relu_only):
     assert export_main(["--out", str(tmp_path), "--only", "nope", "--formats", "csv"]) == 2
 
 
+def test_unknown_name_lists_each_prefix_once(tmp_path, capsys):
+    """No source holds "nope", so nothing is built; the message names each prefix once."""
+    assert export_main(["--out", str(tmp_path), "--only", "nope", "--formats", "csv"]) == 2
+    said = capsys.readouterr()
+    listed = re.search(r"names start with ([^)]*)\)", said.out + said.err)
+    prefixes = listed.group(1).split(", ")
+    assert len(prefixes) == len(set(prefixes)) >= 3, prefixes
+
+
 def test_registry_names_are_unique_and_sources_lazy():
     specs = all_figure_specs("en", 0)
     assert {"relu_figure1", "relu_one_width", "relu_information_loss"} <= {s.name for s in specs}

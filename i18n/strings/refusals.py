@@ -9,10 +9,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "refusal.named": ("{name}: {reason}", "{name}: {reason}"),
     "refusal.image.no_such_file": ("no such file", "그런 파일이 없습니다"),
     "refusal.image.is_folder": (
-        "this is a folder, not an image file; give one image file (a data-set "
-        "measurement, python -m model.evidence, takes folders)",
-        "이미지 파일이 아니라 폴더입니다. 이미지 파일 하나를 주세요 (폴더는 데이터 세트 "
-        "측정, python -m model.evidence가 받습니다)",
+        "this is a folder, not an image file (a data-set measurement, python -m "
+        "model.evidence, takes folders)",
+        "이미지 파일이 아니라 폴더입니다 (폴더는 데이터 세트 측정, python -m model.evidence가 "
+        "받습니다)",
     ),
     "refusal.image.too_large_file": (
         "file is {mb:.1f} MB, more than the {limit_mb:.0f} MB limit",
