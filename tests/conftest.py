@@ -51,10 +51,19 @@ def pytest_configure(config):
 
 
 def shown(markdown: str) -> str:
-    """What Markdown from the app reads as on the page: values from outside are
-    backslash-escaped (``app.notices.plain``); each escape shows as the character itself."""
+    """What Markdown from the app reads as on the page: values from outside are code spans
+    (``app.notices.plain``), which show as their content."""
     import re
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"(`+) (.*?) \1(?!`)", r"\2", markdown).replace("\u2060", "")
+
+
+def page_texts(at) -> list[str]:
+    """The texts an AppTest run shows: Markdown and captions as ``shown``, and the plain
+    texts (``app.notices.plain_text``: escaped HTML in st.html) as their text."""
+    import html
+    import re
+    plain = [html.unescape(re.sub(r"<[^>]+>", "", h.proto.body)) for h in at.get("html")]
+    return [shown(e.value) for e in [*at.caption, *at.markdown]] + plain
 
 
 def open_page(page: str, **query):

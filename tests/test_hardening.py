@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 import manifolds as m
 from manifolds.dimension import twonn_dimension
-from conftest import APP, APP_TIMEOUT, shown
+from conftest import APP, APP_TIMEOUT, page_texts, shown
 from model.images import MAX_IMAGE_PIXELS, ImageError, load_image, preprocess
 from model.mobilenetv2 import mobilenet_v2
 from model.weights import WeightsError, load_weights, read_state_dict
@@ -281,7 +281,7 @@ def test_image_upload_in_ui(live_upload_page, name):
         assert any(name in e for e in errors), errors
     else:
         assert not errors, errors
-        assert any(name in shown(c.value) for c in [*at.caption, *at.markdown])
+        assert any(name in t for t in page_texts(at))
     assert any(t.startswith("Dimension profile") for t in _chart_titles(at))  # page still works
 
 

@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP, APP_TIMEOUT, FIXTURES, shown, torchvision_fixture
+from conftest import APP, APP_TIMEOUT, FIXTURES, page_texts, shown, torchvision_fixture
 from figures import live as fig
 from manifolds.dimension import participation_ratio
 from services import images as images_svc
@@ -104,7 +104,7 @@ def test_switch_weights_and_image(own_page):
     assert not page.exception and not page.error
     titles = list(_charts(page))
     assert any(t.startswith("Dimension profile") and "random" in t for t in titles)
-    assert any("coffee" in shown(c.value) for c in [*page.caption, *page.markdown])
+    assert any("coffee" in t for t in page_texts(page))
     assert page.query_params["weights"] in ("random", ["random"])
 
 
@@ -114,7 +114,7 @@ def test_uploaded_image_and_bad_upload(own_page):
     assert any("No image yet" in i.value for i in page.info)
     page.file_uploader(key="live_image").set_value(("tiny.png", _png(), "image/png")).run()
     assert not page.exception and not page.error
-    assert any("tiny.png" in shown(c.value) for c in [*page.caption, *page.markdown])
+    assert any("tiny.png" in t for t in page_texts(page))
     page.file_uploader(key="live_image").set_value(("bad.png", b"not an image", "image/png")).run()
     assert not page.exception
     assert any("bad.png" in shown(e.value) for e in page.error)
@@ -126,7 +126,7 @@ def test_camera_photo(own_page):
     page.selectbox(key="url_image").set_value("camera").run()
     page.camera_input(key="live_camera").set_value(("shot.jpg", _jpeg(), "image/jpeg")).run()
     assert not page.exception and not page.error
-    assert any("shot.jpg" in shown(c.value) for c in [*page.caption, *page.markdown])
+    assert any("shot.jpg" in t for t in page_texts(page))
 
 
 def test_bad_checkpoint_upload_falls_back():
