@@ -44,12 +44,13 @@ def _weights(wid: WeightsId, _upload: tuple[bytes, str] | None, _like: Weights |
 
 
 # Sources that failed, with when: an offline ImageNet download is not retried on every rerun.
-_FAILED: dict[WeightsId, tuple[float, str]] = {}
+_FAILED: dict[WeightsId, tuple[float, ValueError]] = {}
 RETRY_AFTER_S = 60.0
 
 
 def load_checked(source: str, seed: int, upload: tuple[bytes, str] | None, like=None):
-    """(Weights, error message or None); never raises for a bad source."""
+    """(Weights, None) or (None, the error: a ``Refusal`` the page says in its language);
+    never raises for a bad source."""
     wid = WeightsId(source, seed=seed if source == "random" else 0,
                     digest=digest(upload[0]) if upload and source == "upload" else "",
                     like=like.id if like is not None and source == "random" else None)
@@ -60,8 +61,8 @@ def load_checked(source: str, seed: int, upload: tuple[bytes, str] | None, like=
         return _weights(wid, upload if source == "upload" else None, like), None
     except ValueError as exc:  # WeightsError, ImageError and bad arguments are ValueErrors
         if not isinstance(exc, WorkerDied):    # the next try starts a new worker
-            _FAILED[wid] = (time.monotonic(), str(exc))
-        return None, str(exc)
+            _FAILED[wid] = (time.monotonic(), exc)
+        return None, exc
 
 
 def checkpoint_upload() -> tuple[bytes, str] | None:
@@ -116,12 +117,12 @@ def generated_choice(label_: int, index: int, seed: int, res: int, name: str) ->
                        f"gen:{label_}:{index}:{seed}:{res}", True)
 
 
-def read_image_upload(content: bytes, name: str) -> tuple[np.ndarray | None, str | None]:
-    """Decode an uploaded or camera image: (uint8 (h, w, 3), None) or (None, error)."""
+def read_image_upload(content: bytes, name: str) -> tuple[np.ndarray | None, ValueError | None]:
+    """Decode an uploaded or camera image: (uint8 (h, w, 3), None) or (None, the error)."""
     try:
         return decode_upload(content, name), None
     except ValueError as exc:
-        return None, str(exc)
+        return None, exc
 
 
 def fallback_image() -> ChosenImage:

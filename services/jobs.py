@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Hashable
 
 import runtime
+from i18n.messages import Refusal
 
 QUEUED, RUNNING, DONE, FAILED, DROPPED = "queued", "running", "done", "failed", "dropped"
 MAX_KEPT = 16       # finished jobs kept per queue (a measurement is a few hundred KB)
@@ -51,7 +52,7 @@ class Job:
     started: float | None = None
     finished: float | None = None
     result: object = None
-    error: str | None = None
+    error: str | Refusal | None = None
     _finished: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
@@ -173,8 +174,10 @@ class Jobs:
             try:
                 result, error, state = job.run(job.progress), None, DONE
             except Exception as e:  # noqa: BLE001 - one failing job must not stop the queue
-                result, error, state = None, f"{type(e).__name__}: {e}" if not isinstance(
-                    e, ValueError) else str(e), FAILED
+                # A Refusal is kept whole: the page says it in its language.
+                error = (e if isinstance(e, Refusal) else str(e) if isinstance(e, ValueError)
+                         else f"{type(e).__name__}: {e}")
+                result, state = None, FAILED
             with self._lock:
                 job.result, job.error, job.state = result, error, state
                 job.finished = time.monotonic()

@@ -78,3 +78,4 @@ def test_uploaded_file_name_is_shown_as_text():
     html = _render(errors[0])
     assert "<a" not in html and "<strong" not in html, errors[0]
     assert "click" in html and "evil.example" in html
+

@@ -156,10 +156,27 @@ def as_received(name: str) -> str:
     return name.replace('"', "%22").replace("\\\\", "\\")
 
 
+# What each refusal reads like in each language (the app's own words, whole: a checkpoint
+# of another architecture was once explained as "...; it may … (183 characters)").
+REFUSED = {
+    "en": ("not an image format this app reads", "it may be another architecture"),
+    "ko": ("이 앱이 읽는 이미지 형식", "다른 구조의 네트워크일 수 있습니다"),
+}
+
+
+def _other_architecture() -> bytes:
+    import io
+
+    import torch
+    buffer = io.BytesIO()
+    torch.save({"conv.weight": torch.zeros(4, 3, 3, 3)}, buffer)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_hostile_file_names_show_as_text_and_never_as_links(server, browser, lang):
     """An image, a data-set upload and a checkpoint, each named like a link, none of them a
-    valid file: the refusal names the file, as text."""
+    valid file: the refusal names the file, as text, in the page's language, whole."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     try:
         page.goto(f"{server}/live?lang={lang}&image=upload&weights=upload&compare=none&res=64",
@@ -169,7 +186,7 @@ def test_hostile_file_names_show_as_text_and_never_as_links(server, browser, lan
         # The page's order: the image's uploader (third column), then the checkpoint's.
         inputs.nth(1).set_input_files([{"name": UPLOAD_NAMES[0].replace(".png", ".pth"),
                                         "mimeType": "application/octet-stream",
-                                        "buffer": b"not a checkpoint"}])
+                                        "buffer": _other_architecture()}])
         _settle(page, "attacker.example/login")
         inputs.nth(0).set_input_files([{"name": UPLOAD_NAMES[1], "mimeType": "image/png",
                                         "buffer": b"not an image"}])
@@ -178,6 +195,10 @@ def test_hostile_file_names_show_as_text_and_never_as_links(server, browser, lan
         text = _text(page)
         assert "[Click here to log in](https://attacker.example/login).pth" in text, text[:3000]
         assert UPLOAD_NAMES[1] in text
+        image_refusal, checkpoint_refusal = REFUSED[lang]
+        assert image_refusal in text and checkpoint_refusal in text, text[:3000]
+        if lang == "ko":
+            assert REFUSED["en"][0] not in text and REFUSED["en"][1] not in text
 
         page.goto(f"{server}/live?lang={lang}&ev_set=upload&ev_run=1&compare=none&res=64",
                   timeout=120_000)

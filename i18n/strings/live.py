@@ -48,14 +48,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "live.tab_one_image": ("One image", "이미지 한 장"),
     "live.compare_error": (
-        "The weights to compare with cannot be used: {error} The page shows the chosen weights "
+        "The weights to compare with cannot be used: {error}. The page shows the chosen weights "
         "alone, without a comparison.",
-        "비교할 가중치를 쓸 수 없습니다: {error} 이 페이지는 비교 없이 선택한 가중치만 보여 줍니다.",
+        "비교할 가중치를 쓸 수 없습니다: {error}. 이 페이지는 비교 없이 선택한 가중치만 보여 줍니다.",
     ),
     "live.not_downloaded": ("{name} (not downloaded)", "{name} (다운로드 안 됨)"),
     "live.weights_error": (
-        "These weights cannot be used: {error} The trained default is shown instead.",
-        "이 가중치를 쓸 수 없습니다: {error} 대신 기본 학습 가중치를 보여 줍니다.",
+        "These weights cannot be used: {error}. The trained default is shown instead.",
+        "이 가중치를 쓸 수 없습니다: {error}. 대신 기본 학습 가중치를 보여 줍니다.",
     ),
     "live.image": ("Image", "이미지"),
     "live.img.generated": ("generated data set sample", "생성 데이터셋 샘플"),
@@ -71,8 +71,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "씁니다.",
     ),
     "live.image_error": (
-        "This image cannot be used: {error} The first sample photo is used instead.",
-        "이 이미지를 쓸 수 없습니다: {error} 대신 첫 번째 샘플 사진을 씁니다.",
+        "This image cannot be used: {error}. The first sample photo is used instead.",
+        "이 이미지를 쓸 수 없습니다: {error}. 대신 첫 번째 샘플 사진을 씁니다.",
     ),
     "live.res": ("Input resolution", "입력 해상도"),
     "live.res_auto": ("the weights' own", "가중치의 학습 해상도"),
