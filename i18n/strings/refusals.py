@@ -9,9 +9,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "refusal.named": ("{name}: {reason}", "{name}: {reason}"),
     "refusal.image.no_such_file": ("no such file", "그런 파일이 없습니다"),
     "refusal.image.is_folder": (
-        "this is a folder, not an image file (a data-set measurement, python -m "
-        "model.evidence, takes folders)",
-        "이미지 파일이 아니라 폴더입니다 (폴더는 데이터 세트 측정, python -m model.evidence가 "
+        "this is a folder, not an image file (a data-set measurement, `python -m "
+        "model.evidence`, takes folders)",
+        "이미지 파일이 아니라 폴더입니다 (폴더는 데이터 세트 측정 `python -m model.evidence`가 "
         "받습니다)",
     ),
     "refusal.image.too_large_file": (
@@ -28,7 +28,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "refusal.image.not_a_file": (
         "expected a path, bytes or a binary file, got {kind}",
-        "경로, bytes 또는 바이너리 파일이어야 합니다 (받은 것: {kind})",
+        "경로, 바이트열 또는 바이너리 파일이어야 합니다 (받은 것: {kind})",
     ),
     "refusal.image.empty": ("the file is empty", "빈 파일입니다"),
     "refusal.image.no_pixels": (
@@ -60,12 +60,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "refusal.image.non_finite": (
         "{count:,} of the image's {total:,} pixels are NaN or infinite, so it has no "
         "picture to show; save it with finite values",
-        "이미지의 픽셀 {total:,}개 중 {count:,}개가 NaN 또는 무한대여서 보여 줄 그림이 "
+        "이미지의 픽셀 {total:,}개 중 {count:,}개가 `NaN` 또는 무한대여서 보여 줄 그림이 "
         "없습니다. 유한한 값으로 저장해 주세요",
     ),
     "refusal.image.not_uint8": (
-        "expected a uint8 (h, w, 3) array, got {dtype} {shape}",
-        "uint8 (h, w, 3) 배열이어야 합니다 (받은 것: {dtype} {shape})",
+        "expected a `uint8` (h, w, 3) array, got {dtype} {shape}",
+        "`uint8` (h, w, 3) 배열이어야 합니다 (받은 것: {dtype} {shape})",
     ),
     "refusal.image.none_given": ("no images given", "이미지가 주어지지 않았습니다"),
     # The reasons beside a left-out item of a data set (the item's name is listed with them).
@@ -114,10 +114,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "refusal.weights.runs_code": (
         "refused to load {name}: besides tensors the file asks to run code{what}, which could "
         "do anything to this computer, so it was not loaded. Only a plain state dict of tensors "
-        "is read: save one with torch.save(model.state_dict(), path)",
+        "is read: save one with `torch.save(model.state_dict(), path)`",
         "{name} 파일을 불러오지 않았습니다: 이 파일은 tensor 말고도 코드 실행{what}을 요구하는데, "
-        "그 코드는 이 컴퓨터에 무엇이든 할 수 있습니다. tensor만 담은 state dict만 읽습니다: "
-        "torch.save(model.state_dict(), path)로 저장해 주세요",
+        "그 코드는 이 컴퓨터에 무엇이든 할 수 있습니다. tensor만 담은 `state_dict`만 읽습니다: "
+        "`torch.save(model.state_dict(), path)`로 저장해 주세요",
     ),
     "refusal.weights.runs_code_what": (" ({what})", " ({what})"),
     "refusal.weights.not_loadable": (
@@ -132,11 +132,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "refusal.weights.not_state_dict": (
         "{name} does not hold a state dict (a dict of tensors); got {kind}",
-        "{name}에 state dict(tensor의 dict)가 없습니다. 들어 있는 것: {kind}",
+        "{name}에 `state_dict`(tensor의 사전)가 없습니다. 들어 있는 것: {kind}",
     ),
     "refusal.weights.entry_not_tensor": (
         "{name} is not a state dict: entry {entry} is not a named tensor",
-        "{name} 파일은 state dict가 아닙니다: 항목 {entry}: 이름 붙은 tensor가 아닙니다",
+        "{name} 파일은 `state_dict`가 아닙니다: 항목 {entry}: 이름 붙은 tensor가 아닙니다",
     ),
     "refusal.weights.download_failed": (
         "the {source} weights are not on this machine and could not be downloaded. Download "
@@ -145,12 +145,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "{url}의 {file} 파일을 내려받아 {target}에 두세요",
     ),
     "refusal.weights.wrong_model": (
-        "the {source} weights need mobilenet_v2(width_mult={width}, num_classes={classes}, "
-        "bottleneck={bottleneck}); this model has width_mult={have_width}, "
-        "bottleneck={have_bottleneck}",
-        "{source} 가중치에는 mobilenet_v2(width_mult={width}, num_classes={classes}, "
-        "bottleneck={bottleneck})가 필요한데, 이 모델은 width_mult={have_width}, "
-        "bottleneck={have_bottleneck}입니다",
+        "the {source} weights need `mobilenet_v2(width_mult={width}, num_classes={classes}, "
+        "bottleneck={bottleneck})`; this model has `width_mult={have_width}`, "
+        "`bottleneck={have_bottleneck}`",
+        "{source} 가중치에는 `mobilenet_v2(width_mult={width}, num_classes={classes}, "
+        "bottleneck={bottleneck})`가 필요한데, 이 모델은 `width_mult={have_width}`, "
+        "`bottleneck={have_bottleneck}`입니다",
     ),
     "refusal.weights.does_not_fit": (
         "the weights in {name} do not fit this model: {problem}",
@@ -161,13 +161,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "not finite). A network with NaN or infinite weights computes NaN or meaningless "
         "outputs; use a checkpoint whose values are all finite",
         "{name}의 가중치를 쓰지 않았습니다: {tensor}에 {what} 값이 있습니다 (값 {total:,}개 중 "
-        "{bad:,}개가 유한하지 않음). NaN이나 무한대 가중치를 가진 네트워크는 NaN이나 의미 없는 "
+        "{bad:,}개가 유한하지 않음). `NaN`이나 무한대 가중치를 가진 네트워크는 `NaN`이나 의미 없는 "
         "출력을 냅니다. 모든 값이 유한한 checkpoint를 쓰세요",
     ),
     "refusal.weights.unknown_width": (
         "{name}: this file is not a torchvision MobileNetV2 state dict of a known width: "
         "{problem}",
-        "{name}: 알려진 width의 torchvision MobileNetV2 state dict가 아닙니다: {problem}",
+        "{name}: 알려진 width multiplier의 torchvision MobileNetV2 `state_dict`가 아닙니다: {problem}",
     ),
     "refusal.weights.no_upload": ("no checkpoint uploaded", "올린 checkpoint가 없습니다"),
     "refusal.weights.empty": ("{name}: the file is empty", "{name}: 빈 파일입니다"),
@@ -182,7 +182,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Every layer of this model is in the file with its shape; the file also holds entries "
         "MobileNetV2 has no place for: delete them from the state dict and save it again",
         "이 모델의 모든 층이 같은 모양으로 파일에 있지만, 파일에는 MobileNetV2에 자리가 없는 항목도 "
-        "있습니다: 그 항목을 state dict에서 지우고 다시 저장해 주세요",
+        "있습니다: 그 항목을 `state_dict`에서 지우고 다시 저장해 주세요",
     ),
     "refusal.fit.no_stem": (
         "The file has no MobileNetV2 stem convolution ({key}); it may be another architecture",
@@ -196,17 +196,17 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "refusal.fit.fits_width": (
         "Its stem conv has {channels} output channels, as with width_mult {widths}; every layer "
-        "fits width_mult={width}{classes_note}: build mobilenet_v2(width_mult={width}, "
-        "num_classes={classes})",
-        "첫 conv의 출력 채널이 {channels}개로 width_mult {widths}와 같고, 모든 층이 "
-        "width_mult={width}{classes_note}에 맞습니다: mobilenet_v2(width_mult={width}, "
-        "num_classes={classes})로 만드세요",
+        "fits `width_mult={width}`{classes_note}: build `mobilenet_v2(width_mult={width}, "
+        "num_classes={classes})`",
+        "첫 conv의 출력 채널이 {channels}개로 width multiplier {widths}와 같고, 모든 층이 "
+        "`width_mult={width}`{classes_note}에 맞습니다: `mobilenet_v2(width_mult={width}, "
+        "num_classes={classes})`로 만드세요",
     ),
     "refusal.fit.classes_note": (" with {classes} classes", ", 클래스 {classes}개"),
     "refusal.fit.stem_only": (
         "Its stem conv has {channels} output channels, as with width_mult {width}, but "
         "{problem}",
-        "첫 conv의 출력 채널이 {channels}개로 width_mult {width}와 같지만, {problem}",
+        "첫 conv의 출력 채널이 {channels}개로 width multiplier {width}와 같지만, {problem}",
     ),
     "refusal.fit.and": ("{first}; {rest}", "{first}; {rest}"),
     # -- the worker process (services/worker_process.py) -------------------------------------
