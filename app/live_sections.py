@@ -127,13 +127,13 @@ def read_image_upload(content: bytes, name: str) -> tuple[np.ndarray | None, Val
 
 def fallback_image() -> ChosenImage:
     name = SAMPLE_PHOTOS[0]
-    return ChosenImage(_photo(name), name, f"photo:{name}", False)
+    return ChosenImage(_photo(name), tr(f"live.photo.{name}"), f"photo:{name}", False)
 
 
 def choose_image(choice: str, class_p: Param, index_p: Param, seed: int, res: int,
                  container) -> ChosenImage:
     if choice in SAMPLE_PHOTOS:
-        return ChosenImage(_photo(choice), choice, f"photo:{choice}", False)
+        return ChosenImage(_photo(choice), tr(f"live.photo.{choice}"), f"photo:{choice}", False)
     if choice == "generated":
         from model.synthetic import CLASSES
         container.selectbox(tr("live.gen_class"), list(range(len(CLASSES))),

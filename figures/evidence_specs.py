@@ -132,6 +132,87 @@ def profile_text(results: dict[str, dict], source: str, estimator: str, probe: s
              img_n=n_view)
 
 
+# Per image, TwoNN has no interval here: values within this share of each other are "alike".
+ALIKE_WITHOUT_INTERVAL = 0.10
+
+
+def block_ranges(blocks: list[int]) -> str:
+    """[1, 2, 3, 5, 8, 9] -> "1-3, 5, 8-9"."""
+    out, start = [], None
+    for i, b in enumerate(blocks):
+        if start is None:
+            start = b
+        if i + 1 == len(blocks) or blocks[i + 1] != b + 1:
+            out.append(str(start) if start == b else f"{start}-{b}")
+            start = None
+    return ", ".join(out)
+
+
+def compare_blocks(mine: list[dict], other: list[dict]) -> dict[str, list[int]]:
+    """Blocks where ``mine`` is lower, alike or higher than ``other`` (profile records of one
+    view, well-sampled in both): apart when their intervals do not overlap (without
+    intervals: more than ``ALIKE_WITHOUT_INTERVAL`` apart)."""
+    theirs = {p["block"]: p for p in other if not p["undersampled"] and p["value"] is not None}
+    found = {"lower": [], "alike": [], "higher": []}
+    for p in sorted(mine, key=lambda p: p["block"]):
+        q = theirs.get(p["block"])
+        if q is None or p["undersampled"] or p["value"] is None:
+            continue
+        if None not in (p["ci_low"], p["ci_high"], q["ci_low"], q["ci_high"]):
+            lower, higher = p["ci_high"] < q["ci_low"], p["ci_low"] > q["ci_high"]
+        else:
+            margin = ALIKE_WITHOUT_INTERVAL * max(abs(q["value"]), 1e-12)
+            lower, higher = p["value"] < q["value"] - margin, p["value"] > q["value"] + margin
+        found["lower" if lower else "higher" if higher else "alike"].append(p["block"])
+    return found
+
+
+def training_text(results: dict[str, dict], source: str, estimator: str, probe: str,
+                  lang: str) -> str:
+    """What the measured numbers say about training, block by block, for both views (per
+    pixel at ``probe`` with ``estimator``; per image, TwoNN at the bottleneck input): never a
+    fixed claim, so it changes with the numbers. '' without a random network to compare."""
+    if "random" not in results or source == "random":
+        return ""
+    lines = []
+    for view, points, est, at in (("pixels", "pixels", estimator, probe),
+                                  ("images", "images", "twonn", fig.IMAGES_PROBE)):
+        pick = lambda r: [p for p in r["profile"] if p["points"] == points  # noqa: E731
+                          and p["estimator"] == est and p["probe"] == at]
+        found = compare_blocks(pick(results[source]), pick(results["random"]))
+        n = sum(map(len, found.values()))
+        if n == 0:
+            lines.append(t("evidence.training.none", lang, view=t(f"evidence.view.{view}", lang)))
+            continue
+        shown = {k: block_ranges(v) if v else t("evidence.training.no_block", lang)
+                 for k, v in found.items()}
+        lines.append(t("evidence.training.line", lang, view=t(f"evidence.view.{view}", lang),
+                       label=weights_label(source, lang), n=n, **shown))
+        if len(found["lower"]) == n:
+            lines.append(t("evidence.training.all_lower", lang))
+        elif found["higher"] or len(found["lower"]) < n / 2:
+            lines.append(t("evidence.training.not_everywhere", lang))
+    return " ".join(lines)
+
+
+def sample_text(results: dict[str, dict], lang: str) -> str:
+    """How many images and points stand behind each estimate of a measurement."""
+    meta = next(iter(results.values()))["meta"]
+    return t("evidence.sample_line", lang, n=meta["n_images"], res=meta["resolution"],
+             ppi=meta["pixels_per_image"], points=meta["n_images"] * meta["pixels_per_image"],
+             view=meta["n_view_images"], boot=meta["n_boot"])
+
+
+def slide_text(key: str, results: dict[str, dict], lang: str) -> str:
+    """The measured lines of an evidence slide (``figures.lecture``): what stands behind the
+    numbers, and for the profile slide what they say about training."""
+    source = next(iter(results))
+    lines = [sample_text(results, lang)]
+    if key == "profile":
+        lines.insert(0, training_text(results, source, DEFAULT_ESTIMATOR, DEFAULT_PROBE, lang))
+    return " ".join(line for line in lines if line)
+
+
 def _default(seed: int):
     """The default measurement (``services.evidence.default_query``): (query, the job's run)."""
     from services.worker_process import measure

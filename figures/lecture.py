@@ -41,6 +41,21 @@ LECTURE: tuple[Slide, ...] = (
 LECTURE_SEED = 0
 
 
+# Slides whose figures are a data-set measurement: their text adds what was measured.
+MEASURED = ("profile", "figure7", "recovery")
+
+
+def measured_text(slide: Slide, lang: str, seed: int = LECTURE_SEED) -> str:
+    """The lines of ``slide`` computed from the measurement its figure shows (how many images
+    and points stand behind each number; for the profile, where training lowers the dimension
+    and where not); '' for the other slides. Call once the slide's figure is built (the
+    measurement is then done and shared)."""
+    if slide.key not in MEASURED:
+        return ""
+    from .evidence_specs import default_results, slide_text
+    return slide_text(slide.key, default_results(seed), lang)
+
+
 class SlideUnavailable(LookupError):
     """The slide's figure source is not registered (yet) or does not make its figure."""
 
@@ -109,8 +124,11 @@ def deck_pages(lang: str = "en", seed: int = LECTURE_SEED) -> list[list]:
             spec = pick(built[slide.source], slide) if built[slide.source] is not None else None
         except SlideUnavailable:
             spec = None
-        text = t(f"lecture.{slide.key}.text", lang).replace("**", "")
+        text = t(f"lecture.{slide.key}.text", lang)
         if spec is None:
             text = f"{text}\n{t('deck.no_figure', lang)}"
+        else:
+            text = f"{text}\n{measured_text(slide, lang, seed)}".strip()
+        text = text.replace("**", "")
         pages.append(deck_page(spec, t(f"lecture.{slide.key}.title", lang), text))
     return pages

@@ -7,6 +7,7 @@ list (tests/test_i18n_pages.py holds every Korean page, widget and chart to it).
 """
 from __future__ import annotations
 
+from .korean import attach_particles
 from .strings import block, classroom, common, evidence, live, refusals, relu
 
 LANGS = ("en", "ko")
@@ -43,5 +44,6 @@ def t(key: str, lang: str = "en", /, **fmt) -> str:
         en, ko = TABLE[key]
     except KeyError:
         raise KeyError(f"no translation for {key!r}: add it to i18n/strings/") from None
-    text = ko if lang == "ko" else en
-    return text.format(**fmt) if fmt else text
+    if lang == "ko":
+        return attach_particles(ko.format(**fmt) if fmt else ko)
+    return en.format(**fmt) if fmt else en

@@ -43,7 +43,8 @@ c1.selectbox(tr("live.weights"), WEIGHTS.choices, key=widget_key(WEIGHTS), forma
 c2.selectbox(tr("live.compare_with"), COMPARE.choices, key=widget_key(COMPARE),
              format_func=source_label)
 c3.selectbox(tr("live.image"), IMAGE.choices, key=widget_key(IMAGE),
-             format_func=lambda s: tr(f"live.img.{s}") if s in ("generated", "upload", "camera") else s)
+             format_func=lambda s: tr(f"live.img.{s}") if s in ("generated", "upload", "camera")
+             else tr(f"live.photo.{s}"))
 c4, c5, c6 = st.columns(3)
 c4.selectbox(tr("live.res"), RES.choices, key=widget_key(RES),
              format_func=lambda s: tr("live.res_auto") if s == "auto" else f"{s}×{s}",

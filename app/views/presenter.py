@@ -18,8 +18,8 @@ from app.ui import LANG, lang, page_done, page_settings, tr
 from app.urlstate import Param, widget_key
 from figures.catalog import FigureSpec
 from i18n import LANG_NAMES, LANGS
-from figures.lecture import (LECTURE, LECTURE_SEED, SlideUnavailable, for_projection, pick,
-                             source_specs)
+from figures.lecture import (LECTURE, LECTURE_SEED, SlideUnavailable, for_projection,
+                             measured_text, pick, source_specs)
 
 SLIDE = Param("slide", 1, kind="int", lo=1, hi=len(LECTURE))
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
@@ -167,5 +167,7 @@ if spec is not None:
     st.plotly_chart(for_projection(spec.figure), width="stretch", theme=None,
                     config=CHART_CONFIG, key=f"presenter_{slide.figure}")
 st.markdown(tr(f"lecture.{slide.key}.text"))
+if spec is not None:
+    st.markdown(measured_text(slide, lang(), LECTURE_SEED))
 st.html(KEYS_AND_SCROLL.format(slide=number), unsafe_allow_javascript=True)
 page_done(SLIDE, LANG)   # the language too: a presenter link opens in the language it showed

@@ -100,6 +100,38 @@ TEXT = {
         "{res} × {res} 이미지 {n}장, 이미지마다 픽셀 {ppi}개 표본: 픽셀 추정마다 점 {points:,}개; "
         "이미지 부트스트랩 {boot}회; {seconds:.1f}초.",
     ),
+    "evidence.sample_line": (
+        "Behind each number: {n} images at {res} × {res}; per pixel, {ppi} pixels sampled per "
+        "image ({points:,} points per estimate); per image, {view} images as points; intervals "
+        "from {boot} bootstrap replicates over images.",
+        "각 수치의 표본: {res} × {res} 이미지 {n}장; 픽셀 단위는 이미지마다 픽셀 {ppi}개(추정마다 "
+        "점 {points:,}개); 이미지 단위는 이미지 {view}장을 점으로; 구간은 이미지 부트스트랩 "
+        "{boot}회.",
+    ),
+    "evidence.view.pixels": ("per pixel", "픽셀 단위"),
+    "evidence.view.images": ("per image", "이미지 단위"),
+    "evidence.training.line": (
+        "**Trained vs random, {view}** ({n} well-sampled blocks): {label} is lower in blocks "
+        "{lower}, alike (intervals overlap) in {alike}, higher in {higher}.",
+        "**학습 대 무작위, {view}** (표본이 충분한 블록 {n}개): {label}의 차원이 더 낮은 블록 "
+        "{lower}, 비슷한 블록(구간이 겹침) {alike}, 더 높은 블록 {higher}.",
+    ),
+    "evidence.training.no_block": ("none", "없음"),
+    "evidence.training.none": (
+        "**Trained vs random, {view}:** no block is well sampled in both, so nothing can be "
+        "compared.",
+        "**학습 대 무작위, {view}:** 두 네트워크 모두 표본이 충분한 블록이 없어 비교할 수 없습니다.",
+    ),
+    "evidence.training.all_lower": (
+        "Here training lowers the dimension in every compared block.",
+        "여기서는 비교한 모든 블록에서 학습이 차원을 낮춥니다.",
+    ),
+    "evidence.training.not_everywhere": (
+        "So training does not make the manifold lower-dimensional everywhere: only in the "
+        "blocks where it is lower.",
+        "따라서 학습이 모든 곳에서 manifold를 저차원으로 만드는 것은 아닙니다: 더 낮은 블록에서만 "
+        "그렇습니다.",
+    ),
     "evidence.fig7_text": (
         "**Claim tested (Figure 7, Lemma 2):** the expansion keeps enough channels positive "
         "for ReLU to be invertible. Measured for {label}: on average {mean:.0%} of the "

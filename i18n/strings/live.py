@@ -61,6 +61,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.img.generated": ("generated data set sample", "생성 데이터셋 샘플"),
     "live.img.upload": ("upload an image", "이미지 업로드"),
     "live.img.camera": ("camera", "카메라"),
+    # scikit-image's sample photos (services.images.SAMPLE_PHOTOS).
+    "live.photo.astronaut": ("photo: astronaut", "사진: 우주비행사"),
+    "live.photo.chelsea": ("photo: cat (Chelsea)", "사진: 고양이 (Chelsea)"),
+    "live.photo.coffee": ("photo: coffee", "사진: 커피"),
+    "live.photo.rocket": ("photo: rocket", "사진: 로켓"),
+    "live.photo.china": ("photo: china (porcelain)", "사진: 도자기"),
+    "live.photo.flower": ("photo: flower", "사진: 꽃"),
     "live.gen_class": ("generated class", "생성 클래스"),
     "live.gen_index": ("sample number", "샘플 번호"),
     "live.upload_image": ("Image file (PNG, JPEG, …)", "이미지 파일 (PNG, JPEG, …)"),

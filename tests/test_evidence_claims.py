@@ -1,0 +1,72 @@
+"""The sentences that interpret a measurement follow the numbers (issue 26): slide 4 once said
+"training is what makes the manifold of interest low-dimensional" beside charts where the
+trained network was higher per image in blocks 2-7."""
+import pytest
+
+from figures.evidence_specs import block_ranges, compare_blocks, slide_text, training_text
+
+pytestmark = pytest.mark.unit
+
+META = dict(n_images=120, resolution=64, pixels_per_image=16, n_view_images=120, n_boot=200)
+
+
+def _record(block, value, points="pixels", estimator="twonn", probe="input", spread=0.5,
+            undersampled=False):
+    return dict(block=block, probe=probe, estimator=estimator, points=points, value=value,
+                ci_low=None if spread is None else value - spread,
+                ci_high=None if spread is None else value + spread, undersampled=undersampled)
+
+
+def _results(trained_pixels, random_pixels, trained_images, random_images):
+    def profile(pixels, images):
+        return ([_record(b, v) for b, v in enumerate(pixels, 1)]
+                + [_record(b, v, points="images", spread=None) for b, v in enumerate(images, 1)])
+    return {"embedded": {"meta": META, "blocks": [], "profile": profile(trained_pixels, trained_images)},
+            "random": {"meta": META, "blocks": [], "profile": profile(random_pixels, random_images)}}
+
+
+def test_block_ranges():
+    assert block_ranges([1, 2, 3, 5, 8, 9]) == "1-3, 5, 8-9" and block_ranges([4]) == "4"
+
+
+def test_the_sentence_names_the_blocks_in_each_direction():
+    # Per pixel alike in 1-3, lower in 4-6; per image higher in 1-2, lower in 3-6.
+    results = _results([5, 5, 5, 3, 3, 3], [5.2, 5.1, 4.9, 8, 8, 8],
+                       [12, 12, 5, 5, 5, 5], [8, 8, 9, 9, 9, 9])
+    text = training_text(results, "embedded", "twonn", "input", "en")
+    assert "lower in blocks 4-6, alike (intervals overlap) in 1-3, higher in none" in text, text
+    assert "lower in blocks 3-6, alike (intervals overlap) in none, higher in 1-2" in text, text
+    assert "does not make the manifold lower-dimensional everywhere" in text
+
+
+def test_swapping_the_networks_swaps_the_sentence():
+    results = _results([5, 5, 5, 3, 3, 3], [5.2, 5.1, 4.9, 8, 8, 8],
+                       [12, 12, 5, 5, 5, 5], [8, 8, 9, 9, 9, 9])
+    swapped = {"embedded": results["random"], "random": results["embedded"]}
+    text = training_text(swapped, "embedded", "twonn", "input", "en")
+    assert "lower in blocks none, alike (intervals overlap) in 1-3, higher in 4-6" in text, text
+    assert "lower in blocks 1-2, alike (intervals overlap) in none, higher in 3-6" in text, text
+
+
+def test_lower_everywhere_says_so_and_undersampled_blocks_do_not_count():
+    results = _results([2, 2, 2], [8, 8, 8], [3, 3, 3], [9, 9, 9])
+    results["embedded"]["profile"][0]["undersampled"] = True
+    text = training_text(results, "embedded", "twonn", "input", "en")
+    assert "(2 well-sampled blocks)" in text and "lower in blocks 2-3" in text, text
+    assert "every compared block" in text
+    ko = training_text(results, "embedded", "twonn", "input", "ko")
+    assert "더 낮은 블록 2-3" in ko and "모든 블록" in ko
+
+
+def test_overlapping_intervals_are_alike_not_lower():
+    mine, other = [_record(1, 4.0, spread=1.0)], [_record(1, 5.5, spread=1.0)]
+    assert compare_blocks(mine, other) == {"lower": [], "alike": [1], "higher": []}
+
+
+def test_slides_say_what_stands_behind_their_numbers():
+    results = _results([2, 2], [8, 8], [3, 3], [9, 9])
+    for key in ("profile", "figure7", "recovery"):
+        text = slide_text(key, results, "en")
+        assert "120 images at 64 × 64" in text and "1,920 points per estimate" in text, text
+        assert "200 bootstrap replicates" in text
+    assert "Trained vs random" in slide_text("profile", results, "en")
