@@ -34,10 +34,34 @@ PROBE = Param("ev_probe", "input", kind="choice", choices=PROBE_CHOICES)
 RUN = Param("ev_run", 0, kind="int", lo=0, hi=1)
 PARAMS = (SET, N, PROBE, RUN)
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "zip"]
-# Seconds per image per network at 64 px on this machine (bench/evidence.py, quiet: 240 images x 3
-# networks in 9.4 s with two workers), for
-# the estimate shown before the button is pressed.
-SECONDS_PER_IMAGE = 0.012
+# The estimate shown before the button is pressed comes from this server's own finished
+# measurements (start to end, per image and network at 64 px); until one has finished, a first
+# guess from a loaded 2-core machine (a constant of 0.012 s, from a quiet bench, promised 3 s
+# for what took 19.5 s in a class).
+FIRST_GUESS_S_PER_IMAGE = 0.1
+FIRST_GUESS_OVERHEAD_S = 3.0
+_MEASURED: dict[ev.EvidenceQuery, float] = {}     # query -> seconds per image, network, 64 px
+
+
+def _work(n_images: int, networks: int, resolution: int) -> float:
+    return n_images * networks * (resolution / 64) ** 2
+
+
+def _record_speed(job: jobs.Job, results: dict) -> None:
+    meta = next(iter(results.values()))["meta"]
+    work = _work(meta["n_images"], len(results), meta["resolution"])
+    if job.finished and job.started and work:
+        _MEASURED[job.query] = (job.finished - job.started) / work
+
+
+def estimate_seconds(n_images: int, networks: int, resolution: int) -> tuple[float, int]:
+    """(seconds a measurement of this size should take here, how many finished measurements
+    that rests on: 0 for the first guess)."""
+    work = _work(n_images, networks, resolution)
+    if not _MEASURED:
+        return FIRST_GUESS_S_PER_IMAGE * work + FIRST_GUESS_OVERHEAD_S, 0
+    rates = sorted(_MEASURED.values())
+    return rates[len(rates) // 2] * work, len(rates)
 
 
 POLL_S = 1.0    # how often a page waiting for its measurement looks again (in the browser)
@@ -85,9 +109,10 @@ def evidence_section(weights: Weights, estimator: str, seed: int) -> None:
         st.session_state[widget_key(RUN)] = 1
     if not st.session_state[widget_key(RUN)]:
         networks = len(ev.compared_sources(weights.source))
-        st.caption(tr("evidence.not_run", n=min(n_wanted, limit),
-                      seconds=SECONDS_PER_IMAGE * min(n_wanted, limit) * networks
-                      * (resolution / 64) ** 2 + 1))
+        seconds, basis = estimate_seconds(min(n_wanted, limit), networks, resolution)
+        st.caption(tr("evidence.not_run", n=min(n_wanted, limit), seconds=max(seconds, 1.0))
+                   + " " + (tr("evidence.estimate_measured", k=basis) if basis
+                            else tr("evidence.estimate_guess")))
         if jobs.MEASUREMENTS.waiting():
             st.caption(tr("evidence.queue_now", n=jobs.MEASUREMENTS.waiting()))
         return
@@ -103,6 +128,8 @@ def evidence_section(weights: Weights, estimator: str, seed: int) -> None:
         notice("error", "evidence.failed", error=job.error)
         return
     results, rejected = job.result
+    if results is not None:
+        _record_speed(job, results)
     for name, reason in rejected:
         notice("warning", "evidence.rejected", name=name, reason=reason)
     if results is None:

@@ -20,6 +20,7 @@ from services.live import profile_summary
 from services.worker_process import WorkerDied, analyze
 from services.weights import Weights, WeightsId, describe_source, digest
 from figures import live_specs as specs
+from figures.evidence_specs import block_ranges
 
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff"]
@@ -242,8 +243,12 @@ def compare_section(weights, other, x, image, res, estimator, seed, profile):
 def summary_line(weights, profile) -> None:
     """One sentence of what the profile measured, next to the explanation of the claims."""
     s = profile_summary(profile)
+    blocks = s.pop("blocks")
     pct = {k: "–" if v is None else f"{v:.0%}" for k, v in s.items()}
     st.markdown(tr("live.summary", weights=label(weights), **pct))
+    st.caption(tr("live.summary_blocks", total=len({r["block"] for r in profile}),
+                  **{probe: block_ranges(b) or tr("evidence.training.no_block")
+                     for probe, b in blocks.items()}))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

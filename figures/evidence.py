@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 
 from i18n import t
 
+from .profiles import LOG_TICKS
 from .slides import wrap
 from .style import SUBTITLE_FONT, TEMPLATE, subplot_titles
 
@@ -62,7 +63,7 @@ def figure7_figure(blocks: Mapping[str, Sequence[dict]], lang: str = "en") -> go
                       yaxis=dict(title=t("evidence.positive_share", lang), range=[0, 1.02],
                                  tickformat=".0%"),
                       legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
-                      margin=dict(t=70, b=10, l=70, r=20))
+                      margin=dict(t=95, b=10, l=70, r=20))
     return fig
 
 
@@ -151,7 +152,10 @@ def profile_figure(profiles: Mapping[str, Sequence[dict]], estimator: str, probe
         # Images as points: the null of a few hundred points in thousands of dimensions sits
         # an order of magnitude above the networks' values; a log axis shows both.
         fig.update_yaxes(title_text=t("evidence.dimension", lang),
-                         **(dict(type="log") if points == "images" else dict(rangemode="tozero")),
+                         # Decades and their 2s and 5s as plain numbers (plotly's own minor
+                         # labels read "5, 2, 100, 5, 2").
+                         **(dict(type="log", tickvals=LOG_TICKS) if points == "images"
+                            else dict(rangemode="tozero")),
                          row=1, col=col)
     subplot_titles(fig)
     fig.update_layout(template=TEMPLATE, title=t("evidence.profile_title", lang), height=490,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from i18n import t
+from model.evidence_records import MIN_TWONN_POINTS
 from services import evidence as ev
 
 from . import evidence as fig
@@ -26,9 +27,12 @@ def _labelled(results: dict[str, dict], part: str, lang: str) -> dict[str, list[
 
 
 def _caption(what: str, results: dict[str, dict], set_name: str, lang: str) -> str:
+    """The caption; bootstrap wording only where a bootstrap interval is drawn (Figure 7's
+    bars are the range over pixels)."""
     meta = next(iter(results.values()))["meta"]
     label = ", ".join(weights_label(s, lang) for s in results)
-    return t("evidence.caption", lang, what=t(f"evidence.what.{what}", lang), label=label,
+    key = "evidence.caption_range" if what == "fig7" else "evidence.caption"
+    return t(key, lang, what=t(f"evidence.what.{what}", lang), label=label,
              n=meta["n_images"], set=t(f"evidence.set_name.{set_name}", lang),
              res=meta["resolution"], seed=meta["seed"], ppi=meta["pixels_per_image"],
              boot=meta["n_boot"])
@@ -124,12 +128,14 @@ def profile_text(results: dict[str, dict], source: str, estimator: str, probe: s
                           and p["probe"] == fig.IMAGES_PROBE and not p["undersampled"]])
               for s, r in results.items()}
     n_view = results[source]["meta"]["n_view_images"]
+    missing = images.get(source) is None or ("random" in results and images.get("random") is None)
+    why = t("evidence.no_twonn_value", lang, n=n_view, min=MIN_TWONN_POINTS) if missing else ""
     return t("evidence.profile_text", lang, probe=t(f"live.probe.{probe}", lang),
              label=weights_label(source, lang), est=t(f"live.est.{estimator}", lang),
              value=_median([p["value"] for p in used]) or 0.0, used=len(used), total=len(mine),
              excluded=len(mine) - len(used), null=_median([p["null_value"] for p in used]) or 0.0,
              img_value=_fmt(images.get(source)), img_random=_fmt(images.get("random")),
-             img_n=n_view)
+             img_n=n_view) + (" " + why if why else "")
 
 
 # Per image, TwoNN has no interval here: values within this share of each other are "alike".

@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from i18n import t
 
 from .plain import layout_once, unvalidated_figure
-from .profiles import (ESTIMATORS, LOG_TICKS, PROBE_COLORS, PROBES, by_probe,  # noqa: F401
+from .profiles import (ESTIMATORS, LOG_TICKS, PROBE_COLORS, PROBES, by_probe, counted,  # noqa: F401
                        compare_figure, depth_x, profile_traces)
 from .style import TEMPLATE, subplot_titles
 
@@ -54,6 +54,10 @@ def profile_figure(profile: Sequence[dict], estimator: str, weights_label: str,
             traces.append({
                 "type": "scatter", "x": depth_x(rows), "y": [r["value"] / r["ambient"] for r in rows],
                 "mode": "lines+markers", "line": {"color": PROBE_COLORS[probe]},
+                # Hollow where the estimate has no more points than channels, as above: the
+                # summary's medians leave those blocks out.
+                "marker": {"symbol": ["circle" if counted(r) else "circle-open" for r in rows],
+                           "size": 8},
                 "legendgroup": probe, "showlegend": False,
                 "hovertemplate": "%{y:.1%}<extra></extra>", "xaxis": "x2", "yaxis": "y2"})
     return unvalidated_figure(traces, layout)

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from i18n import t
+from services.live import counted
 
 from .plain import layout_once, unvalidated_figure
 from .style import TEMPLATE, subplot_titles
@@ -54,8 +55,7 @@ def profile_traces(profile, showlegend: bool, lang: str, ambient: bool = True,
         x = depth_x(rows)
         # Hollow markers: fewer points than channels, so the estimate is capped by the
         # number of points (deep blocks of a small image have only a few pixels).
-        symbols = ["circle" if r.get("n_points", r["ambient"] + 1) > r["ambient"] else "circle-open"
-                   for r in rows]
+        symbols = ["circle" if counted(r) else "circle-open" for r in rows]
         traces.append({
             "type": "scatter", "x": x, "y": [r["value"] for r in rows], "mode": "lines+markers",
             "name": name, "legendgroup": probe, "showlegend": showlegend,

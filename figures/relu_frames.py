@@ -141,7 +141,10 @@ def _ranges(q: np.ndarray) -> dict:
     spans = [[round(c - half), round(c + half)] for c in (lo + hi) / 2]
     if q.shape[1] == 3:
         return {"scene": {f"{a}axis": {"range": span} for a, span in zip("xyz", spans)}}
-    return {"xaxis": {"range": spans[0]}, "yaxis": {"range": spans[1]}}
+    # The aspect lock is repeated in every frame: an animation step replaces the axis objects,
+    # and without it a wide screen stretched the spiral about 3:1.
+    return {"xaxis": {"range": spans[0]},
+            "yaxis": {"range": spans[1], "scaleanchor": "x", "scaleratio": 1}}
 
 
 def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
@@ -163,14 +166,16 @@ def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
                    transition=dict(duration=0))
     layout = dict(
         title={"text": titles[start]}, template=_TEMPLATE, height=480,
-        margin=dict(l=10, r=10, t=70, b=10),
+        margin=dict(l=10, r=10, t=70, b=60),
+        # The slider spans the width and Play / Pause sit in a row under it: beside it they
+        # covered n = 1-5 at 1280 px.
         sliders=[dict(active=start, currentvalue=dict(prefix=t("relu.frames.slider", lang),
                                                       xanchor="right", font=dict(size=15)),
-                      pad=dict(t=10, b=10), len=0.84, x=0.16, steps=[
+                      pad=dict(t=10, b=10), len=1.0, x=0.0, steps=[
                           dict(label=str(n), method="animate", args=[[str(n)], animate])
                           for n in fd.ns])],
         updatemenus=[dict(type="buttons", direction="left", x=0, y=0, xanchor="left",
-                          yanchor="top", pad=dict(t=20), showactive=False, buttons=[
+                          yanchor="top", pad=dict(t=95), showactive=False, buttons=[
                               dict(label=t("relu.frames.play", lang), method="animate",
                                    args=[None, dict(animate, fromcurrent=True,
                                                     frame=dict(duration=PLAY_FRAME_MS, redraw=True))]),
@@ -179,7 +184,7 @@ def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
     ranges = _ranges(fd.coords[start])
     if d == 2:
         layout["xaxis"] = {**ranges["xaxis"], **_HIDDEN_TICKS}
-        layout["yaxis"] = {**ranges["yaxis"], **_HIDDEN_TICKS, "scaleanchor": "x", "scaleratio": 1}
+        layout["yaxis"] = {**ranges["yaxis"], **_HIDDEN_TICKS}
     else:
         layout["scene"] = {"aspectmode": "cube", **{axis: {**span, **_HIDDEN_TICKS}
                                                     for axis, span in ranges["scene"].items()}}
@@ -204,3 +209,4 @@ def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
 def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
     """Figure source for ``figures.catalog``: the slider figure at the page's defaults."""
     return [frames_spec(ReluSettings(seed=seed), lang)]
+

@@ -193,14 +193,15 @@ def render_static(jobs: Sequence[tuple[FigureSpec, str]], *, lang: str = "en",
 
 def render_deck(pages: Sequence[Sequence[go.Figure]], lang: str = "en") -> bytes:
     """One PDF with a page per entry of ``pages`` (each a list of figures stacked top to
-    bottom, e.g. ``figures.slides.deck_page``), drawn in one Chromium session."""
+    bottom, e.g. ``figures.slides.deck_page``), drawn in one Chromium session, titled in
+    ``lang`` in its metadata."""
     flat = [(fig, "pdf") for figs in pages for fig in figs]
     drawn = _draw(flat, lang)
     grouped, at = [], 0
     for figs in pages:
         grouped.append(drawn[at:at + len(figs)])
         at += len(figs)
-    return pdf_pages(grouped)
+    return pdf_pages(grouped, title=t("deck.title", lang))
 
 
 def export_bytes(spec: FigureSpec, fmt: str, lang: str = "en", *, aspect: str = "page",

@@ -84,12 +84,15 @@ def stack_pdf(parts: Sequence[bytes]) -> bytes:
     return pdf_pages([parts])
 
 
-def pdf_pages(pages: Sequence[Sequence[bytes]]) -> bytes:
-    """A PDF with one page per entry of ``pages``, each the stack of its parts' first pages."""
+def pdf_pages(pages: Sequence[Sequence[bytes]], title: str | None = None) -> bytes:
+    """A PDF with one page per entry of ``pages``, each the stack of its parts' first pages;
+    ``title`` goes into the document's metadata (what a viewer shows as its name)."""
     from pypdf import PdfWriter
     writer = PdfWriter()
     for parts in pages:
         writer.add_page(_pdf_stack_page([_first_page(p) for p in parts]))
+    if title:
+        writer.add_metadata({"/Title": title, "/Creator": "Manifold Lab"})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

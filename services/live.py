@@ -96,15 +96,24 @@ def analyze_profile(model, x, estimator: str, seed: int = 0) -> tuple[list[dict]
     return profile_from_records(records, estimator), time.perf_counter() - start
 
 
+def counted(record: dict) -> bool:
+    """Whether a profile record's estimate counts: backed by more points (pixels) than
+    channels; with fewer, the estimate is capped by the number of points (the deep blocks of a
+    small image). The charts draw the others hollow."""
+    return record.get("n_points", record["ambient"] + 1) > record["ambient"]
+
+
 def profile_summary(profile: list[dict]) -> dict:
     """Medians over the blocks of ED / ambient per probe point, and of the zero fraction after
-    the expansion's ReLU6; only estimates backed by more points than channels count.
-    Returns {"input", "expansion", "depthwise", "projection", "zeros"} (None when empty)."""
-    out = {}
+    the expansion's ReLU6; only ``counted`` estimates count.
+    Returns {"input", "expansion", "depthwise", "projection", "zeros"} (None when empty) and
+    "blocks": {probe: the blocks counted}."""
+    out, blocks = {}, {}
     for probe in PROBE_CHOICES:
-        ratios = [r["value"] / r["ambient"] for r in profile
-                  if r["probe"] == probe and r.get("n_points", r["ambient"] + 1) > r["ambient"]]
-        out[probe] = float(np.median(ratios)) if ratios else None
+        rows = [r for r in profile if r["probe"] == probe and counted(r)]
+        out[probe] = float(np.median([r["value"] / r["ambient"] for r in rows])) if rows else None
+        blocks[probe] = sorted(r["block"] for r in rows)
     zeros = [r["zero_fraction"] for r in profile if r["probe"] == "expansion"]
     out["zeros"] = float(np.median(zeros)) if zeros else None
+    out["blocks"] = blocks
     return out

@@ -145,6 +145,9 @@ def test_deck_has_one_page_per_slide_with_its_title(tmp_path):
         assert abs(float(box.width) / float(box.height) - 16 / 9) < 0.01
     first = reader.pages[0].extract_text()
     assert "ReLU" in first and "Figure 1" in first
+    assert reader.metadata.title == "Manifold Lab: the MobileNetV2 lecture (Sandler et al., CVPR 2018)"
+    # The measured slides say what stands behind their numbers.
+    assert "images at 64" in reader.pages[3].extract_text().replace("\n", " ")
 
 
 def test_download_menu_offers_the_slide_layout_and_the_caption_band():

@@ -112,9 +112,10 @@ st.subheader(tr("relu.s2.title"))
 st.slider(tr("relu.n"), WIDTH.lo, WIDTH.hi, step=1, key=widget_key(WIDTH))
 _figure_with_text(lambda: cached_depth(replace(settings, n=int(_state(WIDTH)), n_seeds=SEEDS.default), language),
                   notes["s2"], "depth")
-# n = 1..64 as frames with the chart's own slider: scrubbing redraws in the browser. Built at
-# the default n, so moving the server-side slider above does not rebuild it.
-_figure_with_text(lambda: cached_frames(replace(settings, n_seeds=SEEDS.default), language),
+# n = 1..64 as frames with the chart's own slider: scrubbing redraws in the browser. It opens
+# at the page's n (building all frames takes about 0.03 s).
+_figure_with_text(lambda: cached_frames(replace(settings, n=int(_state(WIDTH)), n_seeds=SEEDS.default),
+                                        language),
                   tr("relu.frames.text"), "frames")
 
 st.subheader(tr("relu.s3.title"))

@@ -72,10 +72,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "lecture.figure7.text": (
         "Per pixel, the share of expansion channels left positive by ReLU6, over the same image "
         "set, against Lemma 2's threshold d_in / (t·d_in) = 1/t: above it, the expansion can be "
-        "inverted and no information is lost (paper, Figure 7 and Appendix A).",
+        "inverted and no information is lost (paper, Figure 7 and Appendix A). Each dot is the "
+        "mean over pixels; its bar runs from the lowest to the highest pixel.",
         "같은 이미지 집합에서 픽셀마다 ReLU6 뒤에 양수로 남은 expansion 채널의 비율을 Lemma 2의 "
         "문턱 d_in / (t·d_in) = 1/t와 비교합니다: 문턱 위에서는 expansion을 되돌릴 수 있어 정보가 "
-        "사라지지 않습니다 (논문 Figure 7, 부록 A).",
+        "사라지지 않습니다 (논문 Figure 7, 부록 A). 점은 픽셀 평균이고, 막대는 가장 낮은 픽셀부터 "
+        "가장 높은 픽셀까지입니다.",
     ),
     "lecture.recovery.title": ("6 · Non-linearity in the wide layer, not in the bottleneck",
                                "6 · 비선형성은 bottleneck이 아니라 넓은 층에"),
@@ -120,5 +122,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "downloads.aspect.16:9": ("16:9 slide", "16:9 슬라이드"),
     "downloads.with_caption": ("Caption and source inside the image",
                                "그림 안에 설명과 출처 넣기"),
+    "deck.title": ("Manifold Lab: the MobileNetV2 lecture (Sandler et al., CVPR 2018)",
+                   "Manifold Lab: MobileNetV2 강의 (Sandler 외, CVPR 2018)"),
     "deck.no_figure": ("(this slide's figure is not available)", "(이 슬라이드의 그림은 없습니다)"),
 }

@@ -3,8 +3,11 @@ TEXT = {
     # -- charts ----------------------------------------------------------------------------
     "evidence.block": ("block", "블록"),
     "evidence.fig7_title": (
-        "Figure 7 inside every block: expansion channels positive after ReLU6, per pixel",
-        "모든 블록 안의 Figure 7: 픽셀마다 ReLU6 뒤에 양수인 expansion 채널",
+        "Figure 7 inside every block: expansion channels positive after ReLU6, per pixel<br>"
+        "<sup>dot: mean over pixels · bar: from the lowest to the highest pixel (a range, not "
+        "an interval)</sup>",
+        "모든 블록 안의 Figure 7: 픽셀마다 ReLU6 뒤에 양수인 expansion 채널<br>"
+        "<sup>점: 픽셀 평균 · 막대: 가장 낮은 픽셀부터 가장 높은 픽셀까지 (신뢰 구간이 아니라 범위)</sup>",
     ),
     "evidence.positive_share": ("share of expansion channels > 0", "0보다 큰 expansion 채널 비율"),
     "evidence.fig7_hover": (
@@ -73,6 +76,15 @@ TEXT = {
         "the result is kept for everyone).",
         "버튼을 누르면 측정합니다 (이 서버에서 이미지 {n}장에 약 {seconds:.0f}초; 결과는 모두에게 "
         "저장됩니다).",
+    ),
+    "evidence.estimate_measured": (
+        "(Estimated from the speed of the {k} measurement(s) this server has finished.)",
+        "(이 서버가 마친 측정 {k}개의 속도로 추정했습니다.)",
+    ),
+    "evidence.estimate_guess": (
+        "(A first guess: once a measurement has finished, the estimate uses this server's own "
+        "speed.)",
+        "(첫 추정치입니다: 측정이 한 번 끝나면 이 서버의 실제 속도로 추정합니다.)",
     ),
     "evidence.progress": ("Measuring {step}", "측정 중: {step}"),
     "evidence.queued": ("Queued: {n} measurement(s) on this server before this one…",
@@ -185,6 +197,12 @@ TEXT = {
         "하나로 볼 때(bottleneck의 TwoNN, 블록 중앙값): {label}은 {img_value}, 무작위 초기화는 {img_random}입니다(이미지 "
         "{img_n}장; 이 정도 점 수에서 약 20을 넘는 TwoNN 값은 하한입니다).",
     ),
+    "evidence.no_twonn_value": (
+        "A – means no number: with {n} images as points, every block is below the {min} points "
+        "TwoNN needs here; measure more images for one.",
+        "–는 값이 없다는 뜻입니다: 이미지 {n}장을 점으로 쓰면 모든 블록이 여기서 TwoNN에 필요한 "
+        "점 {min}개에 못 미칩니다. 더 많은 이미지로 측정하면 값이 나옵니다.",
+    ),
     "evidence.undersampled_rule": (
         "Undersampled (hollow markers, left out of the medians): PCA and participation ratio "
         "with fewer than 2 points per dimension, TwoNN with fewer than {twonn} points.",
@@ -196,6 +214,14 @@ TEXT = {
         "image, {boot} bootstrap replicates over images.",
         "{what}. {label}, {set} 이미지 {n}장, {res} × {res} (시드 {seed}); 이미지마다 픽셀 "
         "{ppi}개, 이미지 부트스트랩 {boot}회.",
+    ),
+    "evidence.caption_range": (
+        "{what}. {label} on {n} {set} images at {res} × {res} (seed {seed}); {ppi} pixels per "
+        "image. Dots are the mean over all pixels, bars the lowest and the highest pixel: a "
+        "range, not a confidence interval (no bootstrap is drawn here).",
+        "{what}. {label}, {set} 이미지 {n}장, {res} × {res} (시드 {seed}); 이미지마다 픽셀 "
+        "{ppi}개. 점은 모든 픽셀의 평균, 막대는 가장 낮은 픽셀과 가장 높은 픽셀입니다: 신뢰 "
+        "구간이 아니라 범위입니다(여기에는 부트스트랩이 없습니다).",
     ),
     "evidence.what.fig7": ("Positive expansion channels per pixel (Figure 7)",
                            "픽셀마다 양수인 expansion 채널 (Figure 7)"),

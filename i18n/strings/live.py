@@ -214,6 +214,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "깊은 블록에는 점이 몇 개뿐입니다(속이 빈 표시). 이미지, 해상도, 추정기를 바꿔 보며 "
         "무엇이 유지되는지 보세요.",
     ),
+    "live.summary_blocks": (
+        "The medians count only the blocks whose estimate has more points (pixels) than "
+        "channels (filled markers; of {total}): bottleneck {input}, expansion {expansion}, "
+        "depthwise {depthwise}, projection {projection}. A – means no block had enough.",
+        "중앙값에는 추정에 쓴 점(픽셀)이 채널보다 많은 블록만 셉니다(채운 표시; 전체 {total}개 중): "
+        "bottleneck {input}, expansion {expansion}, depthwise {depthwise}, projection "
+        "{projection}. –는 그런 블록이 없다는 뜻입니다.",
+    ),
     "live.summary": (
         "Measured on this image — **{weights}**: median ED / ambient at the bottleneck "
         "**{input}**, the expansion **{expansion}**, the depthwise output **{depthwise}**, the "
