@@ -180,7 +180,7 @@ def training_text(results: dict[str, dict], source: str, estimator: str, probe: 
     fixed claim, so it changes with the numbers. '' without a random network to compare."""
     if "random" not in results or source == "random":
         return ""
-    lines = []
+    lines, verdicts = [], []
     for view, points, est, at in (("pixels", "pixels", estimator, probe),
                                   ("images", "images", "twonn", fig.IMAGES_PROBE)):
         pick = lambda r: [p for p in r["profile"] if p["points"] == points  # noqa: E731
@@ -193,11 +193,13 @@ def training_text(results: dict[str, dict], source: str, estimator: str, probe: 
         shown = {k: block_ranges(v) if v else t("evidence.training.no_block", lang)
                  for k, v in found.items()}
         lines.append(t("evidence.training.line", lang, view=t(f"evidence.view.{view}", lang),
-                       label=weights_label(source, lang), n=n, **shown))
-        if len(found["lower"]) == n:
-            lines.append(t("evidence.training.all_lower", lang))
-        elif found["higher"] or len(found["lower"]) < n / 2:
-            lines.append(t("evidence.training.not_everywhere", lang))
+                       n=n, **shown))
+        verdicts.append("all" if len(found["lower"]) == n else
+                        "not" if found["higher"] or len(found["lower"]) < n / 2 else "most")
+    if verdicts and all(v == "all" for v in verdicts):
+        lines.append(t("evidence.training.all_lower", lang))
+    elif "not" in verdicts:
+        lines.append(t("evidence.training.not_everywhere", lang))
     return " ".join(lines)
 
 
@@ -209,14 +211,13 @@ def sample_text(results: dict[str, dict], lang: str) -> str:
              view=meta["n_view_images"], boot=meta["n_boot"])
 
 
-def slide_text(key: str, results: dict[str, dict], lang: str) -> str:
-    """The measured lines of an evidence slide (``figures.lecture``): what stands behind the
-    numbers, and for the profile slide what they say about training."""
+def slide_text(key: str, results: dict[str, dict], lang: str) -> tuple[str, str]:
+    """The measured lines of an evidence slide (``figures.lecture``): (for the profile slide,
+    what the numbers say about training, else ''; what stands behind the numbers)."""
     source = next(iter(results))
-    lines = [sample_text(results, lang)]
-    if key == "profile":
-        lines.insert(0, training_text(results, source, DEFAULT_ESTIMATOR, DEFAULT_PROBE, lang))
-    return " ".join(line for line in lines if line)
+    claim = (training_text(results, source, DEFAULT_ESTIMATOR, DEFAULT_PROBE, lang)
+             if key == "profile" else "")
+    return claim, sample_text(results, lang)
 
 
 def _default(seed: int):

@@ -45,13 +45,13 @@ LECTURE_SEED = 0
 MEASURED = ("profile", "figure7", "recovery")
 
 
-def measured_text(slide: Slide, lang: str, seed: int = LECTURE_SEED) -> str:
-    """The lines of ``slide`` computed from the measurement its figure shows (how many images
-    and points stand behind each number; for the profile, where training lowers the dimension
-    and where not); '' for the other slides. Call once the slide's figure is built (the
-    measurement is then done and shared)."""
+def measured_text(slide: Slide, lang: str, seed: int = LECTURE_SEED) -> tuple[str, str]:
+    """The lines of ``slide`` computed from the measurement its figure shows: (for the
+    profile, where training lowers the dimension and where not; how many images and points
+    stand behind each number); ('', '') for the other slides. Call once the slide's figure is
+    built (the measurement is then done and shared)."""
     if slide.key not in MEASURED:
-        return ""
+        return "", ""
     from .evidence_specs import default_results, slide_text
     return slide_text(slide.key, default_results(seed), lang)
 
@@ -128,7 +128,7 @@ def deck_pages(lang: str = "en", seed: int = LECTURE_SEED) -> list[list]:
         if spec is None:
             text = f"{text}\n{t('deck.no_figure', lang)}"
         else:
-            text = f"{text}\n{measured_text(slide, lang, seed)}".strip()
+            text = "\n".join(line for line in (text, *measured_text(slide, lang, seed)) if line)
         text = text.replace("**", "")
         pages.append(deck_page(spec, t(f"lecture.{slide.key}.title", lang), text))
     return pages

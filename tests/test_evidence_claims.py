@@ -34,8 +34,8 @@ def test_the_sentence_names_the_blocks_in_each_direction():
     results = _results([5, 5, 5, 3, 3, 3], [5.2, 5.1, 4.9, 8, 8, 8],
                        [12, 12, 5, 5, 5, 5], [8, 8, 9, 9, 9, 9])
     text = training_text(results, "embedded", "twonn", "input", "en")
-    assert "lower in blocks 4-6, alike (intervals overlap) in 1-3, higher in none" in text, text
-    assert "lower in blocks 3-6, alike (intervals overlap) in none, higher in 1-2" in text, text
+    assert "lower in blocks 4-6; alike (intervals overlap) in 1-3; higher in none" in text, text
+    assert "lower in blocks 3-6; alike (intervals overlap) in none; higher in 1-2" in text, text
     assert "does not make the manifold lower-dimensional everywhere" in text
 
 
@@ -44,8 +44,8 @@ def test_swapping_the_networks_swaps_the_sentence():
                        [12, 12, 5, 5, 5, 5], [8, 8, 9, 9, 9, 9])
     swapped = {"embedded": results["random"], "random": results["embedded"]}
     text = training_text(swapped, "embedded", "twonn", "input", "en")
-    assert "lower in blocks none, alike (intervals overlap) in 1-3, higher in 4-6" in text, text
-    assert "lower in blocks 1-2, alike (intervals overlap) in none, higher in 3-6" in text, text
+    assert "lower in blocks none; alike (intervals overlap) in 1-3; higher in 4-6" in text, text
+    assert "lower in blocks 1-2; alike (intervals overlap) in none; higher in 3-6" in text, text
 
 
 def test_lower_everywhere_says_so_and_undersampled_blocks_do_not_count():
@@ -66,7 +66,7 @@ def test_overlapping_intervals_are_alike_not_lower():
 def test_slides_say_what_stands_behind_their_numbers():
     results = _results([2, 2], [8, 8], [3, 3], [9, 9])
     for key in ("profile", "figure7", "recovery"):
-        text = slide_text(key, results, "en")
+        text = " ".join(slide_text(key, results, "en"))
         assert "120 images at 64 × 64" in text and "1,920 points per estimate" in text, text
         assert "200 bootstrap replicates" in text
-    assert "Trained vs random" in slide_text("profile", results, "en")
+    assert "Trained vs random" in slide_text("profile", results, "en")[0]

@@ -143,7 +143,7 @@ def test_registered_for_export_and_html_does_not_autoplay():
     assert "Plotly.animate" not in html   # opens at n = 8, the slider's step, not playing
 
 
-def test_relu_page_shows_the_slider_chart_and_keeps_it_when_n_moves():
+def test_relu_page_shows_the_slider_chart_opened_at_the_pages_n():
     at = AppTest.from_file(APP, default_timeout=max(APP_TIMEOUT, 30))
     at.query_params["points"] = "300"
     at.run()
@@ -155,13 +155,17 @@ def test_relu_page_shows_the_slider_chart_and_keeps_it_when_n_moves():
         assert len(charts) == 1
         return charts[0].proto.spec
 
-    before = slider_chart()
-    fig = json.loads(before)
+    fig = json.loads(slider_chart())
     assert len(fig["frames"]) == 64 and len(fig["layout"]["sliders"][0]["steps"]) == 64
     assert len(decode(fig["frames"][0]["data"][0]["x"])) == 300
+    assert fig["layout"]["sliders"][0]["active"] == 7 and "n = 8" in fig["layout"]["title"]["text"]
     at.slider(key="url_n").set_value(40).run()     # the server-side slider, up to 256
     assert not at.exception
-    assert slider_chart() == before                # not rebuilt: the browser scrubs n itself
+    fig = json.loads(slider_chart())               # opens where the page's n now is
+    assert fig["layout"]["sliders"][0]["active"] == 39 and "n = 40" in fig["layout"]["title"]["text"]
+    assert fig["frames"][39]["data"][0]["x"] == fig["data"][0]["x"]
+    at.slider(key="url_n").set_value(200).run()    # past the frames' 64: the last frame
+    assert json.loads(slider_chart())["layout"]["sliders"][0]["active"] == 63
 
 
 @pytest.mark.parametrize("settings,max_points", [

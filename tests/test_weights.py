@@ -74,7 +74,7 @@ def test_mismatch_names_keys_shapes_and_width(tmp_path):
     assert "0.35 or 0.5" in text and "width_mult=0.35" in text
     half = mobilenet_v2(0.5).state_dict()
     torch.save(half, tmp_path / "half.pth")
-    with pytest.raises(WeightsError, match="every layer fits width_mult=0.5"):
+    with pytest.raises(WeightsError, match="every layer fits `width_mult=0.5`"):
         load_weights(mobilenet_v2(0.35), tmp_path / "half.pth")
     # Missing and unexpected keys are named.
     state = dict(torch.load(SMALL, weights_only=True))
@@ -147,7 +147,7 @@ def test_embedded_dispatch(tmp_path, monkeypatch):
     net = load_weights(mobilenet_v2(0.5, 10), "embedded")
     assert torch.allclose(net.state_dict()["classifier.1.weight"],
                           state["classifier.1.weight"], atol=1e-3)
-    with pytest.raises(WeightsError, match="need mobilenet_v2\\(width_mult=0.5"):
+    with pytest.raises(WeightsError, match="need `mobilenet_v2\\(width_mult=0.5"):
         load_weights(mobilenet_v2(1.0), "embedded")
     with pytest.raises(WeightsError, match="embedded-relu6.*missing.*model.train"):
         load_weights(mobilenet_v2(0.5, 10, bottleneck="relu6"), "embedded-relu6")

@@ -50,6 +50,15 @@ div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
 div[data-testid="stElementContainer"] div:has(> div[data-testid="stPlotlyChart"]),
 div[data-testid="stPlotlyChart"], div[data-testid="stPlotlyChart"] .js-plotly-plot {
   height: 100% !important; }
+div[data-testid="stCaptionContainer"] p { font-size: 1rem !important; }
+</style>
+"""
+# A measured slide adds what its numbers say and how many stand behind them: the chart gives
+# up the room of those lines.
+MEASURED_CSS = """
+<style>
+div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
+  height: calc(100vh - 21rem) !important; }
 </style>
 """
 
@@ -168,6 +177,12 @@ if spec is not None:
                     config=CHART_CONFIG, key=f"presenter_{slide.figure}")
 st.markdown(tr(f"lecture.{slide.key}.text"))
 if spec is not None:
-    st.markdown(measured_text(slide, lang(), LECTURE_SEED))
+    claim, sample = measured_text(slide, lang(), LECTURE_SEED)
+    if claim or sample:
+        st.html(MEASURED_CSS)
+    if claim:
+        st.markdown(claim)
+    if sample:
+        st.caption(sample)
 st.html(KEYS_AND_SCROLL.format(slide=number), unsafe_allow_javascript=True)
 page_done(SLIDE, LANG)   # the language too: a presenter link opens in the language it showed

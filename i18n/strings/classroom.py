@@ -57,15 +57,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "lecture.profile.title": ("4 · Where the manifold lives: the dimension profile over a data set",
                               "4 · manifold는 어디에 있나: 데이터 집합 위의 차원 프로파일"),
     "lecture.profile.text": (
-        "Measured over a set of the app's generated images (the caption gives how many, and "
-        "the points behind each estimate): the dimension at each block's bottleneck with 95% "
-        "intervals over images, next to Gaussian points of the same size. Trained and random "
-        "weights side by side: below, block by block, where training makes it lower, and where "
-        "not.",
-        "앱이 생성한 이미지 집합으로 잰 값입니다(이미지 수와 추정마다 쓴 점 수는 설명에 있습니다): "
-        "각 블록 bottleneck의 차원과 이미지 단위 95% 구간을 같은 크기의 가우시안 점과 함께 "
-        "보여 줍니다. 학습된 가중치와 무작위 가중치를 나란히 놓았습니다: 아래에 학습이 차원을 "
-        "낮추는 블록과 그렇지 않은 블록을 블록별로 적었습니다.",
+        "The dimension at each block's bottleneck over a set of generated images, with 95% "
+        "intervals over images, beside Gaussian points of the same size (dotted); trained and "
+        "random weights side by side.",
+        "생성 이미지 집합에서 잰 각 블록 bottleneck의 차원과 이미지 단위 95% 구간을 같은 크기의 "
+        "가우시안 점(점선)과 함께 보여 줍니다. 학습된 가중치와 무작위 가중치를 나란히 놓았습니다.",
     ),
     "lecture.figure7.title": ("5 · Figure 7 inside every block: ReLU stays invertible",
                               "5 · 모든 블록 안의 Figure 7: ReLU는 가역으로 남는다"),

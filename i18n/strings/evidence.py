@@ -123,10 +123,10 @@ TEXT = {
     "evidence.view.pixels": ("per pixel", "픽셀 단위"),
     "evidence.view.images": ("per image", "이미지 단위"),
     "evidence.training.line": (
-        "**Trained vs random, {view}** ({n} well-sampled blocks): {label} is lower in blocks "
-        "{lower}, alike (intervals overlap) in {alike}, higher in {higher}.",
-        "**학습 대 무작위, {view}** (표본이 충분한 블록 {n}개): {label}의 차원이 더 낮은 블록 "
-        "{lower}, 비슷한 블록(구간이 겹침) {alike}, 더 높은 블록 {higher}.",
+        "**Trained vs random, {view}** ({n} well-sampled blocks): lower in blocks {lower}; "
+        "alike (intervals overlap) in {alike}; higher in {higher}.",
+        "**학습 대 무작위, {view}** (표본이 충분한 블록 {n}개): 더 낮은 블록 {lower}; 비슷한 블록"
+        "(구간이 겹침) {alike}; 더 높은 블록 {higher}.",
     ),
     "evidence.training.no_block": ("none", "없음"),
     "evidence.training.none": (
