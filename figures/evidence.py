@@ -12,9 +12,10 @@ from plotly.subplots import make_subplots
 
 from i18n import t
 
-from .profiles import LOG_TICKS
 from .slides import wrap
 from .style import SUBTITLE_FONT, TEMPLATE, subplot_titles
+
+DECADES = [1, 10, 100, 1000, 10000]     # log-axis labels
 
 # One colour per network, in the order the page compares them (chosen, twin, random).
 COLORS = ("#1f77b4", "#d62728", "#7f7f7f")
@@ -59,11 +60,11 @@ def figure7_figure(blocks: Mapping[str, Sequence[dict]], lang: str = "en") -> go
             name=t("evidence.threshold", lang),
             hovertemplate=t("evidence.threshold_hover", lang) + "<extra></extra>"))
     fig.update_layout(template=TEMPLATE, title=t("evidence.fig7_title", lang), height=440,
-                      xaxis=dict(title=t("evidence.block", lang), dtick=1),
+                      xaxis=dict(title=t("evidence.fig7_x", lang), dtick=1),
                       yaxis=dict(title=t("evidence.positive_share", lang), range=[0, 1.02],
                                  tickformat=".0%"),
                       legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
-                      margin=dict(t=95, b=10, l=70, r=20))
+                      margin=dict(t=70, b=10, l=70, r=20))
     return fig
 
 
@@ -152,9 +153,9 @@ def profile_figure(profiles: Mapping[str, Sequence[dict]], estimator: str, probe
         # Images as points: the null of a few hundred points in thousands of dimensions sits
         # an order of magnitude above the networks' values; a log axis shows both.
         fig.update_yaxes(title_text=t("evidence.dimension", lang),
-                         # Decades and their 2s and 5s as plain numbers (plotly's own minor
-                         # labels read "5, 2, 100, 5, 2").
-                         **(dict(type="log", tickvals=LOG_TICKS) if points == "images"
+                         # Decades only, as plain numbers (plotly's own minor labels read
+                         # "5, 2, 100, 5, 2"; 2s and 5s crowd a projected chart).
+                         **(dict(type="log", tickvals=DECADES) if points == "images"
                             else dict(rangemode="tozero")),
                          row=1, col=col)
     subplot_titles(fig)

@@ -203,12 +203,14 @@ def training_text(results: dict[str, dict], source: str, estimator: str, probe: 
     return " ".join(lines)
 
 
-def sample_text(results: dict[str, dict], lang: str) -> str:
-    """How many images and points stand behind each estimate of a measurement."""
+def sample_text(results: dict[str, dict], lang: str, intervals: bool = True) -> str:
+    """How many images and points stand behind each number of a measurement, and (where the
+    figure draws bootstrap intervals) how many replicates made them."""
     meta = next(iter(results.values()))["meta"]
-    return t("evidence.sample_line", lang, n=meta["n_images"], res=meta["resolution"],
+    text = t("evidence.sample_line", lang, n=meta["n_images"], res=meta["resolution"],
              ppi=meta["pixels_per_image"], points=meta["n_images"] * meta["pixels_per_image"],
-             view=meta["n_view_images"], boot=meta["n_boot"])
+             view=meta["n_view_images"])
+    return f"{text} {t('evidence.sample_boot', lang, boot=meta['n_boot'])}" if intervals else text
 
 
 def slide_text(key: str, results: dict[str, dict], lang: str) -> tuple[str, str]:
@@ -217,7 +219,7 @@ def slide_text(key: str, results: dict[str, dict], lang: str) -> tuple[str, str]
     source = next(iter(results))
     claim = (training_text(results, source, DEFAULT_ESTIMATOR, DEFAULT_PROBE, lang)
              if key == "profile" else "")
-    return claim, sample_text(results, lang)
+    return claim, sample_text(results, lang, intervals=key != "figure7")
 
 
 def _default(seed: int):

@@ -3,11 +3,12 @@ TEXT = {
     # -- charts ----------------------------------------------------------------------------
     "evidence.block": ("block", "블록"),
     "evidence.fig7_title": (
-        "Figure 7 inside every block: expansion channels positive after ReLU6, per pixel<br>"
-        "<sup>dot: mean over pixels · bar: from the lowest to the highest pixel (a range, not "
-        "an interval)</sup>",
-        "모든 블록 안의 Figure 7: 픽셀마다 ReLU6 뒤에 양수인 expansion 채널<br>"
-        "<sup>점: 픽셀 평균 · 막대: 가장 낮은 픽셀부터 가장 높은 픽셀까지 (신뢰 구간이 아니라 범위)</sup>",
+        "Figure 7 inside every block: expansion channels positive after ReLU6, per pixel",
+        "모든 블록 안의 Figure 7: 픽셀마다 ReLU6 뒤에 양수인 expansion 채널",
+    ),
+    "evidence.fig7_x": (
+        "block (dot: mean over pixels; bar: lowest to highest pixel, a range, not an interval)",
+        "블록 (점: 픽셀 평균; 막대: 가장 낮은 픽셀부터 가장 높은 픽셀까지, 신뢰 구간이 아닌 범위)",
     ),
     "evidence.positive_share": ("share of expansion channels > 0", "0보다 큰 expansion 채널 비율"),
     "evidence.fig7_hover": (
@@ -114,11 +115,13 @@ TEXT = {
     ),
     "evidence.sample_line": (
         "Behind each number: {n} images at {res} × {res}; per pixel, {ppi} pixels sampled per "
-        "image ({points:,} points per estimate); per image, {view} images as points; intervals "
-        "from {boot} bootstrap replicates over images.",
+        "image ({points:,} points per estimate); per image, {view} images as points.",
         "각 수치의 표본: {res} × {res} 이미지 {n}장; 픽셀 단위는 이미지마다 픽셀 {ppi}개(추정마다 "
-        "점 {points:,}개); 이미지 단위는 이미지 {view}장을 점으로; 구간은 이미지 부트스트랩 "
-        "{boot}회.",
+        "점 {points:,}개); 이미지 단위는 이미지 {view}장을 점으로.",
+    ),
+    "evidence.sample_boot": (
+        "Intervals: {boot} bootstrap replicates over images.",
+        "구간: 이미지 부트스트랩 {boot}회.",
     ),
     "evidence.view.pixels": ("per pixel", "픽셀 단위"),
     "evidence.view.images": ("per image", "이미지 단위"),
