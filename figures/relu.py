@@ -74,7 +74,7 @@ def page_notes(s: ReluSettings, lang: str = "en") -> dict[str, str]:
         intro=t("relu.intro", lang, **fields),
         assumptions=t("relu.assumptions", lang, input=fields["input"], noise=noise),
         s1=t(_variant("relu.s1.text", s.activation), lang, **fields) + " "
-        + t("relu.s1.single_draw", lang, seed=s.seed),
+        + t(_variant("relu.s1.single_draw", s.activation), lang, seed=s.seed),
         s2=t(_variant("relu.s2.text", s.activation), lang, **fields),
         s3=t(_variant("relu.s3.text", s.activation), lang, seeds=s.n_seeds,
              formula=theory_formula(d), **fields))

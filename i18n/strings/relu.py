@@ -51,6 +51,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "시드 {seeds}개에 대한 일괄 계산을 이 서버에서 하고 있습니다 (앞선 작업 {n}개). 끝나면 "
         "여기에 차트가 나타납니다."),
     "relu.s1.title": ("1. Figure 1 of the paper", "1. 논문의 Figure 1"),
+    "relu.s1.single_draw.soft": (
+        "Each panel is a single draw of T (seed {seed}): another draw bends the shape "
+        "differently, and its share varies with it.",
+        "각 패널은 T를 한 번 뽑은 결과(시드 {seed})입니다: 다시 뽑으면 모양이 다르게 휘고 비율도 "
+        "함께 달라집니다.",
+    ),
     "relu.s1.single_draw": (
         "Each panel is a single draw of T (seed {seed}), so its share varies from draw to draw "
         "(at n = 5 one draw can show far fewer collapsed points than the theory's average); "
@@ -195,10 +201,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "relu.caption.grid": (
         "Paper Figure 1 recomputed: the {input} (N = {n_points}, noise σ = {noise:g}, seed "
         "{seed}) through pinv(T) · {activation}(T · x) with Gaussian T, n = {ns}. Each panel "
-        "is one draw of T: its share collapsed varies from draw to draw.",
+        "is one draw of T: its share varies from draw to draw.",
         "논문 Figure 1 재계산: {input} (N = {n_points}, 노이즈 σ = {noise:g}, 시드 {seed})을(를) "
         "가우시안 T로 pinv(T) · {activation}(T · x)에 통과, n = {ns}. 패널마다 T를 한 번 뽑은 "
-        "결과이므로 무너진 비율은 뽑을 때마다 달라집니다.",
+        "결과이므로 비율은 뽑을 때마다 달라집니다.",
     ),
     "relu.caption.depth": (
         "n = {n}, {activation} on the {input} (N = {n_points}, noise σ = {noise:g}, seed "

@@ -1,0 +1,60 @@
+"""Fast interaction never greys the page out with a connection dialog (issue 26).
+
+A teacher stepping a slider with the arrow keys once got Streamlit's "Connection error ...
+Cached ForwardMsg MISS" dialog over the whole page (Streamlit's issue 11357: the browser is
+told to reuse a cached message the server has already let go). Every slider of every page
+is stepped 50 times at 10 steps per second in Chromium; then the page must draw, with no
+dialog.
+"""
+from __future__ import annotations
+
+import pytest
+
+from devtools.local_server import CHROMIUM_ARGS, running_app
+from conftest import need_chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# (page, its sliders' labels as Chromium names them, in English).
+SLIDERS = {
+    "relu": ["Width n of the hidden layer", "Points N"],
+    "live": ["Block"],
+}
+
+
+@pytest.fixture(scope="module")
+def server():
+    need_chromium()
+    with running_app() as url:
+        yield url
+
+
+@pytest.mark.parametrize("url_path", list(SLIDERS))
+def test_fifty_fast_steps_leave_no_connection_dialog(server, url_path):
+    from playwright.sync_api import expect, sync_playwright
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(f"{server}/{url_path}?res=64", timeout=120_000)
+            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=180_000)
+            sliders = page.get_by_role("slider")
+            names = [sliders.nth(i).get_attribute("aria-label") or "" for i in range(sliders.count())]
+            wanted = [i for i, name in enumerate(names)
+                      if any(label in name for label in SLIDERS[url_path])]
+            assert wanted, names
+            for i in wanted:
+                slider = sliders.nth(i)
+                slider.focus()
+                for step in range(50):
+                    slider.press("ArrowRight" if step < 25 else "ArrowLeft")
+                    page.wait_for_timeout(100)
+                page.wait_for_function(
+                    "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=240_000)
+                page.wait_for_timeout(1500)
+                body = page.locator("body").inner_text()
+                assert "Connection error" not in body and "ForwardMsg" not in body, body[:500]
+                assert not page.locator('[role="dialog"]').count()
+            expect(page.locator(".js-plotly-plot").first).to_be_visible()
+        finally:
+            browser.close()
