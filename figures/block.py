@@ -138,7 +138,7 @@ def table2_figure(blocks: Sequence[dict], width: float, resolution: int,
     total_m, total_p = sum(b["madds"] for b in blocks), sum(b["params"] for b in blocks)
     fig.update_layout(template=TEMPLATE, title=t("block.fig.table2_title", lang, width=width, res=resolution,
                               madds=f"{total_m:,}", params=f"{total_p:,}"),
-                      height=520, margin=dict(t=90, b=60, l=50, r=20))
+                      height=540, margin=dict(t=110, b=60, l=50, r=20))
     return fig
 
 

@@ -48,6 +48,8 @@ PAPER = {
     "block_table1": "§3.3, Table 1", "block_options": "§3.1, §3.3", "block_table2": "§4, Table 2",
     "block_tfslim": "§6.1, TF-slim checkpoints", "block_table3": "§5, Table 3",
     "block_split": "§5.1", "block_ablation": "§6.4, Figure 6a",
+    "evidence_figure7": "Appendix A, Figure 7", "evidence_recovery": "§3.2",
+    "evidence_profile": "§3.2",
 }
 """Where in the paper each figure comes from, by figure name or name prefix (the source line
 of an exported caption)."""

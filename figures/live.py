@@ -84,10 +84,12 @@ def topk_figure(names: Sequence[str], probs: Sequence[float], weights_label: str
     """Top-k predictions as horizontal bars, best on top."""
     fig = go.Figure(go.Bar(x=list(probs)[::-1], y=list(names)[::-1], orientation="h",
                            marker_color="#4c78a8", text=[f"{p:.1%}" for p in list(probs)[::-1]],
-                           textposition="outside", cliponaxis=False))
+                           # Inside a bar long enough to hold it: outside, 89.0% was cut off at
+                           # the column's edge (1280 px, Korean).
+                           textposition="auto", insidetextanchor="end", cliponaxis=False))
     # Two lines: the weights' name is long and the chart sits in a narrow column.
     fig.update_layout(template=TEMPLATE, title=f"{t('live.fig.topk', lang)}<br><span style='font-size:14px'>{weights_label}</span>", height=300,
-                      xaxis=dict(range=[0, 1.1], tickformat=".0%"),
+                      xaxis=dict(range=[0, 1.3], tickformat=".0%", tickvals=[0, 1]),
                       margin=dict(t=60, b=40, l=160, r=30))
     return fig
 
@@ -100,7 +102,7 @@ def input_figure(image: np.ndarray, title: str) -> go.Figure:
     fig = go.Figure(go.Image(z=image))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(template=TEMPLATE, title=title, height=320, margin=dict(t=50, b=10, l=10, r=10))
+    fig.update_layout(template=TEMPLATE, title=title, height=340, margin=dict(t=70, b=10, l=10, r=10))
     return fig
 
 

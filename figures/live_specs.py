@@ -32,7 +32,7 @@ def input_spec(shown: np.ndarray, image_label: str, res: int, lang: str,
     rows = [dict(channel=c, mean=float(shown[..., i].mean()), std=float(shown[..., i].std()))
             for i, c in enumerate("RGB")]
     return FigureSpec("live_input", caption, dict(image=image_label, res=res),
-                      fig.input_figure(shown, f"{html.escape(image_label)} → {res}×{res}"), pd.DataFrame(rows))
+                      fig.input_figure(shown, f"{html.escape(image_label)}<br>→ {res}×{res}"), pd.DataFrame(rows))
 
 
 def class_label(name: str, lang: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import replace
 import plotly.graph_objects as go
 
 from .catalog import FigureSpec, paper_section
-from i18n import t
+from i18n import TABLE, t
 
 ASPECTS = ("page", "16:9")
 """``page``: the figure as the app draws it; ``16:9``: re-laid out for a slide."""
@@ -149,10 +149,37 @@ def text_band(blocks: list[tuple[str, float, bool]], width: int) -> go.Figure:
     return fig
 
 
+# Settings a figure's builder is given but that do not shape it (Figure 1 draws fixed widths,
+# not the page's n; the one-width view draws one seed; the sweep draws its own widths).
+UNUSED_SETTINGS = {"relu_figure1": {"n", "n_seeds"}, "relu_figure1_slider": {"n", "n_seeds"},
+                   "relu_one_width": {"n_seeds"}, "relu_information_loss": {"n"}}
+# Values that name something the page names in words: the translation key of each.
+_WORDED = {"input_name": "relu.input.{}", "weights": "live.w.{}", "compare": "live.w.{}",
+           "probe": "live.probe.{}", "est": "live.est.{}", "estimator": "live.est.{}",
+           "image_set": "evidence.set.{}"}
+
+
+def setting_value(name: str, value, lang: str) -> str:
+    """A setting's value in words: lists joined, names translated where the page has them."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(setting_value(name, v, lang) for v in value)
+    key = _WORDED.get(name, "").format(value)
+    if key and key in TABLE:
+        return t(key, lang)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def settings_words(spec: FigureSpec, lang: str) -> str:
+    """The settings that shaped ``spec``, each as "name: value" in ``lang``."""
+    unused = next((v for k, v in UNUSED_SETTINGS.items() if spec.name == k), set())
+    return "; ".join(f"{t(f'setting.{name}', lang)}: {setting_value(name, value, lang)}"
+                     for name, value in spec.params.items() if name not in unused)
+
+
 def source_line(spec: FigureSpec, lang: str) -> str:
-    """"Source: MobileNetV2 paper §3.2, Figure 1 · settings: n = 8, ..." in ``lang``."""
+    """"Source: MobileNetV2 paper §3.2, Figure 1 · settings: input: spiral; ..." in ``lang``."""
     section = paper_section(spec.name)
-    settings = ", ".join(f"{k} = {v}" for k, v in spec.params.items())
+    settings = settings_words(spec, lang)
     return t("slides.source", lang, section=section or "-", settings=settings or "-")
 
 

@@ -215,8 +215,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "block.t1.op_project": ("linear 1×1 conv", "linear 1×1 conv"),
     "block.t1.residual": ("residual (s = 1, d_i = d_j)", "residual (s = 1, d_i = d_j)"),
     "block.fig.table2_title": (
-        "Table 2 computed: width {width}, {res}×{res} — {params} params, {madds} MAdds",
-        "계산한 Table 2: width multiplier {width}, {res}×{res} — 파라미터 {params}, MAdds {madds}",
+        # Two lines: one ran past a 1280 px column in Korean.
+        "Table 2 computed: width {width}, {res}×{res}<br>{params} params, {madds} MAdds",
+        "계산한 Table 2: width multiplier {width}, {res}×{res}<br>파라미터 {params}, MAdds {madds}",
     ),
     "block.fig.tfslim_title": ("MobileNetV2 across widths and resolutions: TF-slim's checkpoint "
                                "table (not the paper's) next to this model",

@@ -161,8 +161,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "relu.fig.input": ("Input", "입력"),
     # Three short lines: six panels side by side leave ~140 px a title at 1024 px wide.
     "relu.fig.panel": ("n = {n}<br>{collapsed:.1f}%<br>collapsed", "n = {n}<br>{collapsed:.1f}%<br>무너짐"),
-    "relu.fig.panel.soft": ("n = {n}<br>{collapsed:.1f}% < {d} positive",
-                            "n = {n}<br>양수 {d}개 미만 {collapsed:.1f}%"),
+    # Three short lines, as the ReLU panels: one line ran into its neighbours in Korean.
+    "relu.fig.panel.soft": ("n = {n}<br>{collapsed:.1f}%<br>< {d} positive",
+                            "n = {n}<br>{collapsed:.1f}%<br>양수 {d}개 미만"),
     "relu.fig.grid_title": (
         "pinv(T) · {activation}(T · x) for the {input} (Gaussian T)",
         "{input}에 대한 pinv(T) · {activation}(T · x) (가우시안 T)",
