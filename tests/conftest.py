@@ -76,3 +76,27 @@ def open_page(page: str, **query):
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    """``streamlit run`` of the app on a free local port, for a test module's browser tests
+    (stopped by its PID afterwards); skips without Chromium."""
+    need_chromium()
+    from devtools.local_server import running_app
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium under Playwright, for a test module."""
+    from playwright.sync_api import sync_playwright
+
+    from devtools.local_server import CHROMIUM_ARGS
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

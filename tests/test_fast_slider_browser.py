@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from devtools.local_server import CHROMIUM_ARGS, running_app
-from conftest import need_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,38 +20,30 @@ SLIDERS = {
     # them 50 times queues 25 sweeps of minutes, a load test, not this one.
     "relu": ["Width n of the hidden layer"],
     "live": ["Mosaic: block"],
+    "block": ["expansion t"],
 }
 
 
-@pytest.fixture(scope="module")
-def server():
-    need_chromium()
-    with running_app() as url:
-        yield url
-
-
 @pytest.mark.parametrize("url_path", list(SLIDERS))
-def test_fifty_fast_steps_leave_no_connection_dialog(server, url_path):
-    from playwright.sync_api import expect, sync_playwright
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.goto(f"{server}/{url_path}?res=64", timeout=120_000)
-            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=180_000)
-            for label in SLIDERS[url_path]:
-                slider = page.get_by_role("slider", name=label).first
-                slider.scroll_into_view_if_needed(timeout=60_000)
-                slider.focus()
-                for step in range(50):
-                    slider.press("ArrowRight" if step < 25 else "ArrowLeft")
-                    page.wait_for_timeout(STEP_MS)
-                page.wait_for_function(
-                    "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=240_000)
-                page.wait_for_timeout(1500)
-                body = page.locator("body").inner_text()
-                assert "Connection error" not in body and "ForwardMsg" not in body, body[:500]
-                assert not page.locator('[role="dialog"]').count()
-            expect(page.locator(".js-plotly-plot").first).to_be_visible()
-        finally:
-            browser.close()
+def test_fifty_fast_steps_leave_no_connection_dialog(app_url, chromium, url_path):
+    from playwright.sync_api import expect
+    page = chromium.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{app_url}/{url_path}?res=64", timeout=120_000)
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=180_000)
+        for label in SLIDERS[url_path]:
+            slider = page.get_by_role("slider", name=label).first
+            slider.scroll_into_view_if_needed(timeout=60_000)
+            slider.focus()
+            for step in range(50):
+                slider.press("ArrowRight" if step < 25 else "ArrowLeft")
+                page.wait_for_timeout(STEP_MS)
+            page.wait_for_function(
+                "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=240_000)
+            page.wait_for_timeout(1500)
+            body = page.locator("body").inner_text()
+            assert "Connection error" not in body and "ForwardMsg" not in body, body[:500]
+            assert not page.locator('[role="dialog"]').count()
+        expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    finally:
+        page.close()

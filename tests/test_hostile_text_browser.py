@@ -15,8 +15,6 @@ from urllib.parse import quote
 import pytest
 
 from app.page_params import page_params
-from devtools.local_server import CHROMIUM_ARGS, running_app
-from conftest import need_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -35,21 +33,12 @@ HOSTILE = {
     "backslash": "[Log in again](https:\\\\attacker.example\\login)",
     "long": "https://attacker.example/" + "A" * 10_000,
 }
-# The words of each value that must be readable on the page (after control characters are
-# shown as spaces and long values are shortened).
-VISIBLE = {
-    "mdlink": "[Click here to log in](https://attacker.example/login)",
-    "mdimage": "![x](https://attacker.example/pixel.png)",
-    "bare": "see https://attacker.example/bare now",
-    "www": "go to www.attacker.example today",
-    "email": "write to victim@attacker.example",
-    "js": "javascript:alert(document.domain)",
-    "html": '<a href="https://attacker.example/h">h</a>',
-    "directive": ":red[alarm] :material/warning: :smile:",
-    "control": "a b",
-    "backslash": "[Log in again](https:\\\\attacker.example\\login)",
-    "long": "https://attacker.example/AAAA",
-}
+# What of each value must be readable on the page: the value itself, but where the page
+# shows control characters as spaces, shortens a long value, or a value was cut at its first
+# element (the rest of a URL parameter after it is still checked for links).
+VISIBLE = {**HOSTILE, "html": '<a href="https://attacker.example/h">h</a>',
+           "directive": ":red[alarm] :material/warning: :smile:", "control": "a b",
+           "long": "https://attacker.example/AAAA"}
 PAGES = {"relu": "relu_manifolds.py", "live": "live.py", "block": "block.py",
          "presenter": "presenter.py"}
 # Links the app itself draws (none today outside its own origin); listed here when added.
@@ -70,22 +59,6 @@ OUTSIDE_JS = """(origin) => {
   }
   return found;
 }"""
-
-
-@pytest.fixture(scope="module")
-def server():
-    need_chromium()
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _outside(page, server: str) -> list[str]:
@@ -112,12 +85,12 @@ def _settle(page, expected: str | None = None) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("url_path", list(PAGES))
-def test_hostile_link_values_show_as_text_and_never_as_links(server, browser, url_path, lang):
+def test_hostile_link_values_show_as_text_and_never_as_links(app_url, chromium, url_path, lang):
     params = ["lang", "seed", *page_params(PAGES[url_path])]
     if url_path == "live":
         from app.evidence_section import PARAMS
         params += [p.name for p in PARAMS]
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page = chromium.new_page(viewport={"width": 1280, "height": 720})
     try:
         kinds = list(HOSTILE)
         # Every parameter gets a hostile value; every kind of value is used on every page
@@ -130,11 +103,11 @@ def test_hostile_link_values_show_as_text_and_never_as_links(server, browser, ur
             query["lang"] = lang
             used = {k for k in (kinds[(start + i) % len(kinds)] for i, n in enumerate(params)
                                 if n != "lang")}
-            url = f"{server}/{url_path}?" + "&".join(f"{k}={quote(v, safe='')}"
+            url = f"{app_url}/{url_path}?" + "&".join(f"{k}={quote(v, safe='')}"
                                                    for k, v in query.items())
             page.goto(url, timeout=120_000)
             _settle(page, "attacker.example")
-            outside = _outside(page, server)
+            outside = _outside(page, app_url)
             assert not outside, (url_path, lang, outside)
             text = _text(page)
             for kind in used:
@@ -174,12 +147,12 @@ def _other_architecture() -> bytes:
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_hostile_file_names_show_as_text_and_never_as_links(server, browser, lang):
+def test_hostile_file_names_show_as_text_and_never_as_links(app_url, chromium, lang):
     """An image, a data-set upload and a checkpoint, each named like a link, none of them a
     valid file: the refusal names the file, as text, in the page's language, whole."""
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page = chromium.new_page(viewport={"width": 1280, "height": 720})
     try:
-        page.goto(f"{server}/live?lang={lang}&image=upload&weights=upload&compare=none&res=64",
+        page.goto(f"{app_url}/live?lang={lang}&image=upload&weights=upload&compare=none&res=64",
                   timeout=120_000)
         _settle(page)
         inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
@@ -191,7 +164,7 @@ def test_hostile_file_names_show_as_text_and_never_as_links(server, browser, lan
         inputs.nth(0).set_input_files([{"name": UPLOAD_NAMES[1], "mimeType": "image/png",
                                         "buffer": b"not an image"}])
         _settle(page, "attacker.example/x")
-        assert not _outside(page, server)
+        assert not _outside(page, app_url)
         text = _text(page)
         assert "[Click here to log in](https://attacker.example/login).pth" in text, text[:3000]
         assert UPLOAD_NAMES[1] in text
@@ -200,14 +173,14 @@ def test_hostile_file_names_show_as_text_and_never_as_links(server, browser, lan
         if lang == "ko":
             assert REFUSED["en"][0] not in text and REFUSED["en"][1] not in text
 
-        page.goto(f"{server}/live?lang={lang}&ev_set=upload&ev_run=1&compare=none&res=64",
+        page.goto(f"{app_url}/live?lang={lang}&ev_set=upload&ev_run=1&compare=none&res=64",
                   timeout=120_000)
         _settle(page)
         page.locator("[role=tab]").nth(1).click()
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').last.set_input_files(
             [{"name": n, "mimeType": "image/png", "buffer": b"plain text"} for n in UPLOAD_NAMES])
         _settle(page, "attacker.example\\login")
-        assert not _outside(page, server)
+        assert not _outside(page, app_url)
         text = _text(page)
         for name in UPLOAD_NAMES:
             assert as_received(name) in text, (name, text[text.find(as_received(name)[:8]):][:300])

@@ -4,8 +4,6 @@ arrow keys step like a clicker, the next slide opens at its top, and no two text
 chart overlap (bounding boxes of titles, subplot titles, axis titles, ticks and the legend)."""
 import pytest
 
-from devtools.local_server import CHROMIUM_ARGS, running_app
-from conftest import need_chromium
 from figures.lecture import LECTURE
 
 pytestmark = pytest.mark.browser
@@ -58,24 +56,6 @@ OVERLAP_JS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server():
-    need_chromium()
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 def _wait_for_slide(page, number: int) -> None:
     page.wait_for_function(f"location.search.includes('slide={number}')", timeout=60_000)
     heading = page.locator("h1").first
@@ -93,10 +73,10 @@ def _inside(box, viewport) -> bool:
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_every_slide_fits_1280x720_and_keys_step(server, browser, lang):
-    page = browser.new_page(viewport=VIEWPORT)
+def test_every_slide_fits_1280x720_and_keys_step(app_url, chromium, lang):
+    page = chromium.new_page(viewport=VIEWPORT)
     try:
-        page.goto(f"{server}/presenter?lang={lang}&slide=1", timeout=120_000)
+        page.goto(f"{app_url}/presenter?lang={lang}&slide=1", timeout=120_000)
         for number in range(1, len(LECTURE) + 1):
             _wait_for_slide(page, number)
             layout = page.evaluate(LAYOUT_JS)
@@ -116,13 +96,13 @@ def test_every_slide_fits_1280x720_and_keys_step(server, browser, lang):
         page.close()
 
 
-def test_next_opens_the_slide_at_its_top(server, browser):
+def test_next_opens_the_slide_at_its_top(app_url, chromium):
     """In a window too short for the slide (the chart keeps a minimum height) the view is
     scrolled down; then Next shows the new slide from its top."""
     small = {"width": 1280, "height": 340}
-    page = browser.new_page(viewport=small)
+    page = chromium.new_page(viewport=small)
     try:
-        page.goto(f"{server}/presenter?slide=2", timeout=120_000)
+        page.goto(f"{app_url}/presenter?slide=2", timeout=120_000)
         _wait_for_slide(page, 2)
         scrolled = page.evaluate("""() => { const m = document.querySelector('[data-testid=stMain]');
                                     m.scrollTo(0, m.scrollHeight); return m.scrollTop; }""")

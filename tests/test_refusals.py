@@ -13,7 +13,6 @@ import os
 import pickle
 import re
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
