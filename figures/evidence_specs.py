@@ -84,28 +84,35 @@ def _median(values):
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
+def _figure7_numbers(result: dict) -> dict:
+    """Medians over blocks of what Figure 7 shows (``result``: an ``Evidence.to_dict()``)."""
+    blocks = result["blocks"]
+    return dict(mean=_median([b["positive_mean_fraction"] for b in blocks]),
+                threshold=_median([b["threshold_fraction"] for b in blocks]),
+                below=_median([b["below_threshold_fraction"] for b in blocks]),
+                invertible=_median([b["invertible_fraction"] for b in blocks]))
+
+
+def _recovery_numbers(result: dict) -> dict:
+    blocks = [b for b in result["blocks"] if b["recovered_after_expansion"] is not None
+              and b["recovered_without_expansion"] is not None]
+    return dict(after=_median([b["recovered_after_expansion"] for b in blocks]) or 0.0,
+                without=_median([b["recovered_without_expansion"] for b in blocks]) or 0.0,
+                higher=sum(b["recovered_after_expansion"] > b["recovered_without_expansion"]
+                           for b in blocks), blocks=len(blocks))
+
+
 def figure7_text(result: dict, source: str, lang: str) -> str:
     """The Figure 7 claim with the numbers measured for ``source`` (``result``: its
     ``Evidence.to_dict()``)."""
-    blocks = result["blocks"]
     return t("evidence.fig7_text", lang, label=weights_label(source, lang),
-             mean=_median([b["positive_mean_fraction"] for b in blocks]),
-             threshold=_median([b["threshold_fraction"] for b in blocks]),
-             below=_median([b["below_threshold_fraction"] for b in blocks]),
-             invertible=_median([b["invertible_fraction"] for b in blocks]))
+             **_figure7_numbers(result))
 
 
 def recovery_text(result: dict, source: str, lang: str) -> str:
-    blocks = [b for b in result["blocks"] if b["recovered_after_expansion"] is not None
-              and b["recovered_without_expansion"] is not None]
     meta = result["meta"]
-    text = t("evidence.recovery_text", lang, label=weights_label(source, lang),
-             after=_median([b["recovered_after_expansion"] for b in blocks]) or 0.0,
-             without=_median([b["recovered_without_expansion"] for b in blocks]) or 0.0,
-             higher=sum(b["recovered_after_expansion"] > b["recovered_without_expansion"]
-                        for b in blocks),
-             blocks=len(blocks), alpha=meta["ridge_alpha"], folds=meta["folds"])
-    return text
+    return t("evidence.recovery_text", lang, label=weights_label(source, lang),
+             alpha=meta["ridge_alpha"], folds=meta["folds"], **_recovery_numbers(result))
 
 
 def relu6_text(result: dict, lang: str) -> str:
@@ -214,11 +221,18 @@ def sample_text(results: dict[str, dict], lang: str, intervals: bool = True) -> 
 
 
 def slide_text(key: str, results: dict[str, dict], lang: str) -> tuple[str, str]:
-    """The measured lines of an evidence slide (``figures.lecture``): (for the profile slide,
-    what the numbers say about training, else ''; what stands behind the numbers)."""
+    """The measured lines of an evidence slide (``figures.lecture``): (what the numbers say:
+    for the profile where training lowers the dimension, for Figure 7 and the recovery the
+    measured medians; what stands behind the numbers)."""
     source = next(iter(results))
-    claim = (training_text(results, source, DEFAULT_ESTIMATOR, DEFAULT_PROBE, lang)
-             if key == "profile" else "")
+    label = weights_label(source, lang)
+    if key == "profile":
+        claim = training_text(results, source, DEFAULT_ESTIMATOR, DEFAULT_PROBE, lang)
+    elif key == "figure7":
+        claim = t("evidence.fig7_short", lang, label=label, **_figure7_numbers(results[source]))
+    else:
+        claim = t("evidence.recovery_short", lang, label=label,
+                  **_recovery_numbers(results[source]))
     return claim, sample_text(results, lang, intervals=key != "figure7")
 
 

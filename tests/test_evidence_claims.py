@@ -7,7 +7,12 @@ from figures.evidence_specs import block_ranges, compare_blocks, slide_text, tra
 
 pytestmark = pytest.mark.unit
 
-META = dict(n_images=120, resolution=64, pixels_per_image=16, n_view_images=120, n_boot=200)
+META = dict(n_images=120, resolution=64, pixels_per_image=16, n_view_images=120, n_boot=200,
+            ridge_alpha=0.01, folds=5)
+BLOCKS = [dict(block=b, positive_mean_fraction=0.4 + b / 100, threshold_fraction=1 / 6,
+               below_threshold_fraction=0.001, invertible_fraction=1.0,
+               recovered_after_expansion=0.99, recovered_without_expansion=0.8 + b / 100)
+          for b in range(2, 8)]
 
 
 def _record(block, value, points="pixels", estimator="twonn", probe="input", spread=0.5,
@@ -21,8 +26,9 @@ def _results(trained_pixels, random_pixels, trained_images, random_images):
     def profile(pixels, images):
         return ([_record(b, v) for b, v in enumerate(pixels, 1)]
                 + [_record(b, v, points="images", spread=None) for b, v in enumerate(images, 1)])
-    return {"embedded": {"meta": META, "blocks": [], "profile": profile(trained_pixels, trained_images)},
-            "random": {"meta": META, "blocks": [], "profile": profile(random_pixels, random_images)}}
+    return {"embedded": {"meta": META, "blocks": BLOCKS,
+                         "profile": profile(trained_pixels, trained_images)},
+            "random": {"meta": META, "blocks": BLOCKS, "profile": profile(random_pixels, random_images)}}
 
 
 def test_block_ranges():
@@ -71,3 +77,15 @@ def test_slides_say_what_stands_behind_their_numbers():
         # Bootstrap wording only where a bootstrap is drawn (Figure 7's bars are a range).
         assert ("200 bootstrap replicates" in text) == (key != "figure7"), (key, text)
     assert "Trained vs random" in slide_text("profile", results, "en")[0]
+
+
+def test_figure7_and_recovery_slides_quote_their_medians():
+    results = _results([2, 2], [8, 8], [3, 3], [9, 9])
+    figure7, _ = slide_text("figure7", results, "en")
+    assert "44% of the expansion channels" in figure7 and "1/t = 17%" in figure7, figure7
+    recovery, _ = slide_text("recovery", results, "en")
+    assert "R² 0.990" in recovery and "0.845" in recovery and "6 of 6 blocks" in recovery, recovery
+    # Numbers that say the opposite give the opposite count.
+    for b in results["embedded"]["blocks"]:
+        b["recovered_without_expansion"] = 0.999
+    assert "0 of 6 blocks" in slide_text("recovery", results, "en")[0]

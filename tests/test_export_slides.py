@@ -69,7 +69,7 @@ def test_captioned_16_9_keeps_its_size_and_names_the_source():
     chart, band = captioned(slide, "ko")
     assert chart.layout.height + band.layout.height == SLIDE_SIZE["16:9"][1]
     text = " ".join(a.text for a in band.layout.annotations)
-    assert "§3.2, Figure 1" in text and "출처" in text and "n_points = 150" in text
+    assert "§3.2, Figure 1" in text and "출처" in text and "점 수: 150" in text, text
     assert paper_section("block_ablation_curves") == "§6.4, Figure 6a"
 
 

@@ -80,11 +80,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "lecture.recovery.text": (
         "How much of a block's thin input X a linear map recovers (held-out R², fitted and "
         "tested on different images): from ReLU6 of the expansion, and from ReLU6 applied to X "
-        "itself. The first keeps nearly everything; the second is what a non-linear bottleneck "
-        "would lose (paper §3.2).",
+        "itself: what the second loses is what a non-linear bottleneck would lose (paper §3.2).",
         "블록의 얇은 입력 X를 선형 사상이 얼마나 복원하는지(서로 다른 이미지로 학습·검증한 R²): "
-        "expansion의 ReLU6에서, 그리고 X 자체에 ReLU6를 적용한 값에서. 앞쪽은 거의 모두 보존하고, "
-        "뒤쪽은 비선형 bottleneck이 잃게 될 정보입니다 (논문 §3.2).",
+        "expansion의 ReLU6에서, 그리고 X 자체에 ReLU6를 적용한 값에서: 뒤쪽이 잃는 것이 비선형 "
+        "bottleneck이 잃게 될 정보입니다 (논문 §3.2).",
     ),
     "lecture.ablation.title": ("7 · Linear bottleneck vs ReLU6 (Figure 6a)",
                                "7 · Linear bottleneck 대 ReLU6 (Figure 6a)"),

@@ -160,6 +160,19 @@ TEXT = {
         "{invertible:.0%}의 픽셀에서 ReLU6는 Lemma 2에 따라 정확히 가역입니다(선형 구간에 있는 채널들의 "
         "행렬 계수가 d_in; 블록 중앙값).",
     ),
+    "evidence.fig7_short": (
+        "**Measured ({label}):** at the median block {mean:.0%} of the expansion channels are "
+        "positive at a pixel, against the threshold 1/t = {threshold:.0%}; {below:.1%} of "
+        "pixels fall below it.",
+        "**측정 ({label}):** 중앙값 블록에서 한 픽셀의 expansion 채널 {mean:.0%}가 양수이고, "
+        "문턱 1/t = {threshold:.0%}와 비교됩니다; 문턱 아래 픽셀은 {below:.1%}입니다.",
+    ),
+    "evidence.recovery_short": (
+        "**Measured ({label}):** median R² {after:.3f} from the expansion's ReLU6, {without:.3f} "
+        "from ReLU6(X); the first is higher in {higher} of {blocks} blocks.",
+        "**측정 ({label}):** expansion의 ReLU6에서 중앙값 R² {after:.3f}, ReLU6(X)에서 "
+        "{without:.3f}; 블록 {blocks}개 중 {higher}개에서 앞쪽이 더 높습니다.",
+    ),
     "evidence.recovery_text": (
         "**Claim tested (§3.2, linear bottlenecks):** a non-linearity applied in the wide "
         "expansion keeps the information of the thin input; applied to the thin bottleneck "
