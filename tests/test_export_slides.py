@@ -148,6 +148,29 @@ def test_deck_has_one_page_per_slide_with_its_title(tmp_path):
     assert reader.metadata.title == "Manifold Lab: the MobileNetV2 lecture (Sandler et al., CVPR 2018)"
     # The measured slides say what stands behind their numbers.
     assert "images at 64" in reader.pages[3].extract_text().replace("\n", " ")
+    # Chart text on a deck page is as large, relative to the page, as on the 16:9 export of
+    # the same figure (slide 2: the collapse curve).
+    from io import BytesIO
+
+    from figures.relu import figure_specs
+    from figures.render import export_bytes
+    spec = next(s for s in figure_specs("en", 0) if s.name == "relu_information_loss")
+    alone = PdfReader(BytesIO(export_bytes(spec, "pdf", "en", aspect="16:9"))).pages[0]
+    deck_sizes, alone_sizes = _text_sizes(reader.pages[1]), _text_sizes(alone)
+    assert min(deck_sizes) / float(reader.pages[1].mediabox.width) >= \
+        0.99 * min(alone_sizes) / float(alone.mediabox.width), (deck_sizes, alone_sizes)
+
+
+def _text_sizes(page) -> list[float]:
+    """The rendered size of every text run on a PDF page (font size times the text and
+    transformation matrices' scale)."""
+    sizes = []
+
+    def visit(text, cm, tm, fontdict, fontsize):
+        if text.strip():
+            sizes.append(fontsize * (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5)
+    page.extract_text(visitor_text=visit)
+    return sizes
 
 
 def test_download_menu_offers_the_slide_layout_and_the_caption_band():
