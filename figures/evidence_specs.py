@@ -128,8 +128,7 @@ def _fmt(value) -> str:
 
 def profile_text(results: dict[str, dict], source: str, estimator: str, probe: str,
                  lang: str) -> str:
-    mine = [p for p in results[source]["profile"] if p["points"] == "pixels"
-            and p["estimator"] == estimator and p["probe"] == probe]
+    mine = _records(results[source], "pixels", estimator, probe)
     used = [p for p in mine if not p["undersampled"] and p["value"] is not None]
     images = {s: _median([p["value"] for p in r["profile"] if p["points"] == "images"
                           and p["probe"] == fig.IMAGES_PROBE and not p["undersampled"]])
@@ -180,6 +179,12 @@ def compare_blocks(mine: list[dict], other: list[dict]) -> dict[str, list[int]]:
     return found
 
 
+def _records(result: dict, points: str, estimator: str, probe: str) -> list[dict]:
+    """The profile records of one view (``points``: pixels or images) of a measurement."""
+    return [p for p in result["profile"] if p["points"] == points
+            and p["estimator"] == estimator and p["probe"] == probe]
+
+
 def training_text(results: dict[str, dict], source: str, estimator: str, probe: str,
                   lang: str) -> str:
     """What the measured numbers say about training, block by block, for both views (per
@@ -188,11 +193,9 @@ def training_text(results: dict[str, dict], source: str, estimator: str, probe: 
     if "random" not in results or source == "random":
         return ""
     lines, verdicts = [], []
-    for view, points, est, at in (("pixels", "pixels", estimator, probe),
-                                  ("images", "images", "twonn", fig.IMAGES_PROBE)):
-        pick = lambda r: [p for p in r["profile"] if p["points"] == points  # noqa: E731
-                          and p["estimator"] == est and p["probe"] == at]
-        found = compare_blocks(pick(results[source]), pick(results["random"]))
+    for view, est, at in (("pixels", estimator, probe), ("images", "twonn", fig.IMAGES_PROBE)):
+        found = compare_blocks(_records(results[source], view, est, at),
+                               _records(results["random"], view, est, at))
         n = sum(map(len, found.values()))
         if n == 0:
             lines.append(t("evidence.training.none", lang, view=t(f"evidence.view.{view}", lang)))

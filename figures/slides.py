@@ -171,7 +171,7 @@ def setting_value(name: str, value, lang: str) -> str:
 
 def settings_words(spec: FigureSpec, lang: str) -> str:
     """The settings that shaped ``spec``, each as "name: value" in ``lang``."""
-    unused = next((v for k, v in UNUSED_SETTINGS.items() if spec.name == k), set())
+    unused = UNUSED_SETTINGS.get(spec.name, set())
     return "; ".join(f"{t(f'setting.{name}', lang)}: {setting_value(name, value, lang)}"
                      for name, value in spec.params.items() if name not in unused)
 

@@ -20,7 +20,8 @@ _PLACEHOLDER = re.compile(r"(을\(를\)|를\(을\)|은\(는\)|는\(은\)|이\(�
                           r"와\(과\)|\(으\)로)")
 # Characters after a word that do not change how it is read: markup, quotes, brackets.
 _SKIPPED = " `*_'\"”’)]}"
-_DIGIT_FINAL = {"0": "ㅇ", "1": "ㄹ", "3": "ㅁ", "6": "ㄱ", "7": "ㄹ", "8": "ㄹ"}
+# Digits read with a final consonant: 1 일, 7 칠, 8 팔 (ㄹ); 0 영, 3 삼, 6 육 (others).
+_DIGITS_RIEUL, _DIGITS_OTHER = "178", "036"
 _RIEUL = 8          # index of ㄹ among Hangul final consonants
 
 
@@ -35,8 +36,7 @@ def final_consonant(word: str) -> str | None:
         final = (ord(last) - 0xAC00) % 28
         return "" if final == 0 else "ㄹ" if final == _RIEUL else "other"
     if last.isdigit():
-        sound = _DIGIT_FINAL.get(last, "")
-        return "ㄹ" if sound == "ㄹ" else "other" if sound else ""
+        return "ㄹ" if last in _DIGITS_RIEUL else "other" if last in _DIGITS_OTHER else ""
     if last.isascii() and last.isalpha():
         low = last.lower()
         return "ㄹ" if low == "l" else "other" if low in "mn" else ""
