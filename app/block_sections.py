@@ -13,7 +13,7 @@ from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from figures import block as fig
 from services import block as data
-from services.worker_process import compute
+from services.remote import compute
 from figures import block_specs as specs
 
 

@@ -24,7 +24,7 @@ from app.urlstate import Param, widget_key
 from figures import evidence_specs as specs
 from model.evidence_records import MIN_TWONN_POINTS
 from services import evidence as ev
-from services import jobs, worker_process
+from services import jobs, remote
 from services.live import PROBE_CHOICES
 from services.weights import SOURCES, Weights, digest
 
@@ -70,7 +70,7 @@ POLL_S = 1.0    # how often a page waiting for its measurement looks again (in t
 def _job_for(query: ev.EvidenceQuery, uploads, weights: Weights, retry: bool) -> jobs.Job:
     """The queued, running or finished measurement of ``query`` (one per query value for
     every session, ``services.jobs``); ``retry``: run a failed one again."""
-    return jobs.MEASUREMENTS.submit(query, partial(worker_process.measure, query, weights, uploads), retry=retry)
+    return jobs.MEASUREMENTS.submit(query, partial(remote.measure, query, weights, uploads), retry=retry)
 
 
 def _uploads() -> list[tuple[str, bytes]] | None:

@@ -17,7 +17,7 @@ from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from services.images import SAMPLE_PHOTOS, decode_upload, generated_image, prepare_input, sample_photo
 from services.live import profile_summary
-from services.worker_process import WorkerDied, analyze
+from services.remote import WorkerDied, analyze
 from services.weights import Weights, WeightsId, describe_source, digest
 from figures import live_specs as specs
 from figures.evidence_specs import block_ranges

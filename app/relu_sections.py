@@ -14,7 +14,7 @@ from figures.catalog import FigureSpec
 from figures.relu import ReluSettings, depth_spec, grid_spec, loss_spec, sweep_arguments
 from figures.relu_frames import frames_spec
 from services.jobs import SWEEPS
-from services.worker_process import sweep
+from services.remote import sweep
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -41,7 +41,7 @@ def sweep_job(settings: ReluSettings):
     """The sweep for ``settings``, queued, running or done: one per settings value for every
     session (its n is not used: every n is swept). It runs in the worker process, below the
     pages' priority (``services.worker_process``)."""
-    return SWEEPS.submit(settings, lambda progress: sweep(sweep_arguments(settings)))
+    return SWEEPS.submit(settings, lambda progress: sweep(sweep_arguments(settings), progress))
 
 
 def default_settings(seed: int = 0) -> ReluSettings:

@@ -105,7 +105,7 @@ def _worker() -> None:
     there, not in the server) and build the shipped networks in it."""
     from model.registry import SHIPPED
     from services.weights import WeightsId
-    from services.worker_process import describe
+    from services.remote import describe
     for name in SHIPPED:
         try:
             describe(WeightsId(name))

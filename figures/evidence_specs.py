@@ -241,25 +241,27 @@ def slide_text(key: str, results: dict[str, dict], lang: str) -> tuple[str, str]
 
 def _default(seed: int):
     """The default measurement (``services.evidence.default_query``): (query, the job's run)."""
-    from services.worker_process import measure
+    from services.cluster import BATCH
+    from services.remote import measure
     from services.weights import describe_source
     query = ev.default_query(seed)
+    # ahead of the students' measurements: a teacher's slide waits for it
     return query, lambda progress: measure(query, describe_source(query.weights.source),
-                                           progress=progress)
+                                           progress=progress, priority=BATCH + 1)
 
 
 def default_job(seed: int = 0):
-    """The default measurement as a job in the process's measurement queue
-    (``services.jobs``), ahead of the students' (a teacher's slide waits for it), shared with
-    the live page's default run."""
+    """The default measurement as one of the process's measurement jobs (``services.jobs``),
+    its tasks ahead of the students' (a teacher's slide waits for it), shared with the live
+    page's default run."""
     from services.jobs import MEASUREMENTS
-    return MEASUREMENTS.submit(*_default(seed), retry=True, first=True)
+    return MEASUREMENTS.submit(*_default(seed), retry=True)
 
 
 def default_results(seed: int = 0) -> dict[str, dict]:
     """The default measurement for every compared network: {source: ``Evidence.to_dict()``}."""
     from services.jobs import MEASUREMENTS
-    return MEASUREMENTS.result(*_default(seed), first=True)[0]
+    return MEASUREMENTS.result(*_default(seed))[0]
 
 
 def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:

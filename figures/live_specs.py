@@ -13,7 +13,7 @@ import pandas as pd
 from . import live as fig
 from services.images import generated_image, prepare_input
 from services.weights import describe_source
-from services.worker_process import analyze
+from services.remote import analyze
 from .catalog import FigureSpec
 from i18n import TABLE, t
 

@@ -71,3 +71,18 @@ def sweep(input_name: str = "spiral", *, ns=DEFAULT_NS, n_seeds: int = 10, seed:
     theory = np.array([theory_collapsed_fraction(int(n), d) for n in ns])
     return SweepResult(ns=ns, seeds=seeds, d=d, collapsed=collapsed, shape_error=error,
                        scale=scale, trust=trust, theory=theory)
+
+
+def join(results: list[SweepResult]) -> SweepResult:
+    """One ``SweepResult`` from sweeps of the same widths over different seeds (in order):
+    what one ``sweep`` over all those seeds returns."""
+    if not results:
+        raise ValueError("no sweeps to join")
+    first = results[0]
+    for r in results[1:]:
+        if not np.array_equal(r.ns, first.ns) or r.d != first.d:
+            raise ValueError("sweeps over different widths or inputs cannot be joined")
+    stack = (lambda name: np.concatenate([getattr(r, name) for r in results]))
+    return SweepResult(ns=first.ns, seeds=stack("seeds"), d=first.d, collapsed=stack("collapsed"),
+                       shape_error=stack("shape_error"), scale=stack("scale"),
+                       trust=stack("trust"), theory=first.theory)

@@ -51,7 +51,7 @@ import torch
 from torch import nn
 
 from . import bootstrap as bs
-from .evidence_probes import PROBES, EvidenceProbes, probe_shapes
+from .evidence_probes import PROBES, EvidenceProbes, Sample, merge_samples, probe_shapes  # noqa: F401
 from .evidence_records import (MIN_TWONN_POINTS, BlockEvidence, Evidence, EvidenceMeta,
                                ProfileRecord)
 from .evidence_stats import folds_by_image, lemma2_invertible, linear_recovery
@@ -112,7 +112,123 @@ def expansion_matrix(block: InvertedResidual) -> np.ndarray:
     return (scale[:, None] * w).cpu().numpy()
 
 
+def _check_options(**values) -> None:
+    for name, lo in (("seed", 0), ("pixels_per_image", 1), ("twonn_points", 3), ("n_boot", 10),
+                     ("folds", 2), ("rank_points", 1), ("batch_size", 1)):
+        if name in values:
+            _check_int(name, values[name], lo)
+    alpha = values.get("ridge_alpha", 1.0)
+    if not (isinstance(alpha, (int, float)) and math.isfinite(alpha) and alpha > 0):
+        raise ValueError(f"ridge_alpha must be a finite number > 0, got {alpha!r}")
+    view = tuple(values.get("image_view_probes", ()))
+    if not set(view) <= set(PROBES):
+        raise ValueError(f"image_view_probes must be among {PROBES}, got {view}")
+
+
 @torch.inference_mode()
+def sample_images(model: nn.Module, images, *, first: int = 0, total: int | None = None,
+                  seed: int = 0, resolution: int | None = None, pixels_per_image: int = 16,
+                  batch_size: int = 64, image_memory_bytes: int = 512 << 20,
+                  image_view_probes=IMAGE_VIEW_PROBES, progress=None) -> Sample:
+    """The forward pass of ``evidence`` over ``images`` (images ``first ..`` of a set of
+    ``total``, all of it by default), in batches of ``batch_size``: the ``Sample`` the
+    statistics are computed from. Parts of a set sampled apart and joined with
+    ``merge_samples`` equal one pass over the set when their batches are the same."""
+    _check_options(seed=seed, pixels_per_image=pixels_per_image, batch_size=batch_size,
+                   image_view_probes=image_view_probes)
+    report = progress or (lambda fraction, message: None)
+    x = as_input(images, resolution) if first == 0 and total in (None, len(images)) else \
+        as_part(images, resolution)
+    n = x.shape[0]
+    param = next(model.parameters(), None)
+    device = param.device if param is not None else torch.device("cpu")
+    was_training = model.training
+    model.eval()
+    try:
+        shapes = probe_shapes(model, x[:1].to(device))
+        probes = EvidenceProbes(model, shapes, n_images=n, pixels_per_image=pixels_per_image,
+                                seed=seed, image_memory_bytes=image_memory_bytes,
+                                view_probes=tuple(image_view_probes), first=first, total=total)
+        with probes:
+            for start in range(0, n, batch_size):
+                model(x[start:start + batch_size].to(device))
+                report(min(n, start + batch_size) / n, "running the network")
+    finally:
+        model.train(was_training)
+    out = probes.sample()
+    out.resolution = int(x.shape[-1])
+    return out
+
+
+def as_part(images, resolution: int | None = None) -> torch.Tensor:
+    """``as_input`` for a part of a set: one image is enough (the set was checked whole)."""
+    if len(images) >= 2:
+        return as_input(images, resolution)
+    return as_input(np.concatenate([images, images]) if isinstance(images, np.ndarray)
+                    else torch.cat([images, images]), resolution)[:1]
+
+
+def block_statistics(model: nn.Module, sample: Sample, b: int, *, seed: int = 0,
+                     twonn_points: int = 500, n_boot: int = 200, folds: int = 5,
+                     ridge_alpha: float = 1e-3, rank_points: int = 128, owned: bool = True,
+                     ) -> tuple[list[ProfileRecord], BlockEvidence | None]:
+    """Block ``b``'s (0-based) profile records and, for a block with an expansion, its
+    ``BlockEvidence``, from a whole set's ``sample`` (``merge_samples``). ``owned``: the
+    sample's arrays may be changed in place (False: they are copied first)."""
+    _check_options(seed=seed, twonn_points=twonn_points, n_boot=n_boot, folds=folds,
+                   ridge_alpha=ridge_alpha, rank_points=rank_points)
+    if sample.first != 0 or sample.count != sample.total:
+        raise ValueError(f"statistics need the whole set's sample, got images {sample.first}.."
+                         f"{sample.first + sample.count - 1} of {sample.total}")
+    blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
+    n = sample.total
+    W = bs.image_weights(n, n_boot, seed)
+    twonn_per_image = max(1, math.ceil(twonn_points / n))
+    keys = list(sample.keys)
+    block = blocks[b]
+    profile = []
+    for probe in PROBES:
+        if (b, probe) not in sample.shapes:
+            continue
+        depth = keys.index((b, probe)) / max(1, len(keys) - 1)
+        profile += _profile(sample, b, probe, block, depth, W, twonn_per_image, owned)
+    if block.expand_ratio == 1:
+        return profile, None
+    return profile, _block_evidence(sample, b, block, W, folds_by_image(n, folds, seed),
+                                    ridge_alpha, rank_points, seed)
+
+
+def assemble(sample: Sample, results, *, weights: str, seed: int, resolution: int,
+             pixels_per_image: int, twonn_points: int, n_boot: int, folds: int,
+             ridge_alpha: float, rank_points: int, seconds: float) -> Evidence:
+    """The ``Evidence`` of one network from each block's ``block_statistics`` (in order)."""
+    profile = [r for records, _ in results for r in records]
+    block_records = [e for _, e in results if e is not None]
+    meta = EvidenceMeta(
+        weights=str(weights), n_images=sample.total, resolution=int(resolution), seed=int(seed),
+        pixels_per_image=int(pixels_per_image), twonn_points=int(twonn_points),
+        n_view_images=int(sample.view_images.size), ridge_alpha=float(ridge_alpha),
+        folds=int(min(folds, sample.total)), n_boot=int(n_boot), confidence=CONFIDENCE,
+        pca_variance=PCA_VARIANCE, rank_points=int(rank_points),
+        undersampled_rule=UNDERSAMPLED_RULE, seconds=round(seconds, 3),
+        methods=METHODS(ridge_alpha))
+    return Evidence(meta, tuple(block_records), tuple(profile))
+
+
+def METHODS(ridge_alpha: float) -> tuple[str, ...]:  # noqa: N802 - the record's constant text
+    return (
+        "pixels: each pixel a point in R^C; pixels_per_image random positions per image",
+        "images: each image one flattened point in R^(C*h*w) (Ansuini et al. 2019)",
+        ("intervals: percentile bootstrap over images; PCA/PR replicate eigenvalues to "
+         "first order (variance along the full sample's principal axes); TwoNN refits the "
+         "full sample's ratios r2/r1 with each image's bootstrap count"),
+        "null: the same estimator on isotropic Gaussian points, same n_points and ambient",
+        (f"recovery: ridge, alpha = {ridge_alpha:g} x mean feature variance, cross-fitted "
+         f"by image; R^2 variance-weighted over X's channels"),
+        "Lemma 2: rank of the expansion rows with 0 < z < 6 (BatchNorm folded in)",
+    )
+
+
 def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
              resolution: int | None = None, pixels_per_image: int = 16, twonn_points: int = 500,
              n_boot: int = 200, folds: int = 5, ridge_alpha: float = 1e-3, rank_points: int = 128,
@@ -127,82 +243,40 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
     that also get the images-as-points view (default: the bottleneck's two ends, input and
     projection, the block outputs Ansuini et al. measure; the wide expansion and depthwise
     tensors cost 6x more there: pass ``PROBES`` for all). The model runs in eval mode
-    (restored).
+    (restored). The same as ``sample_images`` over parts, ``merge_samples``, then
+    ``block_statistics`` per block and ``assemble`` (what the app's Dask tasks do).
     """
     started = time.perf_counter()
-    for name, value, lo in (("seed", seed, 0), ("pixels_per_image", pixels_per_image, 1),
-                            ("twonn_points", twonn_points, 3), ("n_boot", n_boot, 10),
-                            ("folds", folds, 2), ("rank_points", rank_points, 1),
-                            ("batch_size", batch_size, 1)):
-        _check_int(name, value, lo)
-    if not (isinstance(ridge_alpha, (int, float)) and math.isfinite(ridge_alpha) and ridge_alpha > 0):
-        raise ValueError(f"ridge_alpha must be a finite number > 0, got {ridge_alpha!r}")
-    image_view_probes = tuple(image_view_probes)
-    if not set(image_view_probes) <= set(PROBES):
-        raise ValueError(f"image_view_probes must be among {PROBES}, got {image_view_probes}")
+    _check_options(seed=seed, pixels_per_image=pixels_per_image, twonn_points=twonn_points,
+                   n_boot=n_boot, folds=folds, ridge_alpha=ridge_alpha, rank_points=rank_points,
+                   batch_size=batch_size, image_view_probes=image_view_probes)
     if progress is not None and not callable(progress):
         raise ValueError("progress must be a callable(fraction, message) or None")
     report = progress or (lambda fraction, message: None)
-    x = as_input(images, resolution)
-    n = x.shape[0]
-    param = next(model.parameters(), None)
-    device = param.device if param is not None else torch.device("cpu")
-    was_training = model.training
-    model.eval()
-    try:
-        report(0.0, "running the network")
-        shapes = probe_shapes(model, x[:1].to(device))
-        probes = EvidenceProbes(model, shapes, n_images=n, pixels_per_image=pixels_per_image,
-                                seed=seed, image_memory_bytes=image_memory_bytes,
-                                view_probes=image_view_probes)
-        with probes:
-            for start in range(0, n, batch_size):
-                model(x[start:start + batch_size].to(device))
-                report(0.3 * min(n, start + batch_size) / n, "running the network")
-    finally:
-        model.train(was_training)
-    blocks = probes.blocks
-    W = bs.image_weights(n, n_boot, seed)
-    fold_of_image = folds_by_image(n, folds, seed)
-    twonn_per_image = max(1, math.ceil(twonn_points / n))
-    keys = list(shapes)
-    profile, block_records = [], []
-    for b, block in enumerate(blocks):
-        report(0.3 + 0.7 * b / len(blocks), f"block {b + 1} of {len(blocks)}")
-        for probe in PROBES:
-            if (b, probe) not in shapes:
-                continue
-            depth = keys.index((b, probe)) / max(1, len(keys) - 1)
-            profile += _profile(probes, b, probe, block, depth, W, twonn_per_image)
-        if block.expand_ratio != 1:
-            block_records.append(_block_evidence(probes, b, block, W, fold_of_image,
-                                                 ridge_alpha, rank_points, seed))
+    report(0.0, "running the network")
+    sample = sample_images(model, images, seed=seed, resolution=resolution,
+                           pixels_per_image=pixels_per_image, batch_size=batch_size,
+                           image_memory_bytes=image_memory_bytes,
+                           image_view_probes=image_view_probes,
+                           progress=lambda f, m: report(0.3 * f, m))
+    n_blocks = sum(isinstance(m, InvertedResidual) for m in model.modules())
+    results = []
+    for b in range(n_blocks):
+        report(0.3 + 0.7 * b / n_blocks, f"block {b + 1} of {n_blocks}")
+        results.append(block_statistics(model, sample, b, seed=seed, twonn_points=twonn_points,
+                                        n_boot=n_boot, folds=folds, ridge_alpha=ridge_alpha,
+                                        rank_points=rank_points))
     report(1.0, "done")
-    meta = EvidenceMeta(
-        weights=str(weights), n_images=n, resolution=int(x.shape[-1]), seed=int(seed),
-        pixels_per_image=int(pixels_per_image), twonn_points=int(twonn_points),
-        n_view_images=int(probes.view_images.size), ridge_alpha=float(ridge_alpha),
-        folds=int(fold_of_image.max() + 1), n_boot=int(n_boot), confidence=CONFIDENCE,
-        pca_variance=PCA_VARIANCE, rank_points=int(rank_points),
-        undersampled_rule=UNDERSAMPLED_RULE, seconds=round(time.perf_counter() - started, 3),
-        methods=(
-            "pixels: each pixel a point in R^C; pixels_per_image random positions per image",
-            "images: each image one flattened point in R^(C*h*w) (Ansuini et al. 2019)",
-            ("intervals: percentile bootstrap over images; PCA/PR replicate eigenvalues to "
-             "first order (variance along the full sample's principal axes); TwoNN refits the "
-             "full sample's ratios r2/r1 with each image's bootstrap count"),
-            "null: the same estimator on isotropic Gaussian points, same n_points and ambient",
-            (f"recovery: ridge, alpha = {ridge_alpha:g} x mean feature variance, cross-fitted "
-             f"by image; R^2 variance-weighted over X's channels"),
-            "Lemma 2: rank of the expansion rows with 0 < z < 6 (BatchNorm folded in)",
-        ))
-    return Evidence(meta, tuple(block_records), tuple(profile))
+    return assemble(sample, results, weights=weights, seed=seed, resolution=sample.resolution,
+                    pixels_per_image=pixels_per_image, twonn_points=twonn_points,
+                    n_boot=n_boot, folds=folds, ridge_alpha=ridge_alpha,
+                    rank_points=rank_points, seconds=time.perf_counter() - started)
 
 
-def _profile(probes: EvidenceProbes, b: int, probe: str, block: InvertedResidual,
-             depth: float, W: np.ndarray, twonn_per_image: int) -> list[ProfileRecord]:
+def _profile(probes: Sample, b: int, probe: str, block: InvertedResidual,
+             depth: float, W: np.ndarray, twonn_per_image: int, owned: bool) -> list[ProfileRecord]:
     c, h, w = probes.shapes[(b, probe)]
-    pts = probes.points[(b, probe)].numpy()
+    pts = probes.points[(b, probe)]
     k = probes.per_image[(b, probe)]
     n = pts.shape[0] // k
     starts = np.arange(n) * k
@@ -226,9 +300,11 @@ def _profile(probes: EvidenceProbes, b: int, probe: str, block: InvertedResidual
     out.append(_twonn_record(common, sample, np.repeat(np.arange(n), kt), W, c, n, "pixels"))
     if (b, probe) not in probes.flat:
         return out
-    flat = probes.flat.pop((b, probe))          # centred in place, then let go
+    flat = probes.flat[(b, probe)]              # centred in place when owned
+    if owned:
+        probes.flat = {k: v for k, v in probes.flat.items() if k != (b, probe)}   # let go
     out.append(_twonn_record(common, flat, probes.view_images, W, c * h * w, flat.shape[0],
-                             "images", overwrite=True))
+                             "images", overwrite=owned))
     return out
 
 
@@ -248,17 +324,17 @@ def _twonn_record(common: dict, points, image_of_point: np.ndarray, W: np.ndarra
                          undersampled=points.shape[0] < MIN_TWONN_POINTS)
 
 
-def _block_evidence(probes: EvidenceProbes, b: int, block: InvertedResidual, W: np.ndarray,
+def _block_evidence(probes: Sample, b: int, block: InvertedResidual, W: np.ndarray,
                     fold_of_image: np.ndarray, ridge_alpha: float, rank_points: int,
                     seed: int) -> BlockEvidence:
     d_in, hidden = block.in_channels, block.hidden_channels
     _, h, w = probes.shapes[(b, "expansion")]
-    hist = probes.positives[b].numpy()
+    hist = probes.positives[b]
     n_pixels = int(hist.sum())
     counts = np.arange(hist.size)
     cdf = np.cumsum(hist) / n_pixels
-    X = probes.points[(b, "input")].numpy()
-    H = probes.points[(b, "expansion")].numpy()
+    X = probes.points[(b, "input")]
+    H = probes.points[(b, "expansion")]
     k = probes.per_image[(b, "input")]
     n = X.shape[0] // k
     image_of_point = np.repeat(np.arange(n), k)

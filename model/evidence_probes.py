@@ -16,8 +16,10 @@ the block's last layer):
 - **the block input's signs**: how many entries of X are negative, and how many ReLU6 would
   change (X < 0 or X > 6).
 
-Positions are drawn from numpy generators seeded by (seed, block, group), consumed image by
-image, so they do not depend on the batch size.
+Positions are drawn per image from numpy generators seeded by (seed, block, group, image
+index), so they depend neither on the batch size nor on which task saw the image: a set cut
+into parts (``first``, ``total``), each collected apart (by different Dask workers) and put
+back with ``merge_samples``, gives the same sample as one pass over all of it.
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ import threading
 import numpy as np
 import torch
 from torch import nn
+
+from dataclasses import dataclass
 
 from .mobilenetv2 import InvertedResidual
 
@@ -59,19 +63,21 @@ class EvidenceProbes:
     """
 
     def __init__(self, model: nn.Module, shapes: dict, *, n_images: int, pixels_per_image: int,
-                 seed: int, image_memory_bytes: int, view_probes=PROBES):
+                 seed: int, image_memory_bytes: int, view_probes=PROBES, first: int = 0,
+                 total: int | None = None):
         self.model = model
         self.blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
         self.shapes, self.n_images, self.seed = shapes, int(n_images), int(seed)
+        # This pass sees images first .. first + n_images - 1 of a set of ``total``.
+        self.first, self.total = int(first), int(total if total is not None else n_images)
+        if self.first < 0 or self.first + self.n_images > self.total:
+            raise ValueError(f"images {first}..{first + n_images - 1} are not in a set of {total}")
         self.view_probes = tuple(view_probes)
-        per_view_image = 4 * sum(c * h * w for (_, p), (c, h, w) in shapes.items()
-                                 if p in self.view_probes)
-        n_view = int(min(n_images, max(3, image_memory_bytes // max(1, per_view_image))))
-        rng = np.random.default_rng([self.seed, 4242])
-        self.view_images = (np.arange(n_images) if n_view >= n_images
-                            else np.sort(rng.choice(n_images, n_view, replace=False)))
+        all_view = view_subset(shapes, self.total, self.seed, image_memory_bytes, self.view_probes)
+        mine = (all_view >= self.first) & (all_view < self.first + self.n_images)
+        self.view_images = all_view[mine]                 # indices in the whole set
         self._view_slot = np.full(n_images, -1, dtype=np.int64)
-        self._view_slot[self.view_images] = np.arange(self.view_images.size)
+        self._view_slot[self.view_images - self.first] = np.arange(self.view_images.size)
         self.per_image, self.points, self.flat = {}, {}, {}
         for (b, probe), (c, h, w) in shapes.items():
             k = min(int(pixels_per_image), h * w)
@@ -82,8 +88,6 @@ class EvidenceProbes:
         self.positives = {b: torch.zeros(blk.hidden_channels + 1, dtype=torch.int64)
                           for b, blk in enumerate(self.blocks) if blk.expand_ratio != 1}
         self.input_signs = {b: [0, 0, 0] for b in self.positives}
-        self._rngs = {(b, g): np.random.default_rng([self.seed, b, g])
-                      for b in range(len(self.blocks)) for g in (0, 1)}
         self._positions: dict[tuple[int, int], torch.Tensor] = {}
         self._start = 0          # index of the first image of the current batch
         self.handles: list = []
@@ -132,7 +136,10 @@ class EvidenceProbes:
             k = self.per_image[(b, probe)]
             # A uniform random k-subset per image, in random order (also when k = h*w): the
             # pixel TwoNN takes the first few of each image's rows.
-            idx = np.argsort(self._rngs[key].random((n, hw)), axis=1)[:, :k]
+            first = self.first + self._start
+            draws = np.stack([np.random.default_rng([self.seed, b, key[1], first + i]).random(hw)
+                              for i in range(n)])
+            idx = np.argsort(draws, axis=1)[:, :k]
             self._positions[key] = torch.from_numpy(np.ascontiguousarray(idx))
         return self._positions[key]
 
@@ -146,6 +153,17 @@ class EvidenceProbes:
         elif keep.any():
             rows = torch.from_numpy(np.flatnonzero(keep)).to(x.device)
             store[torch.from_numpy(slots[keep])] = x.reshape(n, -1)[rows].cpu()
+
+    def sample(self) -> "Sample":
+        """What this pass collected, as numpy arrays (picklable: a Dask task's result)."""
+        return Sample(first=self.first, count=self.n_images, total=self.total,
+                      shapes=dict(self.shapes), per_image=dict(self.per_image),
+                      points={k: v.numpy() for k, v in self.points.items()},
+                      flat={k: v.numpy() for k, v in self.flat.items()},
+                      view_images=self.view_images.copy(),
+                      positives={b: v.numpy() for b, v in self.positives.items()},
+                      input_signs={b: tuple(v) for b, v in self.input_signs.items()},
+                      keys=tuple(self.shapes))
 
     @torch.no_grad()
     def _take(self, b: int, probe: str, x: torch.Tensor) -> None:
@@ -202,3 +220,73 @@ def probe_shapes(model: nn.Module, example: torch.Tensor) -> dict[tuple[int, str
             h.remove()
     return {key: shapes[key] for b in range(len(blocks)) for key in
             [(b, p) for p in PROBES] if key in shapes}
+
+
+def view_subset(shapes: dict, n_images: int, seed: int, image_memory_bytes: int,
+                view_probes=PROBES) -> np.ndarray:
+    """Indices of the images kept whole for the images view: all that fit in
+    ``image_memory_bytes`` over ``view_probes`` together (a seeded subset when not all fit)."""
+    per_view_image = 4 * sum(c * h * w for (_, p), (c, h, w) in shapes.items()
+                             if p in view_probes)
+    n_view = int(min(n_images, max(3, image_memory_bytes // max(1, per_view_image))))
+    rng = np.random.default_rng([int(seed), 4242])
+    return (np.arange(n_images) if n_view >= n_images
+            else np.sort(rng.choice(n_images, n_view, replace=False)))
+
+
+@dataclass
+class Sample:
+    """What ``EvidenceProbes`` collected from images ``first .. first + count - 1`` of a set of
+    ``total``: ``points[(b, probe)]`` float32 (count * k, C), image by image;
+    ``flat[(b, probe)]`` float32 (len(view_images), C*h*w); ``view_images`` their indices in
+    the set; ``positives[b]`` int64 (hidden + 1,); ``input_signs[b]`` (negative, changed,
+    total). ``merge_samples`` joins the parts of one set."""
+    first: int
+    count: int
+    total: int
+    shapes: dict
+    per_image: dict
+    points: dict
+    flat: dict
+    view_images: np.ndarray
+    positives: dict
+    input_signs: dict
+    keys: tuple = ()        # every (b, probe) of the network, in order (also in a block's part)
+    resolution: int = 0     # the images' size as they entered the network
+
+    def block(self, b: int) -> "Sample":
+        """Only block ``b``'s arrays (what one block's statistics need)."""
+        return Sample(self.first, self.count, self.total,
+                      {k: v for k, v in self.shapes.items() if k[0] == b},
+                      {k: v for k, v in self.per_image.items() if k[0] == b},
+                      {k: v for k, v in self.points.items() if k[0] == b},
+                      {k: v for k, v in self.flat.items() if k[0] == b}, self.view_images,
+                      {k: v for k, v in self.positives.items() if k == b},
+                      {k: v for k, v in self.input_signs.items() if k == b},
+                      self.keys, self.resolution)
+
+
+def merge_samples(parts) -> Sample:
+    """The parts of one set (any order) as one ``Sample``: the same arrays as one pass over
+    all the images. The parts must cover the set exactly once."""
+    parts = sorted(parts, key=lambda s: s.first)
+    if not parts:
+        raise ValueError("no parts to merge")
+    total, at = parts[0].total, 0
+    for s in parts:
+        if s.total != total or s.first != at:
+            raise ValueError(f"the parts do not cover images 0..{total - 1} once (at image {at})")
+        at += s.count
+    if at != total:
+        raise ValueError(f"the parts cover {at} of {total} images")
+    if len(parts) == 1:
+        return parts[0]
+    head = parts[0]
+    join = (lambda key, name: np.concatenate([getattr(s, name)[key] for s in parts]))
+    return Sample(0, total, total, head.shapes, head.per_image,
+                  {k: join(k, "points") for k in head.points},
+                  {k: join(k, "flat") for k in head.flat},
+                  np.concatenate([s.view_images for s in parts]),
+                  {b: sum(s.positives[b] for s in parts) for b in head.positives},
+                  {b: tuple(int(sum(s.input_signs[b][i] for s in parts)) for i in range(3))
+                   for b in head.input_signs}, head.keys, head.resolution)

@@ -24,6 +24,15 @@ DEFAULT_N = 120
 # at 64 x 64 (the benchmark's case, bench/evidence.py). At 224 x 224 that is 19 images.
 MAX_SET_PIXELS = 240 * 64 * 64
 TWIN = {"embedded": "embedded-relu6", "embedded-relu6": "embedded"}
+# Pixels one part of a measurement pushes through a network at once (one Dask task,
+# ``services.remote``; the same batches in one process): 32 images at 64 x 64, 2 at 224 x 224,
+# a fraction of a second: what a page's analysis waits for at most behind a measurement.
+TASK_PIXELS = 32 * 64 * 64
+
+
+def task_images(resolution: int) -> int:
+    """Images per part (and per forward batch) of a measurement at ``resolution``."""
+    return max(1, TASK_PIXELS // (int(resolution) ** 2))
 
 
 @dataclass(frozen=True)
@@ -75,9 +84,10 @@ def build_image_set(query: EvidenceQuery, uploads: list[tuple[str, bytes]] | Non
 
 
 def compared_sources(source: str) -> tuple[str, ...]:
-    """The chosen weights first, then the twin (for the networks trained here), then random."""
+    """The chosen weights first, then the twin (for the networks trained here), then random
+    (unless the chosen one is a random network itself)."""
     twin = (TWIN[source],) if source in TWIN and TWIN[source] in SHIPPED else ()
-    return (source, *twin, "random")
+    return (source, *twin) + (("random",) if source != "random" else ())
 
 
 def networks(chosen: Weights, seed: int = 0) -> list[Weights]:
@@ -106,7 +116,8 @@ def measure_networks(nets: list[Weights], images: ImageSet, *, seed: int = 0,
 
 def measure(query: EvidenceQuery, chosen: Weights, uploads: list[tuple[str, bytes]] | None = None,
             progress=None, workers: int = 2) -> tuple[dict[str, dict] | None, tuple]:
-    """The measurement ``query`` names, for a job (``services.jobs``): ({source:
+    """The measurement ``query`` names, in this process (``services.remote.measure``
+    computes the same on the cluster, in parts): ({source:
     ``Evidence.to_dict()``}, or None when no image could be read, rejected (name, reason)
     pairs). ``chosen`` is the network ``query.weights`` names; ``uploads`` the files its
     digest was taken of; ``workers``: networks measured at once (the same numbers)."""
@@ -116,7 +127,8 @@ def measure(query: EvidenceQuery, chosen: Weights, uploads: list[tuple[str, byte
     if len(images) == 0:
         return None, images.rejected
     results = measure_networks(networks(chosen, query.seed), images, seed=query.seed,
-                               progress=progress, workers=workers)
+                               progress=progress, workers=workers,
+                               batch_size=task_images(query.resolution))
     return {s: e.to_dict() for s, e in results.items()}, images.rejected
 
 

@@ -209,6 +209,6 @@ def describe_source(source: str, *, seed: int = 0, upload: bytes | None = None,
         held = (bytes(upload), str(upload_name))
     else:
         wid, held = WeightsId(source), None
-    from .worker_process import describe
+    from .remote import describe
     classes, resolution, width_mult = describe(wid, held)
     return Weights(wid, None, list(classes), int(resolution), float(width_mult), upload=held)

@@ -36,7 +36,7 @@ TRIGGERED: set[str] = set()
 # Refusals no test here can trigger honestly, and why.
 NOT_TRIGGERED = {
     "refusal.weights.download_failed": "needs a download attempt; no test reaches the internet",
-    "refusal.worker.died": "tests/test_worker_process.py kills the worker",
+    "refusal.worker.died": "tests/test_cluster.py kills workers (Dask then reruns the task)",
     "refusal.image.text_mode": "a programming error of a caller (a text-mode file object)",
     "refusal.image.no_pixels": "Pillow refuses a zero-size image as no image at all first",
     "refusal.set.member_over_limit": "zipfile stops reading at the size an archive declares",

@@ -1,6 +1,6 @@
 """The app's server never imports torch: every page, presenter mode and an uploaded checkpoint
 work with torch's import refused in the server; torch and the networks live in the worker
-process (services/worker_process.py), which is where their memory goes (README, "Runtime policy").
+workers of the Dask cluster (services/cluster.py, services/tasks.py), which is where their memory goes (README, "Runtime policy").
 
 Each check runs in a subprocess of its own, whose import system refuses "torch" (a meta-path
 finder) before anything of the app is imported; the worker process it starts is a plain one.
@@ -78,7 +78,7 @@ for name in ({str(path)!r}, {str(bad)!r}):
     print(w.width_mult if w else None, len(w.classes) if w else None, error)
     if w is not None:       # and it runs there: the top-5 of a generated image
         from services.images import generated_image, prepare_input
-        from services.worker_process import analyze
+        from services.remote import analyze
         x, _ = prepare_input(generated_image(3, 0, 0, 96), 96, "upload", generated=True)
         print(len(analyze("top5", w, x)))
 '''

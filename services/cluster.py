@@ -1,0 +1,133 @@
+"""Where the torch work runs: a Dask cluster, embedded in this process or reached by address.
+
+>>> from services import cluster
+>>> cluster.client()                    # started (or connected) on first use, then shared
+>>> cluster.run(fn, *args)              # one interactive task: ahead of every batch task
+>>> cluster.client().submit(fn, *args, priority=cluster.BATCH)   # a measurement's part
+
+With nothing configured, the first call starts a local cluster with this process as its
+scheduler and one worker process (``EMBEDDED_THREADS`` threads) under a nanny that restarts
+it when it dies: torch and the networks live in that worker only, so the server never imports
+torch. ``MANIFOLD_LAB_SCHEDULER=tcp://HOST:8786`` (or ``--scheduler`` on a command line:
+``use``) sends all of it to a scheduler started with Dask's own ``dask scheduler``, whose
+``dask worker`` processes have this project on their path. An address that cannot be reached
+raises ``SchedulerUnreachable`` naming it; there is no fall-back to the embedded cluster.
+
+Ordering is Dask's: interactive tasks (a page's analysis) carry ``INTERACTIVE`` priority and
+batch tasks (a measurement's parts, a sweep's seeds) ``BATCH``; among equals, the earlier
+submitted runs first. In the worker, batch tasks compute on threads at a lower
+operating-system priority (``services.tasks.in_background``), so a measurement does not slow
+the pages' work that runs beside it.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+
+from i18n.messages import Own, Refusal
+
+SCHEDULER_ENV = "MANIFOLD_LAB_SCHEDULER"
+INTERACTIVE = 10      # a page's analysis, the block page's tables
+BATCH = 0             # a data-set measurement's parts, the ReLU sweep's seeds
+# The embedded worker's threads: the machine's two cores (an analysis beside a batch task).
+EMBEDDED_THREADS = 2
+CONNECT_TIMEOUT = 10  # seconds to reach a scheduler given by address
+
+
+class SchedulerUnreachable(Refusal):
+    """The scheduler at the configured address did not answer."""
+
+
+class WorkerDied(Refusal):
+    """A task's worker died more often than Dask retries it, or the cluster went away."""
+
+
+_lock = threading.Lock()
+_client = None
+_chosen: str | None = None     # set by ``use``: a command line's --scheduler
+
+
+def use(address: str | None) -> None:
+    """Send this process's work to ``address`` (None: the environment's, else embedded).
+    Call before the first ``client()``; a later call closes the current client."""
+    global _chosen
+    with _lock:
+        _chosen = address.strip() if address else None
+    close()
+
+
+def scheduler_address() -> str | None:
+    """The scheduler this process uses: ``use``'s, else ``MANIFOLD_LAB_SCHEDULER``'s; None
+    means the embedded cluster."""
+    return _chosen or os.environ.get(SCHEDULER_ENV, "").strip() or None
+
+
+def client():
+    """This process's ``distributed.Client`` (started or connected on first use)."""
+    global _client
+    with _lock:
+        if _client is None or _client.status in ("closing", "closed"):
+            _client = _connect(scheduler_address())
+        return _client
+
+
+def _connect(address: str | None):
+    from distributed import Client, LocalCluster
+    if address:
+        try:
+            connected = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as e:
+            raise SchedulerUnreachable("refusal.cluster.unreachable", address=Own(address),
+                                       reason=Own(str(e).splitlines()[0] if str(e) else
+                                                  type(e).__name__)) from None
+    else:
+        embedded = LocalCluster(n_workers=1, threads_per_worker=EMBEDDED_THREADS,
+                                processes=True, dashboard_address=None, scheduler_port=0,
+                                silence_logs=logging.ERROR)
+        connected = Client(embedded, set_as_default=False)
+    return connected
+
+
+def close() -> None:
+    """Close the client (and the embedded cluster with it)."""
+    global _client
+    with _lock:
+        c, _client = _client, None
+    if c is not None:
+        cluster = c.cluster
+        c.close()
+        if cluster is not None:
+            cluster.close()
+
+
+atexit.register(close)
+
+
+def run(fn, *args, priority: int = INTERACTIVE, **kwargs):
+    """``fn(*args, **kwargs)`` on a worker, ahead of batch work; its result, or its error
+    raised here (a ``Refusal`` whole). A task whose worker died is run again by Dask on
+    another (or the restarted) one; ``WorkerDied`` when that failed too."""
+    future = client().submit(fn, *args, priority=priority, pure=False, **kwargs)
+    try:
+        return result(future)
+    finally:
+        future.release()
+
+
+def result(future, timeout: float | None = None):
+    """``future.result()`` with the cluster's own failures said as ``WorkerDied``."""
+    from distributed import CancelledError
+    from distributed.scheduler import KilledWorker
+    try:
+        return future.result(timeout=timeout)
+    except KilledWorker as e:
+        raise WorkerDied("refusal.worker.died", code=Own(str(e).split(":")[0])) from None
+    except CancelledError:
+        raise WorkerDied("refusal.worker.died", code=Own("cancelled")) from None
+
+
+def worker_pids() -> dict[str, int]:
+    """{worker address: process id} of the cluster's workers (for tests and benches)."""
+    return client().run(os.getpid)

@@ -1,0 +1,198 @@
+"""The server's calls into the cluster (``services.cluster``): what the pages ask of torch.
+
+- ``analyze(kind, weights, *args)``, ``describe``, ``compute(name, *args)``: one interactive
+  task each, ahead of batch work; its result or its error (a ``Refusal`` whole).
+- ``measure(query, chosen, uploads, progress)``: a data-set measurement as map and reduce
+  (``services.tasks``): the image set built once; per network, one ``sample_part`` per
+  ``task_images`` images, one ``block_part`` per block over all parts, one ``assemble_part``;
+  progress is the share of those tasks done.
+- ``sweep(arguments, progress)``: the ReLU page's information-loss sweep, one task per seed.
+
+Why the work is not in the server: torch lets go of Python's lock (the GIL) at every op and
+must get it back after; in the server, where other sessions' scripts run Python, each op then
+waited for them, and a 0.03 s analysis took seconds (``python bench/gil_switch.py``). In a
+worker process it has a lock of its own.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+from . import cluster, tasks
+from .cluster import BATCH, WorkerDied  # noqa: F401 - the pages catch WorkerDied from here
+
+if TYPE_CHECKING:   # nothing from torch or the model at import: the ReLU page draws without it
+    from .weights import Weights
+
+SAMPLE_OPTIONS = ("pixels_per_image", "image_memory_bytes", "image_view_probes")
+BLOCK_OPTIONS = ("twonn_points", "n_boot", "folds", "ridge_alpha", "rank_points")
+DEFAULTS = dict(pixels_per_image=16, image_memory_bytes=512 << 20,
+                image_view_probes=("input", "projection"), twonn_points=500, n_boot=200,
+                folds=5, ridge_alpha=1e-3, rank_points=128)
+KEPT_UPLOADS = 8      # uploaded checkpoints kept scattered on the cluster
+
+
+# -- networks: how a worker builds one -----------------------------------------------------
+_uploads: OrderedDict = OrderedDict()      # WeightsId -> the scattered (bytes, name)
+_uploads_lock = threading.Lock()
+
+
+def _scattered(wid, upload: tuple[bytes, str]):
+    """The cluster's copy of an uploaded checkpoint: sent once, then referred to."""
+    with _uploads_lock:
+        if wid in _uploads:
+            _uploads.move_to_end(wid)
+            return _uploads[wid]
+    [future] = cluster.client().scatter([tuple(upload)], hash=True)
+    with _uploads_lock:
+        _uploads[wid] = future
+        while len(_uploads) > KEPT_UPLOADS:
+            _uploads.popitem(last=False)
+    return future
+
+
+def portable(weights: Weights) -> tuple:
+    """How a worker builds ``weights``' network again, exactly: by name for the shipped and
+    the published ones, by seed and architecture for a random one, by its (scattered) bytes
+    for an upload, by its state otherwise."""
+    from model.registry import IMAGENET, SHIPPED
+    arch = (list(weights.classes), int(weights.resolution), float(weights.width_mult))
+    if weights.source in SHIPPED or weights.source in IMAGENET:
+        return ("named", weights.id)
+    if weights.source == "random":
+        return ("random", weights.id, *arch)
+    if weights.upload is not None:
+        return ("upload", weights.id, _scattered(weights.id, weights.upload))
+    state = {k: v.detach().cpu() for k, v in weights.model.state_dict().items()}
+    return ("state", weights.id, *arch, state)
+
+
+# -- interactive ---------------------------------------------------------------------------
+def analyze(kind: str, weights: Weights, *args):
+    """``services.tasks.ANALYSES[kind](weights, *args)`` computed on the cluster."""
+    if kind not in tasks.ANALYSES:
+        raise ValueError(f"kind must be one of {tuple(tasks.ANALYSES)}, got {kind!r}")
+    return cluster.run(tasks.analysis, kind, portable(weights), args)
+
+
+def describe(wid, upload: tuple[bytes, str] | None = None) -> tuple[list[str], int, float]:
+    """(classes, resolution, width_mult) of a published checkpoint (``wid``) or of an uploaded
+    one (``upload``: its bytes and file name), read, checked and built in a worker, which
+    keeps the network for the analyses; its ``WeightsError`` comes back whole."""
+    network = ("upload", wid, _scattered(wid, upload)) if upload is not None else ("named", wid)
+    return cluster.run(tasks.analysis, "describe", network, ())
+
+
+def compute(name: str, *args, **kwargs):
+    """``services.block.<name>(*args, **kwargs)`` (``tasks.COMPUTATIONS``) on the cluster."""
+    if name not in tasks.COMPUTATIONS:
+        raise ValueError(f"name must be one of {tasks.COMPUTATIONS}, got {name!r}")
+    return cluster.run(tasks.computation, name, args, kwargs)
+
+
+# -- batch ---------------------------------------------------------------------------------
+class _Progress:
+    """Counts a batch's finished tasks and reports the share (from Dask's callback thread)."""
+
+    def __init__(self, report, total: int):
+        self.report, self.total, self.done = report, total, 0
+        self._lock = threading.Lock()
+
+    def watch(self, future, step: str):
+        if self.report is not None:
+            future.add_done_callback(lambda f: self._one(step))
+        return future
+
+    def _one(self, step: str) -> None:
+        with self._lock:
+            self.done += 1
+            fraction = self.done / self.total
+        try:
+            self.report(fraction, step)
+        except Exception:  # noqa: BLE001 - a page's progress display must not fail the work
+            pass
+
+
+def _gather(futures: list):
+    """Every future's result, in order (a failure raised as ``cluster.result`` says it)."""
+    return [cluster.result(f) for f in futures]
+
+
+def measure(query, chosen: Weights, uploads=None, progress=None, *, priority: int = BATCH,
+            **options):
+    """The measurement ``query`` names, computed on the cluster: ({source:
+    ``Evidence.to_dict()``}, or None when no image could be read, rejected (name, reason)
+    pairs), as ``services.evidence.measure`` computes it in one process. ``chosen``: the
+    network ``query.weights`` names; ``uploads``: the files its digest was taken of;
+    ``progress(fraction, source)``: tasks done; ``options``: ``model.evidence``'s
+    (``DEFAULTS``); ``priority``: the tasks' (above ``BATCH``: ahead of other measurements)."""
+    from model.architecture import INVERTED_RESIDUAL_SETTING
+
+    from .evidence import compared_sources, task_images
+    if chosen.id != query.weights:
+        raise ValueError(f"the weights {chosen.id} are not the query's {query.weights}")
+    unknown = set(options) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown options {sorted(unknown)}: choose among {sorted(DEFAULTS)}")
+    options = {**DEFAULTS, **options}
+    sampling = {k: options[k] for k in SAMPLE_OPTIONS}
+    statistics = {k: options[k] for k in BLOCK_OPTIONS}
+    started = time.perf_counter()
+    client = cluster.client()
+    sent = None if not uploads else client.scatter([list(uploads)], hash=True)[0]
+    images = client.submit(tasks.image_set, query, sent, priority=priority, pure=False)
+    n, rejected = cluster.result(client.submit(tasks.set_size, images, priority=priority))
+    if n == 0:
+        return None, rejected
+    if n < 2:
+        raise ValueError(f"evidence needs at least 2 images (intervals resample images), got {n}")
+    chosen_network = portable(chosen)
+    sources = compared_sources(chosen.source)
+    described = {sources[0]: chosen_network} | {
+        s: ("compared", s, int(query.seed), chosen_network) for s in sources[1:]}
+    step = task_images(query.resolution)
+    n_blocks = sum(repeats for _, _, repeats, _ in INVERTED_RESIDUAL_SETTING)
+    per_network = -(-n // step) + n_blocks + 1
+    counter = _Progress(progress, per_network * len(sources))
+    records, held = {}, []        # every future kept until the end: their progress counts
+    for source, network in described.items():     # submitted in order: the chosen one first
+        parts = [counter.watch(client.submit(
+            tasks.sample_part, network, images, a, min(n, a + step), int(query.seed),
+            sampling, priority=priority, pure=False), source) for a in range(0, n, step)]
+        blocks = [counter.watch(client.submit(
+            tasks.block_part, network, parts, b, int(query.seed), statistics,
+            priority=priority, pure=False), source) for b in range(n_blocks)]
+        records[source] = counter.watch(client.submit(
+            tasks.assemble_part, source, n, blocks, int(query.seed), options_for_record(options),
+            0.0, priority=priority, pure=False), source)
+        held += parts + blocks
+    results = dict(zip(records, _gather(list(records.values()))))
+    seconds = round(time.perf_counter() - started, 3)
+    for r in results.values():
+        r["meta"]["seconds"] = seconds
+    del held, images
+    return results, rejected
+
+
+def options_for_record(options: dict) -> dict:
+    """The options ``model.evidence.assemble`` writes into the record."""
+    return {k: options[k] for k in ("pixels_per_image", "twonn_points", "n_boot", "folds",
+                                    "ridge_alpha", "rank_points")}
+
+
+def sweep(arguments: dict, progress=None):
+    """``manifolds.sweep(**arguments)`` (the ReLU page's information loss against n) on the
+    cluster, one batch task per seed, joined here (``manifolds.sweep.join``)."""
+    from manifolds.sweep import join
+    arguments = dict(arguments)
+    n_seeds, seed = int(arguments.pop("n_seeds", 10)), int(arguments.pop("seed", 0))
+    if n_seeds < 1:
+        raise ValueError(f"n_seeds must be an integer >= 1, got {n_seeds}")
+    client = cluster.client()
+    counter = _Progress(progress, n_seeds)
+    futures = [counter.watch(client.submit(tasks.sweep_seed, arguments, s, priority=BATCH,
+                                           pure=False), f"seed {s}")
+               for s in range(seed, seed + n_seeds)]
+    return join(_gather(futures))

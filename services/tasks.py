@@ -1,0 +1,225 @@
+"""What runs in the Dask workers (``services.cluster``): every piece of the app's torch work.
+
+The server submits these functions with their arguments; nothing here runs in the server.
+
+- the live page's analyses of one image (``ANALYSES``: top-5, dimension profile, one block's
+  channels; ``describe`` reads a published or uploaded checkpoint) and the block page's
+  tables (``COMPUTATIONS`` in ``services.block``): interactive tasks;
+- a data-set measurement as map and reduce (``services.evidence.measure``): ``image_set``
+  builds the images once, ``sample_part`` runs one network over a part of them and keeps
+  its pixel samples and counts (``model.evidence.sample_images``), ``block_part`` joins the
+  parts of one block and computes its statistics, ``assemble_part`` makes the record;
+- the ReLU page's sweep one seed at a time (``sweep_seed``).
+
+Networks: a task receives ``network``, how to build one (``services.remote.portable``), and
+the worker builds it once and keeps it (the shipped ones always, ``KEPT_NETWORKS`` others);
+an uploaded checkpoint's bytes reach a worker once (scattered by the server, by digest).
+
+Batch tasks (the measurement's, the sweep's) compute on this worker's background threads
+(``in_background``: nice +10) and wait there; the pages' analyses compute on Dask's own
+threads at normal priority. The operating system then serves the analyses first when both
+run (``runtime.background_priority``); a thread cannot raise its priority again, which is why
+batch work has threads of its own.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+
+KEPT_NETWORKS = 8          # networks other than the shipped ones a worker keeps built
+BACKGROUND_THREADS = 2     # batch tasks computing at once in one worker
+
+_networks: OrderedDict = OrderedDict()      # key -> Weights
+_networks_lock = threading.Lock()
+_background: ThreadPoolExecutor | None = None
+_background_lock = threading.Lock()
+
+
+def _ready() -> None:
+    """The worker's runtime policy (once per process)."""
+    import runtime
+    runtime.configure(worker=True)
+
+
+def in_background(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` computed on one of this worker's background threads."""
+    global _background
+    import runtime
+    _ready()
+    with _background_lock:
+        if _background is None:
+            _background = ThreadPoolExecutor(BACKGROUND_THREADS, thread_name_prefix="batch",
+                                             initializer=runtime.background_priority)
+    return _background.submit(fn, *args, **kwargs).result()
+
+
+# -- networks ------------------------------------------------------------------------------
+def _kept(key, build):
+    with _networks_lock:
+        if key in _networks:
+            _networks.move_to_end(key)
+            return _networks[key]
+    built = build()
+    with _networks_lock:
+        _networks[key] = built
+        while len(_networks) > KEPT_NETWORKS:
+            _networks.popitem(last=False)
+    return built
+
+
+def network(described: tuple):
+    """The network ``described`` (``services.remote.portable``'s tuple; "compared": the
+    network a measurement compares the chosen one with), built once per worker."""
+    from model.registry import SHIPPED
+
+    from .weights import Weights, WeightsId, load_source
+    _ready()
+    kind = described[0]
+    if kind == "compared":
+        source, seed, chosen = described[1:4]
+        if source in SHIPPED:
+            return load_source(source)
+        like = network(chosen)
+        return _kept(("compared", source, seed, like.id),
+                     lambda: load_source(source, seed=seed, like=like))
+    wid = described[1]
+    if kind == "named" and wid.source in SHIPPED:
+        return load_source(wid.source)      # the shipped ones are held once by load_source
+    if kind == "named":
+        return _kept(wid, lambda: load_source(wid.source))   # published: from the local cache
+    if kind == "upload":
+        data, name = described[2]
+        return _kept(wid, lambda: load_source("upload", upload=data, upload_name=name))
+    if kind == "random":
+        classes, resolution, width_mult = described[2:5]
+
+        def build():
+            like = Weights(wid.like or WeightsId("none"), None, classes, resolution, width_mult)
+            built = load_source("random", seed=wid.seed, like=like)
+            return Weights(wid, built.model, classes, resolution, width_mult)
+        return _kept(wid, build)
+
+    def from_state():
+        from model.mobilenetv2 import mobilenet_v2
+        classes, resolution, width_mult, state = described[2:6]
+        model = mobilenet_v2(width_mult, len(classes))
+        model.load_state_dict(state)
+        return Weights(wid, model.eval(), classes, resolution, width_mult)
+    return _kept(wid, from_state)
+
+
+# -- interactive ---------------------------------------------------------------------------
+def _top5(w, x):
+    from .live import predictions
+    return predictions(w.model, x, w.classes, k=5)
+
+
+def _profile(w, x, estimator: str, seed: int):
+    from .live import analyze_profile
+    return analyze_profile(w.model, x, estimator, seed)
+
+
+def _channels(w, x, block: int, probe: str):
+    from .live import channel_activations
+    return channel_activations(w.model, x, block, probe)
+
+
+def _description(w):
+    w.model                                # built (and checked) now, kept for the analyses
+    return list(w.classes), int(w.resolution), float(w.width_mult)
+
+
+ANALYSES = {"top5": _top5, "profile": _profile, "channels": _channels,
+            "describe": _description}
+# The block page's torch work, by name in ``services.block``.
+COMPUTATIONS = ("option_rows", "split_rows", "ablation_profiles")
+
+
+def analysis(kind: str, described: tuple, args: tuple):
+    """``ANALYSES[kind]`` of the described network."""
+    try:
+        return ANALYSES[kind](network(described), *args)
+    finally:
+        _trim()
+
+
+def computation(name: str, args: tuple, kwargs: dict):
+    """``services.block.<name>(*args, **kwargs)``."""
+    from . import block
+    _ready()
+    try:
+        return getattr(block, name)(*args, **kwargs)
+    finally:
+        _trim()
+
+
+def _trim() -> None:
+    """Give freed memory back to the system: glibc keeps it otherwise, and a worker's peak
+    grew with each student's new computation (block page alone: 503 -> 748 MB in a class run)."""
+    import ctypes
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+# -- a data-set measurement ------------------------------------------------------------------
+def image_set(query, uploads):
+    """The images ``query`` names (``services.evidence.build_image_set``)."""
+    from .evidence import build_image_set
+    return in_background(build_image_set, query, uploads)
+
+
+def set_size(images) -> tuple[int, tuple]:
+    """(number of images, rejected (name, reason) pairs) of an image set."""
+    return len(images), images.rejected
+
+
+def sample_part(described: tuple, images, first: int, stop: int, seed: int, options: dict):
+    """``model.evidence.sample_images`` of images ``first .. stop - 1`` (one batch)."""
+    from model.evidence import sample_images
+
+    def run():
+        return sample_images(network(described).model, images.images[first:stop], first=first,
+                             total=len(images), seed=seed, batch_size=stop - first, **options)
+    return in_background(run)
+
+
+def block_part(described: tuple, parts: list, b: int, seed: int, options: dict):
+    """Block ``b``'s statistics from every part's sample: (profile records, BlockEvidence or
+    None, (images kept whole, resolution))."""
+    from model.evidence import block_statistics, merge_samples
+
+    def run():
+        joined = merge_samples([p.block(b) for p in parts])
+        records, block = block_statistics(network(described).model, joined, b, seed=seed,
+                                          owned=len(parts) > 1, **options)
+        return records, block, (int(joined.view_images.size), int(joined.resolution))
+    try:
+        return in_background(run)
+    finally:
+        _trim()
+
+
+def assemble_part(source: str, n_images: int, results: list, seed: int, options: dict,
+                  seconds: float) -> dict:
+    """One network's ``Evidence.to_dict()`` from its blocks' ``block_part`` results."""
+    from model.evidence import assemble
+    from model.evidence_probes import Sample
+    n_view, resolution = results[0][2]
+    shell = Sample(0, n_images, n_images, {}, {}, {}, {}, _empty(n_view), {}, {}, (), resolution)
+    return assemble(shell, [(r[0], r[1]) for r in results], weights=source, seed=seed,
+                    resolution=resolution, seconds=seconds, **options).to_dict()
+
+
+def _empty(n: int):
+    import numpy as np
+    return np.zeros(n, dtype=np.int64)
+
+
+# -- the ReLU page's sweep -----------------------------------------------------------------
+def sweep_seed(arguments: dict, seed: int):
+    """``manifolds.sweep`` for one seed (``arguments`` without n_seeds and seed)."""
+    from manifolds import sweep
+    return in_background(lambda: sweep(**arguments, n_seeds=1, seed=seed))

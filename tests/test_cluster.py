@@ -1,0 +1,249 @@
+"""The torch work on the embedded Dask cluster (services/cluster.py, services/remote.py,
+services/tasks.py): the same numbers as computing in this process, errors as the pages expect
+them, calls from many threads at once, priorities, and a killed worker."""
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from services import cluster, remote, tasks
+from services import evidence as ev
+from services.images import generated_image, prepare_input
+from services.live import analyze_profile, channel_activations, predictions
+from services.weights import Weights, WeightsId, load_source
+
+pytestmark = pytest.mark.unit
+
+
+def without_times(value):
+    """A result without its wall-clock seconds (the only part that may differ)."""
+    if isinstance(value, dict):
+        return {k: without_times(v) for k, v in value.items() if k != "seconds"}
+    if isinstance(value, (list, tuple)):
+        return [without_times(v) for v in value]
+    return value
+
+
+def _small(weights, n=24, resolution=32) -> ev.EvidenceQuery:
+    return ev.EvidenceQuery(weights.id, "generated", n, 0, resolution)
+
+
+def _image(weights):
+    x, _ = prepare_input(generated_image(3, 0, 0, weights.resolution), weights.resolution,
+                         weights.source, generated=True)
+    return x
+
+
+@pytest.mark.parametrize("source", ["embedded", "random"])
+def test_the_cluster_measures_what_this_process_measures(source):
+    # "embedded" a worker loads itself; "random" (seed 5) it builds again from its seed.
+    chosen = load_source(source, seed=5)
+    query = _small(chosen, n=70, resolution=64)          # 3 parts of at most 32 images
+    steps = []
+    there = remote.measure(query, chosen,
+                           progress=lambda fraction, step: steps.append((fraction, step)))
+    here = ev.measure(query, chosen)
+    assert os.getpid() not in cluster.worker_pids().values()
+    assert without_times(there) == without_times(here)
+    assert set(there[0]) == set(ev.compared_sources(source))
+    fractions = sorted(f for f, _ in steps)
+    assert fractions[-1] == pytest.approx(1.0) and fractions[0] > 0
+    assert len(fractions) == len(there[0]) * (3 + 17 + 1)      # parts, blocks, record
+
+
+def test_analyses_equal_this_process_ones_for_every_kind_of_network():
+    trained = load_source("embedded")
+    random_net = load_source("random", seed=11, like=trained)
+    # A network built here travels as its state: stand one in with the random net's weights.
+    stated = Weights(WeightsId("upload", digest="abc"), random_net.model, random_net.classes,
+                     random_net.resolution, random_net.width_mult)
+    assert remote.portable(stated)[0] == "state" and remote.portable(random_net)[0] == "random"
+    for w in (trained, random_net, stated):
+        x = _image(w)
+        assert remote.analyze("top5", w, x) == predictions(w.model, x, w.classes, k=5)
+        profile, _ = remote.analyze("profile", w, x, "pca", 0)
+        assert profile == analyze_profile(w.model, x, "pca", 0)[0]
+        np.testing.assert_array_equal(remote.analyze("channels", w, x, 2, "expansion"),
+                                      channel_activations(w.model, x, 2, "expansion"))
+
+
+def test_an_upload_reaches_the_cluster_once():
+    import io
+
+    import torch
+    from model import load_weights, mobilenet_v2
+    buffer = io.BytesIO()
+    torch.save(load_weights(mobilenet_v2(0.35, 10), "random", seed=3).state_dict(), buffer)
+    data = buffer.getvalue()
+    wid = WeightsId("upload", digest="once")
+    assert remote.describe(wid, (data, "mine.pth"))[2] == 0.35
+    first = remote._uploads[wid]
+    remote.describe(wid, (data, "mine.pth"))
+    assert remote._uploads[wid] is first                   # referred to, not sent again
+    who_has = cluster.client().who_has([first])
+    assert len(who_has[first.key]) >= 1
+
+
+def test_many_threads_share_the_cluster_and_each_gets_its_own_answer():
+    w = load_source("embedded")
+    x = _image(w)
+    got: dict = {}
+
+    def ask(block):
+        got[block] = remote.analyze("channels", w, x, block, "projection")
+
+    threads = [threading.Thread(target=ask, args=(b,)) for b in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for b in range(8):
+        np.testing.assert_array_equal(got[b], channel_activations(w.model, x, b, "projection"))
+
+
+def test_errors_come_back_as_the_pages_show_them():
+    chosen = load_source("embedded")
+    wrong = ev.EvidenceQuery(WeightsId("embedded-relu6"), "generated", 24, 0, 32)
+    with pytest.raises(ValueError, match="not the query's"):
+        remote.measure(wrong, chosen)
+    with pytest.raises(ValueError, match="block must be"):
+        remote.analyze("channels", chosen, _image(chosen), 99, "input")
+    with pytest.raises(ValueError, match="kind must be"):
+        remote.analyze("nonsense", chosen, _image(chosen))
+    # Unreadable uploads are not a failure: they come back as rejected, with their reasons.
+    no_images = ev.EvidenceQuery(chosen.id, "upload", 0, 0, 32, uploads="abc")
+    results, rejected = remote.measure(no_images, chosen,
+                                       uploads=[("<b>x</b>.png", b"not an image")])
+    assert results is None and [name for name, _ in rejected] == ["<b>x</b>.png"]
+
+
+def test_an_analysis_goes_ahead_of_a_running_measurement():
+    chosen = load_source("embedded")
+    x = _image(chosen)
+    remote.analyze("top5", chosen, x)                 # the worker is up and has the network
+    started = threading.Event()
+    finished: list = []
+
+    def long_measurement():
+        remote.measure(ev.EvidenceQuery(chosen.id, "generated", 240, 1, 64), chosen,
+                       progress=lambda fraction, step: started.set())
+        finished.append(time.monotonic())
+
+    t = threading.Thread(target=long_measurement)
+    t.start()
+    assert started.wait(120)
+    asked = time.monotonic()
+    remote.analyze("profile", chosen, x, "twonn", 3)  # answered while the measurement goes on
+    answered = time.monotonic()
+    assert not finished
+    t.join()
+    assert finished and answered - asked < finished[0] - answered
+
+
+def test_the_cluster_sweeps_what_this_process_sweeps():
+    from figures.relu import ReluSettings, compute_sweep, sweep_arguments
+    settings = ReluSettings(input_name="moons", n_points=300, noise=0.05, n_seeds=10, seed=4)
+    steps = []
+    there = remote.sweep(sweep_arguments(settings), lambda f, s: steps.append(f))
+    here = compute_sweep(settings)
+    for field in ("ns", "seeds", "collapsed", "shape_error", "scale", "trust", "theory"):
+        np.testing.assert_array_equal(getattr(there, field), getattr(here, field))
+    assert there.d == here.d and len(steps) == 10
+
+
+def test_a_killed_worker_is_restarted_and_the_measurement_gives_the_same_numbers():
+    chosen = load_source("embedded")
+    query = ev.EvidenceQuery(chosen.id, "generated", 240, 2, 64)
+    here = ev.measure(query, chosen)
+    [before] = cluster.worker_pids().values()
+    killed = threading.Event()
+
+    def kill_midway(fraction, step):
+        if fraction > 0.2 and not killed.is_set():
+            killed.set()
+            os.kill(before, signal.SIGKILL)
+
+    there = remote.measure(query, chosen, progress=kill_midway)
+    assert killed.is_set()
+    assert without_times(there) == without_times(here)
+    [after] = cluster.worker_pids().values()
+    assert after != before
+    x = _image(chosen)                                 # and the pages' work goes on
+    assert remote.analyze("top5", chosen, x) == predictions(chosen.model, x, chosen.classes, k=5)
+
+
+def test_an_analysis_whose_worker_is_killed_still_answers():
+    chosen = load_source("embedded")
+    x = _image(chosen)
+    remote.analyze("top5", chosen, x)
+    [pid] = cluster.worker_pids().values()
+    answers = []
+    t = threading.Thread(target=lambda: answers.append(
+        remote.analyze("profile", chosen, x, "twonn", 0)))
+    t.start()
+    time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    t.join(180)
+    assert answers and answers[0][0] == analyze_profile(chosen.model, x, "twonn", 0)[0]
+
+
+def test_the_workers_work_imports_no_scikit_learn_or_ui():
+    # scikit-learn alone (with the pandas and pyarrow it imports) cost the worker about 80 MB
+    # of its memory, for two sample photos it can read itself (model.synthetic.sklearn_photos).
+    w = load_source("embedded")
+    x, _ = prepare_input(generated_image(1, 0, 0, w.resolution), w.resolution, w.source,
+                         generated=True)
+    for kind, args in (("top5", ()), ("profile", ("pr", 0)), ("channels", (1, "expansion"))):
+        remote.analyze(kind, w, x, *args)
+    for image_set in ("generated", "photos"):
+        remote.measure(ev.EvidenceQuery(w.id, image_set, 24, 0, 32), w)
+
+    def loaded():
+        import sys
+        return sorted(m for m in ("sklearn", "plotly", "streamlit") if m in sys.modules)
+    assert list(cluster.client().run(loaded).values()) == [[]]
+
+
+def test_sklearn_photos_are_the_ones_scikit_learn_loads():
+    from sklearn.datasets import load_sample_images
+
+    from model.synthetic import sklearn_photos
+    ours, theirs = sklearn_photos(), load_sample_images()
+    assert list(ours) == ["china", "flower"]
+    assert all(np.array_equal(a, b) for a, b in zip(ours.values(), theirs.images, strict=True))
+
+
+def test_the_block_pages_torch_work_computes_on_the_cluster_as_here():
+    from services import block
+    here = block.split_rows(3, 64, 5)
+    there = remote.compute("split_rows", 3, 64, 5)
+    assert without_times(there) == without_times(here)
+    assert remote.compute("ablation_profiles", "pr", 4, 1) == block.ablation_profiles("pr", 4, 1)
+    rows = remote.compute("option_rows", 16, 24, 6, 3, 8, 8, 1, repeats=2)
+    assert without_times(rows) == without_times(block.option_rows(16, 24, 6, 3, 8, 8, 1,
+                                                                  repeats=2))
+    assert all(r["seconds"] > 0 for r in rows)
+    with pytest.raises(ValueError, match="block_index"):
+        remote.compute("split_rows", 99, 64, 0)
+    with pytest.raises(ValueError, match="name must be one of"):
+        remote.compute("os.system", "true")
+    assert "split_rows" in tasks.COMPUTATIONS
+
+
+def test_an_unreachable_scheduler_is_named_and_nothing_falls_back(monkeypatch):
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]                    # nobody listens there
+    address = f"tcp://127.0.0.1:{port}"
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 2)
+    started = time.monotonic()
+    with pytest.raises(cluster.SchedulerUnreachable) as refused:
+        cluster._connect(address)
+    assert time.monotonic() - started < 30
+    english, korean = refused.value.render("en"), refused.value.render("ko")
+    assert address in english and address in korean and "Dask" in korean
+    assert "MANIFOLD_LAB_SCHEDULER" in english
