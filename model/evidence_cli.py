@@ -2,6 +2,7 @@
 
     python -m model.evidence --weights SOURCE --images generated:N|FILE...|DIR|ZIP
         [--seed S] [--resolution R] [--width W] [--format table|csv|json]
+        [--scheduler tcp://HOST:8786]
 
 SOURCE: embedded, embedded-relu6, random, imagenet-v1, imagenet-v2 or a .pth/.pt state dict
 (``model.weights.load_weights``). The named networks bring their architecture and input size
@@ -9,6 +10,11 @@ SOURCE: embedded, embedded-relu6, random, imagenet-v1, imagenet-v2 or a .pth/.pt
 embedded network (width 0.5, 10 classes, 64 px) unless ``--width`` says otherwise; a file's
 width and class count are read off its shapes. Images that cannot be used are listed on
 stderr and left out; no usable image, bad weights or bad options: one line on stderr, exit 2.
+
+``--scheduler`` (or ``MANIFOLD_LAB_SCHEDULER``) measures on that Dask cluster, in tasks
+(``services.remote.measure_images``: parts of the images, then each block), with progress
+on stderr from the tasks done; a scheduler that cannot be reached: one line naming it, exit 1.
+Without one it measures in this process, in the same batches: the same numbers.
 """
 from __future__ import annotations
 
@@ -64,7 +70,46 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=int, default=200, help="bootstrap replicates (default 200)")
     p.add_argument("--pixels-per-image", type=int, default=16,
                    help="pixel positions sampled per image at each probe point (default 16)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="a Dask scheduler (tcp://HOST:8786) to measure on (default: "
+                        "$MANIFOLD_LAB_SCHEDULER, else this process)")
     return p
+
+
+def described(source: str, *, width: float | None, seed: int, resolution: int) -> tuple:
+    """How a Dask worker builds the network ``source`` (``services.remote.portable``)."""
+    import hashlib
+
+    from services import remote
+    from services.weights import WeightsId
+
+    from .registry import DEFAULT, WEIGHTS, spec
+    if source in WEIGHTS:
+        return ("named", WeightsId(source))
+    if source == "random":
+        base = spec(DEFAULT)
+        return ("random", WeightsId("random", seed=int(seed)), list(base.classes()),
+                int(resolution), float(width if width is not None else base.width_mult))
+    data = Path(source).read_bytes()
+    wid = WeightsId("upload", digest=hashlib.sha256(data).hexdigest()[:16])
+    return ("upload", wid, remote._scattered(wid, (data, Path(source).name)))
+
+
+def _on_cluster(args, images, resolution: int) -> dict:
+    """The measurement on the Dask cluster, progress on stderr every tenth of the tasks."""
+    from services import cluster, remote
+    cluster.use(args.scheduler)
+    cluster.client()                      # SchedulerUnreachable here, before any work
+    shown = [0]
+
+    def progress(fraction, label):
+        if int(10 * fraction) > shown[0]:
+            shown[0] = int(10 * fraction)
+            print(f"progress: {100 * fraction:.0f}% of the tasks done", file=sys.stderr)
+    network = described(args.weights, width=args.width, seed=args.seed, resolution=resolution)
+    return remote.measure_images({args.weights: network}, images, len(images), seed=args.seed,
+                                 resolution=resolution, progress=progress, n_boot=args.n_boot,
+                                 pixels_per_image=args.pixels_per_image)[args.weights]
 
 
 def build_network(source: str, *, width: float | None = None, seed: int = 0):
@@ -164,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from runtime import configure
     configure()
+    from services.cluster import SCHEDULER_ENV, SchedulerUnreachable
+    from services.evidence import task_images
+
     from .evidence import evidence
     from .images import ImageError
     from .weights import WeightsError
@@ -180,8 +228,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skipped {name}: {reason}", file=sys.stderr)
         if len(images) < 2:
             raise ValueError(f"need at least 2 usable images, got {len(images)}")
-        result = evidence(net, images.images, weights=args.weights, seed=args.seed,
-                          n_boot=args.n_boot, pixels_per_image=args.pixels_per_image).to_dict()
+        if args.scheduler or os.environ.get(SCHEDULER_ENV, "").strip():
+            result = _on_cluster(args, images, resolution)
+        else:
+            result = evidence(net, images.images, weights=args.weights, seed=args.seed,
+                              n_boot=args.n_boot, pixels_per_image=args.pixels_per_image,
+                              batch_size=task_images(resolution)).to_dict()
+    except SchedulerUnreachable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except (ImageError, WeightsError, ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

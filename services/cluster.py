@@ -33,7 +33,7 @@ INTERACTIVE = 10      # a page's analysis, the block page's tables
 BATCH = 0             # a data-set measurement's parts, the ReLU sweep's seeds
 # The embedded worker's threads: the machine's two cores (an analysis beside a batch task).
 EMBEDDED_THREADS = 2
-CONNECT_TIMEOUT = 10  # seconds to reach a scheduler given by address
+CONNECT_TIMEOUT = 5   # seconds to reach a scheduler given by address
 
 
 class SchedulerUnreachable(Refusal):

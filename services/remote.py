@@ -128,18 +128,9 @@ def measure(query, chosen: Weights, uploads=None, progress=None, *, priority: in
     network ``query.weights`` names; ``uploads``: the files its digest was taken of;
     ``progress(fraction, source)``: tasks done; ``options``: ``model.evidence``'s
     (``DEFAULTS``); ``priority``: the tasks' (above ``BATCH``: ahead of other measurements)."""
-    from model.architecture import INVERTED_RESIDUAL_SETTING
-
-    from .evidence import compared_sources, task_images
+    from .evidence import compared_sources
     if chosen.id != query.weights:
         raise ValueError(f"the weights {chosen.id} are not the query's {query.weights}")
-    unknown = set(options) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"unknown options {sorted(unknown)}: choose among {sorted(DEFAULTS)}")
-    options = {**DEFAULTS, **options}
-    sampling = {k: options[k] for k in SAMPLE_OPTIONS}
-    statistics = {k: options[k] for k in BLOCK_OPTIONS}
-    started = time.perf_counter()
     client = cluster.client()
     sent = None if not uploads else client.scatter([list(uploads)], hash=True)[0]
     images = client.submit(tasks.image_set, query, sent, priority=priority, pure=False)
@@ -152,28 +143,56 @@ def measure(query, chosen: Weights, uploads=None, progress=None, *, priority: in
     sources = compared_sources(chosen.source)
     described = {sources[0]: chosen_network} | {
         s: ("compared", s, int(query.seed), chosen_network) for s in sources[1:]}
-    step = task_images(query.resolution)
+    results = measure_images(described, images, n, seed=int(query.seed),
+                             resolution=query.resolution, progress=progress, priority=priority,
+                             **options)
+    del images
+    return results, rejected
+
+
+def measure_images(networks: dict, images, n_images: int, *, seed: int, resolution: int,
+                   progress=None, priority: int = BATCH, **options) -> dict[str, dict]:
+    """{label: ``Evidence.to_dict()``} of each described network (label -> ``portable``'s
+    tuple, measured in this order) on an image set (a ``model.image_sets.ImageSet``, sent
+    to the cluster once, or a future of one) of ``n_images`` images at ``resolution``:
+    per network, one ``sample_part`` task per ``task_images`` images, one ``block_part`` per
+    block, one ``assemble_part``. The same numbers as ``model.evidence.evidence`` with
+    ``batch_size=task_images(resolution)``, whatever the number of workers or the order."""
+    from model.architecture import INVERTED_RESIDUAL_SETTING
+
+    from .evidence import task_images
+    unknown = set(options) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown options {sorted(unknown)}: choose among {sorted(DEFAULTS)}")
+    options = {**DEFAULTS, **options}
+    sampling = {k: options[k] for k in SAMPLE_OPTIONS}
+    statistics = {k: options[k] for k in BLOCK_OPTIONS}
+    started = time.perf_counter()
+    client = cluster.client()
+    from distributed import Future
+    if not isinstance(images, Future):             # a set made here: sent once
+        [images] = client.scatter([images], hash=False)
+    step, n = task_images(resolution), int(n_images)
     n_blocks = sum(repeats for _, _, repeats, _ in INVERTED_RESIDUAL_SETTING)
-    per_network = -(-n // step) + n_blocks + 1
-    counter = _Progress(progress, per_network * len(sources))
+    counter = _Progress(progress, (-(-n // step) + n_blocks + 1) * len(networks))
     records, held = {}, []        # every future kept until the end: their progress counts
-    for source, network in described.items():     # submitted in order: the chosen one first
+    for label, network in networks.items():        # submitted in order: the chosen one first
         parts = [counter.watch(client.submit(
-            tasks.sample_part, network, images, a, min(n, a + step), int(query.seed),
-            sampling, priority=priority, pure=False), source) for a in range(0, n, step)]
+            tasks.sample_part, network, images, a, min(n, a + step), seed, sampling,
+            priority=priority, pure=False), label) for a in range(0, n, step)]
         blocks = [counter.watch(client.submit(
-            tasks.block_part, network, parts, b, int(query.seed), statistics,
-            priority=priority, pure=False), source) for b in range(n_blocks)]
-        records[source] = counter.watch(client.submit(
-            tasks.assemble_part, source, n, blocks, int(query.seed), options_for_record(options),
-            0.0, priority=priority, pure=False), source)
+            tasks.block_part, network, parts, b, seed, statistics, priority=priority,
+            pure=False), label) for b in range(n_blocks)]
+        records[label] = counter.watch(client.submit(
+            tasks.assemble_part, label, n, blocks, seed, options_for_record(options), 0.0,
+            priority=priority, pure=False), label)
         held += parts + blocks
     results = dict(zip(records, _gather(list(records.values()))))
     seconds = round(time.perf_counter() - started, 3)
     for r in results.values():
         r["meta"]["seconds"] = seconds
-    del held, images
-    return results, rejected
+    del held
+    return results
 
 
 def options_for_record(options: dict) -> dict:

@@ -143,6 +143,30 @@ def test_an_analysis_goes_ahead_of_a_running_measurement():
     assert finished and answered - asked < finished[0] - answered
 
 
+def test_the_lectures_measurement_goes_ahead_of_a_students():
+    chosen = load_source("embedded")
+    finished = {}
+
+    def run(name, seed, priority):
+        remote.measure(ev.EvidenceQuery(chosen.id, "generated", 120, seed, 64), chosen,
+                       priority=priority)
+        finished[name] = time.monotonic()
+    student = threading.Thread(target=run, args=("student", 11, cluster.BATCH))
+    student.start()
+    time.sleep(0.5)                                   # the student's tasks are in
+    run("lecture", 12, cluster.BATCH + 1)
+    student.join()
+    assert finished["lecture"] < finished["student"]
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no per-thread priority here")
+def test_batch_work_computes_below_the_pages_priority():
+    def nice():
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    normal = cluster.run(nice)
+    assert cluster.run(tasks.in_background, nice) > normal
+
+
 def test_the_cluster_sweeps_what_this_process_sweeps():
     from figures.relu import ReluSettings, compute_sweep, sweep_arguments
     settings = ReluSettings(input_name="moons", n_points=300, noise=0.05, n_seeds=10, seed=4)

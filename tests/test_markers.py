@@ -6,7 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.unit
 
-KINDS = {"unit", "app", "browser"}   # pyproject.toml [tool.pytest.ini_options] markers
+KINDS = {"unit", "app", "browser", "integration"}   # pyproject.toml [tool.pytest.ini_options] markers
 
 
 def module_marks(path: Path) -> set[str]:

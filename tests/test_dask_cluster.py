@@ -1,0 +1,131 @@
+"""A real cluster, started with Dask's own commands: one `dask scheduler` and two
+`dask worker --nthreads 1` on loopback ports. A measurement from the command line and from the
+app's service layer gives the embedded run's numbers, runs in those workers, and survives one
+of them killed midway. Every process started here is stopped by its PID."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from conftest import ROOT
+from test_cluster import without_times
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _dask(*args) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), MANIFOLD_LAB_WARMUP="0")
+    return subprocess.Popen([sys.executable, "-m", "dask", *args],   # = `dask scheduler` ...
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _stop(procs) -> None:
+    for p in procs:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGTERM)     # the worker's nanny and its worker process
+    for p in procs:
+        try:
+            p.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait(10)
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """(address, [nanny processes]) of a scheduler with two one-thread workers."""
+    from distributed import Client
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [_dask("scheduler", "--host", "127.0.0.1", "--port", str(port),
+                   "--no-dashboard")]
+    try:
+        for name in ("one", "two"):
+            procs.append(_dask("worker", address, "--nthreads", "1", "--name", name,
+                               "--no-dashboard", "--host", "127.0.0.1"))
+        with Client(address, timeout=60) as c:
+            c.wait_for_workers(2, timeout=120)
+        yield address, procs[1:]
+    finally:
+        _stop(procs)
+
+
+def _cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "model.evidence", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, **(env or {})))
+
+
+def test_the_command_line_measures_on_the_cluster_what_it_measures_here(scheduler):
+    address, _ = scheduler
+    args = ("--weights", "embedded", "--images", "generated:70", "--format", "json",
+            "--n-boot", "50")
+    there = _cli(*args, "--scheduler", address)
+    assert there.returncode == 0, there.stderr[-2000:]
+    assert "progress: 100% of the tasks done" in there.stderr
+    here = _cli(*args, env={"MANIFOLD_LAB_SCHEDULER": ""})
+    assert here.returncode == 0, here.stderr[-2000:]
+    assert without_times(json.loads(there.stdout)) == without_times(json.loads(here.stdout))
+    by_env = _cli(*args, env={"MANIFOLD_LAB_SCHEDULER": address})
+    assert without_times(json.loads(by_env.stdout)) == without_times(json.loads(here.stdout))
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_status_1():
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    out = _cli("--weights", "embedded", "--images", "generated:8", "--scheduler", address)
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and address in lines[0] and lines[0].startswith("error:")
+
+
+def test_the_services_measure_on_the_cluster_in_its_workers_and_survive_a_killed_one(scheduler):
+    from distributed import get_task_stream
+
+    from services import cluster, remote
+    from services import evidence as ev
+    from services.weights import load_source
+    address, nannies = scheduler
+    chosen = load_source("embedded")
+    query = ev.EvidenceQuery(chosen.id, "generated", 120, 3, 64)
+    here = ev.measure(query, chosen)
+    cluster.use(address)
+    try:
+        client = cluster.client()
+        workers = cluster.worker_pids()
+        assert len(workers) == 2 and os.getpid() not in workers.values()
+        nanny_pids = {p.pid for p in nannies}
+        assert set(client.run(os.getppid).values()) == nanny_pids   # the workers started here
+        with get_task_stream(client) as stream:
+            there = remote.measure(query, chosen)
+        assert without_times(there) == without_times(here)
+        assert {t["worker"] for t in stream.data} == set(workers)   # both did some of it
+
+        victim = next(iter(workers.values()))
+        killed = threading.Event()
+
+        def kill_midway(fraction, step):
+            if fraction > 0.2 and not killed.is_set():
+                killed.set()
+                os.kill(victim, signal.SIGKILL)
+        again = remote.measure(ev.EvidenceQuery(chosen.id, "generated", 120, 3, 64), chosen,
+                               progress=kill_midway)
+        assert killed.is_set() and without_times(again) == without_times(here)
+        deadline = time.monotonic() + 120                           # its nanny restarts it
+        while time.monotonic() < deadline and len(client.scheduler_info()["workers"]) < 2:
+            time.sleep(0.5)
+        assert victim not in cluster.worker_pids().values()
+    finally:
+        cluster.use(None)                                           # back to the embedded one
