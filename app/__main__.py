@@ -1,4 +1,6 @@
-"""``python -m app [streamlit options]``: the app's server, warmed up before it serves.
+"""``python -m app [--scheduler tcp://HOST:8786] [streamlit options]``: the app's server, warmed up
+before it serves, its torch work on a Dask cluster (embedded unless a scheduler is given, here or
+in ``MANIFOLD_LAB_SCHEDULER``; one that cannot be reached: one line, exit status 1).
 
 Runs the start-up warm-up (``app.warmup``: imports, the shipped networks, each page's default
 results; 8-12 s on a 2-core machine) in this process, then ``streamlit run
@@ -7,6 +9,7 @@ class that opens the link at once then finds the pages ready. A plain ``streamli
 app/main.py`` also works: its warm-up starts at the first visit, on a background thread, and
 the first visitors wait for what it has not done yet (``bench/load.py --streamlit-run``).
 """
+import os
 import sys
 import threading
 import time
@@ -20,6 +23,20 @@ if str(ROOT) not in sys.path:
 def main(argv: list[str]) -> int:
     from runtime import configure
     configure(serving=True)
+    argv, scheduler = _scheduler_option(argv)
+    from services import cluster
+    if scheduler:
+        os.environ[cluster.SCHEDULER_ENV] = scheduler      # for the server's script threads
+    try:
+        c = cluster.client()
+    except cluster.SchedulerUnreachable as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 1
+    workers = len(c.scheduler_info()["workers"])
+    where = (f"the Dask scheduler at {cluster.scheduler_address()}" if cluster.scheduler_address()
+             else "an embedded Dask cluster")
+    print(f"Manifold Lab: torch work on {where} ({workers} worker{'s' * (workers != 1)})",
+          flush=True)
     from app import warmup
     started = time.perf_counter()
     if not warmup.turned_off():
@@ -38,6 +55,20 @@ def main(argv: list[str]) -> int:
         threading.Thread(target=announce, name="manifold-lab address", daemon=True).start()
     sys.argv = ["streamlit", "run", str(ROOT / "app" / "main.py"), *argv]
     return cli.main()
+
+
+def _scheduler_option(argv: list[str]) -> tuple[list[str], str | None]:
+    """``--scheduler ADDRESS`` (or ``--scheduler=ADDRESS``) taken out of the options that go
+    to Streamlit."""
+    rest, address, it = [], None, iter(argv)
+    for a in it:
+        if a == "--scheduler":
+            address = next(it, "")
+        elif a.startswith("--scheduler="):
+            address = a.split("=", 1)[1]
+        else:
+            rest.append(a)
+    return rest, address
 
 
 def announce(timeout: float = 300.0) -> None:

@@ -96,6 +96,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--lang", choices=LANGS, default="en", help="language of texts (default en)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--only", default="", help="comma-separated figure names to export (default all)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="a Dask scheduler (tcp://HOST:8786) for the torch work (default: "
+                        "$MANIFOLD_LAB_SCHEDULER, else an embedded cluster)")
     args = p.parse_args(argv)
     if (args.out is None) == (args.deck is None):
         p.error("give either --out DIR (figure files) or --deck OUT.pdf (the lecture)")
@@ -134,6 +137,13 @@ def write_deck(path: Path, lang: str, seed: int, say) -> int:
 def main(argv=None) -> int:
     args = parse_args(argv)
     say = lambda msg: print(msg, flush=True)  # noqa: E731 - progress goes out line by line
+    from services import cluster
+    cluster.use(args.scheduler)
+    try:
+        cluster.client()
+    except cluster.SchedulerUnreachable as exc:
+        say(f"error: {exc}")
+        return 1
     if args.deck is not None:
         return write_deck(args.deck, args.lang, args.seed, say)
     problem = unwritable_reason(args.out)

@@ -2,12 +2,15 @@
 
     python -m model.dimension_profile IMAGE [IMAGE ...] --weights SOURCE [--width 1.0]
         [--resolution 224] [--estimators pca,pr,twonn] [--format table|csv|json]
-        [--device auto] [--points pixels|images]
+        [--device auto] [--points pixels|images] [--scheduler tcp://HOST:8786]
 
 SOURCE: random, imagenet-v1, imagenet-v2, embedded, embedded-relu6 or a .pth/.pt file (see
 ``model.weights``). Without ``--width`` / ``--resolution`` the weights decide: the embedded
 networks carry their own, a file's width is read off its shapes, otherwise 1.0 and 224.
 Exit status 2 with a one-line message (no traceback) for an unreadable image or weights.
+``--scheduler`` (or ``MANIFOLD_LAB_SCHEDULER``) runs the analysis as one task on that Dask
+cluster (the network and the images are sent with it; ``--device`` is then the worker's CPU);
+a scheduler that cannot be reached: one line naming it, exit status 1.
 """
 from __future__ import annotations
 
@@ -37,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Dimension of MobileNetV2's activations at every bottleneck block "
                     "(PCA 90% count, participation ratio, TwoNN, zero fraction).")
     p.add_argument("images", nargs="+", metavar="IMAGE", help="image files (PNG, JPEG, ...)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="a Dask scheduler (tcp://HOST:8786) to analyse on (default: "
+                        "$MANIFOLD_LAB_SCHEDULER, else this process)")
     p.add_argument("--weights", required=True, metavar="SOURCE",
                    help="random, imagenet-v1, imagenet-v2, embedded, embedded-relu6, or a "
                         ".pth/.pt state dict")
@@ -137,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     configure()
     import torch
 
+    from services import cluster
+
     from .images import ImageError, load_batch, resize_for
     from .mobilenetv2 import mobilenet_v2, resolve_device
     from .weights import WeightsError, load_weights
@@ -156,9 +164,16 @@ def main(argv: list[str] | None = None) -> int:
             _load_state_dict(net, state, args.weights)
         else:
             load_weights(net, args.weights, seed=args.seed)
-        net.to(device)
-        records = analyze(net, images, estimators=estimators, points=args.points,
-                          twonn_points=args.twonn_points, seed=args.seed)
+        options = dict(estimators=estimators, points=args.points,
+                       twonn_points=args.twonn_points, seed=args.seed)
+        if args.scheduler or cluster.scheduler_address():
+            cluster.use(args.scheduler)
+            records, device = cluster.run(analyze, net.eval(), images, **options), "cluster"
+        else:
+            records = analyze(net.to(device), images, **options)
+    except cluster.SchedulerUnreachable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except (ImageError, WeightsError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

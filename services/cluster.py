@@ -22,8 +22,10 @@ the pages' work that runs beside it.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
+import sys
 import threading
 
 from i18n.messages import Own, Refusal
@@ -83,11 +85,28 @@ def _connect(address: str | None):
                                        reason=Own(str(e).splitlines()[0] if str(e) else
                                                   type(e).__name__)) from None
     else:
-        embedded = LocalCluster(n_workers=1, threads_per_worker=EMBEDDED_THREADS,
-                                processes=True, dashboard_address=None, scheduler_port=0,
-                                silence_logs=logging.ERROR)
+        with _plain_main():
+            embedded = LocalCluster(n_workers=1, threads_per_worker=EMBEDDED_THREADS,
+                                    processes=True, dashboard_address=None, scheduler_port=0,
+                                    silence_logs=logging.ERROR)
         connected = Client(embedded, set_as_default=False)
     return connected
+
+
+@contextlib.contextmanager
+def _plain_main():
+    """A ``__main__`` with no file while the worker processes start. They are spawned, and a
+    spawned process runs its parent's main script again: under Streamlit that is the page
+    being run (Streamlit puts it in ``sys.modules["__main__"]``), which then ran in the worker,
+    importing the UI. The nanny that restarts the worker later starts from this one."""
+    import types
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
 
 
 def close() -> None:

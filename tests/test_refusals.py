@@ -326,6 +326,19 @@ def test_weights_refusals_of_files_and_sources_in_korean(state, tmp_path):
     korean(info.value)
 
 
+def test_an_unreachable_scheduler_in_korean(monkeypatch):
+    import socket
+
+    from services import cluster
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"     # nobody listens there
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1)
+    with pytest.raises(cluster.SchedulerUnreachable) as info:
+        cluster._connect(address)
+    korean(info.value, address, "MANIFOLD_LAB_SCHEDULER")
+
+
 def test_a_refusal_crosses_a_pickle_whole():
     err = ImageError("refusal.image.empty", name="a.png")
     back = pickle.loads(pickle.dumps(err))

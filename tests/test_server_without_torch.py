@@ -36,7 +36,16 @@ at.switch_page({page!r}).run()
 {then}
 assert not at.exception, [e.message + "".join(e.stack_trace) for e in at.exception]
 assert not at.error, [e.value for e in at.error]
-print("torch" in sys.modules, len(at.get("plotly_chart")))
+from services import cluster
+
+
+def ui_modules():    # a worker spawned from a page once ran the page again (cluster._plain_main)
+    import sys
+    return sum(m.split(".")[0] in ("app", "figures", "streamlit", "plotly") for m in sys.modules)
+
+
+ui = sum(cluster.client().run(ui_modules).values()) if cluster._client is not None else 0
+print("torch" in sys.modules, len(at.get("plotly_chart")), ui)
 '''
 
 
@@ -45,7 +54,7 @@ def _run(page: str, query: dict | None = None, then: str = "") -> list[str]:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=400, cwd=ROOT)
     assert out.returncode == 0, out.stderr[-4000:]
-    return out.stdout.split()[-2:]
+    return out.stdout.split()[-3:]
 
 
 @pytest.mark.parametrize("page, query", [
@@ -56,8 +65,8 @@ def _run(page: str, query: dict | None = None, then: str = "") -> list[str]:
     ("views/presenter.py", {"slide": "3"}),
 ])
 def test_pages_draw_with_torch_refused_in_the_server(page, query):
-    imported, charts = _run(page, query)
-    assert imported == "False" and int(charts) >= 1
+    imported, charts, ui_in_workers = _run(page, query)
+    assert imported == "False" and int(charts) >= 1 and ui_in_workers == "0"
 
 
 def test_an_uploaded_checkpoint_is_read_in_the_worker(tmp_path):
