@@ -6,12 +6,13 @@ process that counts networks.
 Serves as the README's ``python -m app`` does (the warm-up before serving), or with
 ``streamlit-run`` as a plain ``streamlit run app/main.py`` (the warm-up at the first visit).
 
-Counts networks (``bench/_net_counts.py``) in the server and in its worker process, which
-runs as ``bench/_load_worker.py`` and writes its counts beside COUNTS_JSON, and writes to
+Counts networks (``bench/_net_counts.py``) in the server and in the embedded Dask cluster's
+worker (installed there when the app connects, asked twice a second), and writes to
 COUNTS_JSON twice a second: "loads" and "alive" (the server's: {source: weight loads},
 {source: networks alive}), "worker_loads" and "worker_alive" (the worker's), and "warmup" (what ``app/warmup.py`` did: [name, seconds, error]), "cpu" (seconds of server
-CPU by kind of thread: pages, measurements, sweeps, warm-up, event loop, other; and the
-measuring worker process's), "worker_peak_rss_mb" (that process's VmHWM) and "heap_at_peak"
+CPU by kind of thread: pages, jobs, warm-up, event loop, other; and the cluster's processes'),
+"worker_peak_rss_mb" (the sum of the VmHWM of the server's child processes: the Dask nanny
+and its worker; the scheduler runs in the server) and "heap_at_peak"
 (glibc's heap in use and freed-but-kept, at the server's highest resident memory). With the shipped networks held
 once, their loads and alive counts stay 1 in the worker and 0 in the server however many
 sessions run. Binds 127.0.0.1 only.
@@ -32,29 +33,50 @@ import _net_counts as net_counts  # noqa: E402  (bench/, beside this file)
 port, counts_path = sys.argv[1], Path(sys.argv[2])
 plain_streamlit_run = sys.argv[3:] == ["streamlit-run"]   # else as `python -m app` serves
 net_counts.install()
-worker_counts_path = counts_path.with_name(counts_path.stem + ".worker.json")
+in_worker: dict = {}
 
 
-def _count_in_worker(module) -> None:
-    """The worker process, where the networks live, counts them too (bench/_load_worker.py)."""
-    module.WORKER.command = [sys.executable, str(ROOT / "bench" / "_load_worker.py"),
-                             str(worker_counts_path)]
+def _count_in_workers(module) -> None:
+    """The cluster's worker, where the networks live, counts them too: the counting module is
+    sent by value (the worker has no bench/ on its path) and installed as it connects."""
+    import cloudpickle
+    cloudpickle.register_pickle_by_value(net_counts)
+    connect = module._connect
+
+    def connect_and_count(address):
+        client = connect(address)
+        client.run(net_counts.install)
+        return client
+    module._connect = connect_and_count
 
 
-net_counts.PATCHES["services.worker_process"] = _count_in_worker
+net_counts.PATCHES["services.cluster"] = _count_in_workers
+
+
+def _ask_workers() -> None:
+    module = sys.modules.get("services.cluster")
+    client = getattr(module, "_client", None)
+    if client is None:
+        return
+    try:
+        answers = client.run(net_counts.counts, wait=True)
+    except Exception:  # noqa: BLE001 - a restarting worker: ask again in half a second
+        return
+    in_worker.clear()
+    for counts in answers.values():
+        for key in ("loads", "alive"):
+            merged = in_worker.setdefault(key, {})
+            for source, n in counts[key].items():
+                merged[source] = merged.get(source, 0) + n
 
 
 def snapshot() -> dict:
-    try:
-        in_worker = json.loads(worker_counts_path.read_text())
-    except (OSError, ValueError):
-        in_worker = {}
     warm = sys.modules.get("app.warmup")
     done = [[r.name, round(r.seconds, 2), r.error] for r in warm.results()] if warm else []
     cpu = {k: round(v, 1) for k, v in cpu_by_kind.items()}
     return dict(**net_counts.counts(), worker_loads=in_worker.get("loads", {}),
                 worker_alive=in_worker.get("alive", {}), warmup=done, cpu=cpu,
-                worker_peak_rss_mb=round(max(worker_peaks.values(), default=0.0)),
+                worker_peak_rss_mb=round(sum(worker_peaks.values())),
                 workers=len(worker_peaks), together_peak_rss_mb=round(together[0]),
                 heap_at_peak=dict(heap_at_peak))
 
@@ -62,9 +84,9 @@ def snapshot() -> dict:
 # Server CPU by kind of thread, summed from /proc every half second (a thread that ends
 # between two samples loses at most its last half second): page script runs, the queued jobs
 # and their pools, the warm-up, the event loop (MainThread: websockets, JSON), the rest.
-THREAD_KINDS = (("ScriptRunner", "pages"), ("manifold-lab measurements", "measurements"),
-                ("ThreadPoolExecutor", "measurement pools"), ("manifold-lab sweeps", "sweeps"),
-                ("manifold-lab warm-up", "warm-up"), ("MainThread", "event loop"))
+THREAD_KINDS = (("ScriptRunner", "pages"), ("manifold-lab measurements", "measurement jobs"),
+                ("manifold-lab sweeps", "sweep jobs"), ("manifold-lab warm-up", "warm-up"),
+                ("MainThread", "event loop"))
 TICK = os.sysconf("SC_CLK_TCK")
 cpu_by_kind: Counter = Counter()
 _last_cpu: dict = {}
@@ -92,32 +114,40 @@ def sample_threads() -> None:
     _last_cpu.update(seen)
 
 
-# The worker process (services/worker_process.py: live analyses, measurements): its CPU counts as "worker
-# process", and its peak memory (VmHWM) is reported beside the server's.
+# The cluster's processes (the embedded Dask cluster's nanny and worker: children of this
+# server): their CPU counts as "cluster processes", their peaks (VmHWM) are summed.
 worker_cpu: dict = {}      # pid -> CPU seconds so far
 worker_peaks: dict = {}    # pid -> VmHWM MB
-together = [0.0]           # the most server + worker resident MB seen in one sample
+together = [0.0]           # the most server + cluster resident MB seen in one sample
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found + [g for c in found for g in _children(c)]
 
 
 def sample_worker() -> float:
-    """Samples the worker's CPU and peak; returns its resident MB now (0 without one)."""
-    module = sys.modules.get("services.worker_process")
-    pid = module.WORKER.pid if module is not None else None
-    if pid is None:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    worker_cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK
-    cpu_by_kind["worker process"] = sum(worker_cpu.values())
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            worker_peaks[pid] = int(line.split()[1]) / 1024
-        elif line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """Samples the cluster processes' CPU and peaks; returns their resident MB now."""
+    now = 0.0
+    for pid in _children(os.getpid()):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        worker_cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                worker_peaks[pid] = int(line.split()[1]) / 1024
+            elif line.startswith("VmRSS:"):
+                now += int(line.split()[1]) / 1024
+    cpu_by_kind["cluster processes"] = sum(worker_cpu.values())
+    return now
 
 
 def _rss_mb(status_path: str) -> float:
@@ -153,6 +183,7 @@ def sample_heap(rss: float) -> None:
 
 def write_counts():
     while True:
+        _ask_workers()
         sample_threads()
         rss = _rss_mb("/proc/self/status")
         sample_heap(rss)

@@ -22,7 +22,6 @@ the pages' work that runs beside it.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import logging
 import os
 import sys
@@ -85,28 +84,34 @@ def _connect(address: str | None):
                                        reason=Own(str(e).splitlines()[0] if str(e) else
                                                   type(e).__name__)) from None
     else:
-        with _plain_main():
-            embedded = LocalCluster(n_workers=1, threads_per_worker=EMBEDDED_THREADS,
-                                    processes=True, dashboard_address=None, scheduler_port=0,
-                                    silence_logs=logging.ERROR)
+        _spawn_without_main()
+        # No dashboard; the scheduler's small HTTP server (health) on a free port, not 8787.
+        embedded = LocalCluster(n_workers=1, threads_per_worker=EMBEDDED_THREADS,
+                                processes=True, dashboard_address=None, scheduler_port=0,
+                                scheduler_kwargs={"dashboard_address": ":0"},
+                                silence_logs=logging.ERROR)
         connected = Client(embedded, set_as_default=False)
     return connected
 
 
-@contextlib.contextmanager
-def _plain_main():
-    """A ``__main__`` with no file while the worker processes start. They are spawned, and a
-    spawned process runs its parent's main script again: under Streamlit that is the page
-    being run (Streamlit puts it in ``sys.modules["__main__"]``), which then ran in the worker,
-    importing the UI. The nanny that restarts the worker later starts from this one."""
-    import types
-    saved = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if saved is not None:
-            sys.modules["__main__"] = saved
+def _spawn_without_main() -> None:
+    """Processes this one spawns do not run its main script again. A spawned process
+    imports its parent's ``__main__`` first; under Streamlit that is the page being run
+    (Streamlit puts it in ``sys.modules["__main__"]``), so a worker started or restarted by
+    the embedded cluster's nanny (which lives in this process) ran a page, importing the UI.
+    The workers need nothing of the main script: everything they run is imported by name."""
+    import multiprocessing.spawn as spawn
+    if getattr(spawn.get_preparation_data, "without_main", False):
+        return
+    original = spawn.get_preparation_data
+
+    def get_preparation_data(name):
+        data = original(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+    get_preparation_data.without_main = True
+    spawn.get_preparation_data = get_preparation_data
 
 
 def close() -> None:

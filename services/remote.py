@@ -156,7 +156,8 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     tuple, measured in this order) on an image set (a ``model.image_sets.ImageSet``, sent
     to the cluster once, or a future of one) of ``n_images`` images at ``resolution``:
     per network, one ``sample_part`` task per ``task_images`` images, one ``block_part`` per
-    block, one ``assemble_part``. The same numbers as ``model.evidence.evidence`` with
+    block (over each part's ``block_piece``: only that block's arrays move between workers),
+    one ``assemble_part``. The same numbers as ``model.evidence.evidence`` with
     ``batch_size=task_images(resolution)``, whatever the number of workers or the order."""
     from model.architecture import INVERTED_RESIDUAL_SETTING
 
@@ -180,9 +181,13 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
         parts = [counter.watch(client.submit(
             tasks.sample_part, network, images, a, min(n, a + step), seed, sampling,
             priority=priority, pure=False), label) for a in range(0, n, step)]
-        blocks = [counter.watch(client.submit(
-            tasks.block_part, network, parts, b, seed, statistics, priority=priority,
-            pure=False), label) for b in range(n_blocks)]
+        blocks = []
+        for b in range(n_blocks):
+            pieces = [client.submit(tasks.block_piece, part, b, priority=priority, pure=False)
+                      for part in parts]
+            blocks.append(counter.watch(client.submit(
+                tasks.block_part, network, pieces, b, seed, statistics, priority=priority,
+                pure=False), label))
         records[label] = counter.watch(client.submit(
             tasks.assemble_part, label, n, blocks, seed, options_for_record(options), 0.0,
             priority=priority, pure=False), label)

@@ -186,13 +186,19 @@ def sample_part(described: tuple, images, first: int, stop: int, seed: int, opti
     return in_background(run)
 
 
+def block_piece(part, b: int):
+    """Block ``b``'s arrays of one part's sample (run where the part is: only these move to
+    the worker that computes the block's statistics)."""
+    return part.block(b)
+
+
 def block_part(described: tuple, parts: list, b: int, seed: int, options: dict):
-    """Block ``b``'s statistics from every part's sample: (profile records, BlockEvidence or
-    None, (images kept whole, resolution))."""
+    """Block ``b``'s statistics from every part's ``block_piece``: (profile records,
+    BlockEvidence or None, (images kept whole, resolution))."""
     from model.evidence import block_statistics, merge_samples
 
     def run():
-        joined = merge_samples([p.block(b) for p in parts])
+        joined = merge_samples(parts)
         records, block = block_statistics(network(described).model, joined, b, seed=seed,
                                           owned=len(parts) > 1, **options)
         return records, block, (int(joined.view_images.size), int(joined.resolution))

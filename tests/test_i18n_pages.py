@@ -46,7 +46,7 @@ NOT_LANGUAGE = {
     "English", "KiB", "MiB", "KB", "MB", "GB", "CPU", "pth",
     "Manifold Lab", "Manifold", "Lab", "torch", "PyTorch", "torchvision", "hub", "scikit-learn",
     "scikit-image", "Streamlit", "Chromium", "TensorFlow", "Plotly", "Kaleido", "fonts-nanum", "sudo",
-    "apt-get", "install", "chromium",
+    "apt-get", "install", "chromium", "Dask",
     "Sandler", "Howard", "Zhu", "Zhmoginov", "Chen", "CVPR", "arXiv", "Facco", "Ansuini",
     "astronaut", "coffee", "chelsea", "rocket", "china", "flower", "camera",
     "pinv", "Bin", "Binomial", "max", "min",

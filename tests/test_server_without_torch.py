@@ -39,7 +39,7 @@ assert not at.error, [e.value for e in at.error]
 from services import cluster
 
 
-def ui_modules():    # a worker spawned from a page once ran the page again (cluster._plain_main)
+def ui_modules():    # a worker spawned from a page once ran the page again (_spawn_without_main)
     import sys
     return sum(m.split(".")[0] in ("app", "figures", "streamlit", "plotly") for m in sys.modules)
 

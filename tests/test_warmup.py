@@ -128,6 +128,7 @@ def test_python_m_app_warms_up_before_it_serves(tmp_path):
         # A quiet start: the app's own steps and its address, nothing that reads as a fault
         # (Streamlit's cache notes, its failed look-up of a public address).
         expected = re.compile(r"Manifold Lab: warming up before serving .*|  \w+ \d+\.\d s"
+                              r"|Manifold Lab: torch work on an embedded Dask cluster \(1 worker\)"
                               r"|warmed up in \d+\.\d s|Manifold Lab is ready: http://\S+")
         odd = [line for line in text.splitlines() if line.strip() and not expected.fullmatch(line)]
         assert not odd, odd

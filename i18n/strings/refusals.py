@@ -211,13 +211,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "refusal.fit.and": ("{first}; {rest}", "{first}; {rest}"),
     # -- the Dask cluster (services/cluster.py) -----------------------------------------------
     "refusal.worker.died": (
-        "the computation was lost with its worker ({code}); try again",
-        "계산을 맡은 worker가 멈춰 계산을 잃었습니다 ({code}). 다시 시도해 주세요",
+        "the computation was lost with its worker process ({code}); try again",
+        "계산을 맡은 워커 프로세스가 멈춰 계산을 잃었습니다 ({code}). 다시 시도해 주세요",
     ),
     "refusal.cluster.unreachable": (
         "The Dask scheduler at {address} cannot be reached ({reason}). Start it with "
-        "`dask scheduler`, or unset MANIFOLD_LAB_SCHEDULER to use the embedded cluster",
-        "{address}의 Dask scheduler에 연결할 수 없습니다 ({reason}). `dask scheduler`로 "
-        "시작하거나, 내장 클러스터를 쓰려면 MANIFOLD_LAB_SCHEDULER를 지우세요",
+        "`dask scheduler`, or unset `MANIFOLD_LAB_SCHEDULER` to use the embedded cluster",
+        "{address}의 Dask 스케줄러에 연결할 수 없습니다 ({reason}). `dask scheduler`로 "
+        "시작하거나, 내장 클러스터를 쓰려면 `MANIFOLD_LAB_SCHEDULER`를 지우세요",
     ),
 }
