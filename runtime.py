@@ -17,16 +17,16 @@ The policy, and why:
   the same in the page, the export and the tests.
 - **Long batch work runs below the pages' priority.** A data-set measurement takes seconds of
   both cores; a class pressing "Measure" together would otherwise hold every student's slider
-  for minutes. Its worker threads call ``background_priority()`` once, when they start, so the
-  operating system serves the pages' script threads first and the measurements with what is
-  left (``services.jobs``; ``bench/load.py --explore`` measures the difference). Data-set
-  measurements and the ReLU sweep run in a worker process (``services.worker_process``),
-  which calls ``configure()`` itself and ``background_priority()`` on those threads: a nice
-  thread in this process would still hold the GIL the pages need.
+  for minutes. Data-set measurements and the ReLU sweep run on the Dask cluster as batch
+  tasks (``services.remote``), computed in each worker on threads that call
+  ``background_priority()`` once, when they start (``services.tasks.in_background``), so the
+  operating system serves the pages' analyses first and the batch work with what is left;
+  the worker calls ``configure(worker=True)`` itself. Not in the server: a nice thread there
+  would still hold the GIL the pages need.
 - **At most two malloc arenas** (``MALLOC_ARENAS``): one per thread, glibc's default, let a
   server with a script thread per session keep memory that other threads freed. In the
   server (``serving=True``), large blocks are given back to the system when freed
-  (``MMAP_THRESHOLD``); in the worker process (``worker=True``), very large ones
+  (``MMAP_THRESHOLD``); in a Dask worker (``worker=True``), very large ones
   (``WORKER_MMAP_THRESHOLD``).
 - **Pillow's decompression-bomb limit** is ``MAX_IMAGE_PIXELS`` (``model/images.py`` also
   checks sizes itself from the header, before decoding), and truncated files are refused.

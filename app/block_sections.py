@@ -32,7 +32,7 @@ def option_limits_error(d_i, d_j, t, k, h, w, stride) -> str | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_option_rows(shape: tuple, repeats: int):
-    return compute("option_rows", *shape, repeats=repeats)    # torch: in the worker process
+    return compute("option_rows", *shape, repeats=repeats)    # torch: on the Dask cluster
 
 
 def interactive_section(shape: dict, repeats: int) -> None:
@@ -52,7 +52,7 @@ def interactive_section(shape: dict, repeats: int) -> None:
     try:
         with st.spinner(tr("block.measuring")):
             rows = cached_option_rows(tuple(shape.values()), repeats)
-    except ValueError as exc:     # also the worker process stopping (WorkerDied)
+    except ValueError as exc:     # also a task lost with its worker (WorkerDied)
         notice("error", "block.compute_error", error=exc)
         return
     show(cached_spec(specs.options_spec, shape, rows, lang(), repeats),

@@ -3,9 +3,9 @@ their twin and a random initialisation over it (``services.evidence``), draw Fig
 information kept and the profile with intervals, each with its claim and measured numbers.
 
 Measuring takes seconds, so it runs when asked (the button, or ``ev_run=1`` in a shared link),
-as a job in the process's queue (``services.jobs``), computed in the measuring worker process
-(``services.worker_process``): the page returns at once and shows
-the job's place in the queue and its progress, looking again every ``POLL_S`` seconds in the
+as a job (``services.jobs``) whose tasks run on the Dask cluster (``services.remote``, below
+the pages' analyses): the page returns at once and shows
+the job's place among the unfinished ones and its progress (tasks done), looking again every ``POLL_S`` seconds in the
 browser (a fragment, without rerunning the page), and draws the result when it is there. Each
 query value is measured once and kept for every session.
 """
@@ -157,7 +157,7 @@ def _draw(results: dict, image_set: str, estimator: str, probe: str, source: str
     st.caption(tr("evidence.sample", n=meta["n_images"], res=meta["resolution"],
                   ppi=meta["pixels_per_image"],
                   points=meta["n_images"] * meta["pixels_per_image"], boot=meta["n_boot"],
-                  seconds=sum(r["meta"]["seconds"] for r in results.values())))
+                  seconds=max(r["meta"]["seconds"] for r in results.values())))
     show(cached_spec(specs.figure7_spec, results, image_set, language))
     st.markdown(specs.figure7_text(results[source], source, language))
     show(cached_spec(specs.recovery_spec, results, image_set, language))

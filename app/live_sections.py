@@ -38,7 +38,7 @@ class ChosenImage:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _weights(wid: WeightsId, _upload: tuple[bytes, str] | None, _like: Weights | None) -> Weights:
     """Described once per value of ``wid`` (which holds the upload's digest and, for "random",
-    the architecture's source; the worker process builds the network); the unhashed arguments
+    the architecture's source; a Dask worker builds the network); the unhashed arguments
     are what ``wid`` names."""
     upload, name = _upload if _upload else (None, "")
     return describe_source(wid.source, seed=wid.seed, upload=upload, upload_name=name, like=_like)
@@ -166,7 +166,7 @@ def _input(image_key: str, res: int, source: str, generated: bool, _array):
     return prepare_input(_array, res, source, generated=generated)
 
 
-# The analyses run in the worker process (services.worker_process: torch there does not wait
+# The analyses run on the Dask cluster (services.remote: torch there does not wait
 # for other sessions' Python); the caches keep their results for every session.
 @st.cache_data(show_spinner=False, max_entries=64)
 def _top5(wid: WeightsId, image_key: str, res: int, _w, _x):

@@ -3,7 +3,7 @@
 
 The entry point only sets up the page, the global sidebar (language, seed) and navigation.
 Each page is a file under ``app/views/``. No page imports torch: what runs a network runs in
-the worker process (``services.worker_process``), so this server holds no torch and no
+the Dask cluster's workers (``services.remote``), so this server holds no torch and no
 network (``tests/test_server_without_torch.py``).
 """
 import sys

@@ -39,8 +39,8 @@ def cached_loss(settings: ReluSettings, language: str, _sweep) -> FigureSpec:
 
 def sweep_job(settings: ReluSettings):
     """The sweep for ``settings``, queued, running or done: one per settings value for every
-    session (its n is not used: every n is swept). It runs in the worker process, below the
-    pages' priority (``services.worker_process``)."""
+    session (its n is not used: every n is swept). It runs on the Dask cluster, one task per
+    seed below the pages' priority (``services.remote.sweep``)."""
     return SWEEPS.submit(settings, lambda progress: sweep(sweep_arguments(settings), progress))
 
 

@@ -9,7 +9,7 @@ functions the pages call (``app.live_sections``, ``app.relu_sections``,
 ``app.block_sections``) with the pages' default settings (read from the pages' own ``Param``
 definitions, ``app.page_params``), so those caches hold the results; the rest fills the
 process-wide caches below them (the shipped networks, the photos the generated images are
-cut from), starts the worker process that computes with torch (and builds the shipped
+cut from), starts the Dask cluster whose workers compute with torch (and builds the shipped
 networks there; the server itself never imports torch) and pays one-off import costs
 (Plotly's validators).
 
@@ -101,7 +101,7 @@ def _plotly() -> None:
 
 
 def _worker() -> None:
-    """Start the worker process (``services.worker_process``: torch and every network live
+    """Start the Dask cluster (``services.cluster``: torch and every network live in its workers,
     there, not in the server) and build the shipped networks in it."""
     from model.registry import SHIPPED
     from services.weights import WeightsId

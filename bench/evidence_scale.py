@@ -118,8 +118,8 @@ def main() -> None:
             rates[workers] = n / r["seconds"]
             print(f"{label} {n} images at {resolution} px, {workers} worker(s): "
                   f"{r['seconds']:.1f} s, {rates[workers]:.1f} images/s; plain forward "
-                  f"{n / r['forward']:.1f} images/s: the measurement costs "
-                  f"{r['seconds'] / r['forward']:.1f}x inference; worker peak "
+                  f"{n / r['forward']:.1f} images/s (one worker): the measurement takes "
+                  f"{r['seconds'] / r['forward']:.1f}x the forward's time; worker peak "
                   f"{r['peak_mb']:.0f} MB", flush=True)
         ratio = rates[2] / rates[1]
         print(f"GOAL {'MET' if ratio >= SPEEDUP_GOAL else 'NOT MET'}: 2 workers give "

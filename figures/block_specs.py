@@ -86,7 +86,7 @@ def ablation_profiles_spec(profiles: dict, estimator: str, n_images: int, seed: 
 
 def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
     """Figure source for ``figures.catalog``: every figure of the block page at its defaults
-    (its torch work computed in the worker process, as the page's)."""
+    (its torch work computed on the Dask cluster, as the page's)."""
     from services.remote import compute
     shape, width, res = DEFAULT_SHAPE, 1.0, 224
     specs = [table1_spec(shape, lang),

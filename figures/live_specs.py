@@ -91,7 +91,7 @@ def mosaic_spec(acts: np.ndarray, block: int, probe: str, source: str, lang: str
 def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
     """Figure source for ``figures.catalog``: the live page's figures at its defaults (the
     trained default vs random init, on generated image ``gen_class`` #``gen_index``), computed
-    in the worker process as the page's are."""
+    on the Dask cluster as the page's are."""
     d = DEFAULTS
     weights = describe_source(d["weights"], seed=seed)
     other = describe_source(d["compare"], seed=seed, like=weights)

@@ -235,7 +235,7 @@ def log_error_minus(mean: np.ndarray, sd: np.ndarray, floor: float = LOG_FLOOR) 
 
 def sweep_arguments(s: ReluSettings) -> dict:
     """``manifolds.sweep``'s arguments for the settings (n itself is not used: every n is
-    swept); the page's sweep runs them in the worker process (``services.worker_process``)."""
+    swept); the page's sweep runs them on the Dask cluster (``services.remote.sweep``)."""
     return dict(input_name=s.input_name, ns=m.DEFAULT_NS, n_seeds=s.n_seeds, seed=s.seed,
                 n_points=s.n_points, noise=s.noise, activation=s.activation)
 

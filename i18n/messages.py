@@ -2,7 +2,7 @@
 
 A refusal raised deep in ``model/`` (an unreadable image, a checkpoint that runs code) is read
 by a student in the page's language, by a researcher on a command line in English, and may
-cross the worker process's pipe in between. So it is raised as a ``Refusal`` holding
+cross from a Dask worker in between. So it is raised as a ``Refusal`` holding
 ``Message``s, not as a finished English string: ``str()`` gives the English (command lines,
 logs), the app renders it in the page's language with every outside value (a file name, a
 library's own error text) shown as plain text, and the app's own words whole.
@@ -55,7 +55,7 @@ class Refusal(ValueError):
     """Input the app will not use, and why, as ``Message``s (shown joined by spaces).
 
     ``Refusal("refusal.image.empty", name=...)`` or ``Refusal(message, message, ...)``.
-    A ValueError, as the callers expect of bad input; pickled whole (the worker process sends
+    A ValueError, as the callers expect of bad input; pickled whole (a Dask worker sends
     it back as it is)."""
 
     def __init__(self, *messages: Message | str, **values):

@@ -49,7 +49,7 @@ def sklearn_photos() -> dict[str, np.ndarray]:
     """scikit-learn's two sample photos, {"china": ..., "flower": ...} uint8 (427, 640, 3),
     read from its package files with Pillow, as ``sklearn.datasets.load_sample_images`` reads
     them (the same arrays), without importing scikit-learn: that import costs a process about
-    80 MB, and the worker process (``services.worker_process``) needs nothing else of it."""
+    80 MB, and a Dask worker (``services.tasks``) needs nothing else of it."""
     spec = importlib.util.find_spec("sklearn")     # finds the package without running it
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("scikit-learn is not installed: its sample photos are missing")

@@ -26,6 +26,7 @@ import logging
 import os
 import sys
 import threading
+import time
 
 from i18n.messages import Own, Refusal
 
@@ -48,6 +49,8 @@ class WorkerDied(Refusal):
 _lock = threading.Lock()
 _client = None
 _chosen: str | None = None     # set by ``use``: a command line's --scheduler
+_refused: tuple | None = None  # (address, until, the refusal) of the last failed connection
+RETRY_AFTER_S = 10.0
 
 
 def use(address: str | None) -> None:
@@ -66,11 +69,21 @@ def scheduler_address() -> str | None:
 
 
 def client():
-    """This process's ``distributed.Client`` (started or connected on first use)."""
-    global _client
+    """This process's ``distributed.Client`` (started or connected on first use). An address
+    that did not answer is not tried again for ``RETRY_AFTER_S`` seconds: every page's call
+    would otherwise wait ``CONNECT_TIMEOUT`` for the same answer."""
+    global _client, _refused
     with _lock:
         if _client is None or _client.status in ("closing", "closed"):
-            _client = _connect(scheduler_address())
+            address = scheduler_address()
+            if _refused and _refused[0] == address and time.monotonic() < _refused[1]:
+                raise _refused[2]
+            try:
+                _client = _connect(address)
+            except SchedulerUnreachable as e:
+                _refused = (address, time.monotonic() + RETRY_AFTER_S, e)
+                raise
+            _refused = None
         return _client
 
 

@@ -1,7 +1,7 @@
 """Images for the network: bundled photos, generated samples, uploads, and the network's
 input made from one (resize, crop, normalise as the weights were evaluated).
 
-Nothing here imports torch: the app's server prepares inputs, its worker process runs them.
+Nothing here imports torch: the app's server prepares inputs, the Dask workers run them.
 """
 from __future__ import annotations
 
@@ -50,8 +50,8 @@ def prepare_input(image: np.ndarray, resolution: int, source: str, *,
 
     Photos get the eval transform of the weights (resize the shorter side, centre-crop R,
     ImageNet mean/std, ``model.images``); generated images are made at R and only
-    normalised, as in training. numpy only: the server prepares inputs, the worker process
-    (``services.worker_process``) runs the network on them."""
+    normalised, as in training. numpy only: the server prepares inputs, a Dask worker
+    (``services.tasks``) runs the network on them."""
     from PIL import Image
 
     from model.images import IMAGENET_MEAN, IMAGENET_STD, preprocess_array, resize_for

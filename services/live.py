@@ -1,7 +1,7 @@
 """Measurements of one network on one input for the "Live MobileNetV2" page: top-k, the
 dimension profile, one block's channels.
 
-Computed in the worker process (``services.worker_process``) for the page and the export;
+Computed in the Dask workers (``services.tasks``) for the page and the export;
 inputs x are arrays or tensors (``services.images.prepare_input`` makes arrays). torch and the
 model are imported inside the functions, so importing this module is cheap.
 """

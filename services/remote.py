@@ -11,7 +11,7 @@
 Why the work is not in the server: torch lets go of Python's lock (the GIL) at every op and
 must get it back after; in the server, where other sessions' scripts run Python, each op then
 waited for them, and a 0.03 s analysis took seconds (``python bench/gil_switch.py``). In a
-worker process it has a lock of its own.
+Dask worker's process it has a lock of its own.
 """
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ class Weights:
 
     built: the model.mobilenetv2.MobileNetV2, in eval mode, or None until ``model`` first
     builds it with ``recipe``. The app's server holds descriptions only (built None, and no
-    torch): its worker process (``services.worker_process``), which computes, builds the
+    torch): a Dask worker (``services.tasks``), which computes, builds the
     network from the description (``portable``). upload: an uploaded checkpoint's (bytes,
     file name), which is how the worker gets that network."""
     id: WeightsId
@@ -165,7 +165,7 @@ def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
             return load_weights(mobilenet_v2(width, num_classes), "random", seed=seed).eval()
         # Built on first use: 30 students' comparison networks cost 14 MB and 0.1 s each.
         return Weights(wid, None, list(classes), res, float(width), recipe=build)
-    # The rest read a file now (in the worker process, for the app: ``describe_source``).
+    # The rest read a file now (in a Dask worker, for the app: ``describe_source``).
     from model.mobilenetv2 import mobilenet_v2
     from model.weights import load_weights, read_state_dict
     if source in IMAGENET:
@@ -194,7 +194,7 @@ def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
 def describe_source(source: str, *, seed: int = 0, upload: bytes | None = None,
                     upload_name: str = "checkpoint.pth", like: Weights | None = None) -> Weights:
     """``load_source``'s network as the app's server holds it: a description (no torch in the
-    server), which its worker process builds and computes with (``services.worker_process``).
+    server), which the Dask workers build and compute with (``services.tasks``).
 
     The shipped and random networks are described here; a published checkpoint and an
     upload are read, checked and built in the worker, which keeps them for the analyses, and

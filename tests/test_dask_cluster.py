@@ -91,6 +91,17 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_status_1():
     assert len(lines) == 1 and address in lines[0] and lines[0].startswith("error:")
 
 
+def test_the_app_names_an_unreachable_scheduler_and_does_not_serve():
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    for args, env in ((["--scheduler", address], {}), ([], {"MANIFOLD_LAB_SCHEDULER": address})):
+        out = subprocess.run([sys.executable, "-m", "app", "--server.port", str(_free_port()),
+                              *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                             env=dict(os.environ, MANIFOLD_LAB_WARMUP="0", **env))
+        assert out.returncode == 1
+        errors = [line for line in out.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and address in errors[0] and "Manifold Lab is ready" not in out.stdout
+
+
 def test_the_services_measure_on_the_cluster_in_its_workers_and_survive_a_killed_one(scheduler):
     from distributed import get_task_stream
 

@@ -44,7 +44,7 @@ def test_training_changes_the_weights_and_is_reproducible(tmp_path):
 def test_cli_both_variants(tmp_path, capsys):
     # --threads 1: the command line sets the process's thread count (all cores by default),
     # and this process is the test session's, whose later tests compare numbers with a
-    # one-thread worker process (tests/test_worker_process.py).
+    # one-thread Dask worker (tests/test_cluster.py).
     rc = main(["--variant", "both", "--steps", "2", "--width", "0.25", "--resolution", "32",
                "--batch", "10", "--heldout", "20", "--threads", "1", "--out", str(tmp_path)])
     assert rc == 0
