@@ -36,16 +36,27 @@ net_counts.install()
 in_worker: dict = {}
 
 
+def _install_counts(bench: str) -> None:
+    """In a worker (sent by value: it is this script's): count networks there too."""
+    import sys
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    import _net_counts
+    _net_counts.install()
+
+
+def _worker_counts() -> dict:
+    import _net_counts
+    return _net_counts.counts()
+
+
 def _count_in_workers(module) -> None:
-    """The cluster's worker, where the networks live, counts them too: the counting module is
-    sent by value (the worker has no bench/ on its path) and installed as it connects."""
-    import cloudpickle
-    cloudpickle.register_pickle_by_value(net_counts)
+    """The cluster's worker, where the networks live, counts them too, from when it connects."""
     connect = module._connect
 
     def connect_and_count(address):
         client = connect(address)
-        client.run(net_counts.install)
+        client.run(_install_counts, str(ROOT / "bench"))
         return client
     module._connect = connect_and_count
 
@@ -59,7 +70,7 @@ def _ask_workers() -> None:
     if client is None:
         return
     try:
-        answers = client.run(net_counts.counts, wait=True)
+        answers = client.run(_worker_counts, wait=True)
     except Exception:  # noqa: BLE001 - a restarting worker: ask again in half a second
         return
     in_worker.clear()

@@ -33,8 +33,12 @@ from i18n.messages import Own, Refusal
 SCHEDULER_ENV = "MANIFOLD_LAB_SCHEDULER"
 INTERACTIVE = 10      # a page's analysis, the block page's tables
 BATCH = 0             # a data-set measurement's parts, the ReLU sweep's seeds
-# The embedded worker's threads: the machine's two cores (an analysis beside a batch task).
-EMBEDDED_THREADS = 2
+# The embedded worker: 3 threads, and batch work on at most one of them at a time (the "batch"
+# resource): two cores' worth of threads always free for the pages' analyses, one
+# measurement's memory at a time.
+EMBEDDED_THREADS = 3
+BATCH_RESOURCE = "batch"
+EMBEDDED_BATCH_SLOTS = 1
 CONNECT_TIMEOUT = 5   # seconds to reach a scheduler given by address
 
 
@@ -102,6 +106,7 @@ def _connect(address: str | None):
         embedded = LocalCluster(n_workers=1, threads_per_worker=EMBEDDED_THREADS,
                                 processes=True, dashboard_address=None, scheduler_port=0,
                                 scheduler_kwargs={"dashboard_address": ":0"},
+                                resources={BATCH_RESOURCE: EMBEDDED_BATCH_SLOTS},
                                 silence_logs=logging.ERROR)
         connected = Client(embedded, set_as_default=False)
     return connected
@@ -151,6 +156,16 @@ def run(fn, *args, priority: int = INTERACTIVE, **kwargs):
         return result(future)
     finally:
         future.release()
+
+
+def batch_options(priority: int = BATCH) -> dict:
+    """``client.submit``'s options for a batch task: its priority, and one unit of the
+    ``batch`` resource when every worker declares it (``dask worker --resources batch=1``:
+    at most that many batch tasks at once there, its other threads left to the pages).
+    Workers without it run batch tasks on any thread."""
+    workers = client().scheduler_info()["workers"].values()
+    limited = bool(workers) and all(BATCH_RESOURCE in w.get("resources", {}) for w in workers)
+    return dict(priority=priority, **({"resources": {BATCH_RESOURCE: 1}} if limited else {}))
 
 
 def result(future, timeout: float | None = None):

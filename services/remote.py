@@ -40,12 +40,15 @@ _uploads_lock = threading.Lock()
 
 
 def _scattered(wid, upload: tuple[bytes, str]):
-    """The cluster's copy of an uploaded checkpoint: sent once, then referred to."""
+    """The cluster's copy of an uploaded checkpoint: sent once, then referred to (sent again
+    to a new cluster, or after the worker that held it died: ``_run_network``)."""
+    client = cluster.client()
     with _uploads_lock:
-        if wid in _uploads:
+        kept = _uploads.get(wid)
+        if kept is not None and kept.client is client and kept.status != "lost":
             _uploads.move_to_end(wid)
-            return _uploads[wid]
-    [future] = cluster.client().scatter([tuple(upload)], hash=True)
+            return kept
+    [future] = client.scatter([tuple(upload)], hash=True)
     with _uploads_lock:
         _uploads[wid] = future
         while len(_uploads) > KEPT_UPLOADS:
@@ -70,19 +73,35 @@ def portable(weights: Weights) -> tuple:
 
 
 # -- interactive ---------------------------------------------------------------------------
+def _run_network(kind: str, network, args: tuple):
+    """``tasks.analysis`` of the network ``network()`` describes. An upload's scattered copy
+    lost with its worker (Dask cannot compute it again) is sent once more, and the analysis
+    tried again."""
+    described = network()
+    try:
+        return cluster.run(tasks.analysis, kind, described, args)
+    except WorkerDied:
+        if described[0] != "upload":
+            raise
+        with _uploads_lock:
+            _uploads.pop(described[1], None)
+        return cluster.run(tasks.analysis, kind, network(), args)
+
+
 def analyze(kind: str, weights: Weights, *args):
     """``services.tasks.ANALYSES[kind](weights, *args)`` computed on the cluster."""
     if kind not in tasks.ANALYSES:
         raise ValueError(f"kind must be one of {tuple(tasks.ANALYSES)}, got {kind!r}")
-    return cluster.run(tasks.analysis, kind, portable(weights), args)
+    return _run_network(kind, lambda: portable(weights), args)
 
 
 def describe(wid, upload: tuple[bytes, str] | None = None) -> tuple[list[str], int, float]:
     """(classes, resolution, width_mult) of a published checkpoint (``wid``) or of an uploaded
     one (``upload``: its bytes and file name), read, checked and built in a worker, which
     keeps the network for the analyses; its ``WeightsError`` comes back whole."""
-    network = ("upload", wid, _scattered(wid, upload)) if upload is not None else ("named", wid)
-    return cluster.run(tasks.analysis, "describe", network, ())
+    def network():
+        return ("upload", wid, _scattered(wid, upload)) if upload is not None else ("named", wid)
+    return _run_network("describe", network, ())
 
 
 def compute(name: str, *args, **kwargs):
@@ -133,7 +152,8 @@ def measure(query, chosen: Weights, uploads=None, progress=None, *, priority: in
         raise ValueError(f"the weights {chosen.id} are not the query's {query.weights}")
     client = cluster.client()
     sent = None if not uploads else client.scatter([list(uploads)], hash=True)[0]
-    images = client.submit(tasks.image_set, query, sent, priority=priority, pure=False)
+    batch = cluster.batch_options(priority)
+    images = client.submit(tasks.image_set, query, sent, pure=False, **batch)
     n, rejected = cluster.result(client.submit(tasks.set_size, images, priority=priority))
     if n == 0:
         return None, rejected
@@ -174,20 +194,23 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     if not isinstance(images, Future):             # a set made here: sent once
         [images] = client.scatter([images], hash=False)
     step, n = task_images(resolution), int(n_images)
+    batch = cluster.batch_options(priority)
+    # Pieces move only a block's arrays between workers; with one worker nothing moves.
+    spread = len(client.scheduler_info()["workers"]) > 1
     n_blocks = sum(repeats for _, _, repeats, _ in INVERTED_RESIDUAL_SETTING)
     counter = _Progress(progress, (-(-n // step) + n_blocks + 1) * len(networks))
     records, held = {}, []        # every future kept until the end: their progress counts
     for label, network in networks.items():        # submitted in order: the chosen one first
         parts = [counter.watch(client.submit(
             tasks.sample_part, network, images, a, min(n, a + step), seed, sampling,
-            priority=priority, pure=False), label) for a in range(0, n, step)]
+            pure=False, **batch), label) for a in range(0, n, step)]
         blocks = []
         for b in range(n_blocks):
             pieces = [client.submit(tasks.block_piece, part, b, priority=priority, pure=False)
-                      for part in parts]
+                      for part in parts] if spread else parts
             blocks.append(counter.watch(client.submit(
-                tasks.block_part, network, pieces, b, seed, statistics, priority=priority,
-                pure=False), label))
+                tasks.block_part, network, pieces, b, seed, statistics, pure=False, **batch),
+                label))
         records[label] = counter.watch(client.submit(
             tasks.assemble_part, label, n, blocks, seed, options_for_record(options), 0.0,
             priority=priority, pure=False), label)
@@ -216,7 +239,7 @@ def sweep(arguments: dict, progress=None):
         raise ValueError(f"n_seeds must be an integer >= 1, got {n_seeds}")
     client = cluster.client()
     counter = _Progress(progress, n_seeds)
-    futures = [counter.watch(client.submit(tasks.sweep_seed, arguments, s, priority=BATCH,
-                                           pure=False), f"seed {s}")
+    futures = [counter.watch(client.submit(tasks.sweep_seed, arguments, s, pure=False,
+                                           **cluster.batch_options(BATCH)), f"seed {s}")
                for s in range(seed, seed + n_seeds)]
     return join(_gather(futures))

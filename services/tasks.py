@@ -28,7 +28,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 KEPT_NETWORKS = 8          # networks other than the shipped ones a worker keeps built
-BACKGROUND_THREADS = 2     # batch tasks computing at once in one worker
+BACKGROUND_THREADS = 2     # batch tasks computing at once outside a worker
 
 _networks: OrderedDict = OrderedDict()      # key -> Weights
 _networks_lock = threading.Lock()
@@ -49,9 +49,24 @@ def in_background(fn, *args, **kwargs):
     _ready()
     with _background_lock:
         if _background is None:
-            _background = ThreadPoolExecutor(BACKGROUND_THREADS, thread_name_prefix="batch",
+            _background = ThreadPoolExecutor(_batch_slots(), thread_name_prefix="batch",
                                              initializer=runtime.background_priority)
     return _background.submit(fn, *args, **kwargs).result()
+
+
+def _batch_slots() -> int:
+    """Batch tasks this worker runs at once: its ``batch`` resource, else its threads."""
+    from distributed import get_worker
+    try:
+        state = get_worker().state
+    except ValueError:                  # not in a worker (a test calling the function)
+        return BACKGROUND_THREADS
+    return max(1, int(state.total_resources.get(cluster_resource(), state.nthreads)))
+
+
+def cluster_resource() -> str:
+    from .cluster import BATCH_RESOURCE
+    return BATCH_RESOURCE
 
 
 # -- networks ------------------------------------------------------------------------------
@@ -198,7 +213,7 @@ def block_part(described: tuple, parts: list, b: int, seed: int, options: dict):
     from model.evidence import block_statistics, merge_samples
 
     def run():
-        joined = merge_samples(parts)
+        joined = merge_samples([p.block(b) for p in parts])     # pieces, or whole parts
         records, block = block_statistics(network(described).model, joined, b, seed=seed,
                                           owned=len(parts) > 1, **options)
         return records, block, (int(joined.view_images.size), int(joined.resolution))

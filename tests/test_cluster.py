@@ -85,6 +85,14 @@ def test_an_upload_reaches_the_cluster_once():
     assert remote._uploads[wid] is first                   # referred to, not sent again
     who_has = cluster.client().who_has([first])
     assert len(who_has[first.key]) >= 1
+    # Its worker killed, the copy is gone with it: the next call sends it once more.
+    [pid] = cluster.worker_pids().values()
+    os.kill(pid, signal.SIGKILL)
+    cluster.client().wait_for_workers(1, timeout=120)
+    uploaded = Weights(wid, None, [str(i) for i in range(10)], 224, 0.35,
+                       upload=(data, "mine.pth"))
+    x, _ = prepare_input(generated_image(3, 0, 0, 224), 224, "upload", generated=True)
+    assert len(remote.analyze("top5", uploaded, x)) == 5
 
 
 def test_many_threads_share_the_cluster_and_each_gets_its_own_answer():
