@@ -102,6 +102,12 @@ def _connect(address: str | None):
                                                   type(e).__name__)) from None
     else:
         _spawn_without_main()
+        # Every task goes to the worker at once, where the ready ones run by priority. With
+        # Dask's default (1.1), many like tasks (a class's analyses) count as "root" tasks the
+        # scheduler holds back while the worker has work, and the batch tasks waiting there
+        # for their resource kept the pages' analyses back for a minute in a class run.
+        import dask
+        dask.config.set({"distributed.scheduler.worker-saturation": "inf"})
         # No dashboard; the scheduler's small HTTP server (health) on a free port, not 8787.
         embedded = LocalCluster(n_workers=1, threads_per_worker=EMBEDDED_THREADS,
                                 processes=True, dashboard_address=None, scheduler_port=0,

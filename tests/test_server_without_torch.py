@@ -98,3 +98,22 @@ for name in ({str(path)!r}, {str(bad)!r}):
     good, top5, refused, imported = out.stdout.strip().splitlines()[-4:]
     assert good == "0.35 1000 None" and top5 == "5"
     assert refused.startswith("None None ") and "bad.pth" in refused and imported == "False"
+
+
+def test_a_measurement_and_a_sweep_on_the_cluster_import_no_torch_here():
+    # The client is told each finished task's result type: a measurement's parts are
+    # model.evidence_sample.Sample, which must not bring torch with it.
+    code = """
+from services import remote, evidence as ev
+from services.weights import describe_source
+w = describe_source("embedded")
+results, rejected = remote.measure(ev.EvidenceQuery(w.id, "generated", 40, 0, 64), w)
+sweep = remote.sweep(dict(input_name="spiral", n_points=200, n_seeds=3, seed=0))
+print(sorted(results), sweep.collapsed.shape)
+"""
+    probe = _SERVER.split("from streamlit.testing")[0] + code + "print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe.format(root=str(ROOT))],
+                         capture_output=True, text=True, timeout=400, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-4000:]
+    measured, imported = out.stdout.strip().splitlines()[-2:]
+    assert "'embedded', 'embedded-relu6', 'random'" in measured and imported == "False"
