@@ -113,19 +113,25 @@ def compute(name: str, *args, **kwargs):
 
 # -- batch ---------------------------------------------------------------------------------
 class _Progress:
-    """Counts a batch's finished tasks and reports the share (from Dask's callback thread)."""
+    """Counts a batch's finished tasks and reports the share (from Dask's callback thread).
+    It holds each future until it is done, and no longer: a measurement's parts are then
+    freed in the worker as soon as the tasks that need them are done."""
 
     def __init__(self, report, total: int):
         self.report, self.total, self.done = report, total, 0
         self._lock = threading.Lock()
+        self._pending: set = set()
 
     def watch(self, future, step: str):
         if self.report is not None:
-            future.add_done_callback(lambda f: self._one(step))
+            with self._lock:
+                self._pending.add(future)
+            future.add_done_callback(lambda f: self._one(f, step))
         return future
 
-    def _one(self, step: str) -> None:
+    def _one(self, future, step: str) -> None:
         with self._lock:
+            self._pending.discard(future)
             self.done += 1
             fraction = self.done / self.total
         try:
@@ -199,7 +205,7 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     spread = len(client.scheduler_info()["workers"]) > 1
     n_blocks = sum(repeats for _, _, repeats, _ in INVERTED_RESIDUAL_SETTING)
     counter = _Progress(progress, (-(-n // step) + n_blocks + 1) * len(networks))
-    records, held = {}, []        # every future kept until the end: their progress counts
+    records = {}
     for label, network in networks.items():        # submitted in order: the chosen one first
         parts = [counter.watch(client.submit(
             tasks.sample_part, network, images, a, min(n, a + step), seed, sampling,
@@ -214,12 +220,10 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
         records[label] = counter.watch(client.submit(
             tasks.assemble_part, label, n, blocks, seed, options_for_record(options), 0.0,
             priority=priority, pure=False), label)
-        held += parts + blocks
     results = dict(zip(records, _gather(list(records.values()))))
     seconds = round(time.perf_counter() - started, 3)
     for r in results.values():
         r["meta"]["seconds"] = seconds
-    del held
     return results
 
 
