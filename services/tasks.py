@@ -230,8 +230,19 @@ def assemble_part(source: str, n_images: int, results: list, seed: int, options:
     from model.evidence_probes import Sample
     n_view, resolution = results[0][2]
     shell = Sample(0, n_images, n_images, {}, {}, {}, {}, _empty(n_view), {}, {}, (), resolution)
-    return assemble(shell, [(r[0], r[1]) for r in results], weights=source, seed=seed,
-                    resolution=resolution, seconds=seconds, **options).to_dict()
+    try:
+        return assemble(shell, [(r[0], r[1]) for r in results], weights=source, seed=seed,
+                        resolution=resolution, seconds=seconds, **options).to_dict()
+    finally:
+        _free_memory()
+
+
+def _free_memory() -> None:
+    """A network's measurement is done: give its arrays back to the system (they may sit in
+    cycles, and glibc keeps freed memory otherwise)."""
+    import gc
+    gc.collect()
+    _trim()
 
 
 def _empty(n: int):
