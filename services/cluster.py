@@ -185,6 +185,9 @@ def result(future, timeout: float | None = None):
         raise WorkerDied("refusal.worker.died", code=Own("cancelled")) from None
 
 
-def worker_pids() -> dict[str, int]:
-    """{worker address: process id} of the cluster's workers (for tests and benches)."""
-    return client().run(os.getpid)
+def worker_pids(timeout: float = 120) -> dict[str, int]:
+    """{worker address: process id} of the cluster's workers (for tests and benches), once
+    at least one is there (a killed one is being restarted)."""
+    c = client()
+    c.wait_for_workers(1, timeout=timeout)
+    return c.run(os.getpid)

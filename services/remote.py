@@ -181,9 +181,9 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     """{label: ``Evidence.to_dict()``} of each described network (label -> ``portable``'s
     tuple, measured in this order) on an image set (a ``model.image_sets.ImageSet``, sent
     to the cluster once, or a future of one) of ``n_images`` images at ``resolution``:
-    per network, one ``sample_part`` task per ``task_images`` images, one ``block_part`` per
-    block (over each part's ``block_piece``: only that block's arrays move between workers),
-    one ``assemble_part``. The same numbers as ``model.evidence.evidence`` with
+    per network, one after the other, one ``sample_part`` task per ``task_images`` images,
+    one ``block_part`` per block (over each part's ``block_piece``: only that block's arrays
+    move between workers), one ``assemble_part``. The same numbers as ``model.evidence.evidence`` with
     ``batch_size=task_images(resolution)``, whatever the number of workers or the order."""
     from model.architecture import INVERTED_RESIDUAL_SETTING
 
@@ -205,8 +205,10 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     spread = len(client.scheduler_info()["workers"]) > 1
     n_blocks = sum(repeats for _, _, repeats, _ in INVERTED_RESIDUAL_SETTING)
     counter = _Progress(progress, (-(-n // step) + n_blocks + 1) * len(networks))
-    records = {}
-    for label, network in networks.items():        # submitted in order: the chosen one first
+    results = {}
+    # One network at a time (the chosen one first): its parts are all a worker holds of this
+    # measurement, and are freed when its blocks are done, before the next network's start.
+    for label, network in networks.items():
         parts = [counter.watch(client.submit(
             tasks.sample_part, network, images, a, min(n, a + step), seed, sampling,
             pure=False, **batch), label) for a in range(0, n, step)]
@@ -217,10 +219,11 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
             blocks.append(counter.watch(client.submit(
                 tasks.block_part, network, pieces, b, seed, statistics, pure=False, **batch),
                 label))
-        records[label] = counter.watch(client.submit(
+        record = counter.watch(client.submit(
             tasks.assemble_part, label, n, blocks, seed, options_for_record(options), 0.0,
             priority=priority, pure=False), label)
-    results = dict(zip(records, _gather(list(records.values()))))
+        del parts, blocks
+        results[label] = cluster.result(record)
     seconds = round(time.perf_counter() - started, 3)
     for r in results.values():
         r["meta"]["seconds"] = seconds
