@@ -15,6 +15,7 @@ Dask worker's process it has a lock of its own.
 """
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import OrderedDict
@@ -32,6 +33,7 @@ DEFAULTS = dict(pixels_per_image=16, image_memory_bytes=512 << 20,
                 image_view_probes=("input", "projection"), twonn_points=500, n_boot=200,
                 folds=5, ridge_alpha=1e-3, rank_points=128)
 KEPT_UPLOADS = 8      # uploaded checkpoints kept scattered on the cluster
+_MEASUREMENTS = itertools.count()
 
 
 # -- networks: how a worker builds one -----------------------------------------------------
@@ -200,6 +202,10 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     if not isinstance(images, Future):             # a set made here: sent once
         [images] = client.scatter([images], hash=False)
     step, n = task_images(resolution), int(n_images)
+    # Earlier measurements strictly first, also for the networks this one submits later
+    # (Dask orders equal priorities by submission: a measurement's second network would go
+    # behind every measurement asked for meanwhile, and a class's results all came late).
+    priority = priority - next(_MEASUREMENTS) * 1e-6
     batch = cluster.batch_options(priority)
     # Pieces move only a block's arrays between workers; with one worker nothing moves.
     spread = len(client.scheduler_info()["workers"]) > 1
