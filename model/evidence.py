@@ -90,9 +90,6 @@ def as_input(images, resolution: int | None = None) -> torch.Tensor:
     else:
         raise ValueError(f"images must be a uint8 numpy array (n, H, W, 3) or a float tensor "  # noqa: TRY004
                          f"(n, 3, H, W), got {type(images).__name__}")
-    if x.shape[0] < 2:
-        raise ValueError(f"evidence needs at least 2 images (intervals resample images), got "
-                         f"{x.shape[0]}")
     if not torch.isfinite(x).all():
         raise ValueError("images hold NaN or infinite values")
     if resolution is not None:
@@ -137,9 +134,11 @@ def sample_images(model: nn.Module, images, *, first: int = 0, total: int | None
     _check_options(seed=seed, pixels_per_image=pixels_per_image, batch_size=batch_size,
                    image_view_probes=image_view_probes)
     report = progress or (lambda fraction, message: None)
-    x = as_input(images, resolution) if first == 0 and total in (None, len(images)) else \
-        as_part(images, resolution)
+    x = as_input(images, resolution)
     n = x.shape[0]
+    if (total if total is not None else n) < 2:      # a part may hold one image of a set
+        raise ValueError(f"evidence needs at least 2 images (intervals resample images), got "
+                         f"{total if total is not None else n}")
     param = next(model.parameters(), None)
     device = param.device if param is not None else torch.device("cpu")
     was_training = model.training
@@ -158,14 +157,6 @@ def sample_images(model: nn.Module, images, *, first: int = 0, total: int | None
     out = probes.sample()
     out.resolution = int(x.shape[-1])
     return out
-
-
-def as_part(images, resolution: int | None = None) -> torch.Tensor:
-    """``as_input`` for a part of a set: one image is enough (the set was checked whole)."""
-    if len(images) >= 2:
-        return as_input(images, resolution)
-    return as_input(np.concatenate([images, images]) if isinstance(images, np.ndarray)
-                    else torch.cat([images, images]), resolution)[:1]
 
 
 def block_statistics(model: nn.Module, sample: Sample, b: int, *, seed: int = 0,
@@ -198,24 +189,26 @@ def block_statistics(model: nn.Module, sample: Sample, b: int, *, seed: int = 0,
                                     ridge_alpha, rank_points, seed)
 
 
-def assemble(sample: Sample, results, *, weights: str, seed: int, resolution: int,
-             pixels_per_image: int, twonn_points: int, n_boot: int, folds: int,
-             ridge_alpha: float, rank_points: int, seconds: float) -> Evidence:
-    """The ``Evidence`` of one network from each block's ``block_statistics`` (in order)."""
+def assemble(results, *, n_images: int, n_view_images: int, weights: str, seed: int,
+             resolution: int, pixels_per_image: int, twonn_points: int, n_boot: int,
+             folds: int, ridge_alpha: float, rank_points: int, seconds: float) -> Evidence:
+    """The ``Evidence`` of one network from each block's ``block_statistics`` (in order) on a
+    set of ``n_images``, ``n_view_images`` of them kept whole."""
     profile = [r for records, _ in results for r in records]
     block_records = [e for _, e in results if e is not None]
     meta = EvidenceMeta(
-        weights=str(weights), n_images=sample.total, resolution=int(resolution), seed=int(seed),
+        weights=str(weights), n_images=int(n_images), resolution=int(resolution), seed=int(seed),
         pixels_per_image=int(pixels_per_image), twonn_points=int(twonn_points),
-        n_view_images=int(sample.view_images.size), ridge_alpha=float(ridge_alpha),
-        folds=int(min(folds, sample.total)), n_boot=int(n_boot), confidence=CONFIDENCE,
+        n_view_images=int(n_view_images), ridge_alpha=float(ridge_alpha),
+        folds=int(min(folds, n_images)), n_boot=int(n_boot), confidence=CONFIDENCE,
         pca_variance=PCA_VARIANCE, rank_points=int(rank_points),
         undersampled_rule=UNDERSAMPLED_RULE, seconds=round(seconds, 3),
-        methods=METHODS(ridge_alpha))
+        methods=methods_text(ridge_alpha))
     return Evidence(meta, tuple(block_records), tuple(profile))
 
 
-def METHODS(ridge_alpha: float) -> tuple[str, ...]:  # noqa: N802 - the record's constant text
+def methods_text(ridge_alpha: float) -> tuple[str, ...]:
+    """The record's description of its methods."""
     return (
         "pixels: each pixel a point in R^C; pixels_per_image random positions per image",
         "images: each image one flattened point in R^(C*h*w) (Ansuini et al. 2019)",
@@ -267,7 +260,8 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
                                         n_boot=n_boot, folds=folds, ridge_alpha=ridge_alpha,
                                         rank_points=rank_points))
     report(1.0, "done")
-    return assemble(sample, results, weights=weights, seed=seed, resolution=sample.resolution,
+    return assemble(results, n_images=sample.total, n_view_images=sample.view_images.size,
+                    weights=weights, seed=seed, resolution=sample.resolution,
                     pixels_per_image=pixels_per_image, twonn_points=twonn_points,
                     n_boot=n_boot, folds=folds, ridge_alpha=ridge_alpha,
                     rank_points=rank_points, seconds=time.perf_counter() - started)

@@ -27,6 +27,8 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
+from .cluster import BATCH_RESOURCE
+
 KEPT_NETWORKS = 8          # networks other than the shipped ones a worker keeps built
 BACKGROUND_THREADS = 2     # batch tasks computing at once outside a worker
 
@@ -61,12 +63,7 @@ def _batch_slots() -> int:
         state = get_worker().state
     except ValueError:                  # not in a worker (a test calling the function)
         return BACKGROUND_THREADS
-    return max(1, int(state.total_resources.get(cluster_resource(), state.nthreads)))
-
-
-def cluster_resource() -> str:
-    from .cluster import BATCH_RESOURCE
-    return BATCH_RESOURCE
+    return max(1, int(state.total_resources.get(BATCH_RESOURCE, state.nthreads)))
 
 
 # -- networks ------------------------------------------------------------------------------
@@ -227,12 +224,11 @@ def assemble_part(source: str, n_images: int, results: list, seed: int, options:
                   seconds: float) -> dict:
     """One network's ``Evidence.to_dict()`` from its blocks' ``block_part`` results."""
     from model.evidence import assemble
-    from model.evidence_probes import Sample
     n_view, resolution = results[0][2]
-    shell = Sample(0, n_images, n_images, {}, {}, {}, {}, _empty(n_view), {}, {}, (), resolution)
     try:
-        return assemble(shell, [(r[0], r[1]) for r in results], weights=source, seed=seed,
-                        resolution=resolution, seconds=seconds, **options).to_dict()
+        return assemble([(r[0], r[1]) for r in results], n_images=n_images, n_view_images=n_view,
+                        weights=source, seed=seed, resolution=resolution, seconds=seconds,
+                        **options).to_dict()
     finally:
         _free_memory()
 
@@ -243,11 +239,6 @@ def _free_memory() -> None:
     import gc
     gc.collect()
     _trim()
-
-
-def _empty(n: int):
-    import numpy as np
-    return np.zeros(n, dtype=np.int64)
 
 
 # -- the ReLU page's sweep -----------------------------------------------------------------

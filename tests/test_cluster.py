@@ -230,7 +230,9 @@ def test_an_analysis_whose_worker_is_killed_still_answers():
 
 def test_the_workers_work_imports_no_scikit_learn_or_ui():
     # Under Streamlit the page script is ``__main__``: a worker spawned (or restarted) from a
-    # page once ran it again (services.cluster._spawn_without_main).
+    # page once ran it again (services.cluster._spawn_without_main). A fresh worker: the
+    # ReLU sweep of "moons" imports scikit-learn's datasets, rightly, in a test before this.
+    cluster.client().restart()
     # scikit-learn alone (with the pandas and pyarrow it imports) cost the worker about 80 MB
     # of its memory, for two sample photos it can read itself (model.synthetic.sklearn_photos).
     w = load_source("embedded")
