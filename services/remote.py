@@ -159,10 +159,12 @@ def measure(query, chosen: Weights, uploads=None, progress=None, *, priority: in
     if chosen.id != query.weights:
         raise ValueError(f"the weights {chosen.id} are not the query's {query.weights}")
     client = cluster.client()
+    key = measurement_key(query, options)
     sent = None if not uploads else client.scatter([list(uploads)], hash=True)[0]
     batch = cluster.batch_options(priority)
-    images = client.submit(tasks.image_set, query, sent, pure=False, **batch)
-    n, rejected = cluster.result(client.submit(tasks.set_size, images, priority=priority))
+    images = client.submit(tasks.image_set, query, sent, key=f"image_set-{key}", **batch)
+    n, rejected = cluster.result(client.submit(tasks.set_size, images, key=f"set_size-{key}",
+                                               priority=priority))
     if n == 0:
         return None, rejected
     if n < 2:
@@ -173,20 +175,32 @@ def measure(query, chosen: Weights, uploads=None, progress=None, *, priority: in
         s: ("compared", s, int(query.seed), chosen_network) for s in sources[1:]}
     results = measure_images(described, images, n, seed=int(query.seed),
                              resolution=query.resolution, progress=progress, priority=priority,
-                             **options)
+                             key=key, **options)
     del images
     return results, rejected
 
 
+def measurement_key(query, options: dict) -> str:
+    """The name of ``query``'s measurement with ``options`` on the cluster, the same in every
+    process: two app replicas asking for one measurement (a class behind a proxy) submit
+    tasks of the same keys, which the shared scheduler computes once for both."""
+    import hashlib
+    named = repr((query, sorted({**DEFAULTS, **options}.items())))
+    return hashlib.sha256(named.encode()).hexdigest()[:24]
+
+
 def measure_images(networks: dict, images, n_images: int, *, seed: int, resolution: int,
-                   progress=None, priority: int = BATCH, **options) -> dict[str, dict]:
+                   progress=None, priority: int = BATCH, key: str | None = None,
+                   **options) -> dict[str, dict]:
     """{label: ``Evidence.to_dict()``} of each described network (label -> ``portable``'s
     tuple, measured in this order) on an image set (a ``model.image_sets.ImageSet``, sent
     to the cluster once, or a future of one) of ``n_images`` images at ``resolution``:
     per network, one after the other, one ``sample_part`` task per ``task_images`` images,
     one ``block_part`` per block (over each part's ``block_piece``: only that block's arrays
     move between workers), one ``assemble_part``. The same numbers as ``model.evidence.evidence`` with
-    ``batch_size=task_images(resolution)``, whatever the number of workers or the order."""
+    ``batch_size=task_images(resolution)``, whatever the number of workers or the order.
+    ``key`` (``measurement_key``): the tasks' keys are made of it, so that another process
+    asking for the same measurement shares them; without it each call computes its own."""
     from model.architecture import INVERTED_RESIDUAL_SETTING
 
     from .evidence import task_images
@@ -215,19 +229,24 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     # One network at a time (the chosen one first): its parts are all a worker holds of this
     # measurement, and are freed when its blocks are done, before the next network's start.
     for label, network in networks.items():
+        def named(step_name, *index):
+            if key is None:
+                return dict(pure=False)
+            return dict(key="-".join(map(str, (step_name, key, label, *index))))
         parts = [counter.watch(client.submit(
             tasks.sample_part, network, images, a, min(n, a + step), seed, sampling,
-            pure=False, **batch), label) for a in range(0, n, step)]
+            **named("sample_part", a), **batch), label) for a in range(0, n, step)]
         blocks = []
         for b in range(n_blocks):
-            pieces = [client.submit(tasks.block_piece, part, b, priority=priority, pure=False)
-                      for part in parts] if spread else parts
+            pieces = [client.submit(tasks.block_piece, part, b, priority=priority,
+                                    **named("block_piece", b, i))
+                      for i, part in enumerate(parts)] if spread else parts
             blocks.append(counter.watch(client.submit(
-                tasks.block_part, network, pieces, b, seed, statistics, pure=False, **batch),
-                label))
+                tasks.block_part, network, pieces, b, seed, statistics, **named("block_part", b),
+                **batch), label))
         record = counter.watch(client.submit(
             tasks.assemble_part, label, n, blocks, seed, options_for_record(options), 0.0,
-            priority=priority, pure=False), label)
+            priority=priority, **named("assemble_part")), label)
         del parts, blocks
         results[label] = cluster.result(record)
     seconds = round(time.perf_counter() - started, 3)

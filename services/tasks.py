@@ -24,7 +24,7 @@ batch work has threads of its own.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 from .cluster import BATCH_RESOURCE
@@ -36,6 +36,14 @@ _networks: OrderedDict = OrderedDict()      # key -> Weights
 _networks_lock = threading.Lock()
 _background: ThreadPoolExecutor | None = None
 _background_lock = threading.Lock()
+# Batch tasks this worker process computed, by function name: what the tests count when two
+# replicas ask for the same measurement (computed once: ``services.remote.measure``'s keys).
+computed: Counter = Counter()
+
+
+def computed_counts() -> dict[str, int]:
+    """{batch task name: times computed in this worker} (``client.run`` asks each worker)."""
+    return dict(computed)
 
 
 def _ready() -> None:
@@ -179,6 +187,7 @@ def _trim() -> None:
 # -- a data-set measurement ------------------------------------------------------------------
 def image_set(query, uploads):
     """The images ``query`` names (``services.evidence.build_image_set``)."""
+    computed["image_set"] += 1
     from .evidence import build_image_set
     return in_background(build_image_set, query, uploads)
 
@@ -190,6 +199,7 @@ def set_size(images) -> tuple[int, tuple]:
 
 def sample_part(described: tuple, images, first: int, stop: int, seed: int, options: dict):
     """``model.evidence.sample_images`` of images ``first .. stop - 1`` (one batch)."""
+    computed["sample_part"] += 1
     from model.evidence import sample_images
 
     def run():
@@ -207,6 +217,7 @@ def block_piece(part, b: int):
 def block_part(described: tuple, parts: list, b: int, seed: int, options: dict):
     """Block ``b``'s statistics from every part's ``block_piece``: (profile records,
     BlockEvidence or None, (images kept whole, resolution))."""
+    computed["block_part"] += 1
     from model.evidence import block_statistics, merge_samples
 
     def run():
@@ -223,6 +234,7 @@ def block_part(described: tuple, parts: list, b: int, seed: int, options: dict):
 def assemble_part(source: str, n_images: int, results: list, seed: int, options: dict,
                   seconds: float) -> dict:
     """One network's ``Evidence.to_dict()`` from its blocks' ``block_part`` results."""
+    computed["assemble_part"] += 1
     from model.evidence import assemble
     n_view, resolution = results[0][2]
     try:
@@ -244,5 +256,6 @@ def _free_memory() -> None:
 # -- the ReLU page's sweep -----------------------------------------------------------------
 def sweep_seed(arguments: dict, seed: int):
     """``manifolds.sweep`` for one seed (``arguments`` without n_seeds and seed)."""
+    computed["sweep_seed"] += 1
     from manifolds import sweep
     return in_background(lambda: sweep(**arguments, n_seeds=1, seed=seed))

@@ -140,3 +140,60 @@ def test_the_services_measure_on_the_cluster_in_its_workers_and_survive_a_killed
         assert victim not in cluster.worker_pids().values()
     finally:
         cluster.use(None)                                           # back to the embedded one
+
+
+REPLICA = """
+import json, sys
+from services import cluster, remote
+from services import evidence as ev
+from services.weights import load_source
+cluster.use(sys.argv[1])
+cluster.client()
+chosen = load_source("embedded")
+print("ready", flush=True)
+sys.stdin.readline()                       # both replicas ask at the same moment
+print(json.dumps(remote.measure(ev.EvidenceQuery(chosen.id, "generated", 90, 7, 64), chosen)[0]))
+"""
+
+
+def test_one_measurement_asked_by_two_replicas_is_computed_once(scheduler):
+    """Two processes (as two app replicas behind the proxy) ask the shared scheduler for the
+    same measurement at once: the workers compute each of its tasks once, and both get it."""
+    from distributed import Client
+
+    from services import tasks
+    from services.evidence import task_images
+    address, _ = scheduler
+
+    def counts(c):
+        total: dict = {}
+        for worker in c.run(tasks.computed_counts).values():
+            for name, n in worker.items():
+                total[name] = total.get(name, 0) + n
+        return total
+
+    with Client(address, timeout=30, set_as_default=False) as c:
+        before = counts(c)
+        replicas = [subprocess.Popen([sys.executable, "-c", REPLICA, address], cwd=ROOT,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                     env=dict(os.environ, MANIFOLD_LAB_WARMUP="0"))
+                    for _ in range(2)]
+        try:
+            for r in replicas:
+                assert r.stdout.readline().strip() == "ready"
+            for r in replicas:
+                r.stdin.write("go\n")
+                r.stdin.flush()
+            outputs = [r.communicate(timeout=600)[0] for r in replicas]
+        finally:
+            for r in replicas:
+                if r.poll() is None:
+                    r.kill()
+        assert [r.returncode for r in replicas] == [0, 0]
+        results = [json.loads(o.strip().splitlines()[-1]) for o in outputs]
+        assert without_times(results[0]) == without_times(results[1])
+        done = {k: v - before.get(k, 0) for k, v in counts(c).items()}
+    networks, parts = len(results[0]), -(-90 // task_images(64))
+    assert networks >= 2
+    assert done == {"image_set": 1, "sample_part": parts * networks,
+                    "block_part": 17 * networks, "assemble_part": networks}
