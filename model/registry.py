@@ -39,7 +39,9 @@ class WeightSpec:
     resize: the eval transform's shorter-side resize at ``resolution`` (torchvision's
     256 or 232 for 224); None means the images are made at ``resolution`` and only normalised
     (the generated data set). file: the weights' file name; in ``CHECKPOINT_DIR`` when
-    ``shipped``, else in the torch hub cache, downloaded from ``DOWNLOAD_ROOT`` + file.
+    ``shipped``, else in the torch hub cache, downloaded from ``DOWNLOAD_ROOT`` + file
+    (``model.download``). download_mib: a published file's size as torchvision states it
+    (MiB), what the app's Download button says and what bounds the download.
     """
     name: str
     width_mult: float
@@ -50,6 +52,7 @@ class WeightSpec:
     shipped: bool
     resize: int | None = None
     log: str | None = None       # training log, next to the shipped file
+    download_mib: float | None = None
 
     @property
     def path(self) -> Path | None:
@@ -80,17 +83,19 @@ def _shipped(name: str, bottleneck: str) -> WeightSpec:
                       log=f"{name}.log.json")
 
 
-def _imagenet(name: str, file: str, resize: int) -> WeightSpec:
-    # torchvision's IMAGENET1K_V1 / _V2 (docs/PAPER_FACTS.md §7, "torchvision checkpoints").
+def _imagenet(name: str, file: str, resize: int, mib: float) -> WeightSpec:
+    # torchvision's IMAGENET1K_V1 / _V2 (docs/PAPER_FACTS.md §7, "torchvision checkpoints";
+    # the sizes are its "_file_size").
     return WeightSpec(name, width_mult=1.0, num_classes=1000, resolution=224,
-                      bottleneck="linear", file=file, shipped=False, resize=resize)
+                      bottleneck="linear", file=file, shipped=False, resize=resize,
+                      download_mib=mib)
 
 
 WEIGHTS: dict[str, WeightSpec] = {s.name: s for s in (
     _shipped("embedded", "linear"),
     _shipped("embedded-relu6", "relu6"),
-    _imagenet("imagenet-v1", "mobilenet_v2-b0353104.pth", 256),
-    _imagenet("imagenet-v2", "mobilenet_v2-7ebf99e0.pth", 232),
+    _imagenet("imagenet-v1", "mobilenet_v2-b0353104.pth", 256, 13.555),
+    _imagenet("imagenet-v2", "mobilenet_v2-7ebf99e0.pth", 232, 13.598),
 )}
 SHIPPED = tuple(name for name, s in WEIGHTS.items() if s.shipped)
 IMAGENET = tuple(name for name, s in WEIGHTS.items() if not s.shipped)
@@ -116,10 +121,15 @@ def require_shipped_file(name: str) -> Path:
     return entry.path
 
 
-def imagenet_file(name: str) -> Path:
-    """Where torch.hub keeps the published checkpoint ``name`` (it may not be there):
-    ``torch.hub.get_dir()``/checkpoints, worked out as torch.hub does ($TORCH_HOME/hub, else
-    $XDG_CACHE_HOME/torch/hub, else ~/.cache/torch/hub) without importing torch, so the app's
-    server can say whether choosing it needs a download."""
+def hub_checkpoints() -> Path:
+    """torch hub's checkpoint folder, ``torch.hub.get_dir()``/checkpoints, worked out as
+    torch.hub does ($TORCH_HOME/hub, else $XDG_CACHE_HOME/torch/hub, else ~/.cache/torch/hub)
+    without importing torch (it may not exist yet)."""
     home = os.getenv("TORCH_HOME", os.path.join(os.getenv("XDG_CACHE_HOME", "~/.cache"), "torch"))
-    return Path(os.path.expanduser(home)) / "hub" / "checkpoints" / spec(name).file
+    return Path(os.path.expanduser(home)) / "hub" / "checkpoints"
+
+
+def imagenet_file(name: str) -> Path:
+    """Where torch.hub keeps the published checkpoint ``name`` (it may not be there), found
+    without torch, so the app's server can say whether choosing it needs a download."""
+    return hub_checkpoints() / spec(name).file

@@ -7,13 +7,16 @@ Sources:
   ``"state_dict"`` or ``"model"``; a ``"module."`` prefix (DataParallel) is stripped;
 - ``"imagenet-v1"`` / ``"imagenet-v2"``: torchvision's published ImageNet checkpoints
   (docs/PAPER_FACTS.md §7), read from the torch hub cache ``$TORCH_HOME/hub/checkpoints/``; only when
-  the file is not there is a download through torch.hub tried;
+  the file is not there is it downloaded (``model.download``: the published SHA-256, a bounded
+  size, the registry's URL or ``$MANIFOLD_LAB_WEIGHTS_MIRROR``);
 - ``"embedded"`` / ``"embedded-relu6"``: the small checkpoints shipped with the project
   (their ``WeightSpec`` in ``model.registry``).
 
 Files are always read with ``torch.load(..., weights_only=True)``: a pickle that would run
 code is refused. Every failure is a ``WeightsError`` (a ValueError) whose message says what
 to do, so the app can show it as it is.
+
+    python -m model.weights download imagenet-v1|imagenet-v2|all   (``model.download_cli``)
 """
 from __future__ import annotations
 
@@ -162,22 +165,17 @@ def imagenet_file(source: str) -> Path:
 
 
 def _imagenet_state_dict(source: str) -> dict[str, torch.Tensor]:
-    filename = spec(source).file
+    """The published checkpoint's state dict, from torch hub's cache; downloaded first
+    (``model.download``: checked, bounded, one rename) when it is not there."""
+    from .download import DownloadError, download
     target = imagenet_file(source)
-    if target.is_file():
-        return read_state_dict(target)
-    try:
-        obj = torch.hub.load_state_dict_from_url(spec(source).url, map_location="cpu",
-                                                 check_hash=True, weights_only=True,
-                                                 progress=False)
-    except pickle.UnpicklingError as exc:
-        raise WeightsError(unsafe_file_message(exc, filename)) from None
-    except Exception:  # no network, proxy, HTTP error, bad hash: all mean "get the file"
-        # The network's own error text (URLError, proxy details) helps nobody in a class.
-        raise WeightsError("refusal.weights.download_failed", source=Own(source),
-                           file=Own(filename), url=Own(spec(source).url),
-                           target=Own(str(target))) from None
-    return _unwrap(obj, filename)
+    if not target.is_file():
+        try:
+            download(source)
+        except DownloadError as exc:
+            raise WeightsError(say("refusal.weights.download_failed", source=Own(source)),
+                               *exc.messages) from None
+    return read_state_dict(target)
 
 
 def _load_embedded(model: nn.Module, source: str) -> nn.Module:
@@ -333,3 +331,22 @@ def guess_width(state: dict[str, torch.Tensor]) -> Message:
     _, width, net = min(closest, key=lambda c: c[:2])
     return say("refusal.fit.stem_only", channels=channels, width=width,
                problem=_joined(_differences(net.state_dict(), optional_keys(net), state)))
+
+
+def _check_loads(source: str) -> None:
+    """``WeightsError`` unless ``source``'s file loads (weights only) into its network."""
+    entry = spec(source)
+    load_weights(mobilenet_v2(entry.width_mult, entry.num_classes), source)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m model.weights download NAME|all``: ``model.download_cli.main``, each file
+    then loaded into its network as a check. Returns the exit status."""
+    from runtime import configure
+    configure()
+    from .download_cli import main as download_main
+    return download_main(argv, check=_check_loads)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -35,7 +35,6 @@ WIDTH, CLASSES = 0.35, 10
 TRIGGERED: set[str] = set()
 # Refusals no test here can trigger honestly, and why.
 NOT_TRIGGERED = {
-    "refusal.weights.download_failed": "needs a download attempt; no test reaches the internet",
     "refusal.worker.died": "tests/test_cluster.py kills workers (Dask then reruns the task)",
     "refusal.image.text_mode": "a programming error of a caller (a text-mode file object)",
     "refusal.image.no_pixels": "Pillow refuses a zero-size image as no image at all first",
@@ -324,6 +323,99 @@ def test_weights_refusals_of_files_and_sources_in_korean(state, tmp_path):
     with pytest.raises(WeightsError) as info:
         load_weights(mobilenet_v2(1.0, 10), "embedded")
     korean(info.value)
+
+
+def test_download_refusals_in_korean(tmp_path, monkeypatch):
+    """Every way a download of published weights fails, for real against an HTTP server on a
+    loopback port (tests/loopback.py; nothing leaves the machine), in Korean."""
+    import socket
+    import threading
+    import time
+
+    from loopback import CHUNK, Loopback, hang_up, published, redirect, send, status
+    from model import registry
+    from model.download import MIRROR_ENV, DownloadError, download
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", MIRROR_ENV):
+        monkeypatch.delenv(name, raising=False)
+    file, data = published({"w": torch.arange(100_000, dtype=torch.float32)})
+    entry = registry.WeightSpec("test-net", 1.0, 1000, 224, "linear", file=file, shipped=False,
+                                download_mib=len(data) / (1 << 20))
+
+    def refusal(**kwargs) -> DownloadError:
+        with pytest.raises(DownloadError) as info:
+            download(entry, **kwargs)
+        return info.value
+    with Loopback() as server:
+        host, path = f"127.0.0.1:{server.port}", f"/models/{file}"
+        monkeypatch.setattr(registry, "DOWNLOAD_ROOT", server.url("/models/"))
+        for answer, kept in ((status(404), host), (send(b"<html>in</html>", kind="text/html"), host),
+                             (redirect(server.url(path, host="localhost")), host),
+                             (send(data, stop_after=999), file), (send(data[::-1]), file),
+                             (hang_up, host)):
+            server.route(path, answer)
+            korean(refusal(), kept)
+        server.route(path, send(data, stall_after=CHUNK))
+        korean(refusal(timeout=0.3), host)
+        small = registry.WeightSpec(**{**entry.__dict__, "download_mib": 0.01})
+        server.route(path, send(data))
+        with pytest.raises(DownloadError) as info:
+            download(small)
+        korean(info.value, file)
+        # The secure connection fails: https to a server that speaks plain http.
+        monkeypatch.setattr(registry, "DOWNLOAD_ROOT", server.url("/models/", scheme="https"))
+        korean(refusal(), host)
+        # The loader's own sentence in front of the download's.
+        monkeypatch.setitem(registry.WEIGHTS, "imagenet-v1", entry)
+        server.route(path, status(500))
+        monkeypatch.setattr(registry, "DOWNLOAD_ROOT", server.url("/models/"))
+        with pytest.raises(WeightsError) as info:
+            load_weights(mobilenet_v2(1.0, 1000), "imagenet-v1")
+        korean(info.value, "imagenet-v1", "500")
+        # A caller waiting for a download that its starter cancelled (Ctrl-C).
+        server.route(path, send(data, delay=0.05))
+        waiting, errors = threading.Event(), []
+
+        def cancel(done, total):
+            waiting.wait(5)
+            raise KeyboardInterrupt
+
+        def follower():
+            time.sleep(0.2)
+            waiting.set()
+            try:
+                download(entry)
+            except DownloadError as e:
+                errors.append(e)
+        thread = threading.Thread(target=follower)
+        thread.start()
+        with pytest.raises(KeyboardInterrupt):
+            download(entry, progress=cancel)
+        thread.join(10)
+        korean(errors[0], file)
+    # No connection: nothing listens on the port; the host's name is not found.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"127.0.0.1:{s.getsockname()[1]}"
+    monkeypatch.setattr(registry, "DOWNLOAD_ROOT", f"http://{closed}/models/")
+    korean(refusal(), closed)
+
+    def no_names(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    with monkeypatch.context() as m:
+        m.setattr(socket, "getaddrinfo", no_names)
+        m.setattr(registry, "DOWNLOAD_ROOT", "https://weights.school.invalid/models/")
+        korean(refusal(), "weights.school.invalid")
+    # A mirror that is no web address; a cache folder that cannot be made.
+    monkeypatch.setenv(MIRROR_ENV, "ftp://files.school.invalid/")
+    korean(refusal(), "ftp://files.school.invalid/")
+    monkeypatch.delenv(MIRROR_ENV)
+    (tmp_path / "not_a_folder").write_text("a file")
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "not_a_folder"))
+    with Loopback() as server:
+        monkeypatch.setattr(registry, "DOWNLOAD_ROOT", server.url("/models/"))
+        server.route(f"/models/{file}", send(data))
+        korean(refusal(), file)
 
 
 def test_an_unreachable_scheduler_in_korean(monkeypatch):

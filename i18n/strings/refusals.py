@@ -139,10 +139,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name} 파일은 `state_dict`가 아닙니다: 항목 {entry}: 이름 붙은 tensor가 아닙니다",
     ),
     "refusal.weights.download_failed": (
-        "the {source} weights are not on this machine and could not be downloaded. Download "
-        "the file {file} from {url} on a computer with internet access and put it at {target}",
-        "{source} 가중치가 이 컴퓨터에 없고 내려받을 수도 없습니다. 인터넷이 되는 컴퓨터에서 "
-        "{url}의 {file} 파일을 내려받아 {target}에 두세요",
+        "the {source} weights are not on this machine and could not be downloaded:",
+        "{source} 가중치가 이 컴퓨터에 없고 내려받지도 못했습니다:",
     ),
     "refusal.weights.wrong_model": (
         "the {source} weights need `mobilenet_v2(width_mult={width}, num_classes={classes}, "
@@ -209,6 +207,71 @@ TEXT: dict[str, tuple[str, str]] = {
         "첫 conv의 출력 채널이 {channels}개로 width multiplier {width}와 같지만, {problem}",
     ),
     "refusal.fit.and": ("{first}; {rest}", "{first}; {rest}"),
+    # -- downloads of published checkpoints (model/download.py) ---------------------------------
+    "refusal.download.unreachable": (
+        "could not reach {host} ({why}): this machine may be offline or behind a firewall. The "
+        "networks shipped with the app still work; `{env}` can name a mirror",
+        "{host}에 연결할 수 없습니다 ({why}): 이 컴퓨터가 오프라인이거나 방화벽 뒤에 있을 수 "
+        "있습니다. 앱에 들어 있는 네트워크는 그대로 쓸 수 있고, `{env}`로 미러를 지정할 수 "
+        "있습니다",
+    ),
+    "refusal.download.why.dns": ("its name could not be looked up", "주소를 찾지 못함"),
+    "refusal.download.why.refused": ("the connection was refused", "연결이 거부됨"),
+    "refusal.download.why.tls": (
+        "the secure connection failed, perhaps a proxy in between",
+        "보안 연결 실패, 중간에 프록시가 있을 수 있음",
+    ),
+    "refusal.download.why.other": ("no connection", "연결 안 됨"),
+    "refusal.download.stalled": (
+        "{host} sent nothing for {seconds:g} s, so the download was stopped and nothing was kept",
+        "{host}에서 {seconds:g}초 동안 아무것도 오지 않아 다운로드를 멈췄고 아무것도 남기지 "
+        "않았습니다",
+    ),
+    "refusal.download.http": (
+        "{url} answered with HTTP error {status}; nothing was kept",
+        "{url}에서 `HTTP` 오류 {status} 응답이 왔습니다. 아무것도 남기지 않았습니다",
+    ),
+    "refusal.download.web_page": (
+        "{host} sent a web page ({kind}) instead of {file}, perhaps a network's sign-in page; "
+        "nothing was kept",
+        "{host}에서 {file} 대신 웹 페이지({kind})가 왔습니다. 네트워크 로그인 페이지일 수 "
+        "있습니다. 아무것도 남기지 않았습니다",
+    ),
+    "refusal.download.redirect": (
+        "{host} sent the download to another host ({target}), which is not trusted; nothing "
+        "was fetched from there",
+        "{host}에서 다운로드를 믿을 수 없는 다른 호스트({target})로 넘겼습니다. 그곳에서는 "
+        "아무것도 받지 않았습니다",
+    ),
+    "refusal.download.too_large": (
+        "{file} is larger than it can be ({size:.1f} MB, at most {limit:.1f} MB), so it was "
+        "refused",
+        "{file} 파일이 가능한 크기보다 커서({size:.1f} MB, 최대 {limit:.1f} MB) 받지 않았습니다",
+    ),
+    "refusal.download.truncated": (
+        "the connection closed after {done:,} of {total:,} bytes of {file}; nothing was kept, "
+        "try again",
+        "{file} 파일의 {total:,}바이트 중 {done:,}바이트를 받은 뒤 연결이 끊겼습니다. 아무것도 "
+        "남기지 않았으니 다시 시도해 주세요",
+    ),
+    "refusal.download.checksum": (
+        "{file} does not match its published checksum (SHA-256 starts {got}, not {want}), so "
+        "it was deleted",
+        "{file} 파일이 공개된 체크섬과 맞지 않아(`SHA-256` 앞자리 {got}, 기대값 {want}) "
+        "지웠습니다",
+    ),
+    "refusal.download.mirror": (
+        "`{env}` must be an http:// or https:// address, not {value}",
+        "`{env}`에는 `http://`나 `https://` 주소를 써야 합니다. 지금 값: {value}",
+    ),
+    "refusal.download.disk": (
+        "could not write {file} into {folder} ({why})",
+        "{file} 파일을 {folder}에 쓸 수 없습니다 ({why})",
+    ),
+    "refusal.download.interrupted": (
+        "the download of {file} was interrupted; nothing was kept",
+        "{file} 다운로드가 중단되었습니다. 아무것도 남기지 않았습니다",
+    ),
     # -- the Dask cluster (services/cluster.py) -----------------------------------------------
     "refusal.worker.died": (
         "the computation was lost with its worker process ({code}); try again",
