@@ -120,6 +120,14 @@ class Jobs:
                          name=f"manifold-lab {self.name}").start()
         return job
 
+    def forget(self, query: Hashable) -> None:
+        """Drop the finished job of ``query`` (an unfinished one stays), so that the query
+        can be submitted anew: a download whose file has been deleted since."""
+        with self._lock:
+            job = self._jobs.get(query)
+            if job is not None and job.done:
+                del self._jobs[query]
+
     def ahead(self, job: Job) -> int:
         """How many unfinished jobs were submitted before ``job`` (0 once it runs)."""
         with self._lock:
