@@ -15,9 +15,11 @@ from app.limits import checkpoint_upload_help, image_upload_help
 from app.spec_cache import cached_spec
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
+from app.weight_download import download_panel
 from services.images import SAMPLE_PHOTOS, decode_upload, generated_image, prepare_input, sample_photo
 from services.live import profile_summary
 from services.remote import WorkerDied, analyze
+from services import weight_download as downloads
 from services.weights import Weights, WeightsId, describe_source, digest
 from figures import live_specs as specs
 from figures.evidence_specs import block_ranges
@@ -75,10 +77,16 @@ def checkpoint_upload() -> tuple[bytes, str] | None:
 
 def choose_weights(source: str, compare: str, seed: int):
     """The shown weights and the comparison weights (or None), with the checkpoint upload
-    when either is "upload". Falls back to the trained default (then random) with an error."""
+    when either is "upload" and the Download button for ImageNet weights not on this machine
+    yet (the default shown, or no comparison, meanwhile). Falls back to the trained default
+    (then random) with an error."""
     upload = checkpoint_upload() if "upload" in (source, compare) else None
+    chosen = source
     if source == "upload" and upload is None:
         st.info(tr("live.upload_ckpt_needed"))
+        source = "embedded"
+    elif downloads.missing(source):        # ImageNet weights: the Download button instead
+        download_panel(source)
         source = "embedded"
     weights, error = load_checked(source, seed, upload)
     if weights is None:
@@ -89,7 +97,11 @@ def choose_weights(source: str, compare: str, seed: int):
             weights, _ = load_checked("random", seed, None)
     other = None
     # The same source twice would compare a network with itself: nothing to see.
-    if compare not in ("none", source) and not (compare == "upload" and upload is None):
+    comparing = (compare not in ("none", source, chosen)
+                 and not (compare == "upload" and upload is None))
+    if comparing and downloads.missing(compare):
+        download_panel(compare, comparison=True)
+    elif comparing:
         other, error = load_checked(compare, seed, upload, like=weights)
         if other is None:
             notice("error", "live.compare_error", error=error)

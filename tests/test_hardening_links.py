@@ -43,17 +43,16 @@ def test_settings_are_per_page():
 
 
 def test_imagenet_weights_not_on_the_machine(tmp_path, monkeypatch):
-    """The choice says "not downloaded" before it is picked; picked anyway (offline), the
-    error names the file and where to put it, without the network's raw error text."""
+    """The choice says "not downloaded" before it is picked; picked, the page offers the
+    download with its size (tests/test_download_page.py presses it) and compares nothing
+    meanwhile: no error, and nothing is fetched until the button is pressed."""
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))       # an empty hub cache
-    import urllib.request
-
-    def offline(*args, **kwargs):
-        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
-    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    fetched = []
+    monkeypatch.setattr("model.download.download", lambda *a, **k: fetched.append(a))
     at = open_page("views/live.py", res="64", compare="imagenet-v1", weights="embedded")
     options = at.selectbox[0].options
     assert any("not downloaded" in o for o in options), options
-    errors = " ".join(e.value for e in at.error)
-    assert "mobilenet" in errors and "URLError" not in errors and "Errno" not in errors, errors
-    assert "without a comparison" in errors
+    assert not at.error, [e.value for e in at.error]
+    assert any("13.6 MB" in i.value and "no comparison" in i.value for i in at.info), at.info
+    assert [b.label for b in at.button if b.key == "download_imagenet-v1"] == ["Download (13.6 MB)"]
+    assert not fetched

@@ -117,3 +117,26 @@ print(sorted(results), sweep.collapsed.shape)
     assert out.returncode == 0, out.stderr[-4000:]
     measured, imported = out.stdout.strip().splitlines()[-2:]
     assert "'embedded', 'embedded-relu6', 'random'" in measured and imported == "False"
+
+
+def test_the_download_button_and_a_download_need_no_torch_here(tmp_path, monkeypatch):
+    """ImageNet weights not in the hub cache: the page offers the download, and a press runs
+    it in the server (here against a mirror nobody listens on: refused, one line)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    monkeypatch.setenv("MANIFOLD_LAB_WEIGHTS_MIRROR", f"http://127.0.0.1:{port}/")
+    then = '''
+[button] = [b for b in at.button if b.key == "download_imagenet-v1"]
+button.click().run()
+from services import weight_download as downloads
+job = downloads.DOWNLOADS.get("imagenet-v1")
+assert job.wait(60) and job.error.key == "refusal.download.unreachable", job.error
+downloads.DOWNLOADS.forget("imagenet-v1")      # the page without the failure, for the checks
+at.run()
+'''
+    imported, charts, ui_in_workers = _run("views/live.py", {"weights": "imagenet-v1", "res": "64"},
+                                           then)
+    assert imported == "False" and int(charts) >= 1 and ui_in_workers == "0"

@@ -53,6 +53,32 @@ TEXT: dict[str, tuple[str, str]] = {
         "비교할 가중치를 쓸 수 없습니다: {error}. 이 페이지는 비교 없이 선택한 가중치만 보여 줍니다.",
     ),
     "live.not_downloaded": ("{name} (not downloaded)", "{name} (다운로드 안 됨)"),
+    # The Download button of the ImageNet weights (app/weight_download.py).
+    "download.needed": (
+        "**{name}**: torchvision's published file, {mb:.1f} MB, is not on this machine yet. "
+        "Download it once for everyone on this server (checked against its published "
+        "SHA-256); {until}.",
+        "**{name}**: torchvision이 공개한 파일({mb:.1f} MB)이 아직 이 컴퓨터에 없습니다. 이 "
+        "서버의 모두를 위해 한 번 내려받으세요(공개된 `SHA-256`으로 확인합니다). {until}.",
+    ),
+    "download.until_default": ("until then the trained default is shown",
+                               "그 전까지는 기본 학습 가중치를 보여 줍니다"),
+    "download.until_compare": ("until then the page shows no comparison",
+                               "그 전까지는 비교 없이 보여 줍니다"),
+    "download.button": ("Download ({mb:.1f} MB)", "다운로드 ({mb:.1f} MB)"),
+    "download.again": ("Try the download again ({mb:.1f} MB)", "다시 다운로드 ({mb:.1f} MB)"),
+    "download.progress": (
+        "Downloading {name}: {done:.1f} of {total:.1f} MB, {rate:.1f} MB/s",
+        "{name} 다운로드 중: {total:.1f} MB 중 {done:.1f} MB, 초당 {rate:.1f} MB",
+    ),
+    "download.on_workers": (
+        "Downloaded {name}; making sure every Dask worker has it",
+        "{name} 다운로드 완료. 모든 Dask 워커에 파일이 있는지 확인하는 중",
+    ),
+    "download.failed": (
+        "The download of {name} failed: {error}.",
+        "{name} 다운로드에 실패했습니다: {error}.",
+    ),
     "live.weights_error": (
         "These weights cannot be used: {error}. The trained default is shown instead.",
         "이 가중치를 쓸 수 없습니다: {error}. 대신 기본 학습 가중치를 보여 줍니다.",
