@@ -6,16 +6,22 @@ keeps a message cache (hashes of large elements already received, so the server 
 a reference), sends every widget value it has set on each rerun, and uploads a file over
 HTTP (an upload URL from the server, a multipart PUT with the XSRF cookie and header) before
 naming it in the uploader's state.
+
+Behind a proxy (``bench/load.py --cluster``) it also keeps the cookies the server sets (the
+proxy's affinity cookie first, from loading the page), sends them with the websocket, the
+uploads and the downloads, and after a lost connection connects again as the browser does
+(``reconnect``): the same cookies, then the page run again from its link.
 """
 from __future__ import annotations
 
 import asyncio
 import time
+import urllib.error
 import urllib.request
 import uuid
 
 import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.BackMsg_pb2 import BackMsg, BackendOperationRequest
 from streamlit.proto.Common_pb2 import FileURLs, UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.NumberInput_pb2 import NumberInput
@@ -23,6 +29,11 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 HOST = "127.0.0.1"           # never anything else
 XSRF_COOKIE = "_streamlit_xsrf"
+AFFINITY_COOKIE = "MANIFOLD_LAB_REPLICA"      # app.cluster's HAProxy
+
+
+class TransferFailed(OSError):
+    """An upload or a download the server answered with an error (another replica's?)."""
 
 
 class Student:
@@ -45,11 +56,62 @@ class Student:
         # Fragments that asked to run again every N s (st.fragment(run_every=...)), as the
         # browser keeps them: {fragment id: interval}; a full run starts the set afresh.
         self.auto_reruns: dict[str, float] = {}
+        self.cookies: dict[str, str] = {}
+        self.replicas: list[str] = []  # the affinity cookie's value at each connection
+        self.transfers = {"upload": 0, "download": 0}
+        self.failed: list[str] = []     # uploads and downloads the server refused
 
     async def __aenter__(self):
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], origin=self.origin,
-                                           max_size=None, open_timeout=60, ping_interval=None)
+        # The browser loads the page first: the proxy's affinity cookie comes with it.
+        await asyncio.to_thread(self._http, "GET", "/")
+        await self._connect()
         return self
+
+    async def _connect(self):
+        headers = {"Cookie": self._cookie_header()} if self.cookies else None
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], origin=self.origin,
+                                           max_size=None, open_timeout=60, ping_interval=None,
+                                           additional_headers=headers)
+        # A proxy that sent this connection to another replica (the first one died) says so
+        # with a new cookie on the handshake's answer, as the browser stores it.
+        self._keep_cookies(self.ws.response.headers.get_all("Set-Cookie"))
+        self.replicas.append(self.cookies.get(AFFINITY_COOKIE, ""))
+
+    async def reconnect(self, timeout: float = 60.0) -> float:
+        """Connect again after the connection was lost, as Streamlit's page does (retrying
+        until it answers); returns the seconds it took."""
+        started = time.perf_counter()
+        while True:
+            try:
+                await self._connect()
+                return time.perf_counter() - started
+            except (OSError, websockets.WebSocketException, asyncio.TimeoutError):
+                if time.perf_counter() - started > timeout:
+                    raise
+                await asyncio.sleep(0.5)
+
+    @property
+    def replica(self) -> str:
+        """The replica (affinity cookie) this tab is on now; "" without a proxy."""
+        return self.replicas[-1] if self.replicas else ""
+
+    def _cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def _keep_cookies(self, set_cookies) -> None:
+        for c in set_cookies or ():
+            name, _, value = c.split(";")[0].partition("=")
+            self.cookies[name.strip()] = value.strip()
+
+    def _http(self, method: str, path: str, body: bytes | None = None, headers=None,
+              timeout: float = 120) -> bytes:
+        """One HTTP request with this tab's cookies (kept from the answer); its body."""
+        url = path if path.startswith("http") else f"http://{HOST}:{self.port}{path}"
+        req = urllib.request.Request(url, data=body, method=method, headers={
+            **({"Cookie": self._cookie_header()} if self.cookies else {}), **(headers or {})})
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            self._keep_cookies(r.headers.get_all("Set-Cookie"))
+            return r.read()
 
     async def __aexit__(self, *exc):
         await self.ws.close()
@@ -92,6 +154,10 @@ class Student:
             kind = fwd.WhichOneof("type")
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 self._note(fwd.delta.new_element, page)
+            elif kind == "delta" and fwd.delta.WhichOneof("type") == "add_block":
+                block = fwd.delta.add_block
+                if block.WhichOneof("type") == "popover" and block.popover.id.startswith("$$ID-"):
+                    self.widgets[block.popover.id.split("-", 2)[-1]] = (block.popover.id, block.popover)
             elif kind == "auto_rerun":
                 self.auto_reruns[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
             elif kind == "stop_auto_rerun":
@@ -137,10 +203,11 @@ class Student:
 
     def _state(self, key: str, field: str, value) -> WidgetState:
         s = WidgetState(id=self.widgets[key][0])
-        if isinstance(value, list):
+        if field == "file_uploader_state_value":
+            s.file_uploader_state_value.uploaded_file_info.extend(
+                value if isinstance(value, list) else [value])
+        elif isinstance(value, list):
             getattr(s, field).data.extend(value)
-        elif field == "file_uploader_state_value":
-            s.file_uploader_state_value.uploaded_file_info.append(value)
         else:
             setattr(s, field, value)
         return s
@@ -178,38 +245,82 @@ class Student:
 
     async def upload(self, key: str, data: bytes, name: str) -> WidgetState:
         """Upload ``data`` as the browser does and return the uploader's new state."""
+        return await self.upload_files(key, [(data, name)])
+
+    async def upload_files(self, key: str, files: list[tuple[bytes, str]]) -> WidgetState:
+        """Upload ``files`` ((bytes, name) each) into one uploader, as the browser does: upload
+        URLs from the server, then one PUT each (``TransferFailed`` when one is refused)."""
         if key not in self.widgets:
             raise KeyError(f"widget {key!r} not on the page; have {sorted(self.widgets)}")
         request = BackMsg()
         request.file_urls_request.request_id = uuid.uuid4().hex
-        request.file_urls_request.file_names.append(name)
+        request.file_urls_request.file_names.extend(name for _, name in files)
         request.file_urls_request.session_id = self.session_id
         await self.ws.send(request.SerializeToString())
         while True:
             fwd = await self._receive()
             if fwd.WhichOneof("type") == "file_urls_response":
-                urls = fwd.file_urls_response.file_urls[0]
+                all_urls = list(fwd.file_urls_response.file_urls)
                 break
-        await asyncio.to_thread(self._put, urls.upload_url, data, name)
-        info = UploadedFileInfo(file_id=urls.file_id, name=name, size=len(data),
-                                file_urls=FileURLs(file_id=urls.file_id, upload_url=urls.upload_url,
-                                                   delete_url=urls.delete_url))
-        self.values[key] = ("file_uploader_state_value", info)
-        return self._state(key, "file_uploader_state_value", info)
+        infos = []
+        for (data, name), urls in zip(files, all_urls):
+            await asyncio.to_thread(self._put, urls.upload_url, data, name)
+            infos.append(UploadedFileInfo(
+                file_id=urls.file_id, name=name, size=len(data),
+                file_urls=FileURLs(file_id=urls.file_id, upload_url=urls.upload_url,
+                                   delete_url=urls.delete_url)))
+        state = WidgetState(id=self.widgets[key][0])
+        state.file_uploader_state_value.uploaded_file_info.extend(infos)
+        self.values[key] = ("file_uploader_state_value", infos)
+        return state
 
     def _put(self, upload_url: str, data: bytes, name: str) -> None:
-        base = f"http://{HOST}:{self.port}"
-        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=60) as r:
-            cookie = next(c.split(";")[0].split("=", 1)[1] for c in r.headers.get_all("Set-Cookie")
-                          if c.startswith(XSRF_COOKIE + "="))
+        self._http("GET", "/_stcore/health", timeout=60)     # the XSRF cookie, as the page has it
+        xsrf = self.cookies[XSRF_COOKIE]
         boundary = uuid.uuid4().hex
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
                 f"filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n").encode() + data + \
             f"\r\n--{boundary}--\r\n".encode()
-        url = upload_url if upload_url.startswith("http") else base + upload_url
-        req = urllib.request.Request(url, data=body, method="PUT", headers={
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "Cookie": f"{XSRF_COOKIE}={cookie}", "X-Xsrftoken": cookie})
-        with urllib.request.urlopen(req, timeout=120) as r:
-            if r.status not in (200, 204):
-                raise OSError(f"upload answered {r.status}")
+        self.transfers["upload"] += 1
+        try:
+            self._http("PUT", upload_url, body, {
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "X-Xsrftoken": xsrf})
+        except urllib.error.HTTPError as e:
+            self.failed.append(f"upload {name}: HTTP {e.code} {e.read()[:80]!r}")
+            raise TransferFailed(f"upload answered {e.code}") from None
+
+    async def download(self, page: str, query: str, fmt: str = "csv") -> int:
+        """Open the page's first figure download menu and download the figure as ``fmt``, as
+        the browser does: the server makes the file when asked (a deferred download) and
+        answers with a media URL, fetched over HTTP. Returns the bytes received
+        (``TransferFailed`` when the server refused)."""
+        menus = sorted(k for k in self.widgets if k.startswith("download_") and
+                       type(self.widgets[k][1]).__name__ == "Popover")
+        if not menus:
+            raise KeyError(f"no download menu on {page}")
+        opened = WidgetState(id=self.widgets[menus[0]][0], bool_value=True)
+        await self.rerun(page, query, [opened])
+        button = self.widgets.get(f"{menus[0]}_{fmt}")
+        if button is None or not button[1].deferred_file_id:
+            raise KeyError(f"no deferred {fmt} download in {menus[0]}")
+        request = BackMsg(backend_operation_request=BackendOperationRequest(
+            request_id=uuid.uuid4().hex, session_id=self.session_id))
+        request.backend_operation_request.deferred_file.file_id = button[1].deferred_file_id
+        await self.ws.send(request.SerializeToString())
+        while True:
+            fwd = await self._receive()
+            if (fwd.WhichOneof("type") == "backend_operation_response" and
+                    fwd.backend_operation_response.request_id ==
+                    request.backend_operation_request.request_id):
+                answer = fwd.backend_operation_response
+                break
+        self.transfers["download"] += 1
+        if answer.error_msg:
+            self.failed.append(f"download: {answer.error_msg[:80]}")
+            raise TransferFailed(answer.error_msg)
+        try:
+            return len(await asyncio.to_thread(self._http, "GET", answer.deferred_file.url))
+        except urllib.error.HTTPError as e:
+            self.failed.append(f"download {answer.deferred_file.url}: HTTP {e.code}")
+            raise TransferFailed(f"download answered {e.code}") from None

@@ -2,6 +2,7 @@
 protocol (what the browser speaks), on 127.0.0.1 only.
 
     python bench/load.py [--sessions 30] [--rounds 1] [--lang en] [--cold] [--explore]
+    python bench/load.py --cluster 3 --sessions 60 --cold --explore [--kill-replica-at S]
 
 Starts the app on a free local port (through bench/_load_server.py: the README's `python -m
 app`, which warms up before it serves, or with ``--streamlit-run`` a plain `streamlit run
@@ -42,7 +43,7 @@ import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench._student import Student  # noqa: E402
+from bench._student import Student, TransferFailed  # noqa: E402
 from devtools.local_server import free_port, start_streamlit, stop, wait_healthy  # noqa: E402
 PAGES_IN_ORDER = ("home", "relu", "live", "block", "presenter")
 GOAL_P95_S = 3.0
@@ -96,30 +97,43 @@ CHANGES: list = []       # --explore: (page, setting, seconds) of every change, 
 RESULT_WAIT_S = 180.0   # the longest a student watches a queued measurement before moving on
 
 
+STUDENTS: list = []       # per student: its replicas, errors, transfers, reconnections
+
+
 async def explore_run(i: int, port: int, lang: str, results: list, stagger: float,
                       think: tuple[float, float], params: dict,
-                      pages=PAGES_IN_ORDER) -> list[str]:
+                      pages=PAGES_IN_ORDER, own_files: bool = False) -> list[str]:
     """One exploring student (``--explore``): loads each page, then makes that page's drawn
     changes one at a time (devtools/explore.py), thinking between them. While a page has
     queued work (a fragment that asks to run again: the ReLU page's sweep, a data-set
     measurement), the client runs that fragment every interval as the browser does ("poll"),
     and records when the result is drawn ("result": seconds since the change). After pressing
-    a measurement's button the student watches it until the result is there."""
+    a measurement's button the student watches it until the result is there.
+
+    ``own_files`` (``--cluster``): the student uploads its own image and image set on the live
+    page (``page_plan``) and downloads a figure there; a lost connection (its replica killed)
+    is connected again as the browser does, and the page run again ("reconnect")."""
     from devtools.explore import page_plan
     rng = random.Random(10_000 + i)
     query = f"lang={lang}"
     await asyncio.sleep(stagger * rng.random())
+    s = Student(port, lang)
+    record = dict(student=i, errors=s.errors, failed=s.failed, transfers=s.transfers,
+                  replicas=s.replicas, reconnects=[], after_reconnect=[])
+    STUDENTS.append(record)
     try:
-        async with Student(port, lang) as s:
+        async with s:
             for page in pages:
                 since = time.perf_counter()
-                results.append((page, "load", await s.rerun(page, query)))
+                results.append((page, "load", await _rerun(s, record, page, query, results)))
                 if page == "home":
                     continue
-                for change in page_plan(page, rng, params):
+                for change in page_plan(page, rng, params, own_files=own_files):
                     await _think(s, page, query, rng.uniform(*think), results, since)
                     try:
-                        if change.upload:
+                        if change.files:
+                            state = await s.upload_files(change.name, list(change.files))
+                        elif change.upload:
                             state = await s.upload(change.name, *change.upload)
                         elif change.button:
                             state = s.set(change.name, True)
@@ -130,19 +144,60 @@ async def explore_run(i: int, port: int, lang: str, results: list, stagger: floa
                     except KeyError as e:
                         s.errors.append(f"{page}: {e}")
                         continue
+                    except TransferFailed:
+                        continue                  # counted in s.failed
+                    except (websockets.ConnectionClosed, OSError):
+                        await _reconnect(s, record, page, query, results)
+                        continue
                     since = time.perf_counter()
-                    results.append((page, "change", await s.rerun(page, query, [state])))
+                    results.append((page, "change", await _rerun(s, record, page, query,
+                                                                 results, [state])))
                     CHANGES.append((page, change.name, results[-1][2]))
                     if change.button and s.auto_reruns:       # a measurement: watch it
                         polls: list = []
-                        waited = await s.follow_auto_reruns(page, query, RESULT_WAIT_S, polls)
+                        try:
+                            waited = await s.follow_auto_reruns(page, query, RESULT_WAIT_S, polls)
+                        except (websockets.ConnectionClosed, OSError):
+                            await _reconnect(s, record, page, query, results)
+                            waited = None
                         results.extend((page, "poll", t) for t in polls)
                         results.append((page, "result", waited if waited is not None
                                         else float("inf")))
+                if own_files and page == "live":
+                    try:
+                        await s.download(page, query)
+                    except (KeyError, TransferFailed) as e:
+                        s.errors.append(f"{page}: download: {e}")
+                    except (websockets.ConnectionClosed, OSError):
+                        await _reconnect(s, record, page, query, results)
                 await _think(s, page, query, 0.0, results, since)
             return s.errors
     except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as e:
-        return [f"student {i}: connection failed: {type(e).__name__}: {e}"]
+        s.errors.append(f"student {i}: connection failed: {type(e).__name__}: {e}")
+        return s.errors
+
+
+async def _rerun(s: Student, record: dict, page: str, query: str, results: list,
+                 states=(), fragment: str = "") -> float:
+    """``s.rerun``; after a lost connection, connected again and the page run again from its
+    link (with ``states``): the browser's way back after its replica died."""
+    try:
+        return await s.rerun(page, query, states, fragment=fragment)
+    except (websockets.ConnectionClosed, OSError):
+        return await _reconnect(s, record, page, query, results, states)
+
+
+async def _reconnect(s: Student, record: dict, page: str, query: str, results: list,
+                     states=()) -> float:
+    """Connect again (recorded with the seconds it took), then run the page from its link;
+    that run's latency ("after reconnect") is returned and recorded."""
+    errors_before = len(s.errors)
+    waited = await s.reconnect()
+    record["reconnects"].append(round(waited, 2))
+    results.append((page, "reconnect", waited))
+    latency = await s.rerun(page, query, states)
+    record["after_reconnect"].append((round(latency, 2), len(s.errors) - errors_before))
+    return latency
 
 
 async def _think(s: Student, page: str, query: str, seconds: float, results: list,
@@ -155,7 +210,10 @@ async def _think(s: Student, page: str, query: str, seconds: float, results: lis
         if time.perf_counter() + interval > end and seconds > 0:
             break
         await asyncio.sleep(interval)
-        results.append((page, "poll", await s.rerun(page, query, fragment=fragment)))
+        try:
+            results.append((page, "poll", await s.rerun(page, query, fragment=fragment)))
+        except (websockets.ConnectionClosed, OSError):
+            return      # the replica went away: the next change connects again
         if not s.auto_reruns:
             results.append((page, "result", time.perf_counter() - since))
         if seconds == 0:
@@ -241,7 +299,19 @@ def main(argv=None) -> int:
                    help="--explore: the pages students visit, in order (default: all)")
     p.add_argument("--first-visits", action="store_true",
                    help="one visitor, each page's first run on a fresh server (after the warm-up)")
+    p.add_argument("--cluster", type=int, default=0, metavar="N",
+                   help="N app replicas behind HAProxy (python -m app.cluster); implies --explore "
+                        "with each student's own uploads and a download (bench/_load_cluster.py)")
+    p.add_argument("--workers", type=int, default=1, help="--cluster: Dask workers (default 1)")
+    p.add_argument("--kill-replica-at", type=float, default=0.0, metavar="S",
+                   help="--cluster: SIGKILL replica 1 S seconds into the run")
+    p.add_argument("--kill-worker-at", type=float, default=0.0, metavar="S",
+                   help="--cluster: SIGKILL the Dask worker process S seconds into the run")
+    p.add_argument("--no-control", action="store_true",
+                   help="--cluster: skip the negative control (affinity cookie off)")
     args = p.parse_args(argv)
+    if args.cluster:
+        args.explore = True
     pages = tuple(args.pages.split(","))
     if not set(pages) <= set(PAGES_IN_ORDER):
         p.error(f"--pages must be among {','.join(PAGES_IN_ORDER)}")
@@ -252,6 +322,9 @@ def main(argv=None) -> int:
     if args.explore:
         from devtools.explore import all_params
         params = all_params()
+    if args.cluster:
+        from bench import _load_cluster
+        return _load_cluster.run(args, think, params, pages, sys.modules[__name__])
 
     port = free_port()
     load_before = os.getloadavg()

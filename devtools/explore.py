@@ -42,7 +42,7 @@ TOUCHED = {
 LEFT_OUT = {"weights": {"imagenet-v1", "imagenet-v2", "upload"},
             "compare": {"imagenet-v1", "imagenet-v2", "upload"},
             "image": {"camera"}}
-LEFT_OUT["ev_set"] = {"upload"}          # a zip or many files: not what this client uploads
+LEFT_OUT["ev_set"] = {"upload"}          # drawn only with page_plan(own_files=True)
 LOG_SCALE = {"di", "dj", "h", "w", "points", "gen_index", "seed"}
 # Page -> (module, tuple of its Params, the button that runs it, Params the section sets
 # itself): sections of a page defined outside its script.
@@ -61,6 +61,7 @@ class Change:
     value: object
     upload: tuple[bytes, str] | None = None
     button: bool = False
+    files: tuple[tuple[bytes, str], ...] = ()     # several files into one uploader
 
 
 def all_params() -> dict[str, dict[str, Param]]:
@@ -100,8 +101,11 @@ def draw(p: Param, rng: random.Random, keep_default: float = KEEP_DEFAULT):
     return rng.randint(int(lo), int(hi))
 
 
-def page_plan(page: str, rng: random.Random, params: dict[str, dict[str, Param]]) -> list[Change]:
-    """The changes one student makes on ``page`` after loading it, in order."""
+def page_plan(page: str, rng: random.Random, params: dict[str, dict[str, Param]],
+              own_files: bool = False) -> list[Change]:
+    """The changes one student makes on ``page`` after loading it, in order. ``own_files``:
+    on the live page the student always uploads an image of its own, and a small set of
+    its own (``UPLOAD_SET`` images) into the evidence tab (``bench/load.py --cluster``)."""
     own = params[page]
     if page == "presenter":
         return presenter_steps(rng, own["slide"])
@@ -114,6 +118,13 @@ def page_plan(page: str, rng: random.Random, params: dict[str, dict[str, Param]]
         if name in ONLY_WITH and current.get(ONLY_WITH[name][0]) != ONLY_WITH[name][1]:
             continue
         value = current[name] = draw(p, rng)
+        if own_files and name in ("image", "ev_set"):
+            value = current[name] = "upload"
+        if name == "ev_set" and value == "upload":
+            changes.append(Change(name, value))
+            changes.append(Change("ev_upload", None, files=tuple(
+                upload_png(rng) for _ in range(UPLOAD_SET))))
+            continue
         if name == "image" and value == "upload":
             changes.append(Change(name, value))
             changes.append(Change("live_image", None, upload=upload_png(rng)))
@@ -134,6 +145,9 @@ def presenter_steps(rng: random.Random, slide: Param) -> list[Change]:
         at += 1 if forward else -1
         steps.append(Change("presenter_next" if forward else "presenter_back", at, button=True))
     return steps
+
+
+UPLOAD_SET = 4        # images a student uploads into the evidence tab (own_files)
 
 
 def upload_png(rng: random.Random) -> tuple[bytes, str]:
