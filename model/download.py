@@ -222,7 +222,7 @@ def _check_headers(response, entry: WeightSpec, url: str) -> int | None:
     total = int(length) if length and length.strip().isdigit() else None
     if total is not None and total > size_limit(entry):
         raise DownloadError("refusal.download.too_large", file=entry.file,
-                            limit=size_limit(entry) / (1 << 20), size=total / (1 << 20))
+                            limit=size_limit(entry) / 1e6, size=total / 1e6)
     return total
 
 
@@ -248,7 +248,7 @@ def _stream(response, out, entry: WeightSpec, url: str, report: Progress,
         done += len(chunk)
         if done > limit:
             raise DownloadError("refusal.download.too_large", file=entry.file,
-                                limit=limit / (1 << 20), size=done / (1 << 20))
+                                limit=limit / 1e6, size=done / 1e6)
         digest.update(chunk)
         out.write(chunk)
         report(done, total)

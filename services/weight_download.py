@@ -46,8 +46,9 @@ _transfers: dict[str, Transfer] = {}
 
 
 def size_mb(source: str) -> float:
-    """The published file's size in MB, as torchvision states it."""
-    return float(WEIGHTS[source].download_mib)
+    """The published file's size in MB (of 1000² bytes, as the app counts; torchvision
+    states MiB)."""
+    return WEIGHTS[source].download_mib * (1 << 20) / 1e6
 
 
 def missing(source: str) -> bool:
@@ -89,7 +90,7 @@ def _download(source: str, progress) -> str:
 
     def report(done: int, total: int | None) -> None:
         state.done, state.total = done, total
-        whole = total or size_mb(source) * (1 << 20)
+        whole = total or size_mb(source) * 1e6
         progress(FETCH_SHARE * min(1.0, done / whole))
     path = download(source, progress=report)
     if cluster.scheduler_address():

@@ -63,14 +63,14 @@ def offline(monkeypatch) -> str:
 def test_offline_the_download_fails_in_one_line_and_the_page_goes_on(offline):
     at = open_page("views/live.py", weights="imagenet-v1", compare="none", res="64")
     assert not at.error
-    assert any("13.6 MB" in i.value and "trained default" in i.value for i in at.info)
+    assert any("14.2 MB" in i.value and "trained default" in i.value for i in at.info)
     job = press(at)
     assert job.state == jobs.FAILED
     [error] = [shown(e.value) for e in at.error]
     assert error.startswith("The download of ImageNet V1 (torch hub cache) failed: could not "
                             f"reach {offline} (the connection was refused)"), error
     assert "\n" not in error and "Errno" not in error and MIRROR_ENV in error
-    assert [b.label for b in at.button if b.key == KEY] == ["Try the download again (13.6 MB)"]
+    assert [b.label for b in at.button if b.key == KEY] == ["Try the download again (14.2 MB)"]
     assert len(at.get("plotly_chart")) >= 1          # the trained default is shown meanwhile
 
 
@@ -82,7 +82,7 @@ def test_another_sessions_failed_download_is_said_in_korean(offline):
     at = open_page("views/live.py", weights="imagenet-v1", compare="none", res="64", lang="ko")
     [error] = [shown(e.value) for e in at.error]
     assert "다운로드에 실패했습니다" in error and "연결할 수 없습니다" in error and offline in error
-    assert [b.label for b in at.button if b.key == KEY] == ["다시 다운로드 (13.6 MB)"]
+    assert [b.label for b in at.button if b.key == KEY] == ["다시 다운로드 (14.2 MB)"]
 
 
 def test_the_download_puts_the_verified_file_in_the_hub_cache(monkeypatch):

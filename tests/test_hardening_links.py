@@ -53,6 +53,6 @@ def test_imagenet_weights_not_on_the_machine(tmp_path, monkeypatch):
     options = at.selectbox[0].options
     assert any("not downloaded" in o for o in options), options
     assert not at.error, [e.value for e in at.error]
-    assert any("13.6 MB" in i.value and "no comparison" in i.value for i in at.info), at.info
-    assert [b.label for b in at.button if b.key == "download_imagenet-v1"] == ["Download (13.6 MB)"]
+    assert any("14.2 MB" in i.value and "no comparison" in i.value for i in at.info), at.info
+    assert [b.label for b in at.button if b.key == "download_imagenet-v1"] == ["Download (14.2 MB)"]
     assert not fetched

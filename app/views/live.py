@@ -6,6 +6,7 @@ from app.live_sections import (choose_image, choose_weights, compare_section, in
 from app.evidence_section import PARAMS as EVIDENCE_PARAMS, evidence_section
 from app.ui import page_done, page_settings, seed, tr
 from app.urlstate import Param, value as v, widget_key
+from app.weight_download import refresh_labels
 from model.registry import DEFAULT, N_BLOCKS
 from model.synthetic import CLASSES
 from services.images import IMAGE_CHOICES, RESOLUTIONS
@@ -39,6 +40,7 @@ def source_label(source: str) -> str:
     return tr("live.not_downloaded", name=name) if missing_download(source) else name
 
 
+refresh_labels(widget_key(WEIGHTS), widget_key(COMPARE))
 c1.selectbox(tr("live.weights"), WEIGHTS.choices, key=widget_key(WEIGHTS), format_func=source_label)
 c2.selectbox(tr("live.compare_with"), COMPARE.choices, key=widget_key(COMPARE),
              format_func=source_label)
