@@ -21,6 +21,7 @@ configure(serving=True)  # once per server process: threads, memory, image limit
 import streamlit as st  # noqa: E402
 
 from app.navigation import PAGES  # noqa: E402
+from app.class_student import back_banner  # noqa: E402
 from app.ui import global_sidebar, tr  # noqa: E402
 from app.warmup import start as start_warmup  # noqa: E402
 
@@ -33,4 +34,6 @@ st.set_page_config(page_title="Manifold Lab", page_icon="🌀", layout="wide")
 global_sidebar()
 pages = [st.Page(path, title=tr(title), icon=icon, url_path=url, default=(i == 0))
          for i, (path, title, icon, url) in enumerate(PAGES)]
-st.navigation(pages).run()
+page = st.navigation(pages)
+back_banner(page.url_path)     # a student exploring away from a live class: the way back
+page.run()

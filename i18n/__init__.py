@@ -8,7 +8,7 @@ list (tests/test_i18n_pages.py holds every Korean page, widget and chart to it).
 from __future__ import annotations
 
 from .korean import attach_particles
-from .strings import block, classroom, common, evidence, live, refusals, relu
+from .strings import block, classroom, common, evidence, live, live_class, refusals, relu
 
 LANGS = ("en", "ko")
 
@@ -29,7 +29,7 @@ KEEP_IN_ENGLISH = (
 LANG_NAMES = {"en": "English", "ko": "한국어"}
 
 TABLE: dict[str, tuple[str, str]] = {}
-for _area in (common, relu, live, block, classroom, evidence, refusals):
+for _area in (common, relu, live, block, classroom, live_class, evidence, refusals):
     _dupes = TABLE.keys() & _area.TEXT.keys()
     if _dupes:
         raise RuntimeError(f"translation keys defined twice: {sorted(_dupes)}")
