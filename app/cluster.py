@@ -48,13 +48,14 @@ INSTALL_HINT = ("the proxy program 'haproxy' is not installed; on Debian or Ubun
 # -- the roles' commands (what the README's per-host commands are) ------------------------------
 def scheduler_command(port: int, host: str = "127.0.0.1") -> list[str]:
     """``dask scheduler``: every task goes to a worker at once (worker-saturation ``inf``, in
-    ``scheduler_env``), where priorities order them (``services.cluster``)."""
+    ``scheduler_env``), where priorities order them (``services.cluster``); it holds the live
+    classes every replica shares (``--preload services.live_class``, the project on its path)."""
     return [sys.executable, "-m", "dask", "scheduler", "--host", host, "--port", str(port),
-            "--no-dashboard"]
+            "--no-dashboard", "--preload", "services.live_class"]
 
 
 def scheduler_env() -> dict:
-    return {"DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "inf"}
+    return {"DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "inf", "PYTHONPATH": str(ROOT)}
 
 
 def worker_command(scheduler: str, threads: int = WORKER_THREADS, host: str = "127.0.0.1",
