@@ -152,7 +152,7 @@ class Sampler(threading.Thread):
         return dict(out)
 
 
-async def control_run(port: int, n: int) -> tuple[int, int, int]:
+async def control_run(port: int, n: int, image_choices) -> tuple[int, int, int]:
     """The negative control: ``n`` students each upload one image on the live page.
     Returns (uploads, refused, errors seen on the pages)."""
     from devtools.explore import upload_png
@@ -163,7 +163,7 @@ async def control_run(port: int, n: int) -> tuple[int, int, int]:
         rng = random.Random(50_000 + i)
         async with Student(port, "en") as s:
             await s.rerun("live", "lang=en")
-            await s.rerun("live", "lang=en", [s.set("url_image", "upload", _image_choices())])
+            await s.rerun("live", "lang=en", [s.set("url_image", "upload", image_choices)])
             uploads += 1
             try:
                 state = await s.upload("live_image", *upload_png(rng))
@@ -173,11 +173,6 @@ async def control_run(port: int, n: int) -> tuple[int, int, int]:
             errors += len(s.errors)
     await asyncio.gather(*(one(i) for i in range(n)))
     return uploads, refused, errors
-
-
-def _image_choices():
-    from devtools.explore import all_params
-    return all_params()["live"]["image"].choices
 
 
 def run(args, think, params, pages, load) -> int:
@@ -224,7 +219,8 @@ def run(args, think, params, pages, load) -> int:
         c = Cluster(args.cluster, args.workers, affinity=False)
         try:
             c.wait_ready()
-            control = asyncio.run(control_run(c.port, CONTROL_SESSIONS))
+            control = asyncio.run(control_run(c.port, CONTROL_SESSIONS,
+                                              params["live"]["image"].choices))
         finally:
             c.stop()
     return report(load, args, think, results, errors, wall, load_before, sampler, faults,
