@@ -39,8 +39,11 @@ STUDENT_CSS = """
     padding: 0.5rem 0.75rem !important; }
   h1 { font-size: 1.5rem !important; }
   div[data-testid="stMarkdownContainer"] p { font-size: 1.05rem; }
+  /* a slide's figure keeps a readable width and scrolls sideways on a phone */
   div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
-    height: 60vh !important; }
+    height: 55vh !important; overflow-x: auto; }
+  div[data-testid="stPlotlyChart"] { min-width: 640px; }
+  .st-key-class_results div[data-testid="stPlotlyChart"] { min-width: 0; }
 }
 </style>
 """

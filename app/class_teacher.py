@@ -35,6 +35,9 @@ div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
 .class-code { font-size: clamp(3rem, 12vh, 8rem); font-weight: 700; letter-spacing: 0.3em;
   text-align: center; margin: 0; font-family: monospace; }
 .class-link { font-size: 1.4rem; word-break: break-all; text-align: center; }
+.st-key-class_poll_chart { height: calc(100vh - 26rem) !important; min-height: 12rem; }
+div[data-testid="stElementContainer"]:has(div[data-testid="stMarkdownContainer"]) {
+  flex-shrink: 0 !important; }
 </style>
 """
 

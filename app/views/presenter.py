@@ -66,7 +66,7 @@ def teacher_page() -> None:
         # Predict, then see: while the question is open the figure waits.
         slide_column, poll_column = st.columns([3, 2])
         with slide_column:
-            spec = draw_slide(number, lang(), hidden=view["poll"]["open"])
+            spec = draw_slide(number, lang(), hidden=view["poll"]["open"], compact=True)
         with poll_column:
             class_teacher.poll_panel(number, spec, view)
     else:
