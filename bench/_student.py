@@ -57,6 +57,9 @@ class Student:
         # browser keeps them: {fragment id: interval}; a full run starts the set afresh.
         self.auto_reruns: dict[str, float] = {}
         self.cookies: dict[str, str] = {}
+        # After a reconnection: the widgets of the page the lost session showed, so the first
+        # run on the new replica gets the tab's widget values, as the browser sends them.
+        self._carried: dict[str, tuple[str, object]] = {}
         self.replicas: list[str] = []  # the affinity cookie's value at each connection
         self.transfers = {"upload": 0, "download": 0}
         self.failed: list[str] = []     # uploads and downloads the server refused
@@ -81,6 +84,7 @@ class Student:
         """Connect again after the connection was lost, as Streamlit's page does (retrying
         until it answers); returns the seconds it took."""
         started = time.perf_counter()
+        self._carried = dict(self.widgets) or self._carried
         while True:
             try:
                 await self._connect()
@@ -142,11 +146,13 @@ class Student:
         for state in widget_states:
             msg.rerun_script.widget_states.widgets.append(state)
             sent.add(state.id)
+        known = {**self._carried, **self.widgets}
         for key, (field, value) in self.values.items():
-            if key in self.widgets and self.widgets[key][0] not in sent:
-                msg.rerun_script.widget_states.widgets.append(self._state(key, field, value))
+            if key in known and known[key][0] not in sent:
+                msg.rerun_script.widget_states.widgets.append(
+                    self._state(key, field, value, known[key][0]))
         if not fragment:
-            self.widgets = {}
+            self.widgets, self._carried = {}, {}
         started = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         while True:
@@ -201,8 +207,8 @@ class Student:
         if wid.startswith("$$ID-"):
             self.widgets[wid.split("-", 2)[-1]] = (wid, widget)
 
-    def _state(self, key: str, field: str, value) -> WidgetState:
-        s = WidgetState(id=self.widgets[key][0])
+    def _state(self, key: str, field: str, value, widget_id: str | None = None) -> WidgetState:
+        s = WidgetState(id=widget_id or self.widgets[key][0])
         if field == "file_uploader_state_value":
             s.file_uploader_state_value.uploaded_file_info.extend(
                 value if isinstance(value, list) else [value])
