@@ -130,18 +130,18 @@ _compacts_lock = threading.Lock()
 def _compact(spec: FigureSpec):
     """The figure for a student's own screen, phone to laptop: the builder's 16:9
     arrangement when it has one (Figure 1's six panels as 2 x 3), at the page's type size.
-    Made once per figure for the whole server: a class of 60 redraws it at every step."""
+    Made once per figure for the whole server, under the lock: a class of 60 asks for it at
+    the same moment at every step, and 60 builds at once delayed every redraw."""
     with _compacts_lock:
         kept = _compacts.get(id(spec))
         if kept is not None and kept[0] is spec:
             return kept[1]
-    build = spec.layouts.get("16:9")
-    figure = for_projection(build() if build else spec.figure, scale=1.0)
-    with _compacts_lock:
+        build = spec.layouts.get("16:9")
+        figure = for_projection(build() if build else spec.figure, scale=1.0)
         if len(_compacts) >= 2 * MAX_PREPARED:
             _compacts.clear()
         _compacts[id(spec)] = (spec, figure)
-    return figure
+        return figure
 
 
 def draw_slide(number: int, language: str, chart_key: str = "presenter",
