@@ -60,6 +60,7 @@ class Student:
         # After a reconnection: the widgets of the page the lost session showed, so the first
         # run on the new replica gets the tab's widget values, as the browser sends them.
         self._carried: dict[str, tuple[str, object]] = {}
+        self._shown: dict[str, tuple[str, object]] = {}   # the widgets of the last full run
         self.replicas: list[str] = []  # the affinity cookie's value at each connection
         self.transfers = {"upload": 0, "download": 0}
         self.failed: list[str] = []     # uploads and downloads the server refused
@@ -84,7 +85,7 @@ class Student:
         """Connect again after the connection was lost, as Streamlit's page does (retrying
         until it answers); returns the seconds it took."""
         started = time.perf_counter()
-        self._carried = dict(self.widgets) or self._carried
+        self._carried = dict(self.widgets or self._shown)
         while True:
             try:
                 await self._connect()
@@ -152,7 +153,7 @@ class Student:
                 msg.rerun_script.widget_states.widgets.append(
                     self._state(key, field, value, known[key][0]))
         if not fragment:
-            self.widgets, self._carried = {}, {}
+            self._shown, self.widgets = (self.widgets or self._shown), {}
         started = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         while True:
@@ -171,6 +172,7 @@ class Student:
                     self.auto_reruns.pop(fragment_id, None)
             elif kind == "script_finished":
                 status = fwd.script_finished
+                self._carried = {}
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     self.auto_reruns = {}    # st.rerun(): a full run follows, and says anew
                     continue                 # st.rerun() inside the app: wait for the next run
