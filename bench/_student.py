@@ -61,6 +61,9 @@ class Student:
         # run on the new replica gets the tab's widget values, as the browser sends them.
         self._carried: dict[str, tuple[str, object]] = {}
         self._shown: dict[str, tuple[str, object]] = {}   # the widgets of the last full run
+        # The page's link as the app last wrote it (st.query_params): the browser's address
+        # bar, which a page run on a new replica after a reconnection starts from.
+        self.link: str | None = None
         self.replicas: list[str] = []  # the affinity cookie's value at each connection
         self.transfers = {"upload": 0, "download": 0}
         self.failed: list[str] = []     # uploads and downloads the server refused
@@ -128,6 +131,8 @@ class Student:
             self.cached.add(fwd.hash)
         if fwd.WhichOneof("type") == "new_session":
             self.session_id = fwd.new_session.initialize.session_id
+        elif fwd.WhichOneof("type") == "page_info_changed":
+            self.link = fwd.page_info_changed.query_string
         return fwd
 
     async def rerun(self, page: str, query: str = "", widget_states=(), fragment: str = "") -> float:

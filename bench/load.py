@@ -195,7 +195,7 @@ async def _reconnect(s: Student, record: dict, page: str, query: str, results: l
     waited = await s.reconnect()
     record["reconnects"].append(round(waited, 2))
     results.append((page, "reconnect", waited))
-    latency = await s.rerun(page, query, states)
+    latency = await s.rerun(page, s.link if s.link is not None else query, states)
     record["after_reconnect"].append((round(latency, 2), len(s.errors) - errors_before))
     return latency
 
