@@ -130,29 +130,27 @@ async def explore_run(i: int, port: int, lang: str, results: list, stagger: floa
                     continue
                 for change in page_plan(page, rng, params, own_files=own_files):
                     await _think(s, page, query, rng.uniform(*think), results, since)
-                    try:
-                        if change.files:
-                            state = await s.upload_files(change.name, list(change.files))
-                        elif change.upload:
-                            state = await s.upload(change.name, *change.upload)
-                        elif change.button:
-                            state = s.set(change.name, True)
-                        else:
-                            p = params[page][change.name]
-                            state = s.set(f"url_{change.name}", change.value,
-                                          p.choices if p.kind == "choice" else ())
-                    except KeyError as e:
-                        s.errors.append(f"{page}: {e}")
-                        continue
-                    except TransferFailed:
-                        continue                  # counted in s.failed
-                    except (websockets.ConnectionClosed, OSError):
-                        await _reconnect(s, record, page, query, results)
-                        continue
-                    since = time.perf_counter()
-                    results.append((page, "change", await _rerun(s, record, page, query,
-                                                                 results, [state])))
-                    CHANGES.append((page, change.name, results[-1][2]))
+                    # Twice at most: files that went with a killed replica are uploaded
+                    # again on the live one, as the student would on seeing them gone.
+                    for attempt in range(2):
+                        reconnects = len(record["reconnects"])
+                        try:
+                            state = await _make(s, change, params[page])
+                        except KeyError as e:
+                            s.errors.append(f"{page}: {e}")
+                            break
+                        except TransferFailed:
+                            break                 # counted in s.failed
+                        except (websockets.ConnectionClosed, OSError):
+                            await _reconnect(s, record, page, query, results)
+                            continue
+                        since = time.perf_counter()
+                        results.append((page, "change", await _rerun(s, record, page, query,
+                                                                     results, [state])))
+                        CHANGES.append((page, change.name, results[-1][2]))
+                        if not (change.files or change.upload) or \
+                                len(record["reconnects"]) == reconnects:
+                            break
                     if change.button and s.auto_reruns:       # a measurement: watch it
                         polls: list = []
                         try:
@@ -175,6 +173,19 @@ async def explore_run(i: int, port: int, lang: str, results: list, stagger: floa
     except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as e:
         s.errors.append(f"student {i}: connection failed: {type(e).__name__}: {e}")
         return s.errors
+
+
+async def _make(s: Student, change, page_params: dict):
+    """The widget state of one planned change: files uploaded, a button pressed, a setting
+    set."""
+    if change.files:
+        return await s.upload_files(change.name, list(change.files))
+    if change.upload:
+        return await s.upload(change.name, *change.upload)
+    if change.button:
+        return s.set(change.name, True)
+    p = page_params[change.name]
+    return s.set(f"url_{change.name}", change.value, p.choices if p.kind == "choice" else ())
 
 
 async def _rerun(s: Student, record: dict, page: str, query: str, results: list,
