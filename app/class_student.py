@@ -34,16 +34,26 @@ FOLLOW_EVERY_S = 0.5
 SEEN_EVERY_S = 60               # a follower tells the class it is there (a place is kept)
 STUDENT_CSS = """
 <style>
+/* Streamlit pulls a Markdown block up by 1rem (a -1rem bottom margin that cancels its last
+   paragraph's 1rem margin); the slide's CSS takes the paragraphs' margins off, so without this
+   every text block ran 0.5rem into the next one (the slide's text under the question, the
+   question under the results chart). */
+div[data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
 @media (max-width: 640px) {
   div[data-testid="stMainBlockContainer"], .block-container {
     padding: 0.5rem 0.75rem !important; }
   h1 { font-size: 1.5rem !important; }
   div[data-testid="stMarkdownContainer"] p { font-size: 1.05rem; }
-  /* a slide's figure keeps a readable width and scrolls sideways on a phone */
+  div[data-testid="stMainBlockContainer"]
   div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
-    height: 55vh !important; overflow-x: auto; }
-  div[data-testid="stPlotlyChart"] { min-width: 640px; }
-  .st-key-class_results div[data-testid="stPlotlyChart"] { min-width: 0; }
+    height: 55vh !important; }
+  /* A slide's figure keeps a readable width and scrolls sideways on a phone. Streamlit draws a
+     chart at the width of the chart's parent (its fullscreen frame), not of the chart's own
+     box: the minimum goes on that frame. */
+  div[data-testid="stElementContainer"][class*="st-key-follow_"] {
+    overflow-x: auto !important; overflow-y: hidden !important; }
+  div[data-testid="stElementContainer"][class*="st-key-follow_"]
+  div:has(> div[data-testid="stPlotlyChart"]) { min-width: 720px; }
 }
 </style>
 """

@@ -50,6 +50,21 @@ def _follow_time(teacher, students, number: int) -> list[float]:
     return times
 
 
+def _readable(page) -> None:
+    """No block of the page runs into the next (a block 1rem shorter than its content, as
+    Streamlit's -1rem margin under Markdown made each text block; a large heading's tight line
+    box pokes out 2 px, inside the gap), and the slide's figure is drawn at least 640 px wide
+    (on a phone it scrolls sideways rather than squeezing three panels into 390 px)."""
+    short = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '[data-testid=stMain] [data-testid=stElementContainer]'))
+      .filter(e => getComputedStyle(e).overflowY === 'visible' && e.scrollHeight > e.clientHeight + 4)
+      .map(e => e.innerText.slice(0, 60))""")
+    assert short == [], short
+    width = page.evaluate("""() => { const p = document.querySelector(
+        '[class*=st-key-follow_] .js-plotly-plot'); return p && p._fullLayout.width; }""")
+    assert width is None or width >= 640, width
+
+
 def _answer(page, slide: int, choice: int) -> None:
     box = page.locator(f".st-key-class_answer_{slide}")
     box.wait_for(timeout=30_000)
@@ -92,6 +107,8 @@ def run(base: str, label: str) -> dict:
             for s in students:
                 _slide_shown(s, 1)
             assert "수업을 따라가는 중" in phone.inner_text("body")
+            phone.wait_for_selector("[class*=st-key-follow_] .main-svg", timeout=SLOW)
+            _readable(phone)
             phone.screenshot(path=str(SHOTS / f"live_class_{label}_phone.png"))
 
             # They follow the teacher's Next.
@@ -121,6 +138,8 @@ def run(base: str, label: str) -> dict:
             assert "measured" in teacher.inner_text("body")
             teacher.screenshot(path=str(SHOTS / f"live_class_{label}_poll.png"))
             phone.screenshot(path=str(SHOTS / f"live_class_{label}_phone_poll.png"))
+            _readable(phone)
+            _readable(laptop)
 
             # Explore from here: the slide's page with its settings; the class goes on; back.
             laptop.click(".st-key-class_explore button")
