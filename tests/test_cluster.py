@@ -233,6 +233,8 @@ def test_the_workers_work_imports_no_scikit_learn_or_ui():
     # page once ran it again (services.cluster._spawn_without_main). A fresh worker: the
     # ReLU sweep of "moons" imports scikit-learn's datasets, rightly, in a test before this.
     cluster.client().restart()
+    cluster.worker_pids()      # the new worker is there (a task sent sooner, under load, was
+    #                            once cancelled with the old one)
     # scikit-learn alone (with the pandas and pyarrow it imports) cost the worker about 80 MB
     # of its memory, for two sample photos it can read itself (model.synthetic.sklearn_photos).
     w = load_source("embedded")
