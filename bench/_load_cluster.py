@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 from bench._student import Student, TransferFailed  # noqa: E402
-from devtools.local_server import free_port  # noqa: E402
+from devtools.local_server import descendants, free_port  # noqa: E402
 
 # Each of N replicas serves 0.6/N to 1.35/N of the sessions: 20-45% for 3 replicas.
 GOAL_SHARE = (0.6, 1.35)
@@ -110,16 +110,6 @@ class Cluster:
                 os.kill(pid, signal.SIGKILL)
                 return pid
         return None
-
-
-def descendants(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return found + [g for c in found for g in descendants(c)]
 
 
 class Sampler(threading.Thread):

@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import _net_counts as net_counts  # noqa: E402  (bench/, beside this file)
+from devtools.local_server import descendants  # noqa: E402
 
 port, counts_path = sys.argv[1], Path(sys.argv[2])
 plain_streamlit_run = sys.argv[3:] == ["streamlit-run"]   # else as `python -m app` serves
@@ -132,20 +133,10 @@ worker_peaks: dict = {}    # pid -> VmHWM MB
 together = [0.0]           # the most server + cluster resident MB seen in one sample
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return found + [g for c in found for g in _children(c)]
-
-
 def sample_worker() -> float:
     """Samples the cluster processes' CPU and peaks; returns their resident MB now."""
     now = 0.0
-    for pid in _children(os.getpid()):
+    for pid in descendants(os.getpid()):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             status = Path(f"/proc/{pid}/status").read_text()

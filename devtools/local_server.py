@@ -79,3 +79,51 @@ def running_app(**kwargs):
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(proc)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process under ``pid`` (children, theirs, ...), from /proc."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found + [g for c in found for g in descendants(c)]
+
+
+@contextmanager
+def running_cluster(replicas: int = 2, workers: int = 1, timeout: float = 600):
+    """``with running_cluster() as (url, replica_ports, log, launcher):`` the one-machine
+    cluster (``python -m app.cluster``: a Dask scheduler and workers, the app replicas and
+    HAProxy) on a free local port, ready, and stopped by the launcher's PID afterwards (it
+    stops everything it started). A live class's join links point at the proxy's address
+    (``MANIFOLD_LAB_PUBLIC_URL``), not at this machine's network address."""
+    import re
+    import signal
+    import tempfile
+    port = free_port()
+    log = Path(tempfile.gettempdir()) / f"app_cluster_{port}.log"
+    with open(log, "wb") as out:
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "app.cluster", "--replicas", str(replicas), "--workers",
+             str(workers), "--port", str(port), "--bind", "127.0.0.1"], cwd=ROOT, stdout=out,
+            stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1",
+                                           "MANIFOLD_LAB_PUBLIC_URL": f"http://127.0.0.1:{port}"})
+    try:
+        deadline = time.monotonic() + timeout
+        while "Manifold Lab is ready" not in log.read_text():
+            if launcher.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"app.cluster not ready:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        ports = [int(p) for p in
+                 re.search(r"ports ([\d, ]+)", log.read_text()).group(1).split(",")]
+        yield f"http://127.0.0.1:{port}", ports, log, launcher
+    finally:
+        if launcher.poll() is None:
+            launcher.send_signal(signal.SIGTERM)
+            try:
+                launcher.wait(90)
+            except subprocess.TimeoutExpired:
+                launcher.kill()
+                launcher.wait()

@@ -15,23 +15,13 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, need_chromium
-from devtools.local_server import CHROMIUM_ARGS, free_port
+from devtools.local_server import CHROMIUM_ARGS, descendants, free_port, running_cluster
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 COOKIE = "MANIFOLD_LAB_REPLICA"
 RECONNECT_S = 10.0
-
-
-def descendants(pid: int) -> set[int]:
-    found = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found |= {int(c) for c in (task / "children").read_text().split()}
-        except OSError:
-            pass
-    return found | {g for c in found for g in descendants(c)}
 
 
 def alive(pid: int) -> bool:
@@ -51,29 +41,11 @@ def listening_pid(port: int) -> int:
 @pytest.fixture(scope="module")
 def hall():
     """(proxy URL, replica ports, launcher log, launcher process) of a running cluster."""
-    import re
     need_chromium()
     if not Path("/usr/sbin/haproxy").exists():
         pytest.fail("HAProxy is missing: .ci/run installs Debian's haproxy")
-    port = free_port()
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"app_cluster_{port}.log"
-    with open(log, "wb") as out:
-        launcher = subprocess.Popen(
-            [sys.executable, "-m", "app.cluster", "--replicas", "2", "--workers", "1",
-             "--port", str(port), "--bind", "127.0.0.1"], cwd=ROOT, stdout=out,
-            stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    try:
-        deadline = time.monotonic() + 600
-        while "Manifold Lab is ready" not in log.read_text():
-            assert launcher.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.5)
-        ports = [int(p) for p in re.search(r"ports ([\d, ]+)", log.read_text()).group(1).split(",")]
-        yield f"http://127.0.0.1:{port}", ports, log, launcher
-    finally:
-        if launcher.poll() is None:
-            launcher.send_signal(signal.SIGTERM)
-            launcher.wait(90)
+    with running_cluster(replicas=2, workers=1) as cluster:
+        yield cluster
 
 
 def png(seed: int) -> bytes:
@@ -102,7 +74,7 @@ def problems(page) -> list[str]:
 
 
 def test_four_browsers_through_the_proxy_survive_a_killed_replica(hall):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
     url, ports, log, launcher = hall
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
@@ -153,7 +125,7 @@ def test_four_browsers_through_the_proxy_survive_a_killed_replica(hall):
 
 def test_sigterm_stops_every_process_it_started(hall):
     url, ports, log, launcher = hall
-    started = descendants(launcher.pid)
+    started = set(descendants(launcher.pid))
     assert len(started) >= 5            # scheduler, nanny, worker, 2 replicas, proxy
     launcher.send_signal(signal.SIGTERM)
     assert launcher.wait(90) == 0
