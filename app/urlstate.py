@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 import streamlit as st
 
-from i18n.messages import Own
+from i18n.messages import Own, say
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,9 @@ def parse_param(raw: str, p: Param) -> tuple[Any, tuple[str, dict] | None]:
                 raise ValueError
             number = int(number)
     except (ValueError, OverflowError):
-        allowed = f"{'integer' if p.kind == 'int' else 'number'} {p.lo}..{p.hi}"
-        return p.default, ("url.ignored", dict(name=Own(p.name), raw=raw, allowed=Own(allowed),
+        allowed = say("url.allowed.integer" if p.kind == "int" else "url.allowed.number",
+                      lo=p.lo, hi=p.hi)         # said in the page's language
+        return p.default, ("url.ignored", dict(name=Own(p.name), raw=raw, allowed=allowed,
                                                value=_own(p.default)))
     clamped = number
     if p.lo is not None and clamped < p.lo:
