@@ -232,9 +232,24 @@ def test_the_workers_work_imports_no_scikit_learn_or_ui():
     # Under Streamlit the page script is ``__main__``: a worker spawned (or restarted) from a
     # page once ran it again (services.cluster._spawn_without_main). A fresh worker: the
     # ReLU sweep of "moons" imports scikit-learn's datasets, rightly, in a test before this.
-    cluster.client().restart()
-    cluster.worker_pids()      # the new worker is there (a task sent sooner, under load, was
-    #                            once cancelled with the old one)
+    # A fresh worker, as its nanny starts one after a death (Dask's client.restart() here
+    # twice left no worker at all, under load, and the next task waited for ever).
+    deadline = time.monotonic() + 120
+
+    def pids():
+        """The workers' process ids now (none while one is being replaced)."""
+        try:
+            return set(cluster.worker_pids().values())
+        except OSError:                     # a dead one still listed
+            return set()
+    while not (before := pids()):           # the previous test's killed worker comes back
+        assert time.monotonic() < deadline, "no worker"
+        time.sleep(0.5)
+    old = before.pop()
+    os.kill(old, signal.SIGKILL)
+    while not (now := pids()) or old in now:
+        assert time.monotonic() < deadline, "the nanny did not start another worker"
+        time.sleep(0.5)
     # scikit-learn alone (with the pandas and pyarrow it imports) cost the worker about 80 MB
     # of its memory, for two sample photos it can read itself (model.synthetic.sklearn_photos).
     w = load_source("embedded")
