@@ -22,11 +22,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import re
 import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -34,7 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 from bench._student import Student, TransferFailed  # noqa: E402
-from devtools.local_server import descendants, free_port  # noqa: E402
+from devtools.local_server import (descendants, start_cluster, stop_cluster,  # noqa: E402
+                                   wait_cluster_ready)
 
 # Each of N replicas serves 0.6/N to 1.35/N of the sessions: 20-45% for 3 replicas.
 GOAL_SHARE = (0.6, 1.35)
@@ -46,37 +43,18 @@ class Cluster:
     """``python -m app.cluster`` started here, stopped by its PID (it stops its own)."""
 
     def __init__(self, replicas: int, workers: int, affinity: bool = True):
-        self.port = free_port()
-        self.log = Path(tempfile.mktemp(prefix="load_cluster_", suffix=".log"))
-        cmd = [sys.executable, "-m", "app.cluster", "--replicas", str(replicas), "--workers",
-               str(workers), "--port", str(self.port), "--bind", "127.0.0.1",
-               *([] if affinity else ["--no-affinity"])]
         self.started = time.perf_counter()
-        with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                         env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.proc, self.port, self.log = start_cluster(
+            replicas, workers, *([] if affinity else ["--no-affinity"]))
         self.replica_ports: list[int] = []
 
     def wait_ready(self, timeout: float = 900) -> float:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            text = self.log.read_text(errors="replace")
-            if "Manifold Lab is ready" in text:
-                m = re.search(r"warming up on ports ([\d, ]+)", text)
-                self.replica_ports = [int(p) for p in m.group(1).split(",")]
-                return time.perf_counter() - self.started
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"app.cluster exited {self.proc.returncode}:\n{text[-2000:]}")
-            time.sleep(0.5)
-        raise TimeoutError(f"app.cluster not ready in {timeout} s:\n{self.log.read_text()[-2000:]}")
+        """Seconds from the start until every role answered."""
+        self.replica_ports = wait_cluster_ready(self.proc, self.log, timeout)
+        return time.perf_counter() - self.started
 
     def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_cluster(self.proc)
 
     def processes(self) -> dict[int, str]:
         """{pid: role} of every process under the launcher (replica i, worker, nanny, ...)."""

@@ -92,38 +92,56 @@ def descendants(pid: int) -> list[int]:
     return found + [g for c in found for g in descendants(c)]
 
 
-@contextmanager
-def running_cluster(replicas: int = 2, workers: int = 1, timeout: float = 600):
-    """``with running_cluster() as (url, replica_ports, log, launcher):`` the one-machine
-    cluster (``python -m app.cluster``: a Dask scheduler and workers, the app replicas and
-    HAProxy) on a free local port, ready, and stopped by the launcher's PID afterwards (it
-    stops everything it started). A live class's join links point at the proxy's address
-    (``MANIFOLD_LAB_PUBLIC_URL``), not at this machine's network address."""
-    import re
-    import signal
+def start_cluster(replicas: int = 2, workers: int = 1, *options: str
+                  ) -> tuple[subprocess.Popen, int, Path]:
+    """``python -m app.cluster`` (a Dask scheduler and workers, the app replicas, HAProxy) on
+    a free local port: (its launcher, the proxy's port, its log). A live class's join links
+    point at the proxy (``MANIFOLD_LAB_PUBLIC_URL``), not at this machine's network address.
+    ``options``: more of its options (the bench's ``--no-affinity``)."""
     import tempfile
     port = free_port()
     log = Path(tempfile.gettempdir()) / f"app_cluster_{port}.log"
     with open(log, "wb") as out:
         launcher = subprocess.Popen(
             [sys.executable, "-m", "app.cluster", "--replicas", str(replicas), "--workers",
-             str(workers), "--port", str(port), "--bind", "127.0.0.1"], cwd=ROOT, stdout=out,
-            stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1",
-                                           "MANIFOLD_LAB_PUBLIC_URL": f"http://127.0.0.1:{port}"})
+             str(workers), "--port", str(port), "--bind", "127.0.0.1", *options], cwd=ROOT,
+            stdout=out, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1",
+                 "MANIFOLD_LAB_PUBLIC_URL": f"http://127.0.0.1:{port}"})
+    return launcher, port, log
+
+
+def wait_cluster_ready(launcher: subprocess.Popen, log: Path, timeout: float = 600) -> list[int]:
+    """Until the launcher says it is ready; the replicas' ports (RuntimeError with the log's
+    end when it exits or takes longer than ``timeout``)."""
+    import re
+    deadline = time.monotonic() + timeout
+    while "Manifold Lab is ready" not in (text := log.read_text(errors="replace")):
+        if launcher.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"app.cluster not ready:\n{text[-3000:]}")
+        time.sleep(0.5)
+    return [int(p) for p in re.search(r"ports ([\d, ]+)", text).group(1).split(",")]
+
+
+def stop_cluster(launcher: subprocess.Popen) -> None:
+    """SIGTERM to the launcher (it stops everything it started), SIGKILL after 90 s."""
+    import signal
+    if launcher.poll() is None:
+        launcher.send_signal(signal.SIGTERM)
+        try:
+            launcher.wait(90)
+        except subprocess.TimeoutExpired:
+            launcher.kill()
+            launcher.wait()
+
+
+@contextmanager
+def running_cluster(replicas: int = 2, workers: int = 1, timeout: float = 600):
+    """``with running_cluster() as (url, replica_ports, log, launcher):`` the one-machine
+    cluster (``start_cluster``), ready, and stopped by the launcher's PID afterwards."""
+    launcher, port, log = start_cluster(replicas, workers)
     try:
-        deadline = time.monotonic() + timeout
-        while "Manifold Lab is ready" not in log.read_text():
-            if launcher.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"app.cluster not ready:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
-        ports = [int(p) for p in
-                 re.search(r"ports ([\d, ]+)", log.read_text()).group(1).split(",")]
+        ports = wait_cluster_ready(launcher, log, timeout)
         yield f"http://127.0.0.1:{port}", ports, log, launcher
     finally:
-        if launcher.poll() is None:
-            launcher.send_signal(signal.SIGTERM)
-            try:
-                launcher.wait(90)
-            except subprocess.TimeoutExpired:
-                launcher.kill()
-                launcher.wait()
+        stop_cluster(launcher)
