@@ -156,7 +156,8 @@ def test_a_body_over_the_bound_is_refused_announced_or_not(server, checkpoint):
 
 def test_two_downloads_at_once_fetch_once_and_both_get_the_file(server, checkpoint):
     file, data = checkpoint
-    server.route(f"/models/{file}", send(data, delay=0.01))
+    # Slow enough that both callers join one fetch even on a busy machine.
+    server.route(f"/models/{file}", send(data, delay=0.05))
     start, results, seen = threading.Barrier(2), [None, None], [[], []]
 
     def fetch(i):
@@ -174,7 +175,7 @@ def test_two_downloads_at_once_fetch_once_and_both_get_the_file(server, checkpoi
 
 def test_two_callers_of_a_failing_download_both_get_its_error(server, checkpoint):
     file, data = checkpoint
-    server.route(f"/models/{file}", send(data, delay=0.01, stop_after=len(data) // 2))
+    server.route(f"/models/{file}", send(data, delay=0.05, stop_after=len(data) // 2))
     start, errors = threading.Barrier(2), []
 
     def fetch():

@@ -374,17 +374,24 @@ def test_download_refusals_in_korean(tmp_path, monkeypatch):
         korean(info.value, "imagenet-v1", "500")
         # A caller waiting for a download that its starter cancelled (Ctrl-C).
         server.route(path, send(data, delay=0.05))
-        waiting, errors = threading.Event(), []
+        errors = []
+        from model import download as downloads
 
         def cancel(done, total):
-            waiting.wait(5)
+            # Ctrl-C only once the follower has joined this download (its listener is
+            # registered); before, a busy machine let it start a fresh one after the cancel.
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                flight = downloads._flights.get(downloads.destination(entry))
+                if flight is not None and len(flight.listeners) >= 2:
+                    break
+                time.sleep(0.01)
             raise KeyboardInterrupt
 
         def follower():
             time.sleep(0.2)
-            waiting.set()
             try:
-                download(entry)
+                download(entry, progress=lambda done, total: None)
             except DownloadError as e:
                 errors.append(e)
         thread = threading.Thread(target=follower)
