@@ -38,12 +38,14 @@ def main(argv: list[str]) -> int:
     print(f"Manifold Lab: torch work on {where} ({workers} worker{'s' * (workers != 1)})",
           flush=True)
     from app import warmup
+    no_worker = workers == 0 and not warmup.turned_off() and not _a_worker_comes(c)
     started = time.perf_counter()
-    if not warmup.turned_off():
+    if not warmup.turned_off() and not no_worker:
         print("Manifold Lab: warming up before serving (MANIFOLD_LAB_WARMUP=0 skips it)...",
               flush=True)
     done = warmup.run_before_serving(lambda r: print(
-        f"  {r.name} {r.seconds:.1f} s" + (f" FAILED: {r.error}" if r.error else ""), flush=True))
+        f"  {r.name} {r.seconds:.1f} s" + (f" FAILED: {r.error}" if r.error else ""), flush=True),
+        skip=no_worker)
     if done:
         print(f"warmed up in {time.perf_counter() - started:.1f} s", flush=True)
     from streamlit.web import cli
@@ -55,6 +57,24 @@ def main(argv: list[str]) -> int:
         threading.Thread(target=announce, name="manifold-lab address", daemon=True).start()
     sys.argv = ["streamlit", "run", str(ROOT / "app" / "main.py"), *argv]
     return cli.main()
+
+
+WORKER_WAIT_S = 30.0
+
+
+def _a_worker_comes(c) -> bool:
+    """Wait up to ``WORKER_WAIT_S`` for the scheduler's first worker (a web host started
+    before the worker hosts); when none comes, say how to start one."""
+    from services import cluster
+    print(f"Manifold Lab: waiting up to {WORKER_WAIT_S:.0f} s for a Dask worker...", flush=True)
+    try:
+        c.wait_for_workers(1, timeout=WORKER_WAIT_S)
+        return True
+    except TimeoutError:
+        print(f"Manifold Lab: no Dask worker is connected; start one with `dask worker "
+              f"{cluster.scheduler_address()}`. Serving without the warm-up: the pages wait "
+              f"a minute for a worker, then say so.", flush=True)
+        return False
 
 
 def _scheduler_option(argv: list[str]) -> tuple[list[str], str | None]:

@@ -201,15 +201,18 @@ def _main() -> None:
               ", ".join(f"{r.name} {r.seconds:.1f} s" for r in _results))
 
 
-def run_before_serving(report=None) -> list[TaskResult]:
+def run_before_serving(report=None, *, skip: bool = False) -> list[TaskResult]:
     """Run the tasks now, on this thread, before the server starts serving (``python -m
     app``); ``start()`` then does nothing. ``report(result)`` after each task. Does nothing
-    when ``MANIFOLD_LAB_WARMUP=0`` or the warm-up already ran or runs."""
+    when ``MANIFOLD_LAB_WARMUP=0`` or the warm-up already ran or runs; ``skip``: nothing now
+    nor at the first visit (a scheduler with no worker: each task would wait for one)."""
     global _ran_before_serving
     with _started:
         if _thread is not None or _ran_before_serving or turned_off():
             return []
         _ran_before_serving = True
+    if skip:
+        return []
     # Outside a runtime each data cache says once that it keeps its values in memory, which is
     # where the runtime keeps them too (the caches made now are the ones the pages use). A
     # filter, not a level: Streamlit sets its loggers' levels again when it reads its config.

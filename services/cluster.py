@@ -39,6 +39,10 @@ EMBEDDED_THREADS = 3
 BATCH_RESOURCE = "batch"
 EMBEDDED_BATCH_SLOTS = 1
 CONNECT_TIMEOUT = 5   # seconds to reach a scheduler given by address
+# A task waits this long for a scheduler with no worker to get one (a killed worker's restart,
+# torch's import included, fits well inside) before the page is told to start one.
+NO_WORKER_GRACE_S = 60.0
+POLL_S = 1.0
 
 
 class SchedulerUnreachable(Refusal):
@@ -47,6 +51,11 @@ class SchedulerUnreachable(Refusal):
 
 class WorkerDied(Refusal):
     """A task's worker died more often than Dask retries it, or the cluster went away."""
+
+
+class NoWorkers(WorkerDied):
+    """The scheduler has had no worker for ``NO_WORKER_GRACE_S`` while a task waited (a
+    ``WorkerDied``: passing, so the pages do not keep it as the weights' verdict)."""
 
 
 _lock = threading.Lock()
@@ -174,11 +183,29 @@ def batch_options(priority: int = BATCH) -> dict:
 
 
 def result(future, timeout: float | None = None):
-    """``future.result()`` with the cluster's own failures said as ``WorkerDied``."""
+    """``future.result()`` with the cluster's own failures said as ``WorkerDied``, and
+    ``NoWorkers`` when its scheduler has had no worker for ``NO_WORKER_GRACE_S`` (a scheduler
+    started without ``dask worker``s would otherwise keep a page waiting for ever)."""
     from distributed import CancelledError
     from distributed.scheduler import KilledWorker
+    deadline = None if timeout is None else time.monotonic() + timeout
+    alone_since = None
     try:
-        return future.result(timeout=timeout)
+        while True:
+            wait = POLL_S if deadline is None else max(0.0, min(POLL_S, deadline - time.monotonic()))
+            try:
+                return future.result(timeout=wait)
+            except TimeoutError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+            if future.client.nthreads():
+                alone_since = None
+                continue
+            alone_since = alone_since or time.monotonic()
+            if time.monotonic() - alone_since >= NO_WORKER_GRACE_S:
+                address = future.client.scheduler.address
+                raise NoWorkers("refusal.cluster.no_workers", address=Own(address),
+                                seconds=round(NO_WORKER_GRACE_S))
     except KilledWorker as e:
         raise WorkerDied("refusal.worker.died", code=Own(str(e).split(":")[0])) from None
     except CancelledError:

@@ -82,8 +82,8 @@ def _run_network(kind: str, network, args: tuple):
     described = network()
     try:
         return cluster.run(tasks.analysis, kind, described, args)
-    except WorkerDied:
-        if described[0] != "upload":
+    except WorkerDied as exc:
+        if described[0] != "upload" or isinstance(exc, cluster.NoWorkers):
             raise
         with _uploads_lock:
             _uploads.pop(described[1], None)

@@ -277,6 +277,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "the computation was lost with its worker process ({code}); try again",
         "계산을 맡은 워커 프로세스가 멈춰 계산을 잃었습니다 ({code}). 다시 시도해 주세요",
     ),
+    "refusal.cluster.no_workers": (
+        "No Dask worker has been connected to the scheduler at {address} for {seconds} s. "
+        "Start one with `dask worker {address}`, then try again",
+        "{address}의 Dask 스케줄러에 {seconds}초 동안 연결된 워커가 없습니다. "
+        "`dask worker {address}`로 워커를 시작한 뒤 다시 시도해 주세요",
+    ),
     "refusal.cluster.unreachable": (
         "The Dask scheduler at {address} cannot be reached ({reason}). Start it with "
         "`dask scheduler`, or unset `MANIFOLD_LAB_SCHEDULER` to use the embedded cluster",
