@@ -49,6 +49,10 @@ class SchedulerUnreachable(Refusal):
     """The scheduler at the configured address did not answer."""
 
 
+class SchedulerWithoutProject(Refusal):
+    """The scheduler cannot unpickle the app's tasks: this project is not on its path."""
+
+
 class WorkerDied(Refusal):
     """A task's worker died more often than Dask retries it, or the cluster went away."""
 
@@ -210,6 +214,13 @@ def result(future, timeout: float | None = None):
         raise WorkerDied("refusal.worker.died", code=Own(str(e).split(":")[0])) from None
     except CancelledError:
         raise WorkerDied("refusal.worker.died", code=Own("cancelled")) from None
+    except RuntimeError as e:
+        # Dask's scheduler unpickles the task graph: a plain ``dask scheduler`` started where
+        # this project is not importable refuses every task with this sentence.
+        if "deserialization of the task graph" not in str(e):
+            raise
+        raise SchedulerWithoutProject("refusal.cluster.no_project",
+                                      address=Own(future.client.scheduler.address)) from None
 
 
 def worker_pids(timeout: float = 120) -> dict[str, int]:

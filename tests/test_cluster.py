@@ -308,3 +308,36 @@ def test_an_unreachable_scheduler_is_named_and_nothing_falls_back(monkeypatch):
     english, korean = refused.value.render("en"), refused.value.render("ko")
     assert address in english and address in korean and "Dask" in korean
     assert "MANIFOLD_LAB_SCHEDULER" in english
+
+
+def test_a_scheduler_started_outside_the_project_is_said_so(tmp_path):
+    """A plain ``dask scheduler`` where this project is not importable: the page's task gets
+    one sentence naming the address and the command, in both languages, not Dask's own
+    'Error during deserialization of the task graph'."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from distributed import Client
+
+    from services import tasks
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+         "--port", str(port), "--no-dashboard"], cwd=tmp_path, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with Client(f"tcp://127.0.0.1:{port}", timeout=60) as c:
+            future = c.submit(tasks.analysis, "nothing", None, (), pure=False)
+            with pytest.raises(cluster.SchedulerWithoutProject) as refused:
+                cluster.result(future, timeout=60)
+        for lang in ("en", "ko"):
+            text = refused.value.render(lang)
+            assert f"tcp://127.0.0.1:{port}" in text and "PYTHONPATH=. dask scheduler" in text
+    finally:
+        scheduler.send_signal(signal.SIGTERM)
+        scheduler.wait(30)

@@ -35,6 +35,7 @@ WIDTH, CLASSES = 0.35, 10
 TRIGGERED: set[str] = set()
 # Refusals no test here can trigger honestly, and why.
 NOT_TRIGGERED = {
+    "refusal.cluster.no_project": "tests/test_cluster.py starts a scheduler outside the project",
     "refusal.worker.died": "tests/test_cluster.py kills workers (Dask then reruns the task)",
     "refusal.image.text_mode": "a programming error of a caller (a text-mode file object)",
     "refusal.image.no_pixels": "Pillow refuses a zero-size image as no image at all first",

@@ -283,6 +283,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "{address}의 Dask 스케줄러에 {seconds}초 동안 연결된 워커가 없습니다. "
         "`dask worker {address}`로 워커를 시작한 뒤 다시 시도해 주세요",
     ),
+    "refusal.cluster.no_project": (
+        "The Dask scheduler at {address} cannot read this app's tasks: this project is not on "
+        "its path. Start it from the project's folder with `PYTHONPATH=. dask scheduler` "
+        "(README, \"More than one machine\")",
+        "{address}의 Dask 스케줄러가 이 앱의 작업을 읽지 못합니다. 스케줄러의 경로에 이 "
+        "프로젝트가 없습니다. 프로젝트 폴더에서 `PYTHONPATH=. dask scheduler`로 시작하세요 "
+        "(README의 \"More than one machine\")",
+    ),
     "refusal.cluster.unreachable": (
         "The Dask scheduler at {address} cannot be reached ({reason}). Start it with "
         "`dask scheduler`, or unset `MANIFOLD_LAB_SCHEDULER` to use the embedded cluster",
