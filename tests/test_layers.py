@@ -27,7 +27,7 @@ ALLOWED = {
 }
 UI_ONLY = {"streamlit"}
 # Command lines are user interfaces: they may send their work to the cluster (services/).
-ENTRY_POINTS = {"model/evidence_cli.py": {"services"}, "model/dimension_profile.py": {"services"}}
+ENTRY_POINTS = {"model/evidence/__main__.py": {"services"}, "model/dimension_profile.py": {"services"}}
 
 
 def _layer_files():

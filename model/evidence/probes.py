@@ -29,9 +29,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from .evidence_sample import PROBES, Sample, merge_samples, view_subset  # noqa: F401
-from .mobilenetv2 import InvertedResidual
-from .taps import only_in_thread, tap_block
+from .sample import PROBES, Sample, view_subset
+from ..mobilenetv2 import InvertedResidual
+from ..taps import only_in_thread, tap_block
 
 # Probe -> which position group it samples with: the expansion keeps the input's positions.
 GROUP = {"input": 0, "expansion": 0, "depthwise": 1, "projection": 1}
