@@ -22,7 +22,7 @@ from app.spec_cache import cached_spec
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from figures import evidence_specs as specs
-from model.evidence_records import MIN_TWONN_POINTS
+from model.evidence.records import MIN_TWONN_POINTS
 from services import evidence as ev
 from services import jobs, remote
 from services.live import PROBE_CHOICES

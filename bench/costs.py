@@ -3,8 +3,8 @@
     python bench/costs.py [--repeats 5]
 
 Old (what the page did until the walk): build ``mobilenet_v2(width)`` on torch's "meta"
-device and count with hooks during one forward (``model.costs_forward``). New:
-``model.costs.costs_of(width, resolution)`` (integer arithmetic, no model). Also shown:
+device and count with hooks during one forward (``model.costs.forward``). New:
+``model.costs.analytic.costs_of(width, resolution)`` (integer arithmetic, no model). Also shown:
 ``count_costs(meta model)``, which walks a built model's layer attributes (model build
 included). Measured for width 1.0 at 224 and for the TF-slim grid the page draws (5 widths x 5
 resolutions = 25 settings, one report each), every path in this one run; the rows must be
@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from model.costs import costs_of, count_costs  # noqa: E402
-from model.costs_forward import count_costs_by_forward  # noqa: E402
+from model.costs.analytic import costs_of, count_costs  # noqa: E402
+from model.costs.forward import count_costs_by_forward  # noqa: E402
 from model.mobilenetv2 import mobilenet_v2  # noqa: E402
 
 WIDTHS = (1.4, 1.0, 0.75, 0.5, 0.35)

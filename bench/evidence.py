@@ -40,10 +40,10 @@ def main() -> None:
     configure()
     import torch
 
-    from model import bootstrap
-    from model.evidence import as_input, evidence, evidence_many
-    from model.evidence_cli import build_network
-    from model.image_sets import generated
+    from model.evidence import bootstrap
+    from model.evidence.measure import as_input, evidence, evidence_many
+    from model.evidence.__main__ import build_network
+    from model.evidence.image_sets import generated
 
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; torch "
           f"{torch.__version__}, {torch.get_num_threads()} thread(s)")

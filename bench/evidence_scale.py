@@ -35,7 +35,7 @@ def image_set(n: int, resolution: int):
     """n generated images (sets of at most 1,000 joined, seeds 0, 1, ...)."""
     import numpy as np
 
-    from model.image_sets import MAX_SET_IMAGES, ImageSet, generated
+    from model.evidence.image_sets import MAX_SET_IMAGES, ImageSet, generated
     sets = [generated(min(MAX_SET_IMAGES, n - start), seed=start // MAX_SET_IMAGES,
                       resolution=resolution) for start in range(0, n, MAX_SET_IMAGES)]
     return ImageSet(np.concatenate([s.images for s in sets]),
@@ -54,7 +54,7 @@ def forward(network: tuple, images, batch: int) -> float:
     """In a worker: seconds of the plain forward pass over ``images`` in batches of ``batch``."""
     import torch
 
-    from model.evidence import as_input
+    from model.evidence.measure import as_input
     from services.tasks import network as built
     model = built(network).model
     x = as_input(images.images)

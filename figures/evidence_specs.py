@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from i18n import t
-from model.evidence_records import MIN_TWONN_POINTS
+from model.evidence.records import MIN_TWONN_POINTS
 from services import evidence as ev
 
 from . import evidence as fig

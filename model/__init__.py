@@ -8,8 +8,9 @@ import importlib
 _HOMES = {
     "mobilenetv2": ["INVERTED_RESIDUAL_SETTING", "InvertedResidual", "MobileNetV2",
                     "make_divisible", "mobilenet_v2", "resolve_device"],
-    "costs": ["CostReport", "CostRow", "architecture_table", "block_formula_rows", "costs_of",
-              "count_costs", "memory_table"],
+    "costs.records": ["CostReport", "CostRow"],
+    "costs.analytic": ["architecture_table", "block_formula_rows", "costs_of", "count_costs",
+                       "memory_table"],
     "probes": ["PROBE_POINTS", "POINT_MODES", "ActivationProbes", "ProbeStats"],
     "analysis": ["ESTIMATORS", "DimensionRecord", "analyze", "records_to_dicts"],
     "weights": ["load_weights"],

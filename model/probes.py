@@ -42,8 +42,9 @@ from torch import nn
 
 from .mobilenetv2 import InvertedResidual
 from .streaming import StreamingReducer
+from .taps import TAP_POINTS, only_in_thread, tap_block
 
-PROBE_POINTS = ("input", "expansion", "depthwise", "projection", "output")
+PROBE_POINTS = TAP_POINTS
 POINT_MODES = ("pixels", "images")
 
 
@@ -130,24 +131,15 @@ class ActivationProbes:
     def __enter__(self) -> "ActivationProbes":
         # The app shares one model between sessions (st.cache_resource), each running in its
         # own thread: hooks see every thread's forward, so they keep only this thread's.
-        self._thread = threading.get_ident()
-        self.handles.append(self.model.register_forward_pre_hook(self._mine(self._new_batch)))
-        self.handles.append(self.model.register_forward_hook(self._mine(self._batch_done)))
+        me = threading.get_ident()
+        self.handles.append(self.model.register_forward_pre_hook(
+            only_in_thread(self._new_batch, me)))
+        self.handles.append(self.model.register_forward_hook(only_in_thread(self._batch_done, me)))
         for b, block in enumerate(self.blocks):
-            dw = block.conv[1] if block.expand_ratio != 1 else block.conv[0]
-            targets = {"input": (block, True), "depthwise": (dw, False),
-                       "projection": (block.conv[-1], False), "output": (block, False)}
-            if block.expand_ratio != 1:
-                targets["expansion"] = (block.conv[0], False)
-            for probe, (module, pre) in targets.items():
-                if (b, probe) not in self.reducers:
-                    continue
-                if pre:
-                    hook = self._pre_hook(self.reducers[(b, probe)])
-                    self.handles.append(module.register_forward_pre_hook(self._mine(hook)))
-                else:
-                    hook = self._post_hook(self.reducers[(b, probe)])
-                    self.handles.append(module.register_forward_hook(self._mine(hook)))
+            mine = [p for p in PROBE_POINTS if (b, p) in self.reducers]
+            self.handles += tap_block(
+                block, lambda probe, x, b=b: self._reduce(self.reducers[(b, probe)], x), mine,
+                thread=me)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -158,23 +150,6 @@ class ActivationProbes:
             h.remove()
         self.handles = []
         self._workspace = None
-
-    def _mine(self, hook):
-        """``hook``, run only for forwards in the thread that entered the probes."""
-        def only_this_thread(*args):
-            if threading.get_ident() == self._thread:
-                return hook(*args)
-        return only_this_thread
-
-    def _pre_hook(self, reducer):
-        def hook(module, args):
-            self._reduce(reducer, args[0])
-        return hook
-
-    def _post_hook(self, reducer):
-        def hook(module, args, output):
-            self._reduce(reducer, output)
-        return hook
 
     def _new_batch(self, module, args) -> None:
         if self.points == "images":

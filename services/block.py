@@ -33,7 +33,7 @@ def affordable_repeats(d_i: int, d_j: int, t: int, k: int, h: int, w: int, strid
                        repeats: int) -> tuple[int, int]:
     """(timed runs that fit ``MAX_TIMED_MADDS``, at most ``repeats``; 0 when not even one
     does, MAdds of one run of all three options). Each timing also runs one warm-up."""
-    from model.layer_options import OPTIONS, LayerShape, option_madds
+    from model.costs.layer_options import OPTIONS, LayerShape, option_madds
     shape = LayerShape(d_i, d_j, t, k, h, w, stride)
     per_run = sum(option_madds(o, shape) for o in OPTIONS)
     return max(0, min(int(repeats), MAX_TIMED_MADDS // per_run - 1)), per_run
@@ -42,9 +42,9 @@ def affordable_repeats(d_i: int, d_j: int, t: int, k: int, h: int, w: int, strid
 def option_rows(d_i: int, d_j: int, t: int, k: int, h: int, w: int, stride: int,
                 repeats: int = 5) -> list[dict]:
     """MAdds, params and measured CPU seconds of the three layer options (see
-    ``model.layer_options``)."""
-    from model.layer_modules import compare_options
-    from model.layer_options import LayerShape
+    ``model.costs.layer_options``)."""
+    from model.costs.layer_modules import compare_options
+    from model.costs.layer_options import LayerShape
     return compare_options(LayerShape(d_i, d_j, t, k, h, w, stride), repeats=repeats)
 
 
@@ -53,7 +53,7 @@ def split_rows(block_index: int, resolution: int, seed: int = 0) -> tuple[list[d
     one dict per k = 1..max(t, 4), and a dict describing the block (h, c, t, inner)."""
     import torch
 
-    from model.memory_split import compare_splits, randomize_bn_statistics
+    from model.costs.memory_split import compare_splits, randomize_bn_statistics
     from model.mobilenetv2 import mobilenet_v2
     if int(block_index) != block_index or not 1 <= block_index <= N_BLOCKS:
         raise ValueError(f"block_index must be an integer from 1 to {N_BLOCKS}, got {block_index}")
@@ -102,15 +102,16 @@ def _layer_group(row, after_blocks: bool) -> str:
 
 def network_costs(width: float, resolution: int) -> dict:
     """Table 2 and Table 3 of the network at one width and input size, from
-    ``model.costs.costs_of`` (a shape walk over the architecture settings: no model is built,
-    nothing runs, well under a millisecond).
+    ``model.costs.analytic.costs_of`` (a shape walk over the architecture settings: no model is
+    built, nothing runs, well under a millisecond).
 
     Returns total_params, total_madds, blocks (per group: name "stem", "b1".."b17",
     "conv 1x1", "classifier"; madds, params; in network order), table2 (the paper's Table 2
     rows read off the model: input, operator, t, c, n, s) and table3 (per spatial resolution:
     resolution, channels, kbytes of the largest tensor kept between blocks, 16-bit) and
     paper_table3 (the paper's maxima for other networks, K of 16-bit values)."""
-    from model.costs import PAPER_TABLE3_MAX_KB, architecture_table, costs_of, memory_table
+    from model.costs.analytic import (PAPER_TABLE3_MAX_KB, architecture_table, costs_of,
+                                      memory_table)
     report = costs_of(width, resolution)
     blocks: dict[str, dict] = {}
     seen_block = False
@@ -132,7 +133,7 @@ def network_costs(width: float, resolution: int) -> dict:
 
 def tfslim_grid() -> dict:
     """MAdds this model computes for every (width, resolution) of the paper's TF-slim table."""
-    from model.costs import costs_of
+    from model.costs.analytic import costs_of
     return {(w, r): costs_of(w, r).total_madds for (w, r) in PAPER_TFSLIM}
 
 

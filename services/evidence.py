@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from i18n.messages import Refusal, say
-from model.image_sets import ImageSet
+from model.evidence.image_sets import ImageSet
 from model.registry import DEFAULT, SHIPPED, WEIGHTS
 
 from .images import SAMPLE_PHOTOS, sample_photo
@@ -60,7 +60,7 @@ def build_image_set(query: EvidenceQuery, uploads: list[tuple[str, bytes]] | Non
     """The images ``query`` names, at its resolution; uploads (name, bytes) for "upload"
     (images and .zip archives; unreadable ones land in ``rejected`` with the reason).
     Sets larger than ``max_images`` are cut to it (the first ones, in order)."""
-    from model import image_sets
+    from model.evidence import image_sets
     from model.images import resize_for
     limit = max_images(query.resolution)
     resize = resize_for(query.weights.source, query.resolution)
@@ -107,7 +107,7 @@ def measure_networks(nets: list[Weights], images: ImageSet, *, seed: int = 0,
     measured (from the workers' threads); ``options`` go to ``model.evidence.evidence``
     (n_boot, pixels_per_image, ...). The app runs one at a time, through the measurement
     queue (``services.jobs.MEASUREMENTS``)."""
-    from model.evidence import evidence_many
+    from model.evidence.measure import evidence_many
     report = None if progress is None else (
         lambda fraction, message: progress(fraction, message.split(":", 1)[0]))
     return evidence_many({net.source: net.model for net in nets}, images.images,

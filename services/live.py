@@ -7,8 +7,6 @@ model are imported inside the functions, so importing this module is cheap.
 """
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
 PROBE_CHOICES = ("input", "expansion", "depthwise", "projection")
@@ -22,6 +20,7 @@ def channel_activations(model, x, block: int, probe: str) -> np.ndarray:
     import torch
 
     from model.mobilenetv2 import InvertedResidual
+    from model.taps import block_tensors
     if probe not in PROBE_CHOICES:
         raise ValueError(f"probe must be one of {PROBE_CHOICES}, got {probe!r}")
     blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
@@ -30,28 +29,10 @@ def channel_activations(model, x, block: int, probe: str) -> np.ndarray:
     b = blocks[block]
     if probe == "expansion" and b.expand_ratio == 1:
         probe = "input"  # t = 1: the first block has no expansion; its input is expanded-width
-    x = torch.as_tensor(x)
-    captured = {}
-    # The model is shared by every session (each in its own thread): keep only this thread's
-    # forward, not another session's that happens to run while the hook is on.
-    me = threading.get_ident()
-
-    def keep(value):
-        if threading.get_ident() == me:
-            captured.setdefault("x", value)
-
-    if probe == "input":
-        handle = b.register_forward_pre_hook(lambda m, args: keep(args[0]))
-    else:
-        module = {"expansion": b.conv[0], "depthwise": b.conv[1 if b.expand_ratio != 1 else 0],
-                  "projection": b.conv[-1]}[probe]
-        handle = module.register_forward_hook(lambda m, a, out: keep(out))
-    try:
-        with torch.inference_mode():
-            model(x[:1])
-    finally:
-        handle.remove()
-    return captured["x"][0].float().cpu().numpy()
+    # The model is shared by every session (each in its own thread): block_tensors keeps only
+    # this thread's forward, not another session's that happens to run while it taps.
+    seen = block_tensors(model, torch.as_tensor(x)[:1], b, (probe,))
+    return seen[probe][0].float().cpu().numpy()
 
 
 def predictions(model, x, classes: list[str], k: int = 5) -> list[tuple[str, float]]:

@@ -193,8 +193,8 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
                    progress=None, priority: int = BATCH, key: str | None = None,
                    **options) -> dict[str, dict]:
     """{label: ``Evidence.to_dict()``} of each described network (label -> ``portable``'s
-    tuple, measured in this order) on an image set (a ``model.image_sets.ImageSet``, sent
-    to the cluster once, or a future of one) of ``n_images`` images at ``resolution``:
+    tuple, measured in this order) on an image set (a ``model.evidence.image_sets.ImageSet``,
+    sent to the cluster once, or a future of one) of ``n_images`` images at ``resolution``:
     per network, one after the other, one ``sample_part`` task per ``task_images`` images,
     one ``block_part`` per block (over each part's ``block_piece``: only that block's arrays
     move between workers), one ``assemble_part``. The same numbers as ``model.evidence.evidence`` with

@@ -200,7 +200,7 @@ def set_size(images) -> tuple[int, tuple]:
 def sample_part(described: tuple, images, first: int, stop: int, seed: int, options: dict):
     """``model.evidence.sample_images`` of images ``first .. stop - 1`` (one batch)."""
     computed["sample_part"] += 1
-    from model.evidence import sample_images
+    from model.evidence.measure import sample_images
 
     def run():
         return sample_images(network(described).model, images.images[first:stop], first=first,
@@ -218,7 +218,8 @@ def block_part(described: tuple, parts: list, b: int, seed: int, options: dict):
     """Block ``b``'s statistics from every part's ``block_piece``: (profile records,
     BlockEvidence or None, (images kept whole, resolution))."""
     computed["block_part"] += 1
-    from model.evidence import block_statistics, merge_samples
+    from model.evidence.measure import block_statistics
+    from model.evidence.sample import merge_samples
 
     def run():
         joined = merge_samples([p.block(b) for p in parts])     # pieces, or whole parts
@@ -235,7 +236,7 @@ def assemble_part(source: str, n_images: int, results: list, seed: int, options:
                   seconds: float) -> dict:
     """One network's ``Evidence.to_dict()`` from its blocks' ``block_part`` results."""
     computed["assemble_part"] += 1
-    from model.evidence import assemble
+    from model.evidence.measure import assemble
     n_view, resolution = results[0][2]
     try:
         return assemble([(r[0], r[1]) for r in results], n_images=n_images, n_view_images=n_view,

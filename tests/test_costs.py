@@ -4,7 +4,7 @@ import torch
 
 from model import (architecture_table, block_formula_rows, count_costs, memory_table,
                    mobilenet_v2)
-from model.costs import PAPER_TABLE3_MAX_KB
+from model.costs.analytic import PAPER_TABLE3_MAX_KB
 
 pytestmark = pytest.mark.unit
 

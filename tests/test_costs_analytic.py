@@ -8,11 +8,11 @@ import pytest
 import torch
 from torch import nn
 
-from model.costs import (architecture_table, block_formula_rows, costs_of, count_costs,
-                         memory_table)
-from model.costs_forward import count_costs_by_forward
-from model.layer_modules import build_option
-from model.layer_options import OPTIONS, LayerShape, option_madds, option_params
+from model.costs.analytic import (architecture_table, block_formula_rows, costs_of,
+                                  count_costs, memory_table)
+from model.costs.forward import count_costs_by_forward
+from model.costs.layer_modules import build_option
+from model.costs.layer_options import OPTIONS, LayerShape, option_madds, option_params
 from model.mobilenetv2 import mobilenet_v2
 from model.weights import KNOWN_WIDTHS
 

@@ -17,10 +17,10 @@ from manifolds.dimension import (
     twonn_dimension,
     twonn_from_distances,
 )
-from model import bootstrap as bs
-from model.evidence import ESTIMATORS, evidence, evidence_many
-from model.evidence_cli import main
-from model.evidence_stats import folds_by_image, lemma2_invertible, linear_recovery
+from model.evidence import bootstrap as bs
+from model.evidence.measure import ESTIMATORS, evidence, evidence_many
+from model.evidence.__main__ import main
+from model.evidence.stats import folds_by_image, lemma2_invertible, linear_recovery
 from model.mobilenetv2 import InvertedResidual, mobilenet_v2
 from model.synthetic import make_batch
 from model.weights import load_weights

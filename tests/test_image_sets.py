@@ -1,4 +1,5 @@
-"""model.image_sets: generated sets, files, folders and .zip archives (bad members skipped)."""
+"""model.evidence.image_sets: generated sets, files, folders and .zip archives (bad members
+skipped)."""
 import io
 import zipfile
 
@@ -7,8 +8,8 @@ import pytest
 import torch
 from PIL import Image
 
-from model import image_sets
-from model.image_sets import from_arrays, from_paths, from_uploads, generated
+from model.evidence import image_sets
+from model.evidence.image_sets import from_arrays, from_paths, from_uploads, generated
 from model.images import preprocess
 
 pytestmark = pytest.mark.unit

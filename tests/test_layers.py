@@ -27,7 +27,7 @@ ALLOWED = {
 }
 UI_ONLY = {"streamlit"}
 # Command lines are user interfaces: they may send their work to the cluster (services/).
-ENTRY_POINTS = {"model/evidence_cli.py": {"services"}, "model/dimension_profile.py": {"services"}}
+ENTRY_POINTS = {"model/evidence/__main__.py": {"services"}, "model/dimension_profile.py": {"services"}}
 
 
 def _layer_files():
@@ -153,3 +153,82 @@ def test_the_server_gives_large_freed_blocks_back():
         seen[role] = out[-2:]
     assert seen == {"serving": ["True", "True"], "worker": ["False", "True"],
                     "plain": ["False", "False"]}
+
+
+def _module_graph(root: Path, package: str) -> dict[str, set[str]]:
+    """{module: the modules of ``package`` it imports}, for every file under root/package:
+    absolute and relative imports, inside functions too (as ``_imports``). ``from P import n``
+    counts as importing P.n when that is a module, else P; a package is its __init__."""
+    files = {}
+    for path in sorted((root / package).rglob("*.py")):
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        is_init = parts[-1] == "__init__"
+        files[".".join(parts[:-1] if is_init else parts)] = (path, is_init)
+    graph: dict[str, set[str]] = {name: set() for name in files}
+    for name, (path, is_init) in files.items():
+        here = name.split(".") if is_init else name.split(".")[:-1]   # the module's package
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = ".".join(here[:len(here) - node.level + 1])
+                    source = f"{base}.{node.module}" if node.module else base
+                else:
+                    source = node.module or ""
+                targets = [f"{source}.{alias.name}" if f"{source}.{alias.name}" in files
+                           else source for alias in node.names]
+            else:
+                continue
+            graph[name] |= {t for t in targets if t in files and t != name}
+    return graph
+
+
+def _import_circle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A circle of imports in ``graph`` ([a, b, ..., a]), or None: depth-first search."""
+    state: dict[str, str] = {}          # "open" while on the path, "done" after
+    path: list[str] = []
+
+    def visit(node):
+        state[node] = "open"
+        path.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        path.pop()
+        state[node] = "done"
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def test_no_import_circles_inside_model():
+    """model/'s modules import one another one way only (imports inside functions count)."""
+    circle = _import_circle(_module_graph(ROOT, "model"))
+    assert circle is None, "import circle inside model/: " + " -> ".join(circle)
+
+
+def test_the_circle_check_catches_a_circle(tmp_path):
+    """The checker itself: a circle through an import inside a function and a relative
+    import from a sub-package is found; the same modules importing one way are not."""
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("import os\nfrom .sub import b\n")
+    (pkg / "sub" / "b.py").write_text("def f():\n    from ..c import g\n")
+    (pkg / "c.py").write_text("from pkg import a\n")
+    graph = _module_graph(tmp_path, "pkg")
+    assert graph["pkg.a"] == {"pkg.sub.b"} and graph["pkg.sub.b"] == {"pkg.c"}
+    assert _import_circle(graph) == ["pkg.a", "pkg.sub.b", "pkg.c", "pkg.a"]
+    (pkg / "c.py").write_text("import json\n")
+    assert _import_circle(_module_graph(tmp_path, "pkg")) is None

@@ -7,11 +7,12 @@ import pytest
 import torch
 from torch import nn
 
-from model.layer_modules import build_option, compare_options
-from model.layer_options import (OPTIONS, LayerShape, option_madds, option_params,
-                                 paper_bottleneck_madds)
-from model.memory_split import (SplitBlock, channel_groups, compare_splits, inner_bytes,
-                                measure_peak_bytes, randomize_bn_statistics)
+from model.costs.layer_modules import build_option, compare_options
+from model.costs.layer_options import (OPTIONS, LayerShape, option_madds, option_params,
+                                       paper_bottleneck_madds)
+from model.costs.memory_split import (SplitBlock, channel_groups, compare_splits,
+                                      inner_bytes, measure_peak_bytes,
+                                      randomize_bn_statistics)
 from model.mobilenetv2 import mobilenet_v2
 
 from conftest import ROOT
@@ -84,7 +85,7 @@ def test_measuring_in_a_session_thread_prints_nothing():
     stderr (torch.profiler's Kineto printed USDT lines and an "External init callback" error
     into the server log and the export's output)."""
     code = ("import threading, torch\n"
-            "from model.memory_split import measure_peak_bytes\n"
+            "from model.costs.memory_split import measure_peak_bytes\n"
             "out = []\n"
             "job = lambda: out.append(measure_peak_bytes(lambda: torch.ones(10_000).sum()))\n"
             "for _ in range(2):\n"

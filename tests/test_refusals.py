@@ -22,7 +22,7 @@ from PIL import Image
 from i18n import TABLE, t
 from i18n.messages import Message, Refusal
 from i18n.strings.refusals import TEXT as REFUSALS
-from model.image_sets import from_paths, from_uploads
+from model.evidence.image_sets import from_paths, from_uploads
 from model.images import ImageError, load_image
 from model.mobilenetv2 import mobilenet_v2
 from model.weights import WeightsError, load_weights, read_state_dict
@@ -128,7 +128,7 @@ def test_bomb_and_unreadable_and_no_pixels_in_korean():
     header = _chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
     broken = b"\x89PNG\r\n\x1a\n" + header + _chunk(b"IDAT", b"not zlib") + _chunk(b"IEND", b"")
     korean(image_refusal(broken, name="broken.png"), "broken.png")
-    from model.image_sets import from_arrays
+    from model.evidence.image_sets import from_arrays
     built = from_arrays([np.zeros((8, 8, 3), np.float32)], ["floats"], resolution=32)
     korean(built.rejected[0][1])
 
@@ -149,7 +149,7 @@ def test_float_tiff_with_nan_or_infinity_is_refused_naming_how_many(tmp_path):
 
 # -- data sets --------------------------------------------------------------------------------
 def test_data_set_reasons_in_korean(tmp_path, monkeypatch):
-    import model.image_sets as sets
+    import model.evidence.image_sets as sets
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("a.png", _png())

@@ -102,7 +102,7 @@ for name in ({str(path)!r}, {str(bad)!r}):
 
 def test_a_measurement_and_a_sweep_on_the_cluster_import_no_torch_here():
     # The client is told each finished task's result type: a measurement's parts are
-    # model.evidence_sample.Sample, which must not bring torch with it.
+    # model.evidence.sample.Sample, which must not bring torch with it.
     code = """
 from services import remote, evidence as ev
 from services.weights import describe_source

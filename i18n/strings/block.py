@@ -116,9 +116,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "width multiplier {width}, {res}×{res}에서 계산). 점선: 다른 네트워크에 대한 논문의 최댓값(인용).",
     ),
     "block.costs_missing": (
-        "The cost counter (model/costs.py) is not available yet, so Tables 2 and 3 cannot be "
-        "computed: {error}",
-        "비용 계산기(model/costs.py)를 아직 쓸 수 없어 Table 2, 3을 계산할 수 없습니다: {error}",
+        "The cost counter (model/costs/analytic.py) is not available yet, so Tables 2 and 3 "
+        "cannot be computed: {error}",
+        "비용 계산기(model/costs/analytic.py)를 아직 쓸 수 없어 Table 2, 3을 계산할 수 없습니다: {error}",
     ),
     # Split
     "block.split": ("3. Memory-efficient inference (Section 5.1)", "3. 메모리 효율 추론 (5.1절)"),

@@ -4,7 +4,7 @@ Raised as ``i18n.messages.Refusal`` in ``model/`` and ``services/``; the English
 command line prints, the page shows its language. ``{name}`` is the user's own file name.
 """
 TEXT: dict[str, tuple[str, str]] = {
-    # -- images (model/images.py, model/image_sets.py) ------------------------------------------
+    # -- images (model/images.py, model/evidence/image_sets.py) -----------------------------
     # ImageError puts the file's name in front: "{name}: {reason}".
     "refusal.named": ("{name}: {reason}", "{name}: {reason}"),
     "refusal.image.no_such_file": ("no such file", "그런 파일이 없습니다"),

@@ -83,7 +83,7 @@ def described(source: str, *, width: float | None, seed: int, resolution: int) -
     from services import remote
     from services.weights import WeightsId
 
-    from .registry import DEFAULT, WEIGHTS, spec
+    from ..registry import DEFAULT, WEIGHTS, spec
     if source in WEIGHTS:
         return ("named", WeightsId(source))
     if source == "random":
@@ -114,9 +114,9 @@ def _on_cluster(args, images, resolution: int) -> dict:
 
 def build_network(source: str, *, width: float | None = None, seed: int = 0):
     """(model in eval mode, resolution, resize) for a weight source (see the module doc)."""
-    from .mobilenetv2 import mobilenet_v2
-    from .registry import DEFAULT, WEIGHTS, spec
-    from .weights import (
+    from ..mobilenetv2 import mobilenet_v2
+    from ..registry import DEFAULT, WEIGHTS, spec
+    from ..weights import (
         WeightsError,
         _load_state_dict,
         architecture_of,
@@ -212,9 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     from services.cluster import SCHEDULER_ENV, SchedulerUnreachable
     from services.evidence import task_images
 
-    from .evidence import evidence
-    from .images import ImageError
-    from .weights import WeightsError
+    from .measure import evidence
+    from ..images import ImageError
+    from ..weights import WeightsError
     try:
         net, default_resolution, resize = build_network(args.weights, width=args.width,
                                                         seed=args.seed)

@@ -1,4 +1,4 @@
-"""The layer options of ``model.layer_options`` as torch modules: built, timed and compared.
+"""The layer options of ``model.costs.layer_options`` as torch modules: built, timed and compared.
 
 ``build_option`` makes the same layers the formulas count, so ``time_option`` can measure
 them and the formulas can be checked against the modules' own parameter counts.

@@ -25,7 +25,7 @@ import numpy as np
 
 from i18n.messages import Message, Own, say
 
-from .images import (
+from ..images import (
     IMAGENET_MEAN,
     IMAGENET_STD,
     MAX_IMAGE_BYTES,
@@ -33,7 +33,7 @@ from .images import (
     load_image,
     preprocess,
 )
-from .synthetic import CLASSES, MIN_RESOLUTION, make_batch
+from ..synthetic import CLASSES, MIN_RESOLUTION, make_batch
 
 MAX_SET_IMAGES = 1000               # images per set: evidence's cost grows with n^2 (images view)
 MAX_ZIP_MEMBERS = 2000

@@ -29,21 +29,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from .evidence_sample import PROBES, Sample, merge_samples, view_subset  # noqa: F401
-from .mobilenetv2 import InvertedResidual
+from .sample import PROBES, Sample, view_subset
+from ..mobilenetv2 import InvertedResidual
+from ..taps import only_in_thread, tap_block
 
 # Probe -> which position group it samples with: the expansion keeps the input's positions.
 GROUP = {"input": 0, "expansion": 0, "depthwise": 1, "projection": 1}
-
-
-def probe_modules(block: InvertedResidual) -> dict[str, tuple[nn.Module, bool]]:
-    """probe -> (module, is_pre_hook): where each probe point's tensor is seen."""
-    out = {"input": (block, True)}
-    if block.expand_ratio != 1:
-        out["expansion"] = (block.conv[0], False)
-    out["depthwise"] = (block.conv[1] if block.expand_ratio != 1 else block.conv[0], False)
-    out["projection"] = (block.conv[-1], False)
-    return out
 
 
 class EvidenceProbes:
@@ -94,29 +85,19 @@ class EvidenceProbes:
     def __enter__(self):
         # A model shared between sessions (the app caches one) runs other threads' forwards
         # through the same hooks: keep only this thread's.
-        self._thread = threading.get_ident()
-        self.handles.append(self.model.register_forward_pre_hook(self._mine(self._new_batch)))
-        self.handles.append(self.model.register_forward_hook(self._mine(self._batch_done)))
+        me = threading.get_ident()
+        self.handles.append(self.model.register_forward_pre_hook(
+            only_in_thread(self._new_batch, me)))
+        self.handles.append(self.model.register_forward_hook(only_in_thread(self._batch_done, me)))
         for b, block in enumerate(self.blocks):
-            for probe, (module, pre) in probe_modules(block).items():
-                if pre:
-                    hook = (lambda m, args, b=b, p=probe: self._take(b, p, args[0]))
-                    self.handles.append(module.register_forward_pre_hook(self._mine(hook)))
-                else:
-                    hook = (lambda m, args, out, b=b, p=probe: self._take(b, p, out))
-                    self.handles.append(module.register_forward_hook(self._mine(hook)))
+            self.handles += tap_block(block, lambda probe, x, b=b: self._take(b, probe, x),
+                                      PROBES, thread=me)
         return self
 
     def __exit__(self, *exc) -> None:
         for h in self.handles:
             h.remove()
         self.handles = []
-
-    def _mine(self, hook):
-        def only_this_thread(*args):
-            if threading.get_ident() == self._thread:
-                return hook(*args)
-        return only_this_thread
 
     def _new_batch(self, module, args) -> None:
         self._positions = {}
@@ -201,16 +182,10 @@ def probe_shapes(model: nn.Module, example: torch.Tensor) -> dict[tuple[int, str
         raise ValueError("model has no InvertedResidual blocks to measure")
     shapes: dict = {}
     handles = []
-    thread = threading.get_ident()
     for b, block in enumerate(blocks):
-        for probe, (module, pre) in probe_modules(block).items():
-            def record(*args, key=(b, probe), pre=pre):
-                if threading.get_ident() != thread:   # another session's forward
-                    return
-                t = args[1][0] if pre else args[2]
-                shapes[key] = tuple(int(s) for s in t.shape[1:])
-            handles.append(module.register_forward_pre_hook(record) if pre
-                           else module.register_forward_hook(record))
+        def record(probe, t, b=b):
+            shapes[(b, probe)] = tuple(int(s) for s in t.shape[1:])
+        handles += tap_block(block, record, PROBES)     # not another session's forward
     try:
         model(example)
     finally:

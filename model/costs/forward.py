@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .costs import CostReport, CostRow, check_input_size
+from .records import CostReport, CostRow, check_input_size
 from .module_walk import blocks_by_module, operator_name
 
 

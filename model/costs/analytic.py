@@ -8,8 +8,8 @@ MAdds, torchvision's figures.
 
 No forward pass: ``costs_of(width_mult, input_size, num_classes)`` walks the shapes from the
 architecture settings, ``count_costs(model, input_size)`` from a built model's layer
-attributes (``model.shape_walk``), both with integer arithmetic, in well under a millisecond
-per layer. ``model.costs_forward`` keeps the counter that runs the model with hooks, which the
+attributes (``model.costs.shape_walk``), both with integer arithmetic, in well under a millisecond
+per layer. ``model.costs.forward`` keeps the counter that runs the model with hooks, which the
 tests hold both to, row for row.
 
 Also here: the paper's per-block formula ``h w d_i t (d_i + k^2 + d_j)`` next to the counted
@@ -19,11 +19,10 @@ Table 3's largest tensor per resolution (``memory_table``). Each takes a model o
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-
 from typing import TYPE_CHECKING
 
-from .architecture import BOTTLENECKS, SHORTCUTS
+from ..architecture import BOTTLENECKS, SHORTCUTS
+from .records import BlockFormulaRow, BlockShape, CostReport, CostRow, check_input_size
 from .shape_walk import CannotWalk, settings_layers, walk
 
 if TYPE_CHECKING:      # a built model is walked with torch; the settings need none
@@ -31,48 +30,6 @@ if TYPE_CHECKING:      # a built model is walked with torch; the settings need n
 
 # Paper, Table 3 and §5 (docs/PAPER_FACTS.md §5): the largest tensor to materialise, in K of 16-bit values.
 PAPER_TABLE3_MAX_KB = {"MobileNetV1": 1600, "ShuffleNet (2x, g=3)": 600, "MobileNetV2": 400}
-
-
-@dataclass
-class CostRow:
-    """One Conv2d or Linear layer (with the BatchNorm that follows it, if any)."""
-    index: int                # position in the network, 0-based
-    name: str                 # module path, e.g. "features.2.conv.0.0"
-    block: int | None         # bottleneck block 0..16, None for stem / head / classifier
-    operator: str             # "conv2d 3x3", "expand 1x1", "depthwise 3x3", "project 1x1", ...
-    input_shape: tuple        # (C, H, W) or (features,)
-    output_shape: tuple
-    t: int | None             # expansion factor of the block (None outside blocks)
-    stride: int
-    kernel: int
-    groups: int
-    params: int               # weights + bias + following BatchNorm's scale and shift
-    bn_params: int            # the BatchNorm's share of ``params``
-    madds: int
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class CostReport:
-    input_size: int
-    total_params: int
-    total_madds: int
-    rows: list[CostRow] = field(default_factory=list)
-
-    def block_madds(self, block: int) -> int:
-        return sum(r.madds for r in self.rows if r.block == block)
-
-    def as_dicts(self) -> list[dict]:
-        """Rows as plain dicts (``pandas.DataFrame(report.as_dicts())``)."""
-        return [r.as_dict() for r in self.rows]
-
-
-def check_input_size(input_size: int) -> int:
-    if int(input_size) != input_size or input_size < 32:
-        raise ValueError(f"input_size must be an integer >= 32 (pixels), got {input_size}")
-    return int(input_size)
 
 
 def _rows(layers, input_size: int) -> list[CostRow]:
@@ -116,14 +73,14 @@ def count_costs(model: nn.Module, input_size: int = 224) -> CostReport:
     For a MobileNetV2 (any width, class count, expansion or variant, on any device, "meta"
     included) the shapes come from a walk over its layers' attributes, without a forward
     pass. A model the walk cannot follow (not a MobileNetV2, or holding modules it does not
-    know) is run once instead (``model.costs_forward.count_costs_by_forward``).
+    know) is run once instead (``model.costs.forward.count_costs_by_forward``).
     """
     input_size = check_input_size(input_size)
     try:
         from .module_walk import module_layers
         rows = _rows(module_layers(model), input_size)
     except CannotWalk:
-        from .costs_forward import count_costs_by_forward
+        from .forward import count_costs_by_forward
         return count_costs_by_forward(model, input_size)
     total_params = sum(p.numel() for p in model.parameters())
     counted = sum(r.params for r in rows)
@@ -131,18 +88,6 @@ def count_costs(model: nn.Module, input_size: int = 224) -> CostReport:
         raise ValueError(f"parameters outside Conv2d/Linear/BatchNorm: rows hold {counted}, "
                          f"the model {total_params}")
     return CostReport(input_size, total_params, sum(r.madds for r in rows), rows)
-
-
-@dataclass(frozen=True)
-class BlockShape:
-    """One bottleneck block as the rows of a ``CostReport`` describe it."""
-    block: int
-    in_channels: int
-    hidden_channels: int
-    out_channels: int
-    expand_ratio: int
-    stride: int
-    kernel: int
 
 
 def block_shapes(report: CostReport) -> list[BlockShape]:
@@ -164,23 +109,6 @@ def _report_of(source, input_size: int, report: CostReport | None) -> CostReport
     if isinstance(source, CostReport):
         return source
     return count_costs(source, input_size)
-
-
-@dataclass
-class BlockFormulaRow:
-    """The paper's bottleneck cost formula next to the counted MAdds of one block."""
-    block: int
-    h: int                    # input height (= width) of the block
-    d_in: int
-    t: int
-    d_out: int
-    stride: int
-    kernel: int
-    formula_madds: int        # h*w*d_i*t*(d_i + k^2 + d_j), the paper's, as printed
-    adjusted_madds: int       # the same formula with stride and t = 1 taken into account
-    counted_madds: int        # the report's
-    difference: int           # counted - formula
-    explanation: str
 
 
 def block_formula_rows(model: nn.Module | CostReport, input_size: int = 224,

@@ -10,7 +10,7 @@
   the network's first block).
 
 h' = ceil(h / s), w' = ceil(w / s). MAdds count one multiply-add per weight use (docs/PAPER_FACTS.md §2);
-parameters count every weight including BatchNorm's scale and shift. ``model.layer_modules``
+parameters count every weight including BatchNorm's scale and shift. ``model.costs.layer_modules``
 makes the same layers as torch modules, to time them and to check the formulas against the
 modules' own parameter counts; this file needs no torch (the app's server uses it).
 """

@@ -1,4 +1,4 @@
-"""The layers of a built MobileNetV2, read off its modules' attributes (``model.shape_walk``'s
+"""The layers of a built MobileNetV2, read off its modules' attributes (``model.costs.shape_walk``'s
 ``Layer``s, as ``settings_layers`` lists them from the settings)."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from torch import nn
 
-from .mobilenetv2 import ConvBNReLU6, InvertedResidual, MobileNetV2
+from ..mobilenetv2 import ConvBNReLU6, InvertedResidual, MobileNetV2
 from .shape_walk import CannotWalk, Layer
 
 

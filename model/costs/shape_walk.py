@@ -3,7 +3,7 @@
 A ``Layer`` holds what counting needs of one Conv2d or Linear (channels, kernel, stride,
 padding, groups, its parameters and those of the BatchNorm after it). ``settings_layers``
 lists them from Table 2's settings (``INVERTED_RESIDUAL_SETTING``, ``make_divisible``), in the
-order and with the module names ``MobileNetV2`` gives them (``model.module_walk`` reads them
+order and with the module names ``MobileNetV2`` gives them (``model.costs.module_walk`` reads them
 off a built model, with torch; this module needs none). ``walk`` carries a (C, H, W) shape
 through them with torch's output size rule. ``model.costs`` turns the result into ``CostRow``s.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .architecture import INVERTED_RESIDUAL_SETTING, make_divisible
+from ..architecture import INVERTED_RESIDUAL_SETTING, make_divisible
 
 
 class CannotWalk(ValueError):

@@ -5,7 +5,7 @@
 >>> ev.blocks[0].recovered_after_expansion, ev.blocks[0].recovered_without_expansion
 >>> ev.to_dict()          # {"meta": {...}, "blocks": [...], "profile": [...]}, JSON-ready
 
-One forward pass over the images (hooks, ``model.evidence_probes``), then per bottleneck block:
+One forward pass over the images (hooks, ``model.evidence.probes``), then per bottleneck block:
 
 **BlockEvidence** (the 16 blocks with an expansion; block 1 has t = 1): each pixel is a point
 X in R^d_in (paper §3.2).
@@ -28,13 +28,13 @@ X in R^d_in (paper §3.2).
 **ProfileRecord**: for every block (1..17) and probe point (input, expansion, depthwise,
 projection) the PCA 90% count, participation ratio and TwoNN on the pooled pixel sample, and
 TwoNN with each image one flattened point (Ansuini et al. 2019) at ``image_view_probes``. Each with a 95% percentile
-interval from ``n_boot`` bootstrap replicates over images (``model.bootstrap``: eigenvalues
+interval from ``n_boot`` bootstrap replicates over images (``model.evidence.bootstrap``: eigenvalues
 to first order, TwoNN ratios reweighted) and ``null_value``, the estimator on isotropic
 Gaussian points of the same number and ambient dimension. ``undersampled`` marks estimates
 with too few points (``UNDERSAMPLED_RULE``); ``Evidence.summary`` leaves them out.
 
 Inputs: uint8 images (n, H, W, 3) (normalised with ImageNet's mean and std, as the shipped
-networks were trained: ``model.image_sets`` builds such sets), or a float tensor
+networks were trained: ``model.evidence.image_sets`` builds such sets), or a float tensor
 (n, 3, H, W) already normalised. ``resolution`` resamples them to R x R first (bilinear,
 antialiased); None keeps their size. All images must have the same size. Thread counts are
 the caller's (``runtime.configure``).
@@ -42,7 +42,6 @@ the caller's (``runtime.configure``).
 from __future__ import annotations
 
 import math
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -51,12 +50,13 @@ import torch
 from torch import nn
 
 from . import bootstrap as bs
-from .evidence_probes import PROBES, EvidenceProbes, Sample, merge_samples, probe_shapes  # noqa: F401
-from .evidence_records import (MIN_TWONN_POINTS, BlockEvidence, Evidence, EvidenceMeta,
+from .probes import EvidenceProbes, probe_shapes
+from .records import (MIN_TWONN_POINTS, BlockEvidence, Evidence, EvidenceMeta,
                                ProfileRecord)
-from .evidence_stats import folds_by_image, lemma2_invertible, linear_recovery
-from .images import IMAGENET_MEAN, IMAGENET_STD
-from .mobilenetv2 import InvertedResidual
+from .sample import PROBES, Sample
+from .stats import folds_by_image, lemma2_invertible, linear_recovery
+from ..images import IMAGENET_MEAN, IMAGENET_STD
+from ..mobilenetv2 import InvertedResidual
 
 ESTIMATORS = ("pca", "pr", "twonn")
 PCA_VARIANCE = 0.9
@@ -383,8 +383,3 @@ def evidence_many(models: dict, images, *, workers: int = 1, progress=None,
         return {name: run(name) for name in names}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return dict(zip(names, pool.map(run, names)))
-
-
-if __name__ == "__main__":
-    from .evidence_cli import main
-    sys.exit(main())
