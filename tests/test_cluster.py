@@ -15,7 +15,7 @@ from services.images import generated_image, prepare_input
 from services.live import analyze_profile, channel_activations, predictions
 from services.weights import Weights, WeightsId, load_source
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 
 def without_times(value):
