@@ -99,6 +99,17 @@ def test_unit_modules_start_no_process():
                         f"test to an integration module): {starts}")
 
 
+def test_app_modules_start_no_server_and_no_browser():
+    """`app` runs pages with AppTest (child Pythons and the pages' embedded cluster allowed);
+    a server or a browser makes a module `integration` or `browser`."""
+    servers = ("start_streamlit", "running_app", "start_cluster", "running_cluster",
+               "sync_playwright", "app_url", "chromium")
+    app = [p for p in sorted(TESTS.glob("test_*.py")) if "app" in module_marks(p)]
+    found = {p.name: [s for s in process_starts(p) if any(name in s for name in servers)]
+             for p in app}
+    assert app and not any(found.values()), found
+
+
 def test_the_scan_sees_process_starts_however_imported(tmp_path):
     f = tmp_path / "test_x.py"
     f.write_text("import subprocess, sys\n"
