@@ -10,10 +10,11 @@ The policy, and why:
 
 - **One torch intra-op thread, one BLAS / OpenMP thread.** This app is served from shared
   2-core machines. A 2-thread op stalls whenever another process holds one core (its threads
-  wait for each other at every barrier): an SVD of 1000 x 256 took 5 s with two BLAS threads
-  and 0.03 s with one, and live analyses had multi-second stalls with two torch threads and
-  none with one (``bench/live_page.py --threads``, ``bench/RESULTS.md``). Concurrent sessions
-  still use both cores, one each. It also makes float sums (a convolution's, a covariance's)
+  wait for each other at every barrier): an SVD took seconds with two BLAS threads and
+  hundredths of a second with one, and live analyses stalled for seconds with two torch
+  threads and never with one (``bench/live_page.py --threads``; the numbers:
+  ``bench/RESULTS.md``, "Numbers behind the code's comments"). Concurrent sessions still use
+  both cores, one each. It also makes float sums (a convolution's, a covariance's)
   the same in the page, the export and the tests.
 - **Long batch work runs below the pages' priority.** A data-set measurement takes seconds of
   both cores; a class pressing "Measure" together would otherwise hold every student's slider
@@ -45,19 +46,20 @@ BACKGROUND_NICE = 10   # added to a background thread's nice value (0 is normal,
 MAX_IMAGE_PIXELS = 50_000_000   # 50 megapixels: larger than any camera photo people upload
 # glibc gives each thread that allocates its own memory arena (up to 8 per core), and the
 # server runs a script thread per session: memory freed in one arena is not reused by the
-# others. Two arenas: server peak 1415 -> 1265 MB in one class run each (bench/load.py --explore).
+# others. Two arenas lowered the server's peak in a class run (noisy; see bench/RESULTS.md,
+# "Numbers behind the code's comments").
 MALLOC_ARENAS = 2
 # The server frees many large short-lived blocks (figure JSON, pickled cache entries, images).
 # glibc's default raises its mmap threshold to 32 MB after the first such free, and from then
-# on keeps them in the heap, which it rarely gives back: a class run's server held 470 MB
-# freed but kept. With a fixed threshold it kept 27-56 MB, and its peak fell from 1277-1289
-# to 1051-1105 MB (bench/load.py --sessions 30 --cold --explore, server heap line). Not
-# in the worker process: its torch tensors, mmapped anew at every op, cost it 45% more CPU.
+# on keeps them in the heap, which it rarely gives back: a class run's server held hundreds of
+# MB freed but kept. A fixed threshold keeps a few tens and lowers its peak. Not in the worker
+# process: its torch tensors, mmapped anew at every op, cost it much more CPU. (Numbers:
+# bench/RESULTS.md, "Numbers behind the code's comments".)
 MMAP_THRESHOLD = 256 << 10
 # The worker's: only blocks of 4 MB and more (a measurement's large activations) get pages of
-# their own. Worker peak 898-904 -> 831 MB at the same worker CPU (139-152 s vs 140 s); with
-# 256 KB it was 769 MB, but 243 s of CPU and data-set results twice as late (bench/load.py
-# --sessions 30 --cold --explore, bench/RESULTS.md).
+# their own: a lower worker peak at the same CPU; at the server's 256 KB the peak was lower
+# still, but the CPU far higher and data-set results twice as late (bench/RESULTS.md,
+# "Numbers behind the code's comments").
 WORKER_MMAP_THRESHOLD = 4 << 20
 TRIM_THRESHOLD = 8 << 20
 M_ARENA_MAX = -8        # glibc's mallopt parameter numbers (malloc.h)

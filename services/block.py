@@ -23,9 +23,10 @@ WIDTHS = ("1.4", "1.0", "0.75", "0.5", "0.35")
 RESOLUTIONS = ("224", "192", "160", "128", "96")
 
 
-# The work one timing of the interactive block may cost: about 1.5-3 s of one core here
-# (the three options ran at 4-9 GMAdds/s on this 2-core machine under load). A link can set
-# any shape in range, so this bounds what a link can make the server do.
+# The work one timing of the interactive block may cost: a few seconds of one core at the
+# speed the three options ran at on the 2-core machine under load (bench/RESULTS.md,
+# "Numbers behind the code's comments").
+# A link can set any shape in range, so this bounds what a link can make the server do.
 MAX_TIMED_MADDS = 12_000_000_000
 
 

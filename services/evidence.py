@@ -100,8 +100,8 @@ def networks(chosen: Weights, seed: int = 0) -> list[Weights]:
 def measure_networks(nets: list[Weights], images: ImageSet, *, seed: int = 0,
                      progress=None, workers: int = 2, **options) -> dict[str, "object"]:
     """{source: ``model.evidence.Evidence``} for each network on the same images, ``workers``
-    networks at a time (``model.evidence.evidence_many``: the same numbers as one by one;
-    two workers took 8.7 s for 240 images x 3 networks where one took 12.2 s, bench/evidence.py).
+    networks at a time (``model.evidence.evidence_many``: the same numbers as one by one, in
+    less time: ``bench/evidence.py``; bench/RESULTS.md, "Numbers behind the code's comments").
 
     ``progress(fraction, source)`` is called with the overall fraction and a network being
     measured (from the workers' threads); ``options`` go to ``model.evidence.evidence``

@@ -10,7 +10,8 @@
 
 Why the work is not in the server: torch lets go of Python's lock (the GIL) at every op and
 must get it back after; in the server, where other sessions' scripts run Python, each op then
-waited for them, and a 0.03 s analysis took seconds (``python bench/gil_switch.py``). In a
+waited for them, and an analysis of hundredths of a second took seconds (``python
+bench/gil_switch.py``; bench/RESULTS.md, "Numbers behind the code's comments"). In a
 Dask worker's process it has a lock of its own.
 """
 from __future__ import annotations

@@ -176,7 +176,8 @@ def computation(name: str, args: tuple, kwargs: dict):
 
 def _trim() -> None:
     """Give freed memory back to the system: glibc keeps it otherwise, and a worker's peak
-    grew with each student's new computation (block page alone: 503 -> 748 MB in a class run)."""
+    grew with each student's new computation (bench/RESULTS.md, "Numbers behind the code's
+    comments")."""
     import ctypes
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)

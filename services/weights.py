@@ -163,7 +163,8 @@ def load_source(source: str, *, seed: int = 0, upload: bytes | None = None,
             from model.mobilenetv2 import mobilenet_v2
             from model.weights import load_weights
             return load_weights(mobilenet_v2(width, num_classes), "random", seed=seed).eval()
-        # Built on first use: 30 students' comparison networks cost 14 MB and 0.1 s each.
+        # Built on first use: a class's many comparison networks each cost memory and time
+        # (bench/RESULTS.md, "Numbers behind the code's comments").
         return Weights(wid, None, list(classes), res, float(width), recipe=build)
     # The rest read a file now (in a Dask worker, for the app: ``describe_source``).
     from model.mobilenetv2 import mobilenet_v2

@@ -2,9 +2,8 @@
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from conftest import APP, APP_TIMEOUT
+from conftest import open_page
 from figures import block as fig
 from model.embedded import load_training_log
 from services import block as data
@@ -21,11 +20,7 @@ def _titles(at):
 
 
 def _open_block():
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
-    at.query_params.update({"di": "16", "dj": "16", "h": "14", "w": "14", "split_res": "96"})
-    at.run()
-    at.switch_page("views/block.py").run()
-    return at
+    return open_page("views/block.py", di="16", dj="16", h="14", w="14", split_res="96")
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +79,7 @@ def test_changing_t_and_stride_redraws(own_page):
 
 
 def test_too_big_block_gives_error_not_exception():
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
-    at.query_params.update({"di": "512", "t": "10", "h": "224", "w": "224", "split_res": "96"})
-    at.run()
-    at.switch_page("views/block.py").run()
-    assert not at.exception
+    at = open_page("views/block.py", di="512", t="10", h="224", w="224", split_res="96")
     assert any("too large" in e.value for e in at.error)
 
 

@@ -6,6 +6,8 @@ import signal
 import threading
 import time
 
+import re
+
 import numpy as np
 import pytest
 
@@ -15,7 +17,7 @@ from services.images import generated_image, prepare_input
 from services.live import analyze_profile, channel_activations, predictions
 from services.weights import Weights, WeightsId, load_source
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 
 def without_times(value):
@@ -341,3 +343,25 @@ def test_a_scheduler_started_outside_the_project_is_said_so(tmp_path):
     finally:
         scheduler.send_signal(signal.SIGTERM)
         scheduler.wait(30)
+
+
+def test_a_scheduler_without_workers_is_said_so(monkeypatch):
+    """A task on a scheduler that has no worker: the refusal after the grace, naming the
+    address; a worker that joins within the grace runs it."""
+    from distributed import Client, LocalCluster
+    monkeypatch.setattr(cluster, "POLL_S", 0.1)
+    monkeypatch.setattr(cluster, "NO_WORKER_GRACE_S", 1.0)
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as lc, \
+            Client(lc) as c:
+        future = c.submit(sum, [1, 2], pure=False)
+        start = time.monotonic()
+        with pytest.raises(cluster.NoWorkers) as info:
+            cluster.result(future)
+        assert 1.0 <= time.monotonic() - start < 15
+        for lang in ("en", "ko"):
+            text = info.value.render(lang)
+            assert lc.scheduler_address in text and "dask worker" in text
+        assert re.search(r"[\uac00-\ud7a3]", info.value.render("ko"))
+        monkeypatch.setattr(cluster, "NO_WORKER_GRACE_S", 30.0)
+        threading.Timer(0.5, lc.scale, args=(1,)).start()
+        assert cluster.result(future, timeout=60) == 3

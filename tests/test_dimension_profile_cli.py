@@ -1,14 +1,12 @@
 """python -m model.dimension_profile: formats, errors without tracebacks, exit codes."""
 import json
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
 
 pytestmark = pytest.mark.unit
 
@@ -80,12 +78,3 @@ def test_errors_exit_2_with_one_line(pictures, capsys, extra, match):
     assert code == 2 and out == ""
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
     assert re.search(match, err)
-
-
-def test_module_runs_and_package_function_survives(pictures):
-    paths, broken = pictures
-    proc = subprocess.run([sys.executable, "-m", "model.dimension_profile", paths[0], broken,
-                           "--weights", "random", "--width", "0.35", "--resolution", "64"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 2
-    assert "broken.jpg" in proc.stderr and "Traceback" not in proc.stderr

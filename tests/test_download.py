@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 
@@ -24,7 +22,6 @@ from model.registry import WeightSpec
 
 pytestmark = pytest.mark.unit
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROXIES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 STATE = {"features.0.0.weight": torch.arange(300_000, dtype=torch.float32).reshape(1000, 300),
          "classifier.1.bias": torch.linspace(-1, 1, 1000)}
@@ -307,23 +304,6 @@ def test_the_command_line_fails_with_one_line_and_status_1(imagenet_v1, server, 
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("error: imagenet-v1: ") and "checksum" in err[-1]
     assert left_in_hub() == []
-
-
-def test_python_m_model_weights_download_offline(tmp_path):
-    """The module runs as a command (torch imported, nothing fetched): a mirror nobody
-    listens on gives one line and exit status 1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k not in PROXIES}
-    env.update(TORCH_HOME=str(tmp_path), PYTHONPATH=ROOT)
-    env[MIRROR_ENV] = f"http://127.0.0.1:{port}/"
-    out = subprocess.run([sys.executable, "-m", "model.weights", "download", "imagenet-v2"],
-                         capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
-    assert out.returncode == 1, out.stderr
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: imagenet-v2: could not reach")
-    assert not (tmp_path / "hub" / "checkpoints" / "mobilenet_v2-7ebf99e0.pth").exists()
 
 
 # -- the app's download: one per server ------------------------------------------------------

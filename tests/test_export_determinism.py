@@ -19,7 +19,7 @@ from conftest import ROOT
 from figures.block_specs import DEFAULT_SHAPE, options_spec
 from figures.render import text_export
 
-pytestmark = [pytest.mark.unit, pytest.mark.slow]
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 MEASURED = {"block_options": ["seconds"], "block_split": ["seconds"]}
 SEED = 3

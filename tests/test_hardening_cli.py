@@ -9,13 +9,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 
 pytestmark = pytest.mark.unit
 
@@ -89,13 +86,3 @@ def test_export_out_is_created_when_missing(tmp_path):
     out = tmp_path / "new" / "deeper"
     assert unwritable_reason(out) == ""
     assert out.is_dir() and list(out.iterdir()) == []     # the probe file is gone
-
-
-def test_export_cli_at_a_file_prints_one_line_and_no_traceback(tmp_path):
-    a_file = tmp_path / "taken"
-    a_file.write_text("x")
-    run = subprocess.run([sys.executable, "-m", "app.export", "--out", str(a_file)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
-    assert run.returncode == 2
-    assert run.stdout.strip() == f"error: --out {a_file} is a file, not a folder"
-    assert "Traceback" not in run.stderr

@@ -1,11 +1,12 @@
 """The import rules of the layers (README, "How the code is laid out"), read off the source.
 
-UI (app/) -> figures/ -> services/ -> model/ -> manifolds/; i18n/ and runtime.py are leaves
-that any layer above them may use. An import from a lower layer into a higher one, or of
+Each layer may import the layers ALLOWED names (any of them, not only the next one down);
+i18n/ and runtime.py are leaves. The README's drawing has the same arrows. An import from a lower layer into a higher one, or of
 streamlit outside app/, fails here with the file and line, so the rule holds as the code grows.
 Imports inside functions count too: they are how a lower layer would sneak a dependency in.
 """
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -30,10 +31,10 @@ UI_ONLY = {"streamlit"}
 ENTRY_POINTS = {"model/evidence/__main__.py": {"services"}, "model/dimension_profile.py": {"services"}}
 
 
-def _layer_files():
+def _layer_files(root: Path = ROOT):
     for layer in ALLOWED:
-        path = ROOT / f"{layer}.py"
-        files = [path] if path.exists() else sorted((ROOT / layer).rglob("*.py"))
+        path = root / f"{layer}.py"
+        files = [path] if path.exists() else sorted((root / layer).rglob("*.py"))
         for f in files:
             yield layer, f
 
@@ -53,17 +54,52 @@ def test_every_layer_has_files():
     assert layers == set(ALLOWED)
 
 
-def test_imports_run_one_way():
+def upward_imports(root: Path = ROOT) -> list[str]:
+    """``file:line (layer) imports package`` for every import against the layer order in the
+    tree at ``root`` (the repository, or a test's own tree)."""
     bad = []
-    for layer, path in _layer_files():
+    for layer, path in _layer_files(root):
+        name = path.relative_to(root).as_posix()
         for line, package in _imports(path):
-            entry = ENTRY_POINTS.get(path.relative_to(ROOT).as_posix(), set())
+            entry = ENTRY_POINTS.get(name, set())
             if (package in PROJECT and package != layer and package not in ALLOWED[layer]
                     and package not in entry):
-                bad.append(f"{path.relative_to(ROOT)}:{line} ({layer}) imports {package}")
+                bad.append(f"{name}:{line} ({layer}) imports {package}")
             if package in UI_ONLY and layer != "app":
-                bad.append(f"{path.relative_to(ROOT)}:{line} ({layer}) imports {package}")
+                bad.append(f"{name}:{line} ({layer}) imports {package}")
+    return bad
+
+
+def test_imports_run_one_way():
+    bad = upward_imports()
     assert not bad, "imports against the layer order:\n" + "\n".join(bad)
+
+
+def readme_arrows(text: str) -> dict[str, set[str]]:
+    """{layer: the layers it points to} in the README's drawing under "How the code is laid
+    out" (its first mermaid block there: ``a --> b`` lines)."""
+    section = text[text.index("## How the code is laid out"):]
+    block = section[section.index("```mermaid"):].split("```")[1]
+    arrows: dict[str, set[str]] = {}
+    for a, b in re.findall(r"^\s*(\w+)\s*-\.?->\s*(\w+)\s*$", block, re.M):
+        arrows.setdefault(a, set()).add(b)
+    return arrows
+
+
+@pytest.mark.xfail(strict=True, reason="the README draws the rules of issue 27 (figures import "
+                   "only i18n); ALLOWED still lets figures/ import services/ until the change "
+                   "that moves the figure sources above figures/ lands: then remove this mark")
+def test_the_readme_draws_what_is_enforced():
+    drawn = readme_arrows((ROOT / "README.md").read_text(encoding="utf-8"))
+    enforced = {layer: set(allowed) - {layer} for layer, allowed in ALLOWED.items() if allowed - {layer}}
+    assert drawn == enforced
+
+
+def test_the_drawing_is_read_arrow_by_arrow():
+    text = ("## How the code is laid out\n```mermaid\nflowchart TB\n  app[\"app/<br/>x\"]\n"
+            "  app --> figures\n  app -.-> i18n\n  figures --> i18n\n```\n"
+            "```mermaid\n  model --> app\n```\n")
+    assert readme_arrows(text) == {"app": {"figures", "i18n"}, "figures": {"i18n"}}
 
 
 def test_thread_counts_are_set_in_one_place():
@@ -82,11 +118,22 @@ def test_thread_counts_are_set_in_one_place():
 
 
 def test_the_rule_catches_a_violation(tmp_path):
-    """The checker itself: an upward import in a model file is reported."""
-    f = tmp_path / "bad.py"
-    f.write_text("def f():\n    from figures.catalog import FigureSpec\n")
-    assert list(_imports(f)) == [(2, "figures")]
-    assert "figures" not in ALLOWED["model"]
+    """The checker itself, run over a tree of its own: one file per layer, importing only
+    what it may, and then a model file importing figures/ inside a function, a figures file
+    importing streamlit, and a relative import (which stays inside its package)."""
+    for layer in ALLOWED:
+        ok = "".join(f"import {p}\n" for p in sorted(ALLOWED[layer] - {layer})) or "import os\n"
+        if layer == "runtime":
+            (tmp_path / "runtime.py").write_text(ok)
+        else:
+            (tmp_path / layer).mkdir()
+            (tmp_path / layer / "ok.py").write_text(ok)
+    assert upward_imports(tmp_path) == []
+    (tmp_path / "model" / "bad.py").write_text(
+        "from . import ok\n\ndef f():\n    from figures.catalog import FigureSpec\n")
+    (tmp_path / "figures" / "ui.py").write_text("import streamlit as st\n")
+    assert upward_imports(tmp_path) == ["figures/ui.py:1 (figures) imports streamlit",
+                                        "model/bad.py:4 (model) imports figures"]
 
 
 def test_background_priority_lowers_only_the_calling_thread():
@@ -111,48 +158,6 @@ def test_background_priority_lowers_only_the_calling_thread():
     thread.join(10)
     assert seen == [(True, min(19, here + 5))]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == here
-
-
-_LARGE_BLOCK = """
-import ctypes, sys
-sys.path.insert(0, {root!r})
-import runtime
-runtime.configure(serving={serving}, worker={worker})
-class Info(ctypes.Structure):
-    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd",
-                "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
-libc = ctypes.CDLL("libc.so.6")
-libc.mallinfo2.restype = Info
-libc.malloc.restype = ctypes.c_void_p
-for size in (1 << 20, 4 << 20):
-    libc.free(ctypes.c_void_p(libc.malloc(size)))   # glibc's default raises its threshold here
-    before = libc.mallinfo2().hblkhd
-    block = libc.malloc(size)
-    print(libc.mallinfo2().hblkhd - before >= size)
-"""
-
-
-def test_the_server_gives_large_freed_blocks_back():
-    """configure(serving=True): 1 MB and 4 MB blocks get pages of their own (returned when
-    freed) also after one was freed; the worker process (worker=True) only the 4 MB one;
-    glibc's default (the command lines) then keeps both in the heap."""
-    import subprocess
-    import sys
-    if not sys.platform.startswith("linux"):
-        pytest.skip("glibc's malloc only")
-    import os
-    seen = {}
-    # Dask's nanny puts MALLOC_TRIM_THRESHOLD_ in this process's environment when it starts a
-    # worker (its pre-spawn-environ): that alone fixes glibc's threshold. Plain glibc here.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
-    for role in ("serving", "worker", "plain"):
-        code = _LARGE_BLOCK.format(root=str(ROOT), serving=role == "serving",
-                                   worker=role == "worker")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             timeout=60, check=True, env=env).stdout.split()
-        seen[role] = out[-2:]
-    assert seen == {"serving": ["True", "True"], "worker": ["False", "True"],
-                    "plain": ["False", "False"]}
 
 
 def _module_graph(root: Path, package: str) -> dict[str, set[str]]:

@@ -7,9 +7,8 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
-from conftest import APP, APP_TIMEOUT, FIXTURES, page_texts, shown, torchvision_fixture
+from conftest import FIXTURES, open_page, page_texts, shown, torchvision_fixture
 from figures import live as fig
 from manifolds.dimension import participation_ratio
 from services import images as images_svc
@@ -49,11 +48,7 @@ def _chart(at, prefix):
 
 
 def _open_live():
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
-    at.query_params.update({"res": "64", "mosaic_block": "2"})
-    at.run()
-    at.switch_page("views/live.py").run()
-    return at
+    return open_page("views/live.py", res="64", mosaic_block="2")
 
 
 @pytest.fixture(scope="module")
@@ -130,10 +125,7 @@ def test_camera_photo(own_page):
 
 
 def test_bad_checkpoint_upload_falls_back():
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
-    at.query_params.update({"res": "64", "weights": "upload", "compare": "none"})
-    at.run()
-    at.switch_page("views/live.py").run()
+    at = open_page("views/live.py", res="64", weights="upload", compare="none")
     assert any("Upload a checkpoint" in i.value for i in at.info)
     at.file_uploader(key="live_ckpt").set_value(("evil.pth", b"\x80\x04garbage", "application/octet-stream")).run()
     assert not at.exception

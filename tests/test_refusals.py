@@ -35,6 +35,7 @@ WIDTH, CLASSES = 0.35, 10
 TRIGGERED: set[str] = set()
 # Refusals no test here can trigger honestly, and why.
 NOT_TRIGGERED = {
+    "refusal.cluster.no_workers": "tests/test_cluster.py asks a scheduler with no worker",
     "refusal.cluster.no_project": "tests/test_cluster.py starts a scheduler outside the project",
     "refusal.worker.died": "tests/test_cluster.py kills workers (Dask then reruns the task)",
     "refusal.image.text_mode": "a programming error of a caller (a text-mode file object)",
@@ -437,30 +438,6 @@ def test_an_unreachable_scheduler_in_korean(monkeypatch):
     with pytest.raises(cluster.SchedulerUnreachable) as info:
         cluster._connect(address)
     korean(info.value, address, "MANIFOLD_LAB_SCHEDULER")
-
-
-def test_a_scheduler_without_workers_in_korean(monkeypatch):
-    """A task on a scheduler that has no worker: the refusal after the grace, naming the
-    address; a worker that joins within the grace runs it."""
-    import threading
-    import time
-
-    from distributed import Client, LocalCluster
-
-    from services import cluster
-    monkeypatch.setattr(cluster, "POLL_S", 0.1)
-    monkeypatch.setattr(cluster, "NO_WORKER_GRACE_S", 1.0)
-    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as lc, \
-            Client(lc) as c:
-        future = c.submit(sum, [1, 2], pure=False)
-        start = time.monotonic()
-        with pytest.raises(cluster.NoWorkers) as info:
-            cluster.result(future)
-        assert 1.0 <= time.monotonic() - start < 15
-        korean(info.value, lc.scheduler_address, "dask worker")
-        monkeypatch.setattr(cluster, "NO_WORKER_GRACE_S", 30.0)
-        threading.Timer(0.5, lc.scale, args=(1,)).start()
-        assert cluster.result(future, timeout=60) == 3
 
 
 def test_a_refusal_crosses_a_pickle_whole():

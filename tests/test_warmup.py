@@ -5,7 +5,7 @@ import pytest
 
 from app import warmup
 
-pytestmark = pytest.mark.app
+pytestmark = pytest.mark.integration
 
 
 def test_off_without_a_server_and_when_asked(monkeypatch):
