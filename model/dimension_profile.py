@@ -26,7 +26,8 @@ from .analysis import ESTIMATORS, analyze, records_to_dicts
 from .probes import POINT_MODES
 
 FORMATS = ("table", "csv", "json")
-# 1024 px has 21x the pixels of 224, and activation memory grows alike (4096 took 6 GB).
+# 1024 px has 21x the pixels of 224, and activation memory grows alike (what 4096 took:
+# bench/RESULTS.md, "Numbers behind the code's comments").
 MIN_RESOLUTION, MAX_RESOLUTION = 32, 1024
 TABLE_COLUMNS = (("block", "block"), ("probe", "probe"), ("t", "t"), ("channels", "C"),
                  ("size", "h x w"), ("ambient_dim", "ambient"), ("n_points", "points"),

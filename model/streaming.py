@@ -13,7 +13,7 @@ def _outer_products(a: torch.Tensor) -> torch.Tensor:
     """a @ a.T for a float32 matrix (rows = variables), as float32.
 
     On the CPU numpy does it: for ``a @ a.T`` OpenBLAS uses its symmetric rank-k routine
-    (half the flops, about 2x faster than torch's general product here), on the process's
+    (half the flops; faster than torch's general product here: bench/RESULTS.md), on the process's
     BLAS threads (one in the app: ``runtime.py``).
     """
     if a.device.type != "cpu":
@@ -44,8 +44,9 @@ class StreamingReducer:
     def count(self, x: torch.Tensor, workspace) -> None:
         n, c, h, w = x.shape
         if n * h * w < 2 ** 24:
-            # A float 0/1 indicator summed per channel: ~20x faster than count_nonzero over
-            # dims on the CPU, and exact (integers below 2^24 are exact in float32).
+            # A float 0/1 indicator summed per channel: much faster than count_nonzero over
+            # dims on the CPU (bench/RESULTS.md), and exact (integers below 2^24 are exact in
+            # float32).
             indicator = workspace(x.numel()).view(x.shape)
             torch.ne(x, 0, out=indicator)
             nz = indicator.sum(dim=(0, 2, 3)).long()

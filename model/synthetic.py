@@ -48,8 +48,8 @@ def _rng(rng_or_seed) -> np.random.Generator:
 def sklearn_photos() -> dict[str, np.ndarray]:
     """scikit-learn's two sample photos, {"china": ..., "flower": ...} uint8 (427, 640, 3),
     read from its package files with Pillow, as ``sklearn.datasets.load_sample_images`` reads
-    them (the same arrays), without importing scikit-learn: that import costs a process about
-    80 MB, and a Dask worker (``services.tasks``) needs nothing else of it."""
+    them (the same arrays), without importing scikit-learn: that import costs a process memory
+    (bench/RESULTS.md), and a Dask worker (``services.tasks``) needs nothing else of it."""
     spec = importlib.util.find_spec("sklearn")     # finds the package without running it
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("scikit-learn is not installed: its sample photos are missing")
@@ -87,8 +87,8 @@ def _raw_photos() -> tuple[np.ndarray, ...]:
 @functools.lru_cache(maxsize=4)
 def _photos(resolution: int) -> tuple[np.ndarray, ...]:
     """The photos as uint8 (h, w, 3), shorter side 2 * resolution (area resampled once, so
-    later nearest-neighbour crops alias little). uint8, not float: four resolutions of 224 px
-    were 240 MB of a server's memory as float32; a crop is made float (the same values)."""
+    later nearest-neighbour crops alias little). uint8, not float: a quarter of float32's memory
+    (four resolutions' worth: bench/RESULTS.md); a crop is made float (the same values)."""
     out = []
     for img in _raw_photos():
         h, w = img.shape[:2]

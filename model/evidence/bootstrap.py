@@ -165,7 +165,7 @@ def twonn_ratios(points, *, overwrite: bool = False) -> tuple[np.ndarray, np.nda
     X = X if overwrite else X.clone()
     X -= X.mean(dim=0)                  # any shift near the data keeps the products small
     sq = torch.einsum("np,np->n", X, X)
-    gram = X @ X.T                      # torch's float32 product: ~2x numpy's here
+    gram = X @ X.T                      # torch's float32 product: faster than numpy's (RESULTS)
     score = sq[None, :] - 2.0 * gram    # + |x_i|^2 does not change which j is nearest
     score.fill_diagonal_(float("inf"))
     cand = torch.topk(score, 3, dim=1, largest=False).indices                 # (n, 3)
