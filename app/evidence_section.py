@@ -160,6 +160,7 @@ def _draw(results: dict, image_set: str, estimator: str, probe: str, source: str
     if "embedded-relu6" in results:
         st.markdown(specs.relu6_text(results["embedded-relu6"], language))
     show(cached_spec(specs.profile_spec, results, image_set, estimator, probe, language))
-    st.markdown(specs.profile_text(results, source, estimator, probe, language))
+    st.markdown(specs.profile_text(results, source, estimator, probe, language,
+                                   min_points=MIN_TWONN_POINTS))
     st.markdown(specs.training_text(results, source, estimator, probe, language))
     st.caption(tr("evidence.undersampled_rule", twonn=MIN_TWONN_POINTS))

@@ -164,7 +164,7 @@ def _block() -> None:
 def _lecture() -> None:
     """Queue the lecture's data-set measurement (presenter mode's slides 4-6), so it is ready
     when the teacher gets there; it runs below the pages' priority and is not waited for."""
-    from figures.evidence_specs import default_job
+    from app.figure_sources.evidence import default_job
     from figures.lecture import LECTURE_SEED
     default_job(LECTURE_SEED)
 

@@ -21,6 +21,8 @@ ESTIMATOR = Param("ablation_est", "twonn", kind="choice", choices=("pca", "pr", 
 PARAMS = (D_I, D_J, T, K, H, W, STRIDE, WIDTH, RES, SPLIT_BLOCK, SPLIT_RES, ESTIMATOR)
 REPEATS = 7
 """How often the interactive block's options are timed (the median is shown)."""
+ABLATION_IMAGES = 8
+"""Images per variant behind the ablation's dimension profiles."""
 
 
 def shape(values=lambda p: p.default) -> dict:
