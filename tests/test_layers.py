@@ -17,7 +17,8 @@ PROJECT = {"app", "figures", "services", "model", "manifolds", "i18n", "runtime"
 # What each layer may import from the project (itself always).
 ALLOWED = {
     "app": PROJECT,
-    "figures": {"services", "model", "manifolds", "i18n"},
+    # figures/ draws: numbers in, figures out. What computes them is in app/figure_sources/.
+    "figures": {"manifolds", "i18n"},
     "services": {"model", "manifolds", "runtime", "i18n"},
     # i18n: a refusal is raised as a translation key and its values (i18n.messages).
     "model": {"manifolds", "runtime", "i18n"},
@@ -153,3 +154,137 @@ def test_the_server_gives_large_freed_blocks_back():
         seen[role] = out[-2:]
     assert seen == {"serving": ["True", "True"], "worker": ["False", "True"],
                     "plain": ["False", "False"]}
+
+
+# Issue 27's rules: no exec/eval of project code, figures that only draw, no circles in app/.
+
+CODE = ("app", "figures", "services", "model", "manifolds", "i18n", "runtime.py", "devtools",
+        "bench")
+
+
+def _code_files(root: Path = ROOT):
+    for name in CODE:
+        path = root / name
+        yield from [path] if path.suffix == ".py" else sorted(path.rglob("*.py"))
+
+
+def _exec_calls(path: Path):
+    """(line, code) of every call of the builtins exec or eval in the file (a method called
+    ``eval``, such as a torch module's, is not one)."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Call):
+            f = node.func
+            if ((isinstance(f, ast.Name) and f.id in {"exec", "eval"})
+                    or (isinstance(f, ast.Attribute) and f.attr in {"exec", "eval"}
+                        and isinstance(f.value, ast.Name) and f.value.id == "builtins")):
+                yield node.lineno, ast.unparse(node)[:80]
+
+
+def test_no_exec_or_eval_of_project_code():
+    """A page's settings are importable (app/settings/): nothing runs code read from a file."""
+    found = [f"{path.relative_to(ROOT)}:{line}: {code}" for path in _code_files()
+             for line, code in _exec_calls(path)]
+    assert not found, "exec/eval calls:\n" + "\n".join(found)
+
+
+def test_the_exec_rule_catches_a_violation(tmp_path):
+    f = tmp_path / "bad.py"
+    f.write_text("import builtins\nnet.eval()\ndef f(src):\n    exec(compile(src, 'x', 'exec'))\n"
+                 "    return eval('1') + builtins.eval('2')\n")
+    assert [line for line, _ in _exec_calls(f)] == [4, 5, 5]
+
+
+def _figures_importing_services(root: Path = ROOT):
+    return [f"{path.relative_to(root)}:{line}" for path in sorted((root / "figures").rglob("*.py"))
+            for line, package in _imports(path) if package == "services"]
+
+
+def test_figures_import_no_services():
+    """figures/ takes numbers and returns figures; the figure sources that call services/
+    (the cluster, the job queues) are in app/figure_sources/."""
+    bad = _figures_importing_services()
+    assert not bad, "figures/ importing services/:\n" + "\n".join(bad)
+
+
+def test_the_figures_rule_catches_a_violation(tmp_path):
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "x_specs.py").write_text(
+        "import numpy\n\ndef figure_specs():\n    from services.remote import compute\n")
+    assert _figures_importing_services(tmp_path) == ["figures/x_specs.py:4"]
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _package_graph(package: str, root: Path = ROOT) -> dict[str, set[str]]:
+    """{module: the modules of ``package`` it imports}, imports inside functions included.
+    ``from app.x import y`` is an edge to ``app.x.y`` when that is a module, else to ``app.x``."""
+    files = sorted((root / package).rglob("*.py"))
+    modules = {_module_name(f, root): f for f in files}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        here = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges = graph.setdefault(name, set())
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = here.split(".")[:len(here.split(".")) - node.level + 1]
+                    base = ".".join(anchor + ([base] if base else []))
+                targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+                           for alias in node.names]
+            else:
+                continue
+            edges.update(t for t in targets if t in modules and t != name)
+    return graph
+
+
+def _a_circle(graph: dict[str, set[str]]) -> list[str]:
+    """One import circle of ``graph`` as [a, b, ..., a], or [] (depth-first search)."""
+    state: dict[str, int] = {}            # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        path.pop()
+        state[node] = 2
+        return []
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return []
+
+
+def test_no_import_circles_inside_app():
+    """The app's helpers import one way (app.language <- app.notices <- app.ui, issue 27): a
+    circle broken only by an import inside a function is still a circle."""
+    circle = _a_circle(_package_graph("app"))
+    assert not circle, "import circle in app/: " + " -> ".join(circle)
+
+
+def test_the_circle_rule_catches_a_violation(tmp_path):
+    (tmp_path / "app" / "sub").mkdir(parents=True)
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "a.py").write_text("from app.sub import b\n")
+    (tmp_path / "app" / "sub" / "__init__.py").write_text("")
+    (tmp_path / "app" / "sub" / "b.py").write_text("from . import c\n")
+    (tmp_path / "app" / "sub" / "c.py").write_text("def f():\n    from app import a\n")
+    graph = _package_graph("app", tmp_path)
+    assert graph["app.a"] == {"app.sub.b"} and graph["app.sub.b"] == {"app.sub.c"}
+    assert _a_circle(graph) == ["app.a", "app.sub.b", "app.sub.c", "app.a"]
+    assert _a_circle({"x": {"y"}, "y": set()}) == []
