@@ -9,6 +9,7 @@ import streamlit as st
 from app.downloads import show_figure as show
 from app.notices import notice
 from app.spec_cache import cached_spec
+from app.settings.block import ABLATION_IMAGES
 from app.ui import lang, tr
 from app.urlstate import Param, widget_key
 from figures import block as fig
@@ -19,7 +20,6 @@ from figures import block_specs as specs
 
 # A guard against shapes whose inner tensor alone would take hundreds of MB to time.
 MAX_INNER_VALUES = 25_000_000
-ABLATION_IMAGES = 8
 
 
 def option_limits_error(d_i, d_j, t, k, h, w, stride) -> str | None:
@@ -83,7 +83,7 @@ def tables_section(width_p: Param, res_p: Param) -> None:
         grid = cached_tfslim_grid()
     show(cached_spec(specs.table2_spec, costs, width, res, lang()))
     table2_frame(costs["table2"])
-    show(cached_spec(specs.tfslim_spec, grid, lang()))
+    show(cached_spec(specs.tfslim_spec, data.PAPER_TFSLIM, grid, lang()))
     show(cached_spec(specs.table3_spec, costs, width, res, lang()))
 
 

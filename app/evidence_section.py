@@ -20,19 +20,14 @@ from app.limits import image_upload_help
 from app.notices import notice
 from app.spec_cache import cached_spec
 from app.ui import lang, tr
-from app.urlstate import Param, widget_key
+from app.settings.evidence import N, PROBE, RUN, SET
+from app.urlstate import widget_key
 from figures import evidence_specs as specs
 from model.evidence.records import MIN_TWONN_POINTS
 from services import evidence as ev
 from services import jobs, remote
-from services.live import PROBE_CHOICES
 from services.weights import SOURCES, Weights, digest
 
-SET = Param("ev_set", "generated", kind="choice", choices=ev.IMAGE_SETS)
-N = Param("ev_n", str(ev.DEFAULT_N), kind="choice", choices=tuple(str(n) for n in ev.N_IMAGES))
-PROBE = Param("ev_probe", "input", kind="choice", choices=PROBE_CHOICES)
-RUN = Param("ev_run", 0, kind="int", lo=0, hi=1)
-PARAMS = (SET, N, PROBE, RUN)
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "zip"]
 # The estimate shown before the button is pressed comes from this server's own finished
 # measurements (start to end, per image and network at 64 px); until one has finished, a first
@@ -165,6 +160,7 @@ def _draw(results: dict, image_set: str, estimator: str, probe: str, source: str
     if "embedded-relu6" in results:
         st.markdown(specs.relu6_text(results["embedded-relu6"], language))
     show(cached_spec(specs.profile_spec, results, image_set, estimator, probe, language))
-    st.markdown(specs.profile_text(results, source, estimator, probe, language))
+    st.markdown(specs.profile_text(results, source, estimator, probe, language,
+                                   min_points=MIN_TWONN_POINTS))
     st.markdown(specs.training_text(results, source, estimator, probe, language))
     st.caption(tr("evidence.undersampled_rule", twonn=MIN_TWONN_POINTS))

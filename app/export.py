@@ -4,7 +4,7 @@
                          [--seed N] [--only NAME,...] [--aspect page|16:9] [--caption]
     python -m app.export --deck OUT.pdf [--lang en|ko] [--seed N]
 
-Figures come from the sources in ``figures/catalog.py`` (each page adds one line there). Files
+Figures come from the sources in ``app/figure_sources/`` (each page adds one line there). Files
 are named ``<figure>_<lang>.<format>`` (``<figure>_<lang>_16x9.<format>`` with --aspect 16:9,
 re-laid out at 1600 x 900 for a slide); ``manifest_<lang>.json`` (``manifest_<lang>_16x9.json``)
 lists each figure's name, caption, parameters and files, so runs in two languages into one
@@ -27,7 +27,7 @@ from runtime import configure
 
 configure()  # the app's thread policy, so exported numbers are the page's to the last digit
 
-from figures.catalog import FIGURE_SOURCES, all_figure_specs  # noqa: E402
+from app.figure_sources import FIGURE_SOURCES, all_figure_specs  # noqa: E402
 from figures.render import (FORMATS, STATIC_FORMATS, StaticExportUnavailable,  # noqa: E402
                             file_name, render_static, text_export, write_file)
 from figures.slides import ASPECTS, for_aspect, source_line  # noqa: E402
@@ -107,7 +107,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def write_deck(path: Path, lang: str, seed: int, say) -> int:
     """The lecture as one PDF at ``path``: 0, or 1 with a one-line error without Chromium."""
-    from figures.lecture import LECTURE, deck_pages
+    from app.figure_sources.lecture import deck_pages
+    from figures.lecture import LECTURE
     from figures.render import render_deck, static_problem
     problem = static_problem(lang)
     if problem:

@@ -288,20 +288,19 @@ def warm(estimators) -> None:
     """Fill the caches the page's first run at its defaults reads, under the same keys (the
     start-up warm-up, ``app.warmup``): the networks, the input, both top-5s, both profiles for
     each of ``estimators`` and the default mosaic."""
-    from app.page_params import page_params
-    p = page_params("live.py")
-    weights, _ = load_checked(p["weights"].default, 0, None)
+    from app.settings import live as p
+    weights, _ = load_checked(p.WEIGHTS.default, 0, None)
     if weights is None:
         return
-    compare = p["compare"].default
+    compare = p.COMPARE.default
     other = (load_checked(compare, 0, None, like=weights)[0]
              if compare not in ("none", "upload", weights.source) else None)
-    res = weights.resolution if p["res"].default == "auto" else int(p["res"].default)
-    image = generated_choice(int(p["gen_class"].default), int(p["gen_index"].default), 0, res, "")
+    res = weights.resolution if p.RES.default == "auto" else int(p.RES.default)
+    image = generated_choice(int(p.GEN_CLASS.default), int(p.GEN_INDEX.default), 0, res, "")
     x, _ = _input(image.key, res, weights.source, image.generated, image.array)
     for w in filter(None, (weights, other)):
         _top5(w.id, image.key, res, w, x)
         for estimator in estimators:
             _profile(w.id, image.key, res, estimator, 0, w, x)
-    _acts(weights.id, image.key, res, int(p["mosaic_block"].default) - 1,
-          p["mosaic_probe"].default, weights, x)
+    _acts(weights.id, image.key, res, int(p.MOSAIC_BLOCK.default) - 1,
+          p.MOSAIC_PROBE.default, weights, x)

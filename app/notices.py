@@ -26,7 +26,7 @@ import re
 
 import streamlit as st
 
-from app.ui import lang, tr
+from app.language import lang, tr
 from i18n.messages import Message, Own, Refusal
 
 MAX_CHARS = 160          # a value longer than this is cut (a 10 kB link value is no message)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.page_params import page_params
+from app.settings.relu import default_settings
 from figures.catalog import FigureSpec
 from figures.relu import ReluSettings, depth_spec, grid_spec, loss_spec, sweep_arguments
 from figures.relu_frames import frames_spec
@@ -42,15 +42,6 @@ def sweep_job(settings: ReluSettings):
     session (its n is not used: every n is swept). It runs on the Dask cluster, one task per
     seed below the pages' priority (``services.remote.sweep``)."""
     return SWEEPS.submit(settings, lambda progress: sweep(sweep_arguments(settings), progress))
-
-
-def default_settings(seed: int = 0) -> ReluSettings:
-    """The page's settings when nothing is changed (its ``Param`` defaults)."""
-    p = page_params("relu_manifolds.py")
-    return ReluSettings(input_name=p["input"].default, activation=p["act"].default,
-                        n=int(p["n"].default), n_points=int(p["points"].default),
-                        noise=float(p["noise"].default), n_seeds=int(p["seeds"].default),
-                        seed=seed)
 
 
 def warm_defaults(language: str) -> None:

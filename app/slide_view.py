@@ -13,8 +13,8 @@ import streamlit as st
 from app.notices import notice
 from app.ui import tr
 from figures.catalog import FigureSpec
-from figures.lecture import (LECTURE, LECTURE_SEED, SlideUnavailable, for_projection,
-                             measured_text, pick, source_specs)
+from app.figure_sources.lecture import measured_text, source_specs
+from figures.lecture import LECTURE, LECTURE_SEED, SlideUnavailable, for_projection, pick
 from i18n import t
 
 MAX_PREPARED = 8     # figure sets kept: 3 sources x 2 languages, and a spare

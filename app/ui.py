@@ -1,26 +1,26 @@
-"""Helpers every page uses: the current language and seed, and translated text."""
+"""Helpers every page uses: the sidebar, the seed, and the start and end of a page's settings.
+
+The language and translated text (``LANG``, ``lang``, ``tr``) live in ``app.language`` and are
+re-exported here, where the pages have always found them; the link's notices are shown
+through ``app.notices`` (which imports ``app.language``, never this module).
+"""
 from __future__ import annotations
 
 import streamlit as st
 
-from i18n import LANG_NAMES, LANGS, t
-from app.urlstate import Param, seed_from_url, show_notices, widget_key, write_to_url
+from i18n import LANG_NAMES, LANGS
+from app.language import LANG, lang, tr
+from app.notices import notice
+from app.urlstate import Param, seed_from_url, widget_key, write_to_url
 
-LANG = Param("lang", "en", kind="choice", choices=LANGS)
+__all__ = ["LANG", "SEED", "global_sidebar", "lang", "page_done", "page_settings", "seed",
+           "show_notices", "tr"]
+
 SEED = Param("seed", 0, kind="int", lo=0, hi=2**31 - 1)
-
-
-def lang() -> str:
-    return st.session_state.get(widget_key(LANG), "en")
 
 
 def seed() -> int:
     return int(st.session_state.get(widget_key(SEED), 0))
-
-
-def tr(key: str, /, **fmt) -> str:
-    """``key`` in the language chosen in the sidebar."""
-    return t(key, lang(), **fmt)
 
 
 def global_sidebar() -> None:
@@ -39,6 +39,13 @@ def page_settings(*params: Param) -> None:
     the link and shows what the link got wrong."""
     seed_from_url(*params)
     show_notices()
+
+
+def show_notices() -> None:
+    """Show (once) what was clamped or ignored from the link (``app.urlstate.seed_from_url``
+    keeps them in the session)."""
+    for key, args in st.session_state.pop("_url_notices", []):
+        notice("warning", key, icon=":material/link:", **args)
 
 
 def page_done(*params: Param) -> None:

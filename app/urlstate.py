@@ -90,7 +90,7 @@ def seed_from_url(*params: Param) -> None:
     """Before the widgets are drawn: put each URL value (validated) into the widget's state.
 
     Runs once per setting per session, so later widget changes are not overwritten by the URL.
-    Notices are kept in session state and shown by ``show_notices``.
+    Notices are kept in session state and shown by ``app.ui.show_notices``.
     """
     notices = st.session_state.setdefault("_url_notices", [])
     # Streamlit drops a widget's state when its page is left; this copy brings it back.
@@ -118,9 +118,3 @@ def write_to_url(*params: Param) -> None:
         if st.query_params.get(p.name) != str(value):
             st.query_params[p.name] = str(value)
 
-
-def show_notices() -> None:
-    """Show (once) what was clamped or ignored from the link."""
-    from app.notices import notice   # here: app.notices imports app.ui, which imports this
-    for key, args in st.session_state.pop("_url_notices", []):
-        notice("warning", key, icon=":material/link:", **args)

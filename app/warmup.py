@@ -7,7 +7,7 @@ serves (``run_before_serving``): the class's first visitors find it done. Under 
 starts it on a thread once per process, at the first visit. The tasks call the same cached
 functions the pages call (``app.live_sections``, ``app.relu_sections``,
 ``app.block_sections``) with the pages' default settings (read from the pages' own ``Param``
-definitions, ``app.page_params``), so those caches hold the results; the rest fills the
+definitions, ``app.settings``), so those caches hold the results; the rest fills the
 process-wide caches below them (the shipped networks, the photos the generated images are
 cut from), starts the Dask cluster whose workers compute with torch (and builds the shipped
 networks there; the server itself never imports torch) and pays one-off import costs
@@ -118,10 +118,9 @@ def _networks() -> None:
     the live page's default comparison (a seeded random network in the default's
     architecture), as the live page caches them."""
     from app.live_sections import load_checked
-    from app.page_params import page_params
-    live = page_params("live.py")
-    weights, _ = load_checked(live["weights"].default, 0, None)
-    if weights is not None and live["compare"].default == "random":
+    from app.settings import live
+    weights, _ = load_checked(live.WEIGHTS.default, 0, None)
+    if weights is not None and live.COMPARE.default == "random":
         load_checked("random", 0, None, like=weights)
 
 
@@ -130,8 +129,8 @@ def _live() -> None:
     change is often the estimator; the first analysis in a process also pays for the
     estimators' code paths)."""
     from app.live_sections import warm
-    from app.page_params import page_params
-    warm(page_params("live.py")["est"].choices)
+    from app.settings.live import ESTIMATOR
+    warm(ESTIMATOR.choices)
 
 
 def _relu() -> None:
@@ -148,18 +147,16 @@ def _block() -> None:
     training logs, Section 5.1's split (the first profiler run), the ablation profiles and
     the default block's timing."""
     from app import block_sections as b
-    from app.page_params import page_constant, page_params
-    p = page_params("block.py")
-    b.cached_costs(float(p["width"].default), int(p["table_res"].default))
+    from app.settings import block as p
+    b.cached_costs(float(p.WIDTH.default), int(p.RES.default))
     b.cached_tfslim_grid()
     logs = b.cached_logs()
-    b.cached_split(int(p["split_block"].default), int(p["split_res"].default), 0)
+    b.cached_split(int(p.SPLIT_BLOCK.default), int(p.SPLIT_RES.default), 0)
     if logs:
-        b.cached_ablation_profiles(p["ablation_est"].default, b.ABLATION_IMAGES, 0)
-    shape = (p["di"].default, p["dj"].default, p["t"].default, int(p["k"].default),
-             p["h"].default, p["w"].default, int(p["s"].default))
+        b.cached_ablation_profiles(p.ESTIMATOR.default, b.ABLATION_IMAGES, 0)
+    shape = tuple(p.DEFAULT_SHAPE.values())
     if b.option_limits_error(*shape) is None:
-        runs, _ = b.data.affordable_repeats(*shape, repeats=page_constant("block.py", "REPEATS"))
+        runs, _ = b.data.affordable_repeats(*shape, repeats=p.REPEATS)
         if runs:
             b.cached_option_rows(shape, runs)
 
@@ -167,7 +164,7 @@ def _block() -> None:
 def _lecture() -> None:
     """Queue the lecture's data-set measurement (presenter mode's slides 4-6), so it is ready
     when the teacher gets there; it runs below the pages' priority and is not waited for."""
-    from figures.evidence_specs import default_job
+    from app.figure_sources.evidence import default_job
     from figures.lecture import LECTURE_SEED
     default_job(LECTURE_SEED)
 

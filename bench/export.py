@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from figures.catalog import all_figure_specs  # noqa: E402
+from app.figure_sources import all_figure_specs  # noqa: E402
 from figures.render import STATIC_FORMATS, export_bytes, render_static, static_problem  # noqa: E402
 
 SIGNATURES = {"png": b"\x89PNG", "pdf": b"%PDF-", "svg": b"<svg"}

@@ -105,8 +105,9 @@ def screenshot_diffs() -> list[tuple[str, int, int, int]]:
     from PIL import Image
     from playwright.sync_api import sync_playwright
 
+    from app.settings.relu import default_settings
     from figures import relu
-    settings = relu.ReluSettings()
+    settings = default_settings()                   # the page's own defaults
     out = []
     with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

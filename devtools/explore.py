@@ -3,7 +3,7 @@
 
 Each student has its own ``random.Random`` (seeded by its number), so a run is reproducible
 and no two students ask for the same thing by construction. Every setting is drawn from its
-page's ``Param`` (``app.page_params``: the definitions the page itself uses), so a range
+page's ``Param`` (``app.settings``: the definitions the page itself uses), so a range
 changed on a page is the range drawn here:
 
 - a setting stays at its default with probability ``KEEP_DEFAULT`` (a student who leaves
@@ -13,23 +13,23 @@ changed on a page is the range drawn here:
   this machine), the camera, a checkpoint upload; an image upload is a fresh PNG per student;
 - the live page's settings not named below are drawn the same way: that is the hook for new
   sections. Sections whose Params live in their own module are named in ``SECTIONS``: the
-  data-set evidence section (``app/evidence_section.py``: image set, number of images, probe,
+  data-set evidence section (``app.settings.evidence``: image set, number of images, probe,
   then its Run button).
 """
 from __future__ import annotations
 
+import importlib
 import io
 import math
 import random
 from dataclasses import dataclass
 
-from app.page_params import page_params
 from app.urlstate import Param
 
 KEEP_DEFAULT = 0.25
-# Page (Streamlit url_path) -> page script under app/views/.
-PAGE_FILES = {"relu": "relu_manifolds.py", "live": "live.py", "block": "block.py",
-              "presenter": "presenter.py"}
+# Page (Streamlit url_path) -> the module of its settings (its ``PARAMS``).
+PAGE_SETTINGS = {"relu": "app.settings.relu", "live": "app.settings.live",
+                 "block": "app.settings.block", "presenter": "app.settings.presenter"}
 # Settings students change, in the order they change them. The ReLU page's seed count for
 # the sweep ("seeds") stays at its default, and so do the block page's split and ablation
 # settings (issue 12 names the rest). "seed" is the sidebar's, shared by every page after.
@@ -45,8 +45,8 @@ LEFT_OUT = {"weights": {"imagenet-v1", "imagenet-v2", "upload"},
 LEFT_OUT["ev_set"] = {"upload"}          # drawn only with page_plan(own_files=True)
 LOG_SCALE = {"di", "dj", "h", "w", "points", "gen_index", "seed"}
 # Page -> (module, tuple of its Params, the button that runs it, Params the section sets
-# itself): sections of a page defined outside its script.
-SECTIONS = {"live": ("app.evidence_section", "PARAMS", "ev_button", ("ev_run",))}
+# itself): sections of a page whose settings have a module of their own.
+SECTIONS = {"live": ("app.settings.evidence", "PARAMS", "ev_button", ("ev_run",))}
 # Settings whose widget is shown only when another setting has one value.
 ONLY_WITH = {"gen_class": ("image", "generated"), "gen_index": ("image", "generated"),
              "ev_n": ("ev_set", "generated")}
@@ -64,21 +64,18 @@ class Change:
     files: tuple[tuple[bytes, str], ...] = ()     # several files into one uploader
 
 
+def page_params(module: str) -> dict[str, Param]:
+    """{URL name: Param} of the settings module ``module``'s ``PARAMS``, in order."""
+    return {p.name: p for p in importlib.import_module(module).PARAMS}
+
+
 def all_params() -> dict[str, dict[str, Param]]:
     """{page: {name: Param}} for the pages students explore, plus the sidebar's seed."""
-    import logging
-    # The pages' modules define st.cache_data functions; outside a server Streamlit warns
-    # about each ("No runtime found"): nothing runs here, so the warnings say nothing.
-    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     from app.ui import SEED
-    import importlib
-    params = {page: page_params(path) for page, path in PAGE_FILES.items()}
+    params = {page: page_params(module) for page, module in PAGE_SETTINGS.items()}
     params["relu"] = {**params["relu"], "seed": SEED}
     for page, (module, attr, _, internal) in SECTIONS.items():
-        try:
-            section = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError):
-            continue                     # the section is not (yet) in this checkout
+        section = getattr(importlib.import_module(module), attr)
         params[page] = {**params[page], **{p.name: p for p in section if p.name not in internal}}
     return params
 

@@ -1,19 +1,17 @@
 """The block page's figures as ``FigureSpec`` (figure + caption + settings + plotted data).
 
-The page draws exactly these specs, and ``figure_specs`` (registered in
-``figures.catalog``) builds them at the page's default settings for ``python -m app.export``.
+The page draws exactly these specs, and its figure source (``app.figure_sources.block``)
+builds them at the page's default settings for ``python -m app.export``: numbers in, figures
+out.
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from . import block as fig
-from services import block as data
 from .catalog import FigureSpec
 from i18n import t
 from .profiles import compare_figure
-
-DEFAULT_SHAPE = dict(d_i=24, d_j=24, t=6, k=3, h=56, w=56, stride=1)
 
 
 def table1_spec(shape: dict, lang: str) -> FigureSpec:
@@ -43,11 +41,13 @@ def table2_spec(costs: dict, width: float, res: int, lang: str) -> FigureSpec:
                       pd.DataFrame(costs["blocks"]))
 
 
-def tfslim_spec(grid: dict, lang: str) -> FigureSpec:
+def tfslim_spec(paper: dict, grid: dict, lang: str) -> FigureSpec:
+    """``paper``: {(width, resolution): (MMACs, top-1)} as published
+    (``services.block.PAPER_TFSLIM``); ``grid``: {(width, resolution): computed MAdds}."""
     rows = [dict(width=w, resolution=r, paper_mmacs=m, paper_top1=top1,
-                 computed_madds=grid.get((w, r))) for (w, r), (m, top1) in data.PAPER_TFSLIM.items()]
+                 computed_madds=grid.get((w, r))) for (w, r), (m, top1) in paper.items()]
     return FigureSpec("block_tfslim", t("block.tfslim_caption", lang), {},
-                      fig.tfslim_figure(data.PAPER_TFSLIM, grid, lang), pd.DataFrame(rows))
+                      fig.tfslim_figure(paper, grid, lang), pd.DataFrame(rows))
 
 
 def table3_spec(costs: dict, width: float, res: int, lang: str) -> FigureSpec:
@@ -82,24 +82,3 @@ def ablation_profiles_spec(profiles: dict, estimator: str, n_images: int, seed: 
                       compare_figure(labelled, estimator, lang, title=t(
                           "block.fig.ablation_profiles_title", lang,
                           est=t(f"live.est.{estimator}", lang))), pd.DataFrame(rows))
-
-
-def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
-    """Figure source for ``figures.catalog``: every figure of the block page at its defaults
-    (its torch work computed on the Dask cluster, as the page's)."""
-    from services.remote import compute
-    shape, width, res = DEFAULT_SHAPE, 1.0, 224
-    specs = [table1_spec(shape, lang),
-             options_spec(shape, compute("option_rows", **shape, repeats=7), lang, 7)]
-    costs = data.network_costs(width, res)
-    specs += [table2_spec(costs, width, res, lang), tfslim_spec(data.tfslim_grid(), lang),
-              table3_spec(costs, width, res, lang)]
-    rows, info = compute("split_rows", 2, 224, seed)
-    specs.append(split_spec(rows, info, seed, lang))
-    logs = data.training_logs()
-    if logs:
-        specs.append(curves_spec(logs, lang))
-        profiles = compute("ablation_profiles", "twonn", 8, seed)
-        if profiles:
-            specs.append(ablation_profiles_spec(profiles, "twonn", 8, seed, lang))
-    return specs

@@ -1,15 +1,13 @@
 """The evidence figures as ``FigureSpec`` (figure + caption + settings + plotted data), and the
-texts that quote their numbers. The live page draws these; ``figure_specs`` (registered in
-``figures.catalog``) builds them for ``python -m app.export`` and presenter mode at the
-default measurement (``services.evidence.default_query``).
+texts that quote their numbers. The live page draws these; its figure source
+(``app.figure_sources.evidence``) builds them for ``python -m app.export`` and presenter mode
+at the default measurement: numbers in, figures and texts out.
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from i18n import t
-from model.evidence.records import MIN_TWONN_POINTS
-from services import evidence as ev
 
 from . import evidence as fig
 from .catalog import FigureSpec
@@ -127,7 +125,9 @@ def _fmt(value) -> str:
 
 
 def profile_text(results: dict[str, dict], source: str, estimator: str, probe: str,
-                 lang: str) -> str:
+                 lang: str, *, min_points: int) -> str:
+    """What the profile shows for ``source``; ``min_points``: the fewest points TwoNN is
+    computed on (``model.evidence.records.MIN_TWONN_POINTS``), named when a value is missing."""
     mine = _records(results[source], "pixels", estimator, probe)
     used = [p for p in mine if not p["undersampled"] and p["value"] is not None]
     images = {s: _median([p["value"] for p in r["profile"] if p["points"] == "images"
@@ -135,7 +135,7 @@ def profile_text(results: dict[str, dict], source: str, estimator: str, probe: s
               for s, r in results.items()}
     n_view = results[source]["meta"]["n_view_images"]
     missing = images.get(source) is None or ("random" in results and images.get("random") is None)
-    why = t("evidence.no_twonn_value", lang, n=n_view, min=MIN_TWONN_POINTS) if missing else ""
+    why = t("evidence.no_twonn_value", lang, n=n_view, min=min_points) if missing else ""
     return t("evidence.profile_text", lang, probe=t(f"live.probe.{probe}", lang),
              label=weights_label(source, lang), est=t(f"live.est.{estimator}", lang),
              value=_median([p["value"] for p in used]) or 0.0, used=len(used), total=len(mine),
@@ -237,35 +237,3 @@ def slide_text(key: str, results: dict[str, dict], lang: str) -> tuple[str, str]
         claim = t("evidence.recovery_short", lang, label=label,
                   **_recovery_numbers(results[source]))
     return claim, sample_text(results, lang, intervals=key != "figure7")
-
-
-def _default(seed: int):
-    """The default measurement (``services.evidence.default_query``): (query, the job's run)."""
-    from services.cluster import BATCH
-    from services.remote import measure
-    from services.weights import describe_source
-    query = ev.default_query(seed)
-    # ahead of the students' measurements: a teacher's slide waits for it
-    return query, lambda progress: measure(query, describe_source(query.weights.source),
-                                           progress=progress, priority=BATCH + 1)
-
-
-def default_job(seed: int = 0):
-    """The default measurement as one of the process's measurement jobs (``services.jobs``),
-    its tasks ahead of the students' (a teacher's slide waits for it), shared with the live
-    page's default run."""
-    from services.jobs import MEASUREMENTS
-    return MEASUREMENTS.submit(*_default(seed), retry=True)
-
-
-def default_results(seed: int = 0) -> dict[str, dict]:
-    """The default measurement for every compared network: {source: ``Evidence.to_dict()``}."""
-    from services.jobs import MEASUREMENTS
-    return MEASUREMENTS.result(*_default(seed))[0]
-
-
-def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
-    """Figure source for ``figures.catalog``: the three evidence figures at the defaults."""
-    results = default_results(seed)
-    return [figure7_spec(results, "generated", lang), recovery_spec(results, "generated", lang),
-            profile_spec(results, "generated", DEFAULT_ESTIMATOR, DEFAULT_PROBE, lang)]

@@ -1,15 +1,18 @@
-"""The prepared lecture that presenter mode steps through, built from the figure registry.
+"""The prepared lecture that presenter mode steps through: its slides, and how a slide's
+figure is drawn on a projector.
 
-Each slide names one registered figure (a ``FigureSpec.name``) and the figure source in
-``figures.catalog.FIGURE_SOURCES`` that makes it, so presenter mode draws exactly what the
-pages and ``python -m app.export`` draw: there is no figure code here. Slide texts are the
-strings ``lecture.<key>.title`` and ``lecture.<key>.text`` in ``i18n/strings/classroom.py``.
+Each slide names one registered figure (a ``FigureSpec.name``) and, by its "module:function"
+name, the figure source in ``app.figure_sources.FIGURE_SOURCES`` that makes it, so presenter
+mode draws exactly what the pages and ``python -m app.export`` draw: there is no figure code
+here, and nothing here computes (building a slide is ``app.figure_sources.lecture``). Slide
+texts are the strings ``lecture.<key>.title`` and ``lecture.<key>.text`` in
+``i18n/strings/classroom.py``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalog import FIGURE_SOURCES, FigureSource, FigureSpec
+from .catalog import FigureSpec
 
 
 @dataclass(frozen=True)
@@ -24,13 +27,13 @@ class Slide:
 # The lecture of issue 5: Figure 1, the collapse curve, the block, the dimension profile,
 # the ablation (paper §3.2 / Figure 1, Appendix A, Table 1, §6 and Figure 6a).
 LECTURE: tuple[Slide, ...] = (
-    Slide("figure1", "relu_figure1", "figures.relu:figure_specs"),
-    Slide("collapse", "relu_information_loss", "figures.relu:figure_specs"),
-    Slide("block", "block_table1", "figures.block_specs:figure_specs"),
-    Slide("profile", "evidence_profile", "figures.evidence_specs:figure_specs"),
-    Slide("figure7", "evidence_figure7", "figures.evidence_specs:figure_specs"),
-    Slide("recovery", "evidence_recovery", "figures.evidence_specs:figure_specs"),
-    Slide("ablation", "block_ablation_curves", "figures.block_specs:figure_specs"),
+    Slide("figure1", "relu_figure1", "app.figure_sources.relu:figure_specs"),
+    Slide("collapse", "relu_information_loss", "app.figure_sources.relu:figure_specs"),
+    Slide("block", "block_table1", "app.figure_sources.block:figure_specs"),
+    Slide("profile", "evidence_profile", "app.figure_sources.evidence:figure_specs"),
+    Slide("figure7", "evidence_figure7", "app.figure_sources.evidence:figure_specs"),
+    Slide("recovery", "evidence_recovery", "app.figure_sources.evidence:figure_specs"),
+    Slide("ablation", "block_ablation_curves", "app.figure_sources.block:figure_specs"),
 )
 
 
@@ -45,32 +48,8 @@ LECTURE_SEED = 0
 MEASURED = ("profile", "figure7", "recovery")
 
 
-def measured_text(slide: Slide, lang: str, seed: int = LECTURE_SEED) -> tuple[str, str]:
-    """The lines of ``slide`` computed from the measurement its figure shows: (for the
-    profile, where training lowers the dimension and where not; how many images and points
-    stand behind each number); ('', '') for the other slides. Call once the slide's figure is
-    built (the measurement is then done and shared)."""
-    if slide.key not in MEASURED:
-        return "", ""
-    from .evidence_specs import default_results, slide_text
-    return slide_text(slide.key, default_results(seed), lang)
-
-
 class SlideUnavailable(LookupError):
     """The slide's figure source is not registered (yet) or does not make its figure."""
-
-
-def registered_sources() -> dict[str, FigureSource]:
-    """The registry's sources by their "module:function" name."""
-    return {source.__name__: source for source in FIGURE_SOURCES}
-
-
-def source_specs(target: str, lang: str, seed: int) -> list[FigureSpec]:
-    """All figures of the registered source ``target`` (SlideUnavailable if unregistered)."""
-    source = registered_sources().get(target)
-    if source is None:
-        raise SlideUnavailable(f"figure source {target!r} is not in figures.catalog.FIGURE_SOURCES")
-    return source(lang, seed)
 
 
 def pick(specs: list[FigureSpec], slide: Slide) -> FigureSpec:
@@ -80,11 +59,6 @@ def pick(specs: list[FigureSpec], slide: Slide) -> FigureSpec:
             return spec
     raise SlideUnavailable(f"{slide.source} makes no figure named {slide.figure!r}; it makes "
                            f"{', '.join(s.name for s in specs) or 'none'}")
-
-
-def slide_spec(slide: Slide, lang: str = "en", seed: int = LECTURE_SEED) -> FigureSpec:
-    """The FigureSpec shown on ``slide`` (built by its registered source)."""
-    return pick(source_specs(slide.source, lang, seed), slide)
 
 
 PROJECTION_SCALE = 4 / 3
@@ -103,32 +77,3 @@ def for_projection(figure, *, scale: float = PROJECTION_SCALE, height: int | Non
     fig = scale_text(go.Figure(figure), scale)
     fig.update_layout(height=height, autosize=height is None)
     return fig
-
-
-def deck_pages(lang: str = "en", seed: int = LECTURE_SEED) -> list[list]:
-    """The lecture as deck pages for ``figures.render.render_deck``: for each slide, its
-    title band, its figure at 16:9 and its text band (``figures.slides.deck_page``). Each
-    registered source is built once, however many slides it feeds; a slide whose figure is
-    unavailable gets a page with its texts and a note."""
-    from i18n import t
-    from .slides import deck_page
-    built: dict[str, list[FigureSpec] | None] = {}
-    pages = []
-    for slide in LECTURE:
-        if slide.source not in built:
-            try:
-                built[slide.source] = source_specs(slide.source, lang, seed)
-            except SlideUnavailable:
-                built[slide.source] = None
-        try:
-            spec = pick(built[slide.source], slide) if built[slide.source] is not None else None
-        except SlideUnavailable:
-            spec = None
-        text = t(f"lecture.{slide.key}.text", lang)
-        if spec is None:
-            text = f"{text}\n{t('deck.no_figure', lang)}"
-        else:
-            text = "\n".join(line for line in (text, *measured_text(slide, lang, seed)) if line)
-        text = text.replace("**", "")
-        pages.append(deck_page(spec, t(f"lecture.{slide.key}.title", lang), text))
-    return pages

@@ -1,7 +1,8 @@
 """The live page's figures as ``FigureSpec`` (figure + caption + settings + plotted data).
 
-The page draws these specs, and ``figure_specs`` (registered in ``figures.catalog``) builds
-them at the page's default settings for ``python -m app.export``.
+The page draws these specs, and its figure source (``app.figure_sources.live``) builds them
+at the page's default settings for ``python -m app.export`` and presenter mode: numbers in,
+figures out.
 """
 from __future__ import annotations
 
@@ -11,14 +12,8 @@ import numpy as np
 import pandas as pd
 
 from . import live as fig
-from services.images import generated_image, prepare_input
-from services.weights import describe_source
-from services.remote import analyze
 from .catalog import FigureSpec
 from i18n import TABLE, t
-
-DEFAULTS = dict(weights="embedded", compare="random", gen_class=3, gen_index=0,
-                estimator="pca", mosaic_block=3, mosaic_probe="expansion")
 
 
 def weights_label(source: str, lang: str) -> str:
@@ -86,33 +81,3 @@ def mosaic_spec(acts: np.ndarray, block: int, probe: str, source: str, lang: str
                  zero_fraction=float((acts[c] == 0).mean())) for c in range(acts.shape[0])]
     return FigureSpec("live_mosaic", caption, dict(weights=source, block=block, probe=probe),
                       fig.mosaic_figure(acts, block, probe, label, lang), pd.DataFrame(rows))
-
-
-def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
-    """Figure source for ``figures.catalog``: the live page's figures at its defaults (the
-    trained default vs random init, on generated image ``gen_class`` #``gen_index``), computed
-    on the Dask cluster as the page's are."""
-    d = DEFAULTS
-    weights = describe_source(d["weights"], seed=seed)
-    other = describe_source(d["compare"], seed=seed, like=weights)
-    res = weights.resolution
-    from model.synthetic import CLASSES
-    image = generated_image(d["gen_class"], d["gen_index"], seed, res)
-    image_label = (f"{t('live.img.generated', lang)}: {class_label(CLASSES[d['gen_class']], lang)} "
-                   f"#{d['gen_index']}")
-    x, shown = prepare_input(image, res, weights.source, generated=True)
-    params = dict(weights=weights.source, compare=other.source, image=image_label, res=res,
-                  est=d["estimator"], seed=seed)
-    profile, _ = analyze("profile", weights, x, d["estimator"], seed)
-    other_profile, _ = analyze("profile", other, x, d["estimator"], seed)
-    acts = analyze("channels", weights, x, d["mosaic_block"] - 1, d["mosaic_probe"])
-    return [
-        input_spec(shown, image_label, res, lang, generated=True),
-        topk_spec(analyze("top5", weights, x), weights.source, 0, lang),
-        topk_spec(analyze("top5", other, x), other.source, 1, lang),
-        profile_spec(profile, weights.source, d["estimator"], params, lang),
-        zeros_spec(profile, weights.source, params, lang),
-        compare_spec({weights.source: profile, other.source: other_profile}, d["estimator"],
-                     params, lang),
-        mosaic_spec(acts, d["mosaic_block"], d["mosaic_probe"], weights.source, lang),
-    ]

@@ -15,7 +15,6 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from i18n import t
-from services.live import counted
 
 from .plain import layout_once, unvalidated_figure
 from .style import TEMPLATE, subplot_titles
@@ -27,6 +26,14 @@ PROBE_COLORS = {"input": "#4c78a8", "expansion": "#f58518", "depthwise": "#e4575
 PROBE_OFFSET = {"input": 0.0, "expansion": 0.25, "depthwise": 0.5, "projection": 0.75}
 LOG_TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 ESTIMATORS = ("pca", "pr", "twonn")
+
+
+def counted(record: dict) -> bool:
+    """Whether a profile record's estimate counts: backed by more points (pixels) than
+    channels; the charts draw the others hollow. The same rule as ``services.live.counted``
+    (which leaves them out of the page's summary); tests/test_plain_figures.py holds the two
+    together, so figures/ need not import the service."""
+    return record.get("n_points", record["ambient"] + 1) > record["ambient"]
 
 
 def by_probe(profile: Sequence[dict], probe: str) -> list[dict]:

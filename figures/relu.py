@@ -300,9 +300,3 @@ def loss_spec(s: ReluSettings, r: m.SweepResult, lang: str = "en") -> FigureSpec
                 measure=t(_variant("relu.fig.loss_collapsed", s.activation), lang))
     return FigureSpec("relu_information_loss", caption, {**s.params(), "ns": [int(v) for v in r.ns]},
                       fig, df)
-
-
-def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
-    """Figure source for ``figures.catalog``: the page's three figures at default settings."""
-    s = ReluSettings(seed=seed)
-    return [grid_spec(s, lang), depth_spec(s, lang), loss_spec(s, compute_sweep(s), lang)]

@@ -204,9 +204,3 @@ def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
     params = {**s.params(), "frame_ns": [fd.ns[0], fd.ns[-1]], "max_points": max_points,
               "step": fd.step}
     return FigureSpec("relu_figure1_slider", caption, params, fig, data)
-
-
-def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
-    """Figure source for ``figures.catalog``: the slider figure at the page's defaults."""
-    return [frames_spec(ReluSettings(seed=seed), lang)]
-

@@ -1,7 +1,7 @@
 """The numbers behind the "Inverted residual block" page, computed from ``model/``.
 
-Shared by the page (which caches them) and by the export (``figure_specs``). Plain dicts and
-lists out, so the builders in ``figures/block.py`` stay pure.
+Shared by the page (which caches them) and by the export (``app.figure_sources.block``).
+Plain dicts and lists out, so the builders in ``figures/block.py`` stay pure.
 """
 from __future__ import annotations
 

@@ -147,7 +147,8 @@ def test_the_scheduler_handler_refuses_what_it_does_not_know():
 
 
 def test_every_slide_has_a_question_whose_measured_value_is_one_of_its_answers():
-    from figures.lecture import LECTURE, slide_spec
+    from app.figure_sources.lecture import slide_spec
+    from figures.lecture import LECTURE
     from figures.lecture_questions import QUESTIONS, measured, poll_figure
     assert {s.key for s in LECTURE} == set(QUESTIONS)
     values = {}

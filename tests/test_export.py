@@ -9,8 +9,9 @@ import pytest
 from app.export import main as export_main
 from conftest import need_chromium
 from figures import render
-from figures import catalog
-from figures.catalog import FIGURE_SOURCES, FigureSpec, all_figure_specs, lazy_source
+import app.figure_sources as catalog
+from app.figure_sources import FIGURE_SOURCES, all_figure_specs, lazy_source
+from figures.catalog import FigureSpec
 from figures.relu import ReluSettings, grid_spec
 
 pytestmark = pytest.mark.browser
@@ -21,7 +22,7 @@ SMALL = ReluSettings(n_points=150, n_seeds=2)
 @pytest.fixture
 def relu_only(monkeypatch):
     """The CLI tests exercise the command, not other pages' figures: only the ReLU source."""
-    monkeypatch.setattr(catalog, "FIGURE_SOURCES", [lazy_source("figures.relu:figure_specs")])
+    monkeypatch.setattr(catalog, "FIGURE_SOURCES", [lazy_source("app.figure_sources.relu:figure_specs")])
 
 
 def test_static_formats_have_their_signatures():
@@ -98,7 +99,7 @@ def test_registry_names_are_unique_and_sources_lazy():
         json.dumps(spec.params)
     assert len(FIGURE_SOURCES) >= 1
     with pytest.raises(ValueError, match="module:function"):
-        lazy_source("figures.relu")
+        lazy_source("app.figure_sources.relu")
 
 
 def test_text_export_refuses_unknown_format():
@@ -113,7 +114,7 @@ def test_only_builds_just_the_sources_that_can_hold_the_names(monkeypatch):
         raise AssertionError("a source outside --only was built")
     broken.prefix = "live_"
     monkeypatch.setattr(catalog, "FIGURE_SOURCES",
-                        [lazy_source("figures.relu:figure_specs", prefix="relu_"), broken])
+                        [lazy_source("app.figure_sources.relu:figure_specs", prefix="relu_"), broken])
     specs = all_figure_specs("en", 0, only=["relu_figure1"])
     assert "relu_figure1" in {s.name for s in specs}
     with pytest.raises(AssertionError):

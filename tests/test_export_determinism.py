@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from figures.block_specs import DEFAULT_SHAPE, options_spec
+from app.settings.block import DEFAULT_SHAPE
+from figures.block_specs import options_spec
 from figures.render import text_export
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -30,7 +31,7 @@ SEED = 3
 EXPORT_RUN = r"""
 import json, sys
 sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[1] + "/tests")
-from figures.catalog import all_figure_specs
+from app.figure_sources import all_figure_specs
 from figures.render import text_export
 from test_i18n_pages import _plotly_strings
 out = {}
@@ -85,7 +86,7 @@ def test_measured_figures_differ_only_in_what_was_measured(two_runs):
 
 def test_another_seed_changes_seeded_figures(two_runs):
     a, _ = two_runs
-    from figures.relu import figure_specs as relu_specs
+    from app.figure_sources.relu import figure_specs as relu_specs
     other = {s.name: text_export(s, "csv") for s in relu_specs("ko", SEED + 1)}
     for name, data in other.items():
         assert data.decode("utf-8") != a[name]["csv"], name

@@ -10,8 +10,9 @@ import pytest
 
 from app.export import main as export_main
 from conftest import need_chromium
-from figures import catalog
-from figures.catalog import FigureSpec, lazy_source, paper_section
+import app.figure_sources as catalog
+from app.figure_sources import lazy_source
+from figures.catalog import FigureSpec, paper_section
 from figures.lecture import LECTURE
 from figures.relu import ReluSettings, grid_spec
 from figures.render import export_bytes, figure_html, file_name, render_static
@@ -25,7 +26,7 @@ SMALL = ReluSettings(n_points=150, n_seeds=2)
 
 @pytest.fixture
 def relu_only(monkeypatch):
-    monkeypatch.setattr(catalog, "FIGURE_SOURCES", [lazy_source("figures.relu:figure_specs",
+    monkeypatch.setattr(catalog, "FIGURE_SOURCES", [lazy_source("app.figure_sources.relu:figure_specs",
                                                                 prefix="relu_")])
 
 
@@ -152,7 +153,7 @@ def test_deck_has_one_page_per_slide_with_its_title(tmp_path):
     # the same figure (slide 2: the collapse curve).
     from io import BytesIO
 
-    from figures.relu import figure_specs
+    from app.figure_sources.relu import figure_specs
     from figures.render import export_bytes
     spec = next(s for s in figure_specs("en", 0) if s.name == "relu_information_loss")
     alone = PdfReader(BytesIO(export_bytes(spec, "pdf", "en", aspect="16:9"))).pages[0]

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from app.page_params import page_params
+from devtools.explore import PAGE_SETTINGS, page_params
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +39,7 @@ HOSTILE = {
 VISIBLE = {**HOSTILE, "html": '<a href="https://attacker.example/h">h</a>',
            "directive": ":red[alarm] :material/warning: :smile:", "control": "a b",
            "long": "https://attacker.example/AAAA"}
-PAGES = {"relu": "relu_manifolds.py", "live": "live.py", "block": "block.py",
-         "presenter": "presenter.py"}
+PAGES = PAGE_SETTINGS     # url path -> the module of its settings (app/settings/)
 # Links the app itself draws (none today outside its own origin); listed here when added.
 OWN_LINKS: tuple[str, ...] = ()
 
@@ -88,8 +87,7 @@ def _settle(page, expected: str | None = None) -> None:
 def test_hostile_link_values_show_as_text_and_never_as_links(app_url, chromium, url_path, lang):
     params = ["lang", "seed", *page_params(PAGES[url_path])]
     if url_path == "live":
-        from app.evidence_section import PARAMS
-        params += [p.name for p in PARAMS]
+        params += list(page_params("app.settings.evidence"))
     page = chromium.new_page(viewport={"width": 1280, "height": 720})
     try:
         kinds = list(HOSTILE)

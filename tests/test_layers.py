@@ -1,7 +1,8 @@
 """The import rules of the layers (README, "How the code is laid out"), read off the source.
 
 Each layer may import the layers ALLOWED names (any of them, not only the next one down);
-i18n/ and runtime.py are leaves. The README's drawing has the same arrows. An import from a lower layer into a higher one, or of
+i18n/ and runtime.py are leaves; figures/ only draws (manifolds and i18n). The README's
+drawing has the same arrows. An import from a lower layer into a higher one, or of
 streamlit outside app/, fails here with the file and line, so the rule holds as the code grows.
 Imports inside functions count too: they are how a lower layer would sneak a dependency in.
 """
@@ -18,7 +19,8 @@ PROJECT = {"app", "figures", "services", "model", "manifolds", "i18n", "runtime"
 # What each layer may import from the project (itself always).
 ALLOWED = {
     "app": PROJECT,
-    "figures": {"services", "model", "manifolds", "i18n"},
+    # figures/ draws: numbers in, figures out. What computes them is in app/figure_sources/.
+    "figures": {"manifolds", "i18n"},
     "services": {"model", "manifolds", "runtime", "i18n"},
     # i18n: a refusal is raised as a translation key and its values (i18n.messages).
     "model": {"manifolds", "runtime", "i18n"},
@@ -86,9 +88,6 @@ def readme_arrows(text: str) -> dict[str, set[str]]:
     return arrows
 
 
-@pytest.mark.xfail(strict=True, reason="the README draws the rules of issue 27 (figures import "
-                   "only i18n); ALLOWED still lets figures/ import services/ until the change "
-                   "that moves the figure sources above figures/ lands: then remove this mark")
 def test_the_readme_draws_what_is_enforced():
     drawn = readme_arrows((ROOT / "README.md").read_text(encoding="utf-8"))
     enforced = {layer: set(allowed) - {layer} for layer, allowed in ALLOWED.items() if allowed - {layer}}
@@ -216,10 +215,13 @@ def _import_circle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def test_no_import_circles_inside_model():
-    """model/'s modules import one another one way only (imports inside functions count)."""
-    circle = _import_circle(_module_graph(ROOT, "model"))
-    assert circle is None, "import circle inside model/: " + " -> ".join(circle)
+@pytest.mark.parametrize("package", ["app", "model"])
+def test_no_import_circles_inside(package):
+    """The modules of app/ and of model/ import one another one way only (app.language <-
+    app.notices <- app.ui; model's records in leaf modules): a circle broken only by an
+    import inside a function is still a circle."""
+    circle = _import_circle(_module_graph(ROOT, package))
+    assert circle is None, f"import circle inside {package}/: " + " -> ".join(circle)
 
 
 def test_the_circle_check_catches_a_circle(tmp_path):
@@ -237,3 +239,60 @@ def test_the_circle_check_catches_a_circle(tmp_path):
     assert _import_circle(graph) == ["pkg.a", "pkg.sub.b", "pkg.c", "pkg.a"]
     (pkg / "c.py").write_text("import json\n")
     assert _import_circle(_module_graph(tmp_path, "pkg")) is None
+
+
+# Issue 27's rules: no exec/eval of project code, figures that only draw, no circles in app/.
+
+CODE = ("app", "figures", "services", "model", "manifolds", "i18n", "runtime.py", "devtools",
+        "bench")
+
+
+def _code_files(root: Path = ROOT):
+    for name in CODE:
+        path = root / name
+        yield from [path] if path.suffix == ".py" else sorted(path.rglob("*.py"))
+
+
+def _exec_calls(path: Path):
+    """(line, code) of every call of the builtins exec or eval in the file (a method called
+    ``eval``, such as a torch module's, is not one)."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Call):
+            f = node.func
+            if ((isinstance(f, ast.Name) and f.id in {"exec", "eval"})
+                    or (isinstance(f, ast.Attribute) and f.attr in {"exec", "eval"}
+                        and isinstance(f.value, ast.Name) and f.value.id == "builtins")):
+                yield node.lineno, ast.unparse(node)[:80]
+
+
+def test_no_exec_or_eval_of_project_code():
+    """A page's settings are importable (app/settings/): nothing runs code read from a file."""
+    found = [f"{path.relative_to(ROOT)}:{line}: {code}" for path in _code_files()
+             for line, code in _exec_calls(path)]
+    assert not found, "exec/eval calls:\n" + "\n".join(found)
+
+
+def test_the_exec_rule_catches_a_violation(tmp_path):
+    f = tmp_path / "bad.py"
+    f.write_text("import builtins\nnet.eval()\ndef f(src):\n    exec(compile(src, 'x', 'exec'))\n"
+                 "    return eval('1') + builtins.eval('2')\n")
+    assert [line for line, _ in _exec_calls(f)] == [4, 5, 5]
+
+
+def _figures_importing_services(root: Path = ROOT):
+    return [f"{path.relative_to(root)}:{line}" for path in sorted((root / "figures").rglob("*.py"))
+            for line, package in _imports(path) if package == "services"]
+
+
+def test_figures_import_no_services():
+    """figures/ takes numbers and returns figures; the figure sources that call services/
+    (the cluster, the job queues) are in app/figure_sources/."""
+    bad = _figures_importing_services()
+    assert not bad, "figures/ importing services/:\n" + "\n".join(bad)
+
+
+def test_the_figures_rule_catches_a_violation(tmp_path):
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "x_specs.py").write_text(
+        "import numpy\n\ndef figure_specs():\n    from services.remote import compute\n")
+    assert _figures_importing_services(tmp_path) == ["figures/x_specs.py:4"]

@@ -73,3 +73,14 @@ def test_profile_figures_are_what_plotly_would_write(lang, estimator):
     assert three.layout.title.text == "<b>own</b>"
     with pytest.raises(ValueError, match="estimator"):
         compare_figure({"a": _profile(1.0)}, "mle", lang)
+
+
+def test_the_charts_hollow_what_the_summary_leaves_out():
+    """figures.profiles.counted (drawn filled) is services.live.counted (summarised): one rule,
+    written twice only so that figures/ imports no service."""
+    from figures.profiles import counted as drawn
+    from services.live import counted as summarised
+    records = [dict(ambient=a, **({} if n is None else {"n_points": n}))
+               for a in (1, 16, 960) for n in (None, 0, a - 1, a, a + 1, 10_000)]
+    assert [drawn(r) for r in records] == [summarised(r) for r in records]
+    assert drawn(dict(ambient=16, n_points=17)) and not drawn(dict(ambient=16, n_points=16))

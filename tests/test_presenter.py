@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 from conftest import APP, APP_TIMEOUT
 from figures.catalog import FigureSpec
 from i18n import TABLE
-from figures.lecture import (LECTURE, SlideUnavailable, for_projection, pick,
-                             registered_sources, slide_spec, source_specs)
+from app.figure_sources.lecture import registered_sources, slide_spec, source_specs
+from figures.lecture import LECTURE, SlideUnavailable, for_projection, pick
 
 pytestmark = pytest.mark.app
 
@@ -32,7 +32,7 @@ def test_lecture_has_texts_and_unique_figures():
     # set, the ablation.
     assert [s.key for s in LECTURE] == ["figure1", "collapse", "block", "profile", "figure7",
                                         "recovery", "ablation"]
-    assert all(s.source == "figures.evidence_specs:figure_specs" for s in LECTURE[3:6])
+    assert all(s.source == "app.figure_sources.evidence:figure_specs" for s in LECTURE[3:6])
     assert len({s.figure for s in LECTURE}) == len(LECTURE)
     for slide in LECTURE:
         assert f"lecture.{slide.key}.title" in TABLE and f"lecture.{slide.key}.text" in TABLE

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import manifolds as m
 from conftest import APP, APP_TIMEOUT
-from figures.catalog import FIGURE_SOURCES
+from app.figure_sources import FIGURE_SOURCES
 from figures.relu import ReluSettings, _grid_seed
 from figures.relu_frames import (FRAME_NS, MAX_POINTS, OFFSET, STEP, WEBGL_ABOVE, dequantize,
                                  frame_step, frames_spec, quantize, thinned)
@@ -135,7 +135,7 @@ def test_plotted_data_and_korean(default):
 
 
 def test_registered_for_export_and_html_does_not_autoplay():
-    (source,) = [s for s in FIGURE_SOURCES if s.__name__ == "figures.relu_frames:figure_specs"]
+    (source,) = [s for s in FIGURE_SOURCES if s.__name__ == "app.figure_sources.relu:frames_specs"]
     assert source.prefix == "relu_"
     (spec,) = source("ko", 2)
     assert spec.name == "relu_figure1_slider" and spec.params["seed"] == 2

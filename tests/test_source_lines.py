@@ -6,8 +6,8 @@ import re
 import pytest
 
 from figures.catalog import PAPER, paper_section
-from figures.relu import figure_specs as relu_specs
-from figures.block_specs import figure_specs as block_specs
+from app.figure_sources.relu import figure_specs as relu_specs
+from app.figure_sources.block import figure_specs as block_specs
 from figures.slides import source_line
 
 pytestmark = pytest.mark.unit

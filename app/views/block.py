@@ -3,25 +3,10 @@ import streamlit as st
 
 from app.block_sections import (ablation_section, interactive_section, split_section,
                                  tables_section)
+from app.settings.block import (D_I, D_J, ESTIMATOR, H, K, PARAMS, REPEATS, RES, SPLIT_BLOCK,
+                                SPLIT_RES, STRIDE, T, W, WIDTH, shape as block_shape)
 from app.ui import page_done, page_settings, seed, tr
-from app.urlstate import Param, value as v, widget_key
-from model.registry import N_BLOCKS
-from services import block as data
-
-D_I = Param("di", 24, kind="int", lo=1, hi=512)
-D_J = Param("dj", 24, kind="int", lo=1, hi=512)
-T = Param("t", 6, kind="int", lo=1, hi=10)
-K = Param("k", "3", kind="choice", choices=("1", "3", "5", "7"))
-H = Param("h", 56, kind="int", lo=1, hi=224)
-W = Param("w", 56, kind="int", lo=1, hi=224)
-STRIDE = Param("s", "1", kind="choice", choices=("1", "2"))
-WIDTH = Param("width", "1.0", kind="choice", choices=data.WIDTHS)
-RES = Param("table_res", "224", kind="choice", choices=data.RESOLUTIONS)
-SPLIT_BLOCK = Param("split_block", 2, kind="int", lo=1, hi=N_BLOCKS)
-SPLIT_RES = Param("split_res", "224", kind="choice", choices=data.RESOLUTIONS)
-ESTIMATOR = Param("ablation_est", "twonn", kind="choice", choices=("pca", "pr", "twonn"))
-PARAMS = (D_I, D_J, T, K, H, W, STRIDE, WIDTH, RES, SPLIT_BLOCK, SPLIT_RES, ESTIMATOR)
-REPEATS = 7
+from app.urlstate import value as v, widget_key
 
 
 page_settings(*PARAMS)
@@ -39,8 +24,7 @@ cols[3].selectbox(tr("block.k"), K.choices, key=widget_key(K))
 cols[4].number_input(tr("block.h"), min_value=H.lo, max_value=H.hi, step=7, key=widget_key(H))
 cols[5].number_input(tr("block.w"), min_value=W.lo, max_value=W.hi, step=7, key=widget_key(W))
 cols[6].selectbox(tr("block.stride"), STRIDE.choices, key=widget_key(STRIDE))
-shape = dict(d_i=int(v(D_I)), d_j=int(v(D_J)), t=int(v(T)), k=int(v(K)), h=int(v(H)),
-             w=int(v(W)), stride=int(v(STRIDE)))
+shape = block_shape(v)
 interactive_section(shape, REPEATS)
 st.markdown(tr("block.formulas"))
 st.markdown(tr("block.time_note"))

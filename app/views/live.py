@@ -3,28 +3,14 @@ import streamlit as st
 
 from app.live_sections import (choose_image, choose_weights, compare_section, input_section,
                                mosaic_section, profile_section, summary_line)
-from app.evidence_section import PARAMS as EVIDENCE_PARAMS, evidence_section
+from app.evidence_section import evidence_section
+from app.settings.evidence import PARAMS as EVIDENCE_PARAMS
 from app.ui import page_done, page_settings, seed, tr
-from app.urlstate import Param, value as v, widget_key
+from app.settings.live import (COMPARE, ESTIMATOR, GEN_CLASS, GEN_INDEX, IMAGE, MOSAIC_BLOCK,
+                               MOSAIC_PROBE, PARAMS, RES, WEIGHTS)
+from app.urlstate import value as v, widget_key
 from app.weight_download import refresh_labels
-from model.registry import DEFAULT, N_BLOCKS
-from model.synthetic import CLASSES
-from services.images import IMAGE_CHOICES, RESOLUTIONS
-from services.live import PROBE_CHOICES
-from services.weights import COMPARE, SOURCES, missing_download
-from figures.live import ESTIMATORS
-
-WEIGHTS = Param("weights", DEFAULT, kind="choice", choices=SOURCES)
-COMPARE = Param("compare", "random", kind="choice", choices=COMPARE)
-IMAGE = Param("image", "generated", kind="choice", choices=IMAGE_CHOICES)
-GEN_CLASS = Param("gen_class", 3, kind="int", lo=0, hi=len(CLASSES) - 1)
-GEN_INDEX = Param("gen_index", 0, kind="int", lo=0, hi=999)
-RES = Param("res", "auto", kind="choice", choices=RESOLUTIONS)
-ESTIMATOR = Param("est", "pca", kind="choice", choices=ESTIMATORS)
-MOSAIC_BLOCK = Param("mosaic_block", 3, kind="int", lo=1, hi=N_BLOCKS)
-MOSAIC_PROBE = Param("mosaic_probe", "expansion", kind="choice", choices=PROBE_CHOICES)
-PARAMS = (WEIGHTS, COMPARE, IMAGE, GEN_CLASS, GEN_INDEX, RES, ESTIMATOR, MOSAIC_BLOCK,
-          MOSAIC_PROBE)
+from services.weights import missing_download
 
 
 page_settings(*PARAMS, *EVIDENCE_PARAMS)

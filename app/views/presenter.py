@@ -13,12 +13,11 @@ import streamlit as st
 
 from app import class_student, class_teacher
 from app.slide_view import KEYS_AND_SCROLL, PRESENTER_CSS, draw_slide
+from app.settings.presenter import SLIDE
 from app.ui import LANG, lang, page_done, page_settings, tr
-from app.urlstate import Param, widget_key
+from app.urlstate import widget_key
 from figures.lecture import LECTURE
 from i18n import LANG_NAMES, LANGS
-
-SLIDE = Param("slide", 1, kind="int", lo=1, hi=len(LECTURE))
 
 
 def _go(step: int) -> None:

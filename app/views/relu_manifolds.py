@@ -13,21 +13,14 @@ import streamlit as st
 
 from app.downloads import figure_downloads
 from app.notices import notice
+from app.settings.relu import ACTIVATION, INPUT, NOISE, PARAMS, POINTS, SEEDS, WIDTH
 from app.ui import lang, page_done, page_settings, seed, tr
 from app.urlstate import Param, widget_key
 from app.relu_sections import cached_depth, cached_frames, cached_grid, cached_loss, sweep_job
 from figures.catalog import FigureSpec
 from figures.relu import ReluSettings, page_notes
-from manifolds import ACTIVATIONS, INPUTS, RELU_FAMILY
+from manifolds import RELU_FAMILY
 from services.jobs import DONE, FAILED, SWEEPS
-
-INPUT = Param("input", "spiral", kind="choice", choices=tuple(INPUTS))
-ACTIVATION = Param("act", "relu", kind="choice", choices=tuple(ACTIVATIONS))
-WIDTH = Param("n", 8, kind="int", lo=1, hi=256)
-POINTS = Param("points", 1000, kind="int", lo=100, hi=5000)
-NOISE = Param("noise", 0.0, kind="float", lo=0.0, hi=0.3)
-SEEDS = Param("seeds", 10, kind="int", lo=10, hi=50)
-PARAMS = (INPUT, ACTIVATION, WIDTH, POINTS, NOISE, SEEDS)
 CHART_CONFIG = {"displaylogo": False}
 ALONE_WAIT_S = 10.0   # the longest a page waits in its run for its sweep when it is the only job
 POLL_S = 1.0          # how often a page whose sweep is queued looks again (in the browser)
