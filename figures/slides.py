@@ -151,7 +151,9 @@ def text_band(blocks: list[tuple[str, float, bool]], width: int) -> go.Figure:
 
 # Settings a figure's builder is given but that do not shape it (Figure 1 draws fixed widths,
 # not the page's n; the one-width view draws one seed; the sweep draws its own widths).
-UNUSED_SETTINGS = {"relu_figure1": {"n", "n_seeds"}, "relu_figure1_slider": {"n", "n_seeds"},
+# The slider chart's coordinate step is how its points are stored, not what it shows.
+UNUSED_SETTINGS = {"relu_figure1": {"n", "n_seeds"},
+                   "relu_figure1_slider": {"n", "n_seeds", "step"},
                    "relu_one_width": {"n_seeds"}, "relu_information_loss": {"n"}}
 # Values that name something the page names in words: the translation key of each.
 _WORDED = {"input_name": "relu.input.{}", "weights": "live.w.{}", "compare": "live.w.{}",
@@ -159,8 +161,13 @@ _WORDED = {"input_name": "relu.input.{}", "weights": "live.w.{}", "compare": "li
            "image_set": "evidence.set.{}"}
 
 
+RANGES = {"frame_ns"}     # [first, last]: drawn as "1–64"
+
+
 def setting_value(name: str, value, lang: str) -> str:
     """A setting's value in words: lists joined, names translated where the page has them."""
+    if name in RANGES and isinstance(value, (list, tuple)) and len(value) == 2:
+        return f"{value[0]}–{value[1]}"
     if isinstance(value, (list, tuple)):
         return ", ".join(setting_value(name, v, lang) for v in value)
     key = _WORDED.get(name, "").format(value)

@@ -19,6 +19,7 @@ from conftest import ROOT
 from app.settings.block import DEFAULT_SHAPE
 from figures.block_specs import options_spec
 from figures.render import text_export
+from figures.slides import source_line
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -33,13 +34,15 @@ import json, sys
 sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[1] + "/tests")
 from app.figure_sources import all_figure_specs
 from figures.render import text_export
+from figures.slides import source_line
 from test_i18n_pages import _plotly_strings
 out = {}
 for spec in all_figure_specs("ko", int(sys.argv[2])):
     texts = [("caption", spec.caption)]
     _plotly_strings(spec.figure.to_plotly_json(), "", texts)
     out[spec.name] = {"html": text_export(spec, "html").decode("utf-8"),
-                      "csv": text_export(spec, "csv").decode("utf-8"), "texts": texts}
+                      "csv": text_export(spec, "csv").decode("utf-8"), "texts": texts,
+                      "source": source_line(spec, "ko")}
 json.dump(out, sys.stdout)
 """
 
@@ -98,3 +101,7 @@ def test_exported_figures_in_korean_show_no_english(two_runs):
     from test_i18n_pages import english_leaks
     for name, run in two_runs[0].items():
         assert english_leaks([tuple(t) for t in run["texts"]]) == [], name
+        # Every figure's source line names its settings in words (a missing word was a
+        # KeyError that stopped the whole export before its manifest).
+        assert "설정" in run["source"] and "[" not in run["source"], (
+            name, run["source"])

@@ -139,6 +139,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "setting.image_set": ("image set", "이미지 집합"),
     "setting.pixels_per_image": ("pixels per image", "이미지당 픽셀"),
     "setting.n_boot": ("bootstrap replicates", "부트스트랩 횟수"),
+    "setting.frame_ns": ("widths on the slider", "슬라이더의 너비"),
+    "setting.max_points": ("points drawn at most", "최대로 그린 점 수"),
     "slides.source": (
         "Source: MobileNetV2 paper (Sandler et al., CVPR 2018) {section} · Manifold Lab, "
         "settings: {settings}",
