@@ -227,3 +227,12 @@ def test_a_legend_at_the_bottom_edge_keeps_its_descenders_in_pdf():
     for y, size in legend:     # its baseline clear of the edge (0.53 of the size before)
         assert y >= 0.75 * size, (y, size)
 
+
+def test_collapse_chart_labels_decades_only():
+    """On a slide's taller axis Plotly labels 2s and 5s between the decades of the collapsed
+    fraction ("10⁻¹, 5, 2, 10⁻²"), read as 5 and 2; only decades are labelled."""
+    from figures.relu import compute_sweep, loss_spec
+    s = ReluSettings(n_points=150, n_seeds=2)
+    spec = loss_spec(s, compute_sweep(s))
+    assert spec.figure.layout.yaxis.type == "log" and spec.figure.layout.yaxis.dtick == 1
+    assert for_aspect(spec, "16:9").figure.layout.yaxis.dtick == 1
