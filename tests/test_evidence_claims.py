@@ -94,3 +94,17 @@ def test_figure7_and_recovery_slides_quote_their_medians():
     for b in results["embedded"]["blocks"]:
         b["recovered_without_expansion"] = 0.999
     assert "0 of 6 blocks" in slide_text("recovery", results, "en")[0]
+
+
+def test_captions_do_not_start_a_sentence_with_a_lowercase_network_label():
+    """The networks' labels are lower case ("trained here (…)"); the caption joins them to its
+    title with a colon ("… (Figure 7). trained here …" before)."""
+    import re
+
+    from figures.evidence_specs import _caption
+    results = _results([2, 2], [8, 8], [3, 3], [9, 9])
+    for b in results.values():
+        b["meta"] = {**META, "seed": 0}
+    for what in ("fig7", "recovery", "profile"):
+        caption = _caption(what, results, "generated", "en")
+        assert not re.search(r"\. [a-z]", caption), caption

@@ -228,13 +228,13 @@ TEXT = {
         "점이 {twonn}개보다 적은 TwoNN.",
     ),
     "evidence.caption": (
-        "{what}. {label} on {n} {set} images at {res} × {res} (seed {seed}); {ppi} pixels per "
+        "{what}: {label} on {n} {set} images at {res} × {res} (seed {seed}); {ppi} pixels per "
         "image, {boot} bootstrap replicates over images.",
         "{what}. {label}, {set} 이미지 {n}장, {res} × {res} (시드 {seed}); 이미지마다 픽셀 "
         "{ppi}개, 이미지 부트스트랩 {boot}회.",
     ),
     "evidence.caption_range": (
-        "{what}. {label} on {n} {set} images at {res} × {res} (seed {seed}); {ppi} pixels per "
+        "{what}: {label} on {n} {set} images at {res} × {res} (seed {seed}); {ppi} pixels per "
         "image. Dots are the mean over all pixels, bars the lowest and the highest pixel: a "
         "range, not a confidence interval (no bootstrap is drawn here).",
         "{what}. {label}, {set} 이미지 {n}장, {res} × {res} (시드 {seed}); 이미지마다 픽셀 "
