@@ -47,14 +47,23 @@ div[data-testid="stElementContainer"] div:has(> div[data-testid="stPlotlyChart"]
 div[data-testid="stPlotlyChart"], div[data-testid="stPlotlyChart"] .js-plotly-plot {
   height: 100% !important; }
 div[data-testid="stCaptionContainer"] p { font-size: 1rem !important; }
+div[data-testid="stMainBlockContainer"]:has(div[data-testid="stAlert"])
+  div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
+  height: calc(100vh - 19.5rem) !important; }
 </style>
 """
+# A notice above the slide (a link's bad slide number, say) takes about 4.5rem: the chart gives
+# up that room, so the slide's text stays inside the window on that first screen. A measured
+# slide's chart, already smaller, gives up half of it (more would flatten its two panels).
 # A measured slide adds what its numbers say and how many stand behind them: the chart gives
 # up the room of those lines.
 MEASURED_CSS = """
 <style>
 div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
   height: calc(100vh - 21rem) !important; }
+div[data-testid="stMainBlockContainer"]:has(div[data-testid="stAlert"])
+  div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
+  height: calc(100vh - 23.5rem) !important; }
 </style>
 """
 

@@ -287,8 +287,9 @@ def loss_spec(s: ReluSettings, r: m.SweepResult, lang: str = "en") -> FigureSpec
     # Every tick labelled at full size (a log axis draws its 2s and 5s smaller).
     fig.update_xaxes(type="log", title_text=t("relu.fig.width_n", lang),
                      tickvals=[1, 2, 5, 10, 20, 50, 100, 200])
+    # Decades only: on a tall slide Plotly adds 2s and 5s between them, read as 2 and 5.
     fig.update_yaxes(type="log", range=[np.log10(LOG_FLOOR), 0.1], row=1, col=1, exponentformat="power",
-                     title_text=t("relu.fig.fraction", lang))
+                     dtick=1, title_text=t("relu.fig.fraction", lang))
     fig.update_yaxes(range=[0, 1.05], row=1, col=2)
     fig.update_layout(title=t("relu.fig.loss_title", lang, activation=s.activation,
                               input=_input_label(s, lang), seeds=len(r.seeds)),

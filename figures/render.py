@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 import plotly.graph_objects as go
 
 from .catalog import FigureSpec
-from .slides import ASPECTS, PAGE_SIZE, captioned, figure_size, for_aspect
+from .slides import ASPECTS, PAGE_SIZE, captioned, figure_size, for_aspect, legend_clear_of_bottom
 from .stack import pdf_pages, stack
 from i18n import t
 
@@ -139,6 +139,7 @@ def _draw(jobs: Sequence[tuple[go.Figure, str]], lang: str,
         async with kaleido.Kaleido(n=min(TABS, len(jobs)), path=chromium_path(),
                                    mathjax=False) as k:
             async def draw(j: int, fig: go.Figure, fmt: str) -> bytes:
+                fig = legend_clear_of_bottom(fig)
                 width, height = figure_size(fig)
                 opts = dict(format=fmt, width=width, height=height,
                             scale=PNG_SCALE if fmt == "png" else 1)

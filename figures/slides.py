@@ -93,6 +93,23 @@ def figure_size(fig: go.Figure) -> tuple[int, int]:
     return int(fig.layout.width or PAGE_SIZE[0]), int(fig.layout.height or PAGE_SIZE[1])
 
 
+LEGEND_CLEARANCE = 12
+"""Pixels kept between a legend anchored to the bottom edge of its figure and that edge in a
+file: Chromium's PDF cuts the descenders of text that touches the page's edge (the deck's
+legend read "d in" for d_in, its commas as full stops)."""
+
+
+def legend_clear_of_bottom(fig: go.Figure) -> go.Figure:
+    """``fig``, or a copy whose legend stands LEGEND_CLEARANCE px above the bottom edge when
+    the builder anchored it there (``yref="container", y=0, yanchor="bottom"``)."""
+    legend = fig.layout.legend
+    if legend.yref != "container" or legend.yanchor != "bottom" or (legend.y or 0) > 0:
+        return fig
+    fig = go.Figure(fig)
+    fig.update_layout(legend_y=LEGEND_CLEARANCE / figure_size(fig)[1])
+    return fig
+
+
 def _units(ch: str) -> float:
     """Width of a character in ems, roughly: CJK and Hangul are square, Latin about half."""
     return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.56

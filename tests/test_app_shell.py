@@ -43,9 +43,9 @@ def test_parse_param_clamps_and_rejects():
 def test_an_ignored_values_allowed_range_is_said_in_the_pages_language():
     from i18n import t
     for param, english, korean in ((Param("test_n", 5, kind="int", lo=1, hi=256),
-                                    "an integer 1..256", "1..256 사이의 정수"),
+                                    "an integer 1..256", "1~256 사이의 정수"),
                                    (Param("test_noise", 0.0, kind="float", lo=0.0, hi=0.3),
-                                    "a number 0.0..0.3", "0.0..0.3 사이의 수")):
+                                    "a number 0.0..0.3", "0.0~0.3 사이의 수")):
         key, values = parse_param("abc", param)[1]
         said = {lang: t(key, lang, **{k: v.render(lang) if hasattr(v, "render") else v
                                       for k, v in values.items()}) for lang in ("en", "ko")}

@@ -43,6 +43,7 @@ def test_the_sentence_names_the_blocks_in_each_direction():
     assert "lower in blocks 4-6; alike (intervals overlap) in 1-3; higher in none" in text, text
     assert "lower in blocks 3-6; alike (intervals overlap) in none; higher in 1-2" in text, text
     assert "does not make the manifold lower-dimensional everywhere" in text
+    assert "only in the blocks listed as lower" in text, text
 
 
 def test_swapping_the_networks_swaps_the_sentence():
@@ -83,9 +84,27 @@ def test_figure7_and_recovery_slides_quote_their_medians():
     results = _results([2, 2], [8, 8], [3, 3], [9, 9])
     figure7, _ = slide_text("figure7", results, "en")
     assert "44% of the expansion channels" in figure7 and "1/t = 17%" in figure7, figure7
+    # Medians over the blocks, said so: a block's bar may reach below the threshold while the
+    # median block has no pixel there (slide 5 said "0.0% of pixels" beside such a bar).
+    assert "medians over the blocks" in figure7 and "0.1% of a block's pixels" in figure7, figure7
+    assert "블록별 값의 중앙값" in slide_text("figure7", results, "ko")[0]
     recovery, _ = slide_text("recovery", results, "en")
     assert "R² 0.990" in recovery and "0.845" in recovery and "6 of 6 blocks" in recovery, recovery
     # Numbers that say the opposite give the opposite count.
     for b in results["embedded"]["blocks"]:
         b["recovered_without_expansion"] = 0.999
     assert "0 of 6 blocks" in slide_text("recovery", results, "en")[0]
+
+
+def test_captions_do_not_start_a_sentence_with_a_lowercase_network_label():
+    """The networks' labels are lower case ("trained here (…)"); the caption joins them to its
+    title with a colon ("… (Figure 7). trained here …" before)."""
+    import re
+
+    from figures.evidence_specs import _caption
+    results = _results([2, 2], [8, 8], [3, 3], [9, 9])
+    for b in results.values():
+        b["meta"] = {**META, "seed": 0}
+    for what in ("fig7", "recovery", "profile"):
+        caption = _caption(what, results, "generated", "en")
+        assert not re.search(r"\. [a-z]", caption), caption

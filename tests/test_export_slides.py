@@ -189,3 +189,51 @@ def test_download_menu_offers_the_slide_layout_and_the_caption_band():
     aspects[0].set_value("16:9").run()
     assert not at.exception
     assert [c for c in at.checkbox if c.key and c.key.endswith("_caption")]
+
+
+def _baselines(page) -> list[tuple[str, float, float]]:
+    """(text, baseline height above the page's bottom, rendered size) of every text run."""
+    runs = []
+
+    def visit(text, cm, tm, fontdict, fontsize):
+        if text.strip():
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            size = fontsize * (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            runs.append((text, y - float(page.mediabox.bottom), size))
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_a_legend_at_the_bottom_edge_keeps_its_descenders_in_pdf():
+    """The evidence figures anchor their legend to the figure's bottom edge; Chromium's PDF cut
+    what hung below it (the deck's Figure 7 legend read "d in" for d_in). A file's legend
+    stands clear of the edge; the figure on the page is left alone."""
+    need_chromium()
+    from pypdf import PdfReader
+    from figures.slides import LEGEND_CLEARANCE, legend_clear_of_bottom
+    fig = go.Figure([go.Scatter(x=[1, 2], y=[1, 2], name="d_in gyp,"),
+                     go.Scatter(x=[1, 2], y=[2, 1], name="second")],
+                    layout=dict(width=1600, height=620, font=dict(size=18), legend=dict(
+                        orientation="h", yref="container", y=0, yanchor="bottom")))
+    lifted = legend_clear_of_bottom(fig)
+    assert lifted is not fig and fig.layout.legend.y == 0
+    assert lifted.layout.legend.y == pytest.approx(LEGEND_CLEARANCE / 620)
+    assert legend_clear_of_bottom(go.Figure()).layout.legend.y is None   # others untouched
+    spec = FigureSpec("legend_test", "caption", {}, fig, None)
+    page = PdfReader(io.BytesIO(export_bytes(spec, "pdf", "en"))).pages[0]
+    runs = _baselines(page)
+    # The underscore is drawn (at the edge Chromium left it out: the text read "d in gyp,").
+    legend = [(y, size) for text, y, size in runs if "gyp," in text]
+    assert legend and all("d_in gyp," in text for text, _, _ in runs if "gyp," in text), runs
+    for y, size in legend:     # its baseline clear of the edge (0.53 of the size before)
+        assert y >= 0.75 * size, (y, size)
+
+
+def test_collapse_chart_labels_decades_only():
+    """On a slide's taller axis Plotly labels 2s and 5s between the decades of the collapsed
+    fraction ("10⁻¹, 5, 2, 10⁻²"), read as 5 and 2; only decades are labelled."""
+    from figures.relu import compute_sweep, loss_spec
+    s = ReluSettings(n_points=150, n_seeds=2)
+    spec = loss_spec(s, compute_sweep(s))
+    assert spec.figure.layout.yaxis.type == "log" and spec.figure.layout.yaxis.dtick == 1
+    assert for_aspect(spec, "16:9").figure.layout.yaxis.dtick == 1

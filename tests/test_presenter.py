@@ -38,6 +38,15 @@ def test_lecture_has_texts_and_unique_figures():
         assert f"lecture.{slide.key}.title" in TABLE and f"lecture.{slide.key}.text" in TABLE
 
 
+def test_figure1_slide_says_its_panels_are_single_draws():
+    """Slide 1 (and its deck page, the same text) says each panel is one draw of T and points
+    to slide 2's curve over seeds: at the lecture's seed n = 5 shows 1.2% collapsed against
+    the theory's 18.75%."""
+    english, korean = TABLE["lecture.figure1.text"]
+    assert "single draw of T" in english and "slide 2 averages over seeds" in english
+    assert "T를 한 번 뽑은 결과" in korean and "2번 슬라이드" in korean
+
+
 def test_registered_slides_build_their_figure_from_the_registry():
     """Every slide's figure is built by its registered source (presenter mode has no figure
     code of its own): each source is run once, as the export runs it, and must make the

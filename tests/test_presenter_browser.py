@@ -114,3 +114,30 @@ def test_next_opens_the_slide_at_its_top(app_url, chromium):
         assert layout["scroll"] == 0 and _inside(layout["title"], small), layout
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("query, slide, said", [
+    ("lang=ko&slide=abc", 1, "1~7 사이의 정수"),        # ignored: the default slide
+    ("lang=ko&slide=99", len(LECTURE), "허용 범위(1~7)"),  # clamped: the last slide
+    ("lang=ko&slide=4&seed=abc", 4, "기본값"),           # a measured slide under a notice
+])
+def test_a_bad_link_is_said_in_korean_and_the_slide_still_fits(app_url, chromium, query, slide,
+                                                               said):
+    """A link with a bad value opens a slide with a notice above it, in the page's language;
+    the chart gives up the notice's room, so the slide's text stays inside 1280 x 720 (it
+    was pushed below the window's edge)."""
+    page = chromium.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(f"{app_url}/presenter?{query}", timeout=120_000)
+        _wait_for_slide(page, slide)
+        notice = page.locator("[data-testid=stAlert]").first.inner_text()
+        assert said in notice and "링크" in notice, notice
+        layout = page.evaluate(LAYOUT_JS)
+        for part in ("title", "chart", "text", "next"):
+            assert _inside(layout[part], VIEWPORT), (part, layout)
+        # A measured slide's sample line (a caption) too.
+        caption = page.evaluate("""() => { const c = [...document.querySelectorAll(
+            '[data-testid=stCaptionContainer]')].pop(); return c ? c.getBoundingClientRect().bottom : 0; }""")
+        assert caption <= VIEWPORT["height"], caption
+    finally:
+        page.close()

@@ -31,10 +31,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "lecture.figure1.text": (
         "A 2-D spiral is lifted into n dimensions by a random matrix T, passed through ReLU and "
         "brought back with T's pseudo-inverse. With n = 2 or 3 whole arms of the spiral collapse "
-        "onto lines; with n = 15 or 30 the shape survives (paper §3.2, Figure 1).",
+        "onto lines; with n = 15 or 30 the shape survives (paper §3.2, Figure 1). Each panel is a "
+        "single draw of T, so its share varies from draw to draw (at n = 5 one draw can collapse "
+        "far fewer points than the theory's average); slide 2 averages over seeds.",
         "2차원 나선을 무작위 행렬 T로 n차원에 올리고 ReLU를 거친 뒤 T의 유사역행렬로 되돌립니다. "
         "n = 2, 3이면 나선의 팔이 통째로 선 위로 무너지고, n = 15, 30이면 모양이 살아남습니다 "
-        "(논문 §3.2, Figure 1).",
+        "(논문 §3.2, Figure 1). 패널마다 T를 한 번 뽑은 결과이므로 비율은 뽑을 때마다 달라집니다 "
+        "(n = 5에서 한 번의 결과가 이론의 평균보다 훨씬 적게 무너질 수 있습니다). 여러 시드의 평균은 "
+        "2번 슬라이드에서 봅니다.",
     ),
     "lecture.collapse.title": ("2 · How much is lost, against n", "2 · n에 따른 정보 손실"),
     "lecture.collapse.text": (

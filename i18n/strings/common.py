@@ -32,8 +32,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "The link's value {name} = {raw} is not valid ({allowed}); the default {value} is used.",
         "링크의 {name} = {raw} 값이 올바르지 않아({allowed}) 기본값을 씁니다: {value}.",
     ),
-    "url.allowed.integer": ("an integer {lo}..{hi}", "{lo}..{hi} 사이의 정수"),
-    "url.allowed.number": ("a number {lo}..{hi}", "{lo}..{hi} 사이의 수"),
+    "url.allowed.integer": ("an integer {lo}..{hi}", "{lo}~{hi} 사이의 정수"),
+    "url.allowed.number": ("a number {lo}..{hi}", "{lo}~{hi} 사이의 수"),
     "export.download": ("Download", "다운로드"),
     "export.no_chromium": (
         "PNG, SVG and PDF export need Chromium: install it with `sudo apt-get install chromium "

@@ -143,9 +143,9 @@ TEXT = {
     ),
     "evidence.training.not_everywhere": (
         "So training does not make the manifold lower-dimensional everywhere: only in the "
-        "blocks where it is lower.",
-        "따라서 학습이 모든 곳에서 manifold를 저차원으로 만드는 것은 아닙니다: 더 낮은 블록에서만 "
-        "그렇습니다.",
+        "blocks listed as lower.",
+        "따라서 학습이 모든 곳에서 manifold를 저차원으로 만드는 것은 아닙니다: '더 낮은 블록'에 "
+        "적힌 블록에서만 그렇습니다.",
     ),
     "evidence.fig7_text": (
         "**Claim tested (Figure 7, Lemma 2):** the expansion keeps enough channels positive "
@@ -161,11 +161,13 @@ TEXT = {
         "행렬 계수가 d_in; 블록 중앙값).",
     ),
     "evidence.fig7_short": (
-        "**Measured ({label}):** at the median block {mean:.0%} of the expansion channels are "
-        "positive at a pixel, against the threshold 1/t = {threshold:.0%}; {below:.1%} of "
-        "pixels fall below it.",
-        "**측정 ({label}):** 중앙값 블록에서 한 픽셀의 expansion 채널 {mean:.0%}가 양수이고, "
-        "문턱 1/t = {threshold:.0%}와 비교됩니다; 문턱 아래 픽셀은 {below:.1%}입니다.",
+        "**Measured ({label}), medians over the blocks:** {mean:.0%} of the expansion "
+        "channels positive at a pixel, against the threshold 1/t = {threshold:.0%}; {below:.1%} "
+        "of a block's pixels below the threshold (a bar's lower end is its block's lowest "
+        "pixel).",
+        "**측정 ({label}), 블록별 값의 중앙값:** 한 픽셀에서 양수인 expansion 채널 {mean:.0%}, "
+        "문턱 1/t = {threshold:.0%}; 블록에서 문턱 아래인 픽셀 {below:.1%} (막대의 아래 끝이 그 "
+        "블록에서 가장 낮은 픽셀입니다).",
     ),
     "evidence.recovery_short": (
         "**Measured ({label}):** median R² {after:.3f} from the expansion's ReLU6, {without:.3f} "
@@ -226,13 +228,13 @@ TEXT = {
         "점이 {twonn}개보다 적은 TwoNN.",
     ),
     "evidence.caption": (
-        "{what}. {label} on {n} {set} images at {res} × {res} (seed {seed}); {ppi} pixels per "
+        "{what}: {label} on {n} {set} images at {res} × {res} (seed {seed}); {ppi} pixels per "
         "image, {boot} bootstrap replicates over images.",
         "{what}. {label}, {set} 이미지 {n}장, {res} × {res} (시드 {seed}); 이미지마다 픽셀 "
         "{ppi}개, 이미지 부트스트랩 {boot}회.",
     ),
     "evidence.caption_range": (
-        "{what}. {label} on {n} {set} images at {res} × {res} (seed {seed}); {ppi} pixels per "
+        "{what}: {label} on {n} {set} images at {res} × {res} (seed {seed}); {ppi} pixels per "
         "image. Dots are the mean over all pixels, bars the lowest and the highest pixel: a "
         "range, not a confidence interval (no bootstrap is drawn here).",
         "{what}. {label}, {set} 이미지 {n}장, {res} × {res} (시드 {seed}); 이미지마다 픽셀 "
