@@ -90,3 +90,37 @@ def test_screenshots_exist_and_are_the_scripts_names():
     assert images and all((ROOT / image).is_file() for image in images), images
     assert all(re.fullmatch(r"docs/screenshot_\w+\.png", image) for image in images), images
     assert 'f"screenshot_{path}.png"' in (ROOT / "docs" / "screenshot_pages.py").read_text()
+
+
+def _layout_row(folder: str) -> str:
+    rows = [line for line in section("How the code is laid out").splitlines()
+            if line.startswith(f"| `{folder}/` |")]
+    assert len(rows) == 1, folder
+    return rows[0]
+
+
+@pytest.mark.parametrize("folder", ["app", "figures", "services", "model"])
+def test_the_layout_table_names_every_module_and_nothing_gone(folder):
+    """Each layer's row names every module and sub-package it holds (model/'s sub-packages'
+    modules too: a newcomer looks for the evidence and the costs by file; app/'s hold one
+    module per page), and every file it names exists there."""
+    row = _layout_row(folder)
+    named = set(re.findall(r"`([\w/]+(?:\.py)?)`", row))
+    here = ROOT / folder
+    expected = set()
+    for path in here.rglob("*.py"):
+        rel = path.relative_to(here)
+        if rel.parts[0] in {"views", "__pycache__"} or path.name == "__init__.py":
+            continue
+        if len(rel.parts) == 1 or folder == "model":
+            expected.add(path.name)
+        if len(rel.parts) > 1:
+            expected.add(f"{rel.parts[0]}/")
+    missing = {name for name in expected if name not in named}
+    assert not missing, f"README's {folder}/ row does not name {sorted(missing)}"
+    files = {p.name for p in here.rglob("*.py")} | {f"{p.name}/" for p in here.iterdir()
+                                                    if p.is_dir()}
+    gone = {name for name in named if (name.endswith(".py") or name.endswith("/"))
+            and "/" not in name.rstrip("/") and name not in files
+            and name.rstrip("/") not in PROJECT | {"tests", "bench", "docs"}}
+    assert not gone, f"README's {folder}/ row names files that are not there: {sorted(gone)}"
