@@ -97,7 +97,15 @@ def _recovery_numbers(result: dict) -> dict:
     return dict(after=_median([b["recovered_after_expansion"] for b in blocks]) or 0.0,
                 without=_median([b["recovered_without_expansion"] for b in blocks]) or 0.0,
                 higher=sum(b["recovered_after_expansion"] > b["recovered_without_expansion"]
-                           for b in blocks), blocks=len(blocks))
+                           for b in blocks), clear=sum(map(_clearly_higher, blocks)),
+                blocks=len(blocks))
+
+
+def _clearly_higher(block: dict) -> bool:
+    """The recovery after the expansion above the one without it beyond both intervals (a
+    point estimate a hair higher is not evidence of a difference)."""
+    low, high = block.get("recovered_after_ci_low"), block.get("recovered_without_ci_high")
+    return low is not None and high is not None and low > high
 
 
 def figure7_text(result: dict, source: str, lang: str) -> str:

@@ -90,6 +90,12 @@ def test_figure7_and_recovery_slides_quote_their_medians():
     assert "블록별 값의 중앙값" in slide_text("figure7", results, "ko")[0]
     recovery, _ = slide_text("recovery", results, "en")
     assert "R² 0.990" in recovery and "0.845" in recovery and "6 of 6 blocks" in recovery, recovery
+    # Higher by the point estimates is not higher beyond the intervals: counted apart.
+    assert "beyond both intervals in 0" in recovery, recovery
+    for b in results["embedded"]["blocks"][:4]:
+        b.update(recovered_after_ci_low=0.98, recovered_without_ci_high=0.9)
+    assert "beyond both intervals in 4" in slide_text("recovery", results, "en")[0]
+    assert "그중 4개는" in slide_text("recovery", results, "ko")[0]
     # Numbers that say the opposite give the opposite count.
     for b in results["embedded"]["blocks"]:
         b["recovered_without_expansion"] = 0.999

@@ -171,22 +171,25 @@ TEXT = {
     ),
     "evidence.recovery_short": (
         "**Measured ({label}):** median R² {after:.3f} from the expansion's ReLU6, {without:.3f} "
-        "from ReLU6(X); the first is higher in {higher} of {blocks} blocks.",
+        "from ReLU6(X); the first is higher in {higher} of {blocks} blocks, beyond both "
+        "intervals in {clear}.",
         "**측정 ({label}):** expansion의 ReLU6에서 중앙값 R² {after:.3f}, ReLU6(X)에서 "
-        "{without:.3f}; 블록 {blocks}개 중 {higher}개에서 앞쪽이 더 높습니다.",
+        "{without:.3f}; 블록 {blocks}개 중 {higher}개에서 앞쪽이 더 높고, 그중 {clear}개는 두 "
+        "구간이 겹치지 않습니다.",
     ),
     "evidence.recovery_text": (
         "**Claim tested (§3.2, linear bottlenecks):** a non-linearity applied in the wide "
         "expansion keeps the information of the thin input; applied to the thin bottleneck "
         "itself it destroys some. Measured for {label}: X is recovered from ReLU6 of the "
         "expansion with median R² {after:.3f}, from ReLU6(X) with {without:.3f}; the first is "
-        "higher in {higher} of {blocks} blocks. Ridge regression (alpha {alpha:g} × the mean "
+        "higher in {higher} of {blocks} blocks, beyond both intervals in {clear}. Ridge regression (alpha {alpha:g} × the mean "
         "feature variance), fitted and tested on different images ({folds}-fold, split by "
         "image).",
         "**검증하는 주장 (§3.2, 선형 bottleneck):** 넓은 expansion에 비선형성을 적용하면 얇은 입력의 "
         "정보가 보존되지만, 얇은 bottleneck 자체에 적용하면 일부가 사라진다. {label}에서 측정: "
         "expansion의 ReLU6에서 X를 중앙값 R² {after:.3f}로, ReLU6(X)에서는 {without:.3f}로 "
-        "복원합니다; 블록 {blocks}개 중 {higher}개에서 앞쪽이 더 높습니다. 능형 회귀(정규화 계수 {alpha:g} "
+        "복원합니다; 블록 {blocks}개 중 {higher}개에서 앞쪽이 더 높고, 그중 {clear}개는 두 구간이 "
+        "겹치지 않습니다. 능형 회귀(정규화 계수 {alpha:g} "
         "× 평균 특성 분산), 서로 다른 이미지로 학습·검증({folds}겹 교차 검증, 이미지 단위 분할).",
     ),
     "evidence.relu6_text": (
