@@ -221,11 +221,14 @@ def training_text(results: dict[str, dict], source: str, estimator: str, probe: 
     return " ".join(lines)
 
 
-def sample_text(results: dict[str, dict], lang: str, intervals: bool = True) -> str:
+def sample_text(results: dict[str, dict], lang: str, intervals: bool = True,
+                per_image: bool = True) -> str:
     """How many images and points stand behind each number of a measurement, and (where the
-    figure draws bootstrap intervals) how many replicates made them."""
+    figure draws bootstrap intervals) how many replicates made them; ``per_image``: the figure
+    also draws the per-image view (the profile; Figure 7 and the recovery are per pixel)."""
     meta = next(iter(results.values()))["meta"]
-    text = t("evidence.sample_line", lang, n=meta["n_images"], res=meta["resolution"],
+    key = "evidence.sample_line" if per_image else "evidence.sample_line_pixels"
+    text = t(key, lang, n=meta["n_images"], res=meta["resolution"],
              ppi=meta["pixels_per_image"], points=meta["n_images"] * meta["pixels_per_image"],
              view=meta["n_view_images"])
     return f"{text} {t('evidence.sample_boot', lang, boot=meta['n_boot'])}" if intervals else text
@@ -244,4 +247,5 @@ def slide_text(key: str, results: dict[str, dict], lang: str) -> tuple[str, str]
     else:
         claim = t("evidence.recovery_short", lang, label=label,
                   **_recovery_numbers(results[source]))
-    return claim, sample_text(results, lang, intervals=key != "figure7")
+    return claim, sample_text(results, lang, intervals=key != "figure7",
+                              per_image=key == "profile")

@@ -96,6 +96,11 @@ def test_figure7_and_recovery_slides_quote_their_medians():
         b.update(recovered_after_ci_low=0.98, recovered_without_ci_high=0.9)
     assert "beyond both intervals in 4" in slide_text("recovery", results, "en")[0]
     assert "그중 4개는" in slide_text("recovery", results, "ko")[0]
+    # Slides 5 and 6 draw per-pixel numbers only: their sample line names no per-image view.
+    for key, lang, view in (("figure7", "en", "images as points"), ("recovery", "ko", "이미지 단위")):
+        sample = slide_text(key, results, lang)[1]
+        assert view not in sample and "16" in sample, sample
+    assert "per image, 120 images" in slide_text("profile", results, "en")[1]
     # Numbers that say the opposite give the opposite count.
     for b in results["embedded"]["blocks"]:
         b["recovered_without_expansion"] = 0.999

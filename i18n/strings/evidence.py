@@ -119,6 +119,12 @@ TEXT = {
         "각 수치의 표본: {res} × {res} 이미지 {n}장; 픽셀 단위는 이미지마다 픽셀 {ppi}개(추정마다 "
         "점 {points:,}개); 이미지 단위는 이미지 {view}장을 점으로.",
     ),
+    "evidence.sample_line_pixels": (
+        "Behind each number: {n} images at {res} × {res}, {ppi} pixels sampled per image "
+        "({points:,} points per estimate).",
+        "각 수치의 표본: {res} × {res} 이미지 {n}장, 이미지마다 픽셀 {ppi}개(추정마다 점 "
+        "{points:,}개).",
+    ),
     "evidence.sample_boot": (
         "Intervals: {boot} bootstrap replicates over images.",
         "구간: 이미지 부트스트랩 {boot}회.",
