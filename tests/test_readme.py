@@ -27,15 +27,18 @@ def code_blocks(text: str) -> list[str]:
 
 
 def test_two_commands_are_two_commands():
+    """One sets up and runs the app, one sets up and runs the tests: each a whole command on
+    a fresh machine with nothing but Python."""
     blocks = code_blocks(section("Two commands"))
     lines = [line for block in blocks for line in block.splitlines() if line.strip()]
     assert len(blocks) == 2 and len(lines) == 2, lines
-    setup, run = lines
-    assert setup.startswith("python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.txt")
+    venv = "python3 -m venv .venv && . .venv/bin/activate && "
+    cpu = " --extra-index-url https://download.pytorch.org/whl/cpu"
+    assert lines[0] == f"{venv}pip install -r requirements.txt{cpu} && python -m app"
+    assert lines[1] == f"{venv}pip install -r requirements-dev.txt{cpu} && python -m pytest -q"
     # torch's CPU build from PyTorch's index (README says what it saves); the pin is in the file
-    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in setup
     assert "torch==2.13.0" in (ROOT / "requirements.txt").read_text().splitlines()
-    assert run == "python -m app"
+    assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text().splitlines()
 
 
 def test_requirements_txt_holds_only_requirements():
@@ -52,9 +55,14 @@ def test_the_python_version_is_pyprojects():
 
 
 def test_ci_runs_the_readmes_test_command():
+    """CI's machine has its environment: it runs the second command after the set-up of the
+    virtual environment and torch's index (both already there)."""
     [block] = code_blocks(section("The tests"))[:1]
     command = block.strip()
     assert command == "pip install -r requirements-dev.txt && python -m pytest -q"
+    assert code_blocks(section("Two commands"))[1].strip().endswith(
+        command.replace("requirements-dev.txt", "requirements-dev.txt --extra-index-url "
+                        "https://download.pytorch.org/whl/cpu"))
     ci = (ROOT / ".ci" / "run").read_text()
     assert command.replace("pip install -r", "pip install -q -r") in ci
 
