@@ -289,7 +289,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "(README, \"More than one machine\")",
         "{address}의 Dask 스케줄러가 이 앱의 작업을 읽지 못합니다. 스케줄러의 경로에 이 "
         "프로젝트가 없습니다. 프로젝트 폴더에서 `PYTHONPATH=. dask scheduler`로 시작하세요 "
-        "(README의 \"More than one machine\")",
+        "(`README.md`의 “More than one machine” 절)",
     ),
     "refusal.cluster.unreachable": (
         "The Dask scheduler at {address} cannot be reached ({reason}). Start it with "
