@@ -3,7 +3,7 @@
 Names are imported on first use (PEP 562), so `from model.registry import SHIPPED` does not
 import torch: the app's server process only describes networks, its worker runs them.
 """
-import importlib
+from model._lazy import lazy_names
 
 _HOMES = {
     "mobilenetv2": ["INVERTED_RESIDUAL_SETTING", "InvertedResidual", "MobileNetV2",
@@ -18,13 +18,4 @@ _HOMES = {
     "images": ["ImageError", "load_batch", "load_image", "preprocess"],
     "imagenet_classes": ["IMAGENET_CLASSES"],
 }
-_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
-__all__ = sorted(_HOME_OF)
-
-
-def __getattr__(name):
-    if name not in _HOME_OF:
-        raise AttributeError(f"module 'model' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_HOME_OF[name]}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__, __all__ = lazy_names(__name__, _HOMES)

@@ -11,7 +11,7 @@
 The public names below are imported on first use (PEP 562), as in ``model``: importing this
 package alone imports no torch.
 """
-import importlib
+from model._lazy import lazy_names
 
 _HOMES = {
     "records": ["CostReport", "CostRow", "BlockFormulaRow", "BlockShape"],
@@ -19,13 +19,4 @@ _HOMES = {
                  "count_costs", "memory_table"],
     "forward": ["count_costs_by_forward"],
 }
-_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
-__all__ = sorted(_HOME_OF)
-
-
-def __getattr__(name):
-    if name not in _HOME_OF:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_HOME_OF[name]}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__, __all__ = lazy_names(__name__, _HOMES)

@@ -22,7 +22,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..architecture import BOTTLENECKS, SHORTCUTS
-from .records import BlockFormulaRow, BlockShape, CostReport, CostRow, check_input_size
+from .records import (BlockFormulaRow, BlockShape, CostReport, CostRow, check_input_size,
+                      report_of)
 from .shape_walk import CannotWalk, settings_layers, walk
 
 if TYPE_CHECKING:      # a built model is walked with torch; the settings need none
@@ -82,12 +83,7 @@ def count_costs(model: nn.Module, input_size: int = 224) -> CostReport:
     except CannotWalk:
         from .forward import count_costs_by_forward
         return count_costs_by_forward(model, input_size)
-    total_params = sum(p.numel() for p in model.parameters())
-    counted = sum(r.params for r in rows)
-    if counted != total_params:
-        raise ValueError(f"parameters outside Conv2d/Linear/BatchNorm: rows hold {counted}, "
-                         f"the model {total_params}")
-    return CostReport(input_size, total_params, sum(r.madds for r in rows), rows)
+    return report_of(model, input_size, rows)
 
 
 def block_shapes(report: CostReport) -> list[BlockShape]:

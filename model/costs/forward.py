@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .records import CostReport, CostRow, check_input_size
+from .records import CostReport, CostRow, check_input_size, report_of
 from .module_walk import blocks_by_module, operator_name
 
 
@@ -70,9 +70,4 @@ def count_costs_by_forward(model: nn.Module, input_size: int = 224) -> CostRepor
             output_shape=out_shape, t=None if block is None else block.expand_ratio,
             stride=stride, kernel=kernel, groups=groups, params=weight_params + bn,
             bn_params=bn, madds=madds))
-    total_params = sum(p.numel() for p in model.parameters())
-    counted = sum(r.params for r in rows)
-    if counted != total_params:
-        raise ValueError(f"parameters outside Conv2d/Linear/BatchNorm: rows hold {counted}, "
-                         f"the model {total_params}")
-    return CostReport(input_size, total_params, sum(r.madds for r in rows), rows)
+    return report_of(model, input_size, rows)

@@ -43,6 +43,17 @@ class CostReport:
         return [r.as_dict() for r in self.rows]
 
 
+def report_of(model, input_size: int, rows: list[CostRow]) -> CostReport:
+    """The ``CostReport`` of ``rows`` counted on ``model``, once they are seen to hold every
+    parameter of it (a layer the walk does not know would be missing from the table)."""
+    total_params = sum(p.numel() for p in model.parameters())
+    counted = sum(r.params for r in rows)
+    if counted != total_params:
+        raise ValueError(f"parameters outside Conv2d/Linear/BatchNorm: rows hold {counted}, "
+                         f"the model {total_params}")
+    return CostReport(input_size, total_params, sum(r.madds for r in rows), rows)
+
+
 def check_input_size(input_size: int) -> int:
     if int(input_size) != input_size or input_size < 32:
         raise ValueError(f"input_size must be an integer >= 32 (pixels), got {input_size}")

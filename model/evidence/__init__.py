@@ -14,7 +14,7 @@
 The public names below are imported on first use (PEP 562), as in ``model``: importing this
 package (as unpickling a ``Sample`` or a record does) imports no torch.
 """
-import importlib
+from model._lazy import lazy_names
 
 _HOMES = {
     "measure": ["ESTIMATORS", "as_input", "assemble", "block_statistics", "evidence",
@@ -23,13 +23,4 @@ _HOMES = {
     "sample": ["PROBES", "Sample", "merge_samples"],
     "image_sets": ["ImageSet"],
 }
-_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
-__all__ = sorted(_HOME_OF)
-
-
-def __getattr__(name):
-    if name not in _HOME_OF:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_HOME_OF[name]}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__, __all__ = lazy_names(__name__, _HOMES)
