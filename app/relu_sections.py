@@ -11,30 +11,31 @@ import streamlit as st
 
 from app.settings.relu import default_settings
 from figures.catalog import FigureSpec
-from figures.relu import ReluSettings, depth_spec, grid_spec, loss_spec, sweep_arguments
-from figures.relu_frames import frames_spec
+from app.figure_sources.relu import depth_figure, frames_figure, grid_figure, loss_figure
+from figures.relu import ReluSettings
 from services.jobs import SWEEPS
+from services.relu import sweep_arguments
 from services.remote import sweep
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def cached_grid(settings: ReluSettings, language: str) -> FigureSpec:
-    return grid_spec(settings, language)
+    return grid_figure(settings, language)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_depth(settings: ReluSettings, language: str) -> FigureSpec:
-    return depth_spec(settings, language)
+    return depth_figure(settings, language)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def cached_frames(settings: ReluSettings, language: str) -> FigureSpec:
-    return frames_spec(settings, language)
+    return frames_figure(settings, language)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def cached_loss(settings: ReluSettings, language: str, _sweep) -> FigureSpec:
-    return loss_spec(settings, _sweep, language)     # _sweep: what ``settings`` name, unhashed
+    return loss_figure(settings, language, _sweep)     # _sweep: what ``settings`` name, unhashed
 
 
 def sweep_job(settings: ReluSettings):

@@ -105,14 +105,14 @@ def screenshot_diffs() -> list[tuple[str, int, int, int]]:
     from PIL import Image
     from playwright.sync_api import sync_playwright
 
+    from app.figure_sources import relu
     from app.settings.relu import default_settings
-    from figures import relu
     settings = default_settings()                   # the page's own defaults
     out = []
     with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         tab = browser.new_page(viewport={"width": 1400, "height": 600})
-        for name, build in (("relu_figure1", relu.grid_spec), ("relu_one_width", relu.depth_spec)):
+        for name, build in (("relu_figure1", relu.grid_figure), ("relu_one_width", relu.depth_figure)):
             small = build(settings).figure
             full = _uncompacted(build, settings)
             shots = []

@@ -28,8 +28,13 @@ import json, sys, time
 sys.path.insert(0, ".")
 import runtime
 runtime.configure()
-from figures.relu import ReluSettings, depth_spec, grid_spec
-from figures.relu_frames import frames_spec
+from figures.relu import ReluSettings
+try:    # compute (services/relu.py), then draw
+    from app.figure_sources.relu import (depth_figure as depth_spec, frames_figure as frames_spec,
+                                         grid_figure as grid_spec)
+except ImportError:     # a baseline whose builders computed their numbers themselves
+    from figures.relu import depth_spec, grid_spec
+    from figures.relu_frames import frames_spec
 from figures.live import profile_figure, compare_figure
 
 def profile(scale):

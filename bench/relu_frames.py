@@ -27,8 +27,9 @@ import plotly.io as pio  # noqa: E402
 import plotly.tools  # noqa: E402
 
 import manifolds as m  # noqa: E402
-from figures.relu import ReluSettings, _grid_seed  # noqa: E402
-from figures.relu_frames import FRAME_NS, frames_spec  # noqa: E402
+from app.figure_sources.relu import frames_figure  # noqa: E402
+from figures.relu import ReluSettings  # noqa: E402
+from services.relu import FRAME_NS, grid_seed  # noqa: E402
 
 
 def plain_figure(s: ReluSettings, compact: go.Figure) -> go.Figure:
@@ -38,7 +39,7 @@ def plain_figure(s: ReluSettings, compact: go.Figure) -> go.Figure:
     fig.update_traces(marker_color=sample.position)
     frames = []
     for frame, n in zip(compact.frames, FRAME_NS):
-        P = m.roundtrip(sample.X, n, activation=s.activation, seed=_grid_seed(s.seed, n)).recovered
+        P = m.roundtrip(sample.X, n, activation=s.activation, seed=grid_seed(s.seed, n)).recovered
         frames.append(go.Frame(name=frame.name, traces=[0], layout=frame.layout,
                                data=[go.Scatter(x=P[:, 0], y=P[:, 1], mode="markers")]))
         if n == s.n:
@@ -71,10 +72,10 @@ def main(argv=None) -> None:
     if args.repeats < 1:
         parser.error("--repeats must be >= 1")
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    frames_spec(ReluSettings(n_points=200), ns=(1, 2))        # imports, first-call costs
+    frames_figure(ReluSettings(n_points=200), ns=(1, 2))        # imports, first-call costs
     for n_points in (1000, 2000, 5000):
         s = ReluSettings(n_points=n_points)
-        build, spec = median(lambda: frames_spec(s), args.repeats)
+        build, spec = median(lambda: frames_figure(s), args.repeats)
         build_plain, plain = median(lambda: plain_figure(s, spec.figure), args.repeats)
         size, size_plain = len(spec.figure.to_json()), len(plain.to_json())
         rerun = statistics.median(per_rerun(spec.figure) for _ in range(args.repeats))

@@ -1,8 +1,10 @@
 """Figures of the "ReLU and manifolds" page (paper Figure 1 and Appendix A): pure builders,
-data in, go.Figure + DataFrame out, shared by ``app/views/relu_manifolds.py`` and the export.
+numbers in, go.Figure + DataFrame out, shared by ``app/views/relu_manifolds.py`` and the export.
 
-Settings travel as a ``ReluSettings``; the numbers come from ``manifolds``. Every text goes
-through ``t(key, lang)``.
+Settings travel as a ``ReluSettings``; the numbers are computed by ``services.relu`` (the round
+trips, the sweep) and handed in by the caller (``app/figure_sources/relu.py``,
+``app/relu_sections.py``), with ``collapses`` (``services.relu.can_collapse``) where the wording
+depends on whether the activation can collapse. Every text goes through ``t(key, lang)``.
 """
 from __future__ import annotations
 
@@ -13,15 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-import manifolds as m
-
 from .catalog import FigureSpec
 from .plain import layout_once, points_trace, unvalidated_figure
 from .style import MIN_FONT, TEMPLATE, subplot_titles  # noqa: F401  (TEMPLATE: figures.relu_frames)
 from i18n import t
 
-GRID_NS = (2, 3, 5, 15, 30)
-"""The widths of the paper's Figure 1."""
 POSITION_SCALE = "Turbo"    # rainbow like the paper's Figure 1: a fold shows as colours meeting
 ACTIVE_SCALE = "Viridis"
 MARKER = 3
@@ -46,15 +44,9 @@ def _input_label(s: ReluSettings, lang: str) -> str:
     return t(f"relu.input.{s.input_name}", lang)
 
 
-def can_collapse(activation: str) -> bool:
-    """Whether ``activation`` can map a stretch of the manifold onto a line (ReLU, ReLU6);
-    leaky ReLU, tanh, softplus, linear are one-to-one and GELU nearly so."""
-    return activation in m.RELU_FAMILY
-
-
-def _variant(key: str, activation: str) -> str:
+def _variant(key: str, collapses: bool) -> str:
     """``key``, or its ".soft" wording (no "collapsed") for activations that cannot collapse."""
-    return key if can_collapse(activation) else f"{key}.soft"
+    return key if collapses else f"{key}.soft"
 
 
 def theory_formula(d: int) -> str:
@@ -63,34 +55,20 @@ def theory_formula(d: int) -> str:
         d, f"Σₖ₌₀^{d - 1} C(n, k) / 2ⁿ")
 
 
-def page_notes(s: ReluSettings, lang: str = "en") -> dict[str, str]:
+def page_notes(s: ReluSettings, d: int, lang: str = "en", *, collapses: bool) -> dict[str, str]:
     """The page's explanations for these settings: they name the chosen input, its dimension
-    d (T is n x d) and say "collapse" only for activations that can collapse.
-    Keys: intro, assumptions, s1, s2, s3."""
-    d = m.sample_input(s.input_name, 8, seed=0).d
+    d (T is n x d; ``services.relu.input_dimension``) and say "collapse" only if ``collapses``
+    (``services.relu.can_collapse(s.activation)``). Keys: intro, assumptions, s1, s2, s3."""
     fields = dict(d=d, input=_input_label(s, lang), activation=s.activation)
     noise = t("relu.noise_note", lang, noise=s.noise) if s.noise > 0 else ""
     return dict(
         intro=t("relu.intro", lang, **fields),
         assumptions=t("relu.assumptions", lang, input=fields["input"], noise=noise),
-        s1=t(_variant("relu.s1.text", s.activation), lang, **fields) + " "
-        + t(_variant("relu.s1.single_draw", s.activation), lang, seed=s.seed),
-        s2=t(_variant("relu.s2.text", s.activation), lang, **fields),
-        s3=t(_variant("relu.s3.text", s.activation), lang, seeds=s.n_seeds,
+        s1=t(_variant("relu.s1.text", collapses), lang, **fields) + " "
+        + t(_variant("relu.s1.single_draw", collapses), lang, seed=s.seed),
+        s2=t(_variant("relu.s2.text", collapses), lang, **fields),
+        s3=t(_variant("relu.s3.text", collapses), lang, seeds=s.n_seeds,
              formula=theory_formula(d), **fields))
-
-
-def _grid_seed(seed: int, n: int) -> int:
-    """T's seed for width n: differs from the input's seed, same for the grid and the depth
-    view so the two agree at equal n."""
-    return seed * 1000 + n
-
-
-def grid_roundtrips(s: ReluSettings, ns=GRID_NS) -> tuple[m.Sample, list[m.RoundTrip]]:
-    """The input sample and one round trip per width in ``ns``."""
-    sample = m.sample_input(s.input_name, s.n_points, noise=s.noise, seed=s.seed)
-    return sample, [m.roundtrip(sample.X, n, activation=s.activation, seed=_grid_seed(s.seed, n))
-                    for n in ns]
 
 
 def _square_axes(fig: go.Figure, count: int) -> None:
@@ -121,15 +99,18 @@ def _grid_layout(kind: str, count: int, cols: int) -> go.Figure:
     return fig
 
 
-def grid_spec(s: ReluSettings, lang: str = "en", ns=GRID_NS) -> FigureSpec:
-    """Figure 1 of the paper: the input, then pinv(T) act(T x) for each width in ``ns``,
-    coloured by position along the manifold. Panel titles give each width's collapsed
-    fraction."""
-    sample, rts = grid_roundtrips(s, ns)
+def grid_spec(s: ReluSettings, grid, lang: str = "en", *, collapses: bool) -> FigureSpec:
+    """Figure 1 of the paper: the input, then pinv(T) act(T x) for each width, coloured by
+    position along the manifold. Panel titles give each width's collapsed fraction.
+
+    grid: ``services.relu.grid_roundtrips(s)`` (sample, roundtrips, collapsed), read by
+    attribute. collapses: whether ``s.activation`` can collapse (the titles' wording)."""
+    sample, rts = grid.sample, grid.roundtrips
+    ns = [rt.n for rt in rts]
     d = sample.d
     titles = [t("relu.fig.input", lang)] + [
-        t(_variant("relu.fig.panel", s.activation), lang, n=rt.n, d=d,
-          collapsed=100 * m.collapsed_fraction(rt)) for rt in rts]
+        t(_variant("relu.fig.panel", collapses), lang, n=rt.n, d=d, collapsed=100 * c)
+        for rt, c in zip(rts, grid.collapsed)]
     kind = "scene" if d == 3 else "xy"
     panels = [sample.X] + [rt.recovered for rt in rts]
     title = t("relu.fig.grid_title", lang, activation=s.activation, input=_input_label(s, lang))
@@ -180,13 +161,14 @@ def _depth_layout(left: str) -> go.Figure:
     return fig
 
 
-def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
+def depth_spec(s: ReluSettings, one_width, lang: str = "en") -> FigureSpec:
     """One width n in depth: the recovered shape coloured by the number of active units, and
-    the n-dimensional hidden layer in 3-D (top three principal components)."""
-    sample = m.sample_input(s.input_name, s.n_points, noise=s.noise, seed=s.seed)
-    rt = m.roundtrip(sample.X, s.n, activation=s.activation, seed=_grid_seed(s.seed, s.n))
-    coords, explained = m.pca(rt.hidden, 3)
-    fit = m.shape_fit(sample.X, rt.recovered)
+    the n-dimensional hidden layer in 3-D (top three principal components).
+
+    one_width: ``services.relu.one_width(s)`` (sample, roundtrip, hidden_pcs (N, 3),
+    explained (3,), fit, collapsed), read by attribute."""
+    sample, rt, fit = one_width.sample, one_width.roundtrip, one_width.fit
+    coords, explained = one_width.hidden_pcs, one_width.explained
     left = "scene" if sample.d == 3 else "xy"
     layout = _depth_layout(left)
     layout["annotations"][0]["text"] = t("relu.fig.recovered", lang, n=s.n, scale=fit.scale,
@@ -198,7 +180,7 @@ def depth_spec(s: ReluSettings, lang: str = "en") -> FigureSpec:
         layout[pca_scene][axis]["title"]["text"] = t("relu.fig.pc", lang, k=k + 1,
                                                      share=100 * explained[k])
     layout["title"]["text"] = t("relu.fig.depth_title", lang, n=s.n, activation=s.activation,
-                                collapsed=100 * m.collapsed_fraction(rt))
+                                collapsed=100 * one_width.collapsed)
     # Under the left panel, not between the two: the 3-D scene keeps its width.
     colorbar = dict(title=dict(text=t("relu.fig.active_units", lang), side="top"), thickness=12,
                     orientation="h", x=0.22, xanchor="center", y=-0.08, yanchor="top", len=0.42)
@@ -233,20 +215,9 @@ def log_error_minus(mean: np.ndarray, sd: np.ndarray, floor: float = LOG_FLOOR) 
     return np.where(mean - sd > floor, sd, 0.0)
 
 
-def sweep_arguments(s: ReluSettings) -> dict:
-    """``manifolds.sweep``'s arguments for the settings (n itself is not used: every n is
-    swept); the page's sweep runs them on the Dask cluster (``services.remote.sweep``)."""
-    return dict(input_name=s.input_name, ns=m.DEFAULT_NS, n_seeds=s.n_seeds, seed=s.seed,
-                n_points=s.n_points, noise=s.noise, activation=s.activation)
-
-
-def compute_sweep(s: ReluSettings) -> m.SweepResult:
-    """The information-loss sweep for the settings, in this process."""
-    return m.sweep(**sweep_arguments(s))
-
-
-def sweep_frame(r: m.SweepResult) -> pd.DataFrame:
-    """One row per width n: theory and mean / sd over seeds of every measure."""
+def sweep_frame(r) -> pd.DataFrame:
+    """One row per width n: theory and mean / sd over seeds of every measure. r: a
+    ``manifolds.SweepResult`` (ns (K,), seeds (S,), mean / std per measure, theory (K,))."""
     data = {"n": r.ns, "theory_collapsed": r.theory}
     for measure in ("collapsed", "shape_error", "scale", "trust"):
         data[f"{measure}_mean"] = r.mean(measure)
@@ -255,12 +226,15 @@ def sweep_frame(r: m.SweepResult) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def loss_spec(s: ReluSettings, r: m.SweepResult, lang: str = "en") -> FigureSpec:
+def loss_spec(s: ReluSettings, r, lang: str = "en", *, collapses: bool) -> FigureSpec:
     """Information loss against n: measured collapsed fraction (mean ± sd over seeds) and the
-    theory P(Binomial(n, 1/2) <= d - 1); shape error and fitted scale; trustworthiness."""
+    theory P(Binomial(n, 1/2) <= d - 1); shape error and fitted scale; trustworthiness.
+
+    r: the sweep (``services.relu.compute_sweep(s)`` or ``services.remote.sweep``), a
+    ``manifolds.SweepResult``. collapses: whether ``s.activation`` can collapse (wording)."""
     df = sweep_frame(r)
     fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08, subplot_titles=[
-        t(_variant("relu.fig.loss_collapsed", s.activation), lang), t("relu.fig.loss_shape", lang),
+        t(_variant("relu.fig.loss_collapsed", collapses), lang), t("relu.fig.loss_shape", lang),
         t("relu.fig.loss_trust", lang)])
     n = df["n"].to_numpy()
     fig.add_trace(go.Scatter(x=n, y=df["theory_collapsed"], mode="lines", name=t("relu.fig.theory", lang, d=r.d),
@@ -298,6 +272,6 @@ def loss_spec(s: ReluSettings, r: m.SweepResult, lang: str = "en") -> FigureSpec
     subplot_titles(fig)
     caption = t("relu.caption.loss", lang, activation=s.activation, input=_input_label(s, lang),
                 seeds=len(r.seeds), n_points=s.n_points, noise=s.noise, seed=s.seed,
-                measure=t(_variant("relu.fig.loss_collapsed", s.activation), lang))
+                measure=t(_variant("relu.fig.loss_collapsed", collapses), lang))
     return FigureSpec("relu_information_loss", caption, {**s.params(), "ns": [int(v) for v in r.ns]},
                       fig, df)

@@ -10,30 +10,24 @@ points spread too far for 16 bits) stored as uint16 with an offset of ``OFFSET``
 writes as base64 typed arrays ("bdata"): 2 bytes a coordinate instead of 8. The offset keeps
 the high bytes away from 0xFF and 0x7F, whose base64 is full of "/", which plotly's JSON
 escapes to six characters (small int16 values made frames 1.6x larger). The axes are unlabelled, as
-in the Figure 1 grid, and each frame zooms to its own points. At most ``MAX_POINTS`` points are
-drawn (evenly spaced along the manifold); the collapsed share in each title counts all of them.
+in the Figure 1 grid, and each frame zooms to its own points. The round trips are computed by
+``services.relu.frames_data`` (at most ``services.relu.MAX_POINTS`` points drawn, evenly spaced
+along the manifold; the collapsed share in each title counts all of them) and handed in.
 """
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-import manifolds as m
 from i18n import t
 
 from .catalog import FigureSpec
 from .plain import colorscale, unvalidated_figure
-from .relu import MARKER, POSITION_SCALE, ReluSettings, _grid_seed, _input_label
+from .relu import MARKER, POSITION_SCALE, ReluSettings, _input_label
 from .style import TEMPLATE
 
-FRAME_NS = tuple(range(1, 65))
-"""The widths with a frame: scrubbing above 64 is the server-side slider's job."""
-MAX_POINTS = 1000
-"""Points drawn per frame (64 frames of 1000 points: about 0.37 MB of JSON); a larger sample
-is thinned evenly along the manifold."""
 WEBGL_ABOVE = 2000
 """WebGL (scattergl) for frames with more points than this; SVG below (sharper, and the
 page's 3-D charts already hold WebGL contexts)."""
@@ -43,30 +37,6 @@ OFFSET = 0x5555
 """Stored coordinate = OFFSET + round(value / step), as uint16. Alternating bits: the base64
 of values near it has few "/" (0.6% of characters against 12% for small int16 values)."""
 PLAY_FRAME_MS = 120
-
-
-@dataclass(frozen=True)
-class FrameData:
-    """The round trips behind the frames. N points drawn (after thinning), d = 2 or 3.
-
-    keep: (N,) indices into the sample. position: (N,) in [0, 1]. ns: the widths.
-    coords: (len(ns), N, d) uint16, the recovered points as ``quantize`` stores them.
-    collapsed: (len(ns),) share of all sample points with fewer than d active units.
-    """
-    keep: np.ndarray
-    position: np.ndarray
-    ns: tuple[int, ...]
-    coords: np.ndarray
-    collapsed: np.ndarray
-    step: float
-
-
-def thinned(n_points: int, max_points: int = MAX_POINTS) -> np.ndarray:
-    """(min(n_points, max_points),) indices spread evenly over 0..n_points - 1. The inputs'
-    points are in order along the manifold, so this keeps its whole length."""
-    if n_points <= max_points:
-        return np.arange(n_points)
-    return np.unique(np.linspace(0, n_points - 1, max_points).round().astype(int))
 
 
 def frame_step(extent: float) -> float:
@@ -86,30 +56,6 @@ def quantize(P: np.ndarray, step: float) -> np.ndarray:
 def dequantize(q: np.ndarray, step: float) -> np.ndarray:
     """The values ``quantize`` stored, as float64 (q - OFFSET) * step."""
     return (np.asarray(q, dtype=np.int64) - OFFSET) * step
-
-
-def frames_data(s: ReluSettings, ns=FRAME_NS, max_points: int = MAX_POINTS) -> FrameData:
-    """One ``manifolds.roundtrip`` per width in ``ns``, seeded as the page's other views
-    (input seed ``s.seed``, T's seed ``_grid_seed(s.seed, n)``), so frame n is the one-width
-    view's shape at n."""
-    ns = tuple(int(n) for n in ns)
-    if not ns or min(ns) < 1:
-        raise ValueError(f"frame widths must be integers >= 1, got {ns}")
-    sample = m.sample_input(s.input_name, s.n_points, noise=s.noise, seed=s.seed)
-    keep = thinned(len(sample.X), max_points)
-    drawn, d = sample.X[keep], sample.X.shape[1]
-    recovered, collapsed = [], []
-    for n in ns:
-        # Only the drawn points go there and back; the collapsed share counts all of them.
-        T = m.gaussian_T(n, d, seed=_grid_seed(s.seed, n))
-        rt = m.roundtrip(drawn, n, activation=s.activation, T=T)
-        recovered.append(rt.recovered)
-        active = rt.active if len(drawn) == len(sample.X) else m.active_units(sample.X, T, s.activation)
-        collapsed.append(float(np.mean(active < d)))
-    recovered = np.stack(recovered)
-    step = frame_step(float(np.abs(recovered).max()))
-    return FrameData(keep, sample.position[keep], ns, quantize(recovered, step),
-                     np.asarray(collapsed), step)
 
 
 def typed_array(a: np.ndarray) -> dict:
@@ -147,20 +93,25 @@ def _ranges(q: np.ndarray) -> dict:
             "yaxis": {"range": spans[1], "scaleanchor": "x", "scaleratio": 1}}
 
 
-def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
-                max_points: int = MAX_POINTS) -> FigureSpec:
-    """The recovered shape pinv(T) act(T x) for every n in ``ns`` as frames of one chart with
-    an in-chart slider (and play / pause), starting at ``s.n`` (clipped into ``ns``)."""
-    fd = frames_data(s, ns, max_points)
+def frames_spec(s: ReluSettings, frames, lang: str = "en") -> FigureSpec:
+    """The recovered shape pinv(T) act(T x) for every width as frames of one chart with an
+    in-chart slider (and play / pause), starting at ``s.n`` (clipped into the widths).
+
+    frames: ``services.relu.frames_data(s, ns, max_points)``, read by attribute: keep (N,),
+    position (N,), ns, recovered (len(ns), N, d) float, collapsed (len(ns),), max_points.
+    The coordinates are stored quantized here (``frame_step``, ``quantize``)."""
+    fd = frames
+    step = frame_step(float(np.abs(fd.recovered).max()))
+    coords = quantize(fd.recovered, step)
     start = int(np.argmin(np.abs(np.asarray(fd.ns) - s.n)))
     titles = [t("relu.frames.fig_title", lang, n=n, activation=s.activation,
                 input=_input_label(s, lang), collapsed=100 * c)
               for n, c in zip(fd.ns, fd.collapsed)]
-    d = fd.coords.shape[2]
+    d = coords.shape[2]
     marker = dict(size=MARKER if d == 2 else 2,
                   color=typed_array(np.round(fd.position, 3).astype(np.float32)),
                   colorscale=colorscale(POSITION_SCALE), cmin=0, cmax=1)
-    first = {**_trace_dict(fd.coords[start]), "marker": marker, "showlegend": False,
+    first = {**_trace_dict(coords[start]), "marker": marker, "showlegend": False,
              "hoverinfo": "skip"}
     animate = dict(mode="immediate", frame=dict(duration=0, redraw=True),
                    transition=dict(duration=0))
@@ -181,7 +132,7 @@ def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
                                                     frame=dict(duration=PLAY_FRAME_MS, redraw=True))]),
                               dict(label=t("relu.frames.pause", lang), method="animate",
                                    args=[[None], animate])])])
-    ranges = _ranges(fd.coords[start])
+    ranges = _ranges(coords[start])
     if d == 2:
         layout["xaxis"] = {**ranges["xaxis"], **_HIDDEN_TICKS}
         layout["yaxis"] = {**ranges["yaxis"], **_HIDDEN_TICKS}
@@ -191,16 +142,16 @@ def frames_spec(s: ReluSettings, lang: str = "en", ns=FRAME_NS,
     fig = unvalidated_figure([first], layout, [
         dict(name=str(n), data=[_trace_dict(q)], traces=[0],
              layout={"title": {"text": title}, **_ranges(q)})
-        for n, q, title in zip(fd.ns, fd.coords, titles)])
+        for n, q, title in zip(fd.ns, coords, titles)])
     count = len(fd.keep)
     data = pd.DataFrame({"n": np.repeat(fd.ns, count), "point": np.tile(fd.keep, len(fd.ns)),
                          "position": np.tile(fd.position, len(fd.ns)),
                          "collapsed": np.repeat(fd.collapsed, count)})
     for j, axis in enumerate("xyz"[:d]):
-        data[axis] = dequantize(fd.coords[:, :, j].ravel(), fd.step)
+        data[axis] = dequantize(coords[:, :, j].ravel(), step)
     caption = t("relu.caption.frames", lang, lo=fd.ns[0], hi=fd.ns[-1], activation=s.activation,
                 input=_input_label(s, lang), n_points=s.n_points, drawn=count, seed=s.seed,
-                step=fd.step)
-    params = {**s.params(), "frame_ns": [fd.ns[0], fd.ns[-1]], "max_points": max_points,
-              "step": fd.step}
+                step=step)
+    params = {**s.params(), "frame_ns": [fd.ns[0], fd.ns[-1]], "max_points": fd.max_points,
+              "step": step}
     return FigureSpec("relu_figure1_slider", caption, params, fig, data)

@@ -178,7 +178,8 @@ def test_batch_work_computes_below_the_pages_priority():
 
 
 def test_the_cluster_sweeps_what_this_process_sweeps():
-    from figures.relu import ReluSettings, compute_sweep, sweep_arguments
+    from figures.relu import ReluSettings
+    from services.relu import compute_sweep, sweep_arguments
     settings = ReluSettings(input_name="moons", n_points=300, noise=0.05, n_seeds=10, seed=4)
     steps = []
     there = remote.sweep(sweep_arguments(settings), lambda f, s: steps.append(f))

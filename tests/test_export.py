@@ -12,7 +12,8 @@ from figures import render
 import app.figure_sources as catalog
 from app.figure_sources import FIGURE_SOURCES, all_figure_specs, lazy_source
 from figures.catalog import FigureSpec
-from figures.relu import ReluSettings, grid_spec
+from app.figure_sources.relu import grid_figure
+from figures.relu import ReluSettings
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ def relu_only(monkeypatch):
 
 def test_static_formats_have_their_signatures():
     need_chromium()
-    spec = grid_spec(SMALL, "ko")
+    spec = grid_figure(SMALL, "ko")
     png, svg, pdf = render.render_static([(spec, "png"), (spec, "svg"), (spec, "pdf")], lang="ko")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert svg.lstrip().startswith(b"<svg") and b"</svg>" in svg[-200:]
@@ -36,15 +37,15 @@ def test_static_formats_have_their_signatures():
 
 
 def test_html_is_self_contained_and_deterministic():
-    a = render.figure_html(grid_spec(SMALL))
-    b = render.figure_html(grid_spec(SMALL))
+    a = render.figure_html(grid_figure(SMALL))
+    b = render.figure_html(grid_figure(SMALL))
     assert a == b
     assert not re.search(r"<script[^>]*\bsrc\s*=", a, re.I)
     assert "plotly.js v" in a or "Plotly" in a[:400_000]  # the library itself is inlined
     assert 'id="figure-relu_figure1"' in a
-    csv1, csv2 = render.figure_csv(grid_spec(SMALL)), render.figure_csv(grid_spec(SMALL))
+    csv1, csv2 = render.figure_csv(grid_figure(SMALL)), render.figure_csv(grid_figure(SMALL))
     assert csv1 == csv2 and csv1.splitlines()[0].startswith("panel,n,point,position,active")
-    other = render.figure_csv(grid_spec(ReluSettings(n_points=150, seed=1)))
+    other = render.figure_csv(grid_figure(ReluSettings(n_points=150, seed=1)))
     assert other != csv1
 
 

@@ -14,7 +14,8 @@ import app.figure_sources as catalog
 from app.figure_sources import lazy_source
 from figures.catalog import FigureSpec, paper_section
 from figures.lecture import LECTURE
-from figures.relu import ReluSettings, grid_spec
+from app.figure_sources.relu import grid_figure
+from figures.relu import ReluSettings
 from figures.render import export_bytes, figure_html, file_name, render_static
 from figures.slides import SLIDE_SIZE, captioned, for_aspect, scale_text, text_band, wrap
 from figures.stack import stack_svg
@@ -36,7 +37,7 @@ def _rows(fig: go.Figure) -> int:
 
 
 def test_16_9_relays_figure1_as_a_grid_and_scales_text():
-    spec = grid_spec(SMALL)
+    spec = grid_figure(SMALL)
     slide = for_aspect(spec, "16:9")
     assert (slide.figure.layout.width, slide.figure.layout.height) == SLIDE_SIZE["16:9"]
     assert _rows(spec.figure) == 1 and _rows(slide.figure) == 2     # 1 x 6 strip -> 2 x 3
@@ -66,7 +67,7 @@ def test_wrap_counts_hangul_wider_and_keeps_words():
 
 
 def test_captioned_16_9_keeps_its_size_and_names_the_source():
-    slide = for_aspect(grid_spec(SMALL, "ko"), "16:9")
+    slide = for_aspect(grid_figure(SMALL, "ko"), "16:9")
     chart, band = captioned(slide, "ko")
     assert chart.layout.height + band.layout.height == SLIDE_SIZE["16:9"][1]
     text = " ".join(a.text for a in band.layout.annotations)
@@ -85,13 +86,13 @@ def test_stack_svg_nests_parts_one_under_another():
 def test_16_9_png_size_and_caption_in_svg_text():
     need_chromium()
     from PIL import Image
-    slide = for_aspect(grid_spec(SMALL, "ko"), "16:9")
+    slide = for_aspect(grid_figure(SMALL, "ko"), "16:9")
     png, svg = render_static([(slide, "png"), (slide, "svg")], lang="ko", caption=True)
     assert Image.open(io.BytesIO(png)).size == (3200, 1800)    # 1600 x 900 at scale 2
     texts = " ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg.decode("utf-8"), re.S))
     assert "논문 Figure 1" in texts or slide.caption[:20] in texts
     assert "§3.2, Figure 1" in texts
-    plain = export_bytes(grid_spec(SMALL), "png", "en")      # page layout, no band: 1400 px
+    plain = export_bytes(grid_figure(SMALL), "png", "en")      # page layout, no band: 1400 px
     assert Image.open(io.BytesIO(plain)).size[0] == 2 * 1400
 
 
@@ -121,7 +122,7 @@ def test_two_languages_into_one_folder_keep_both_manifests(tmp_path, relu_only):
             assert (tmp_path / name).stat().st_size > 0
     assert "<title>" in (tmp_path / "relu_figure1_ko.html").read_text(encoding="utf-8")
     assert not (tmp_path / "manifest.json").exists()
-    assert file_name(grid_spec(SMALL), "pdf", "ko", "16:9") == "relu_figure1_ko_16x9.pdf"
+    assert file_name(grid_figure(SMALL), "pdf", "ko", "16:9") == "relu_figure1_ko_16x9.pdf"
 
 
 def test_deck_without_chromium_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys):
@@ -232,8 +233,8 @@ def test_a_legend_at_the_bottom_edge_keeps_its_descenders_in_pdf():
 def test_collapse_chart_labels_decades_only():
     """On a slide's taller axis Plotly labels 2s and 5s between the decades of the collapsed
     fraction ("10⁻¹, 5, 2, 10⁻²"), read as 5 and 2; only decades are labelled."""
-    from figures.relu import compute_sweep, loss_spec
+    from app.figure_sources.relu import loss_figure
     s = ReluSettings(n_points=150, n_seeds=2)
-    spec = loss_spec(s, compute_sweep(s))
+    spec = loss_figure(s)
     assert spec.figure.layout.yaxis.type == "log" and spec.figure.layout.yaxis.dtick == 1
     assert for_aspect(spec, "16:9").figure.layout.yaxis.dtick == 1

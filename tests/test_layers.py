@@ -1,7 +1,7 @@
 """The import rules of the layers (README, "How the code is laid out"), read off the source.
 
 Each layer may import the layers ALLOWED names (any of them, not only the next one down);
-i18n/ and runtime.py are leaves; figures/ only draws (manifolds and i18n). The README's
+i18n/ and runtime.py are leaves; figures/ only draws (i18n for its texts). The README's
 drawing has the same arrows. An import from a lower layer into a higher one, or of
 streamlit outside app/, fails here with the file and line, so the rule holds as the code grows.
 Imports inside functions count too: they are how a lower layer would sneak a dependency in.
@@ -19,8 +19,9 @@ PROJECT = {"app", "figures", "services", "model", "manifolds", "i18n", "runtime"
 # What each layer may import from the project (itself always).
 ALLOWED = {
     "app": PROJECT,
-    # figures/ draws: numbers in, figures out. What computes them is in app/figure_sources/.
-    "figures": {"manifolds", "i18n"},
+    # figures/ draws: numbers in, figures out. What computes them is in services/ (the ReLU
+    # page's: services/relu.py), called by app/figure_sources/.
+    "figures": {"i18n"},
     "services": {"model", "manifolds", "runtime", "i18n"},
     # i18n: a refusal is raised as a translation key and its values (i18n.messages).
     "model": {"manifolds", "runtime", "i18n"},

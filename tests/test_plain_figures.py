@@ -6,7 +6,8 @@ import plotly.graph_objects as go
 import pytest
 
 from figures.plain import colorscale, layout_once, unvalidated_figure
-from figures.relu import ReluSettings, depth_spec, grid_spec
+from app.figure_sources.relu import depth_figure, grid_figure
+from figures.relu import ReluSettings
 
 pytestmark = pytest.mark.unit
 
@@ -22,18 +23,18 @@ def same_json_as_validated(fig: go.Figure) -> None:
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=["default", "swiss_roll", "relu6_40", "gelu_2500"])
 def test_relu_figures_are_what_plotly_would_write(settings):
-    grid = grid_spec(settings, "ko")
+    grid = grid_figure(settings, "ko")
     same_json_as_validated(grid.figure)
     same_json_as_validated(grid.layouts["16:9"]())
-    same_json_as_validated(depth_spec(settings).figure)
+    same_json_as_validated(depth_figure(settings).figure)
 
 
 def test_grid_titles_fill_their_own_copy_of_the_layout():
     """The cached layout is copied per call: two figures with different titles do not share."""
-    a, b = grid_spec(ReluSettings(n_points=200)), grid_spec(ReluSettings(n_points=200, seed=5))
+    a, b = grid_figure(ReluSettings(n_points=200)), grid_figure(ReluSettings(n_points=200, seed=5))
     texts = lambda spec: [x.text for x in spec.figure.layout.annotations]   # noqa: E731
     assert texts(a) != texts(b) and texts(a)[0] == texts(b)[0] == "Input"
-    assert texts(grid_spec(ReluSettings(n_points=200))) == texts(a)
+    assert texts(grid_figure(ReluSettings(n_points=200))) == texts(a)
 
 
 def test_helpers():

@@ -1,4 +1,4 @@
-"""Figure 1 with an in-chart slider (figures/relu_frames.py): frames n = 1..64 that are the
+"""Figure 1 with an in-chart slider (figures/relu_frames.py, services/relu.py): frames n = 1..64 that are the
 page's round trips, a slider that animates without the server, a compact JSON, the page."""
 import base64
 import json
@@ -10,9 +10,10 @@ from streamlit.testing.v1 import AppTest
 import manifolds as m
 from conftest import APP, APP_TIMEOUT
 from app.figure_sources import FIGURE_SOURCES
-from figures.relu import ReluSettings, _grid_seed
-from figures.relu_frames import (FRAME_NS, MAX_POINTS, OFFSET, STEP, WEBGL_ABOVE, dequantize,
-                                 frame_step, frames_spec, quantize, thinned)
+from app.figure_sources.relu import frames_figure
+from figures.relu import ReluSettings
+from figures.relu_frames import OFFSET, STEP, WEBGL_ABOVE, dequantize, frame_step, quantize
+from services.relu import FRAME_NS, MAX_POINTS, grid_seed, thinned
 from figures.render import figure_html
 
 pytestmark = pytest.mark.app   # one AppTest; the rest are figure builders
@@ -25,7 +26,7 @@ def decode(array) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def default():
-    spec = frames_spec(ReluSettings())
+    spec = frames_figure(ReluSettings())
     return spec, json.loads(spec.figure.to_json())
 
 
@@ -48,7 +49,7 @@ def test_one_frame_per_n_from_1_to_64(default):
     ReluSettings(activation="relu6", n_points=300, seed=7),
 ])
 def test_frame_k_is_the_direct_roundtrip_for_that_n(settings):
-    spec = frames_spec(settings)
+    spec = frames_figure(settings)
     fig = json.loads(spec.figure.to_json())
     step = spec.params["step"]
     sample = m.sample_input(settings.input_name, settings.n_points, noise=settings.noise,
@@ -57,7 +58,7 @@ def test_frame_k_is_the_direct_roundtrip_for_that_n(settings):
     for frame in fig["frames"]:
         n = int(frame["name"])
         rt = m.roundtrip(sample.X, n, activation=settings.activation,
-                         seed=_grid_seed(settings.seed, n))
+                         seed=grid_seed(settings.seed, n))
         expected = quantize(rt.recovered[keep], step)
         got = np.stack([decode(frame["data"][0]["x"]), decode(frame["data"][0]["y"])], axis=1)
         np.testing.assert_array_equal(got, expected)
@@ -87,7 +88,7 @@ def test_figure_json_is_compact(default):
     assert size < 450_000, size           # 64 frames x 1000 points: ~0.39 MB
     assert fig["frames"][0]["data"][0]["x"]["dtype"] == "u2"
     # More points are thinned to MAX_POINTS, so the size does not grow with N.
-    big = frames_spec(ReluSettings(n_points=5000))
+    big = frames_figure(ReluSettings(n_points=5000))
     assert len(big.figure.to_json()) < 450_000
     assert len(json.loads(big.figure.to_json())["frames"][5]["data"][0]["x"]["bdata"]) < 3 * MAX_POINTS
 
@@ -110,10 +111,10 @@ def test_quantization_steps_and_range():
 
 def test_webgl_above_the_threshold_and_3d_inputs():
     settings = ReluSettings(n_points=WEBGL_ABOVE + 500)
-    spec = frames_spec(settings, ns=(1, 2, 3), max_points=WEBGL_ABOVE + 500)
+    spec = frames_figure(settings, ns=(1, 2, 3), max_points=WEBGL_ABOVE + 500)
     assert spec.figure.data[0].type == "scattergl"
     assert all(f["data"][0]["type"] == "scattergl" for f in spec.figure.to_dict()["frames"])
-    roll = json.loads(frames_spec(ReluSettings(input_name="swiss_roll", n_points=300),
+    roll = json.loads(frames_figure(ReluSettings(input_name="swiss_roll", n_points=300),
                                   ns=(2, 30)).figure.to_json())
     assert roll["data"][0]["type"] == "scatter3d"
     assert len(decode(roll["frames"][1]["data"][0]["z"])) == 300
@@ -126,12 +127,12 @@ def test_plotted_data_and_korean(default):
     assert len(spec.data) == 64 * 1000
     assert list(spec.data.columns) == ["n", "point", "position", "collapsed", "x", "y"]
     assert sorted(spec.data["n"].unique()) == list(range(1, 65))
-    ko = frames_spec(ReluSettings(), "ko")
+    ko = frames_figure(ReluSettings(), "ko")
     assert "무너짐" in ko.figure.layout.title.text
     assert ko.figure.layout.updatemenus[0].buttons[0].label == "▶ 재생"
     assert "프레임" in ko.caption
     with pytest.raises(ValueError, match="widths"):
-        frames_spec(ReluSettings(), ns=(0, 1))
+        frames_figure(ReluSettings(), ns=(0, 1))
 
 
 def test_registered_for_export_and_html_does_not_autoplay():
@@ -175,7 +176,7 @@ def test_frames_added_unvalidated_are_what_plotly_would_write(settings, max_poin
     """The figure skips plotly's validation (unvalidated_figure): validating the figure again must
     change nothing in its JSON, for 2-D, 3-D and WebGL traces."""
     import plotly.graph_objects as go
-    fig = frames_spec(settings, max_points=max_points).figure
+    fig = frames_figure(settings, max_points=max_points).figure
     checked = go.Figure(fig.to_dict())            # every property through plotly's validators
     assert json.loads(fig.to_json()) == json.loads(checked.to_json())
     kinds = {f["data"][0]["type"] for f in json.loads(fig.to_json())["frames"]}

@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 
 import manifolds as m
-from figures.relu import (LOG_FLOOR, ReluSettings, can_collapse, compute_sweep, depth_spec,
-                          grid_spec, log_error_minus, loss_spec, page_notes)
+from app.figure_sources.relu import depth_figure, grid_figure, loss_figure
+from app.figure_sources.relu import notes as page_notes
+from figures.relu import LOG_FLOOR, ReluSettings, log_error_minus
+from services.relu import can_collapse, compute_sweep
 
 pytestmark = pytest.mark.unit
 
@@ -47,7 +49,7 @@ def test_notes_name_the_chosen_input(lang, word):
         assert word in notes[key], key
     spiral = "spiral" if lang == "en" else "나선"
     assert spiral not in notes["intro"] + notes["s1"] + notes["s2"]
-    assert word in grid_spec(_small(input_name="circle"), lang).figure.layout.title.text
+    assert word in grid_figure(_small(input_name="circle"), lang).figure.layout.title.text
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -68,7 +70,7 @@ def test_one_to_one_activations_never_say_collapsed(activation, lang):
     assert not can_collapse(activation)
     s = _small(activation=activation)
     texts = list(page_notes(s, lang).values())
-    for spec in (grid_spec(s, lang), loss_spec(s, compute_sweep(replace_seeds(s)), lang)):
+    for spec in (grid_figure(s, lang), loss_figure(s, lang, compute_sweep(replace_seeds(s)))):
         texts += [spec.caption] + _figure_texts(spec)
     leaks = [x for x in texts if COLLAPSED[lang].search(x)]
     assert leaks == []
@@ -78,7 +80,7 @@ def test_one_to_one_activations_never_say_collapsed(activation, lang):
 def test_relu_still_says_collapsed(lang):
     s = _small()
     assert re.search(r"\bcollapse" if lang == "en" else "무너", page_notes(s, lang)["s1"])
-    assert any(COLLAPSED[lang].search(x) for x in _figure_texts(grid_spec(s, lang)))
+    assert any(COLLAPSED[lang].search(x) for x in _figure_texts(grid_figure(s, lang)))
 
 
 def replace_seeds(s: ReluSettings) -> ReluSettings:
@@ -89,7 +91,7 @@ def replace_seeds(s: ReluSettings) -> ReluSettings:
 @pytest.mark.parametrize("lang, noise_text", [("en", "noise σ = 0.05"), ("ko", "노이즈 σ = 0.05")])
 def test_captions_and_parameters_carry_the_noise(lang, noise_text):
     s = _small(noise=0.05, seed=3)
-    specs = [grid_spec(s, lang), depth_spec(s, lang), loss_spec(s, compute_sweep(s), lang)]
+    specs = [grid_figure(s, lang), depth_figure(s, lang), loss_figure(s, lang, compute_sweep(s))]
     for spec in specs:
         assert noise_text in spec.caption, spec.name
         assert spec.params["noise"] == 0.05 and spec.params["seed"] == 3, spec.name
@@ -106,7 +108,7 @@ def test_log_error_minus_leaves_out_what_a_log_axis_cannot_show():
 
 def test_no_error_bar_reaches_below_the_log_axis_floor():
     s = ReluSettings(n_points=1000, n_seeds=10)
-    spec = loss_spec(s, compute_sweep(s), "en")
+    spec = loss_figure(s, "en", compute_sweep(s))
     fig = spec.figure
     log_axes = {name.replace("axis", "") for name in fig.layout.to_plotly_json()
                 if name.startswith("yaxis") and fig.layout[name].type == "log"}

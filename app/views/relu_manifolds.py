@@ -12,13 +12,14 @@ from dataclasses import replace
 import streamlit as st
 
 from app.downloads import figure_downloads
+from app.figure_sources.relu import notes as page_notes
 from app.notices import notice
 from app.settings.relu import ACTIVATION, INPUT, NOISE, PARAMS, POINTS, SEEDS, WIDTH
 from app.ui import lang, page_done, page_settings, seed, tr
 from app.urlstate import Param, widget_key
 from app.relu_sections import cached_depth, cached_frames, cached_grid, cached_loss, sweep_job
 from figures.catalog import FigureSpec
-from figures.relu import ReluSettings, page_notes
+from figures.relu import ReluSettings
 from manifolds import RELU_FAMILY
 from services.jobs import DONE, FAILED, SWEEPS
 CHART_CONFIG = {"displaylogo": False}
