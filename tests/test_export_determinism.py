@@ -19,7 +19,6 @@ from conftest import ROOT
 from app.settings.block import DEFAULT_SHAPE
 from figures.block_specs import options_spec
 from figures.render import text_export
-from figures.slides import source_line
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
