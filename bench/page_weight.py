@@ -136,15 +136,15 @@ def screenshot_diffs() -> list[tuple[str, int, int, int]]:
 
 
 def _uncompacted(build, settings):
-    """The builder's figure as it was before figures.compact: the same call with compact()
-    made a no-op."""
-    from figures import relu
-    saved = relu.compact
-    relu.compact = lambda fig, *a, **k: fig
+    """The builder's figure as it was before figures.compact: the same call with the
+    traces' compaction (``figures.plain``'s ``compact_trace``) made a no-op."""
+    from figures import plain
+    saved = plain.compact_trace
+    plain.compact_trace = lambda trace, *a, **k: trace
     try:
         return build(settings).figure
     finally:
-        relu.compact = saved
+        plain.compact_trace = saved
 
 
 def main(argv=None) -> int:
