@@ -153,8 +153,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "{source}, {res}×{res}로 크기 조정과 가운데 자르기 후 ImageNet 평균과 표준편차로 정규화.",
     ),
     "live.pred_note.embedded": (
-        "The trained default knows the generated data set's {n} classes only, not ImageNet's.",
-        "기본 학습 모델은 ImageNet이 아니라 생성 데이터셋의 {n}개 클래스만 압니다.",
+        "A network trained here knows the generated data set's {n} classes only, not "
+        "ImageNet's.",
+        "여기서 학습한 네트워크는 ImageNet이 아니라 생성 데이터셋의 {n}개 클래스만 압니다.",
     ),
     "live.pred_note.random": (
         "Random weights: these predictions mean nothing, which is the point of comparing.",
