@@ -251,7 +251,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "하나, 좌표는 {step:g} 단위로 반올림.",
     ),
     # Download widget (app/downloads.py)
-    "downloads.label": ("Download this figure", "이 그림 다운로드"),
+    # Short: "Download this figure" was cut off in the ReLU page's narrow text column at 1280 px.
+    "downloads.label": ("Download", "다운로드"),
+    "downloads.help": ("Download this figure (PNG, SVG, PDF, HTML, CSV)",
+                       "이 그림 다운로드 (PNG, SVG, PDF, HTML, CSV)"),
     "downloads.caption": ("Caption: {caption}", "설명: {caption}"),
     "downloads.no_font": (
         "Korean PNG/PDF need a Hangul font: install it with `sudo apt-get install fonts-nanum`.",
