@@ -30,8 +30,9 @@ def figure_downloads(spec: FigureSpec, key: str) -> None:
     # Its contents are drawn only while it is open (it reruns the page when opened): seven
     # widgets for each of a page's eight figures were a tenth of every rerun under a class's
     # load (py-spy, bench/load.py --explore).
+    # A short label (the full wording in its tooltip): the ReLU page draws it in a narrow column.
     menu = st.popover(tr("downloads.label"), icon=":material/download:", key=f"download_{key}",
-                      on_change="rerun")
+                      help=tr("downloads.help"), on_change="rerun")
     if not menu.open:
         return
     language = lang()

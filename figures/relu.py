@@ -8,6 +8,7 @@ depends on whether the activation can collapse. Every text goes through ``t(key,
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -23,6 +24,12 @@ from i18n import t
 POSITION_SCALE = "Turbo"    # rainbow like the paper's Figure 1: a fold shows as colours meeting
 ACTIVE_SCALE = "Viridis"
 MARKER = 3
+MARKER_3D = 1.5
+"""Marker size in the 3-D scenes: plotly draws a scatter3d marker about twice as large as a 2-D
+one of the same size, and size 3 made blobs of the small scenes at 1280 px."""
+GRID_COLS_3D = 3
+"""Figure 1's panels per row for a 3-D input: six scenes in one row were 70 px wide at 1280."""
+_HIDDEN_SCENE_TICKS = dict(showticklabels=False, title=dict(text=""))
 
 
 @dataclass(frozen=True)
@@ -61,9 +68,11 @@ def page_notes(s: ReluSettings, d: int, lang: str = "en", *, collapses: bool) ->
     (``services.relu.can_collapse(s.activation)``). Keys: intro, assumptions, s1, s2, s3."""
     fields = dict(d=d, input=_input_label(s, lang), activation=s.activation)
     noise = t("relu.noise_note", lang, noise=s.noise) if s.noise > 0 else ""
+    # "its spiral" only for the spiral: the other inputs are not in the paper.
+    assumptions = "relu.assumptions" if s.input_name == "spiral" else "relu.assumptions.other"
     return dict(
         intro=t("relu.intro", lang, **fields),
-        assumptions=t("relu.assumptions", lang, input=fields["input"], noise=noise),
+        assumptions=t(assumptions, lang, input=fields["input"], noise=noise),
         s1=t(_variant("relu.s1.text", collapses), lang, **fields) + " "
         + t(_variant("relu.s1.single_draw", collapses), lang, seed=s.seed),
         s2=t(_variant("relu.s2.text", collapses), lang, **fields),
@@ -90,6 +99,9 @@ def _grid_layout(kind: str, count: int, cols: int) -> go.Figure:
         _square_axes(fig, count)
         fig.update_xaxes(showticklabels=False)
         fig.update_yaxes(showticklabels=False)
+    else:   # small scenes: no tick labels or axis titles (they were cut off), as in 2-D
+        fig.update_scenes(xaxis=_HIDDEN_SCENE_TICKS, yaxis=_HIDDEN_SCENE_TICKS,
+                          zaxis=_HIDDEN_SCENE_TICKS)
     for annotation in fig.layout.annotations:     # six panel titles side by side: 14 px
         annotation.font.size = MIN_FONT
     # The title at the top: the three-line panel titles take the rest of the margin.
@@ -122,10 +134,11 @@ def grid_spec(s: ReluSettings, grid, lang: str = "en", *, collapses: bool) -> Fi
             annotation["text"] = text
         layout["title"]["text"] = title
         return unvalidated_figure([
-            points_trace(P, sample.position, POSITION_SCALE, cmin=0, cmax=1, size=MARKER,
+            points_trace(P, sample.position, POSITION_SCALE, cmin=0, cmax=1,
+                         size=MARKER_3D if kind == "scene" else MARKER,
                          cell=i + 1) for i, P in enumerate(panels)], layout)
 
-    fig = arrange(len(panels))
+    fig = arrange(GRID_COLS_3D if kind == "scene" else len(panels))
     frames = [pd.DataFrame({"panel": "input", "n": 0, "point": np.arange(len(sample.X)),
                             "position": sample.position, "active": np.nan})]
     for rt in rts:
@@ -146,7 +159,7 @@ def _depth_layout(left: str) -> go.Figure:
     """The one-width view's empty figure (left panel ``left``: "xy" or "scene"), with
     placeholder texts for ``depth_spec`` to fill in."""
     fig = make_subplots(rows=1, cols=2, specs=[[{"type": left}, {"type": "scene"}]],
-                        column_widths=[0.5, 0.5], horizontal_spacing=0.06,
+                        column_widths=[0.44, 0.56], horizontal_spacing=0.06,
                         subplot_titles=["recovered", "hidden"])
     if left == "xy":
         _square_axes(fig, 1)
@@ -155,10 +168,29 @@ def _depth_layout(left: str) -> go.Figure:
     # outside the narrow scene and were cut off.
     fig.layout[pca_scene].update(xaxis_title="pc1", yaxis_title="pc2", zaxis_title="pc3",
                                  camera=dict(eye=dict(x=2.0, y=2.0, z=1.5)))
+    # No tick labels in the scenes: at 1280 px they ran into each other and into the axis
+    # titles ("PC1" read "PC:"); principal-component coordinates have no unit to read anyway.
+    for scene in ("scene", "scene2") if left == "scene" else ("scene",):
+        for axis in ("xaxis", "yaxis", "zaxis"):
+            fig.layout[scene][axis].showticklabels = False
     subplot_titles(fig)
     fig.update_layout(title="title", height=540, margin=dict(l=10, r=10, t=110, b=10),
                       template=TEMPLATE)
     return fig
+
+
+PCA_MIN_ASPECT = 0.4
+"""The shortest PC axis of the hidden layer's scene, as a share of the longest: drawn to the
+data's proportions a flat cloud (the spiral's third PC) left the z axis so short that its
+title "PC3" was placed outside the scene and cut off at 1280 px."""
+
+
+def pca_aspect(coords: np.ndarray, longest: float = 1.4) -> dict:
+    """The PCA scene's aspect ratio: each axis as long as the points' spread along it, the
+    longest ``longest``, none shorter than ``PCA_MIN_ASPECT`` of it."""
+    span = np.ptp(np.asarray(coords, dtype=float), axis=0)
+    ratio = np.maximum(span / max(float(span.max()), 1e-12), PCA_MIN_ASPECT) * longest
+    return {a: round(float(r), 3) for a, r in zip("xyz", ratio)}
 
 
 def depth_spec(s: ReluSettings, one_width, lang: str = "en") -> FigureSpec:
@@ -176,6 +208,8 @@ def depth_spec(s: ReluSettings, one_width, lang: str = "en") -> FigureSpec:
     layout["annotations"][1]["text"] = t("relu.fig.hidden_pca", lang, n=s.n,
                                          share=100 * float(np.sum(explained)))
     pca_scene = "scene2" if sample.d == 3 else "scene"
+    layout[pca_scene]["aspectmode"] = "manual"
+    layout[pca_scene]["aspectratio"] = pca_aspect(coords)
     for k, axis in enumerate(("xaxis", "yaxis", "zaxis")):
         layout[pca_scene][axis]["title"]["text"] = t("relu.fig.pc", lang, k=k + 1,
                                                      share=100 * explained[k])
@@ -186,8 +220,8 @@ def depth_spec(s: ReluSettings, one_width, lang: str = "en") -> FigureSpec:
                     orientation="h", x=0.22, xanchor="center", y=-0.08, yanchor="top", len=0.42)
     fig = unvalidated_figure([
         points_trace(rt.recovered, rt.active, ACTIVE_SCALE, showscale=True, colorbar=colorbar,
-                     cmin=0, cmax=max(s.n, 1), size=MARKER),
-        points_trace(coords, sample.position, POSITION_SCALE, cmin=0, cmax=1, size=2,
+                     cmin=0, cmax=max(s.n, 1), size=MARKER_3D if sample.d == 3 else MARKER),
+        points_trace(coords, sample.position, POSITION_SCALE, cmin=0, cmax=1, size=MARKER_3D,
                      cell=2 if sample.d == 3 else 1)], layout)
     data = pd.DataFrame({"point": np.arange(len(sample.X)), "position": sample.position,
                          "active": rt.active})
@@ -201,6 +235,21 @@ def depth_spec(s: ReluSettings, one_width, lang: str = "en") -> FigureSpec:
                 error=fit.error, input=_input_label(s, lang), n_points=s.n_points,
                 noise=s.noise, seed=s.seed)
     return FigureSpec("relu_one_width", caption, s.params(), fig, data)
+
+
+def _text_width(text: str) -> int:
+    """Width in Latin letters: a Hangul syllable (or other wide character) counts two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def two_lines(text: str, width: int = 20) -> str:
+    """``text`` broken at the space nearest its middle when wider than ``width`` letters:
+    three subplot titles side by side ran into each other at 1280 px ("unitShape")."""
+    if _text_width(text) <= width or " " not in text:
+        return text
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:cut] + "<br>" + text[cut + 1:]
 
 
 LOG_FLOOR = 1e-6
@@ -233,15 +282,17 @@ def loss_spec(s: ReluSettings, r, lang: str = "en", *, collapses: bool) -> Figur
     r: the sweep (``services.relu.compute_sweep(s)`` or ``services.remote.sweep``), a
     ``manifolds.SweepResult``. collapses: whether ``s.activation`` can collapse (wording)."""
     df = sweep_frame(r)
-    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08, subplot_titles=[
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08, subplot_titles=[two_lines(x) for x in (
         t(_variant("relu.fig.loss_collapsed", collapses), lang), t("relu.fig.loss_shape", lang),
-        t("relu.fig.loss_trust", lang)])
+        t("relu.fig.loss_trust", lang))])
     n = df["n"].to_numpy()
-    fig.add_trace(go.Scatter(x=n, y=df["theory_collapsed"], mode="lines", name=t("relu.fig.theory", lang, d=r.d),
+    fig.add_trace(go.Scatter(x=n, y=df["theory_collapsed"], mode="lines", name=t(_variant("relu.fig.theory", collapses), lang, d=r.d),
                              line=dict(color="black", dash="dash")), 1, 1)
     series = [(1, "collapsed", t("relu.fig.measured", lang, seeds=len(r.seeds)), "#d62728"),
               (2, "shape_error", t("relu.fig.shape_error", lang), "#1f77b4"),
-              (2, "scale", t("relu.fig.scale", lang), "#2ca02c"),
+              # "→ 1/2" only where it holds: ReLU and ReLU6 (half the units active).
+              (2, "scale", t("relu.fig.scale.relu" if collapses else "relu.fig.scale", lang),
+               "#2ca02c"),
               (3, "trust", t("relu.fig.trust", lang), "#9467bd")]
     clipped_note = t("relu.fig.lower_clipped", lang)
     for col, measure, name, color in series:
@@ -257,7 +308,8 @@ def loss_spec(s: ReluSettings, r, lang: str = "en", *, collapses: bool) -> Figur
                                  error_y=dict(type="data", array=sd, arrayminus=minus,
                                               symmetric=False, visible=True)),
                       1, col)
-    fig.add_hline(y=0.5, line=dict(color="#2ca02c", dash="dot", width=1), row=1, col=2)
+    if collapses:     # tanh settles near 0.7, linear at 1: the 1/2 is ReLU's
+        fig.add_hline(y=0.5, line=dict(color="#2ca02c", dash="dot", width=1), row=1, col=2)
     # Every tick labelled at full size (a log axis draws its 2s and 5s smaller).
     fig.update_xaxes(type="log", title_text=t("relu.fig.width_n", lang),
                      tickvals=[1, 2, 5, 10, 20, 50, 100, 200])
@@ -265,9 +317,11 @@ def loss_spec(s: ReluSettings, r, lang: str = "en", *, collapses: bool) -> Figur
     fig.update_yaxes(type="log", range=[np.log10(LOG_FLOOR), 0.1], row=1, col=1, exponentformat="power",
                      dtick=1, title_text=t("relu.fig.fraction", lang))
     fig.update_yaxes(range=[0, 1.05], row=1, col=2)
-    fig.update_layout(title=t("relu.fig.loss_title", lang, activation=s.activation,
-                              input=_input_label(s, lang), seeds=len(r.seeds)),
-                      height=460, margin=dict(l=10, r=10, t=90, b=10), template=TEMPLATE,
+    # The title at the top: the two-line subplot titles take the rest of the margin.
+    fig.update_layout(title=dict(text=t("relu.fig.loss_title", lang, activation=s.activation,
+                                        input=_input_label(s, lang), seeds=len(r.seeds)),
+                                 yref="container", y=1, yanchor="top", pad=dict(t=12)),
+                      height=480, margin=dict(l=10, r=10, t=110, b=10), template=TEMPLATE,
                       legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"))
     subplot_titles(fig)
     caption = t("relu.caption.loss", lang, activation=s.activation, input=_input_label(s, lang),

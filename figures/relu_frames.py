@@ -25,7 +25,7 @@ from i18n import t
 
 from .catalog import FigureSpec
 from .plain import colorscale, unvalidated_figure
-from .relu import MARKER, POSITION_SCALE, ReluSettings, _input_label
+from .relu import MARKER, MARKER_3D, POSITION_SCALE, ReluSettings, _input_label
 from .style import TEMPLATE
 
 WEBGL_ABOVE = 2000
@@ -93,6 +93,12 @@ def _ranges(q: np.ndarray) -> dict:
             "yaxis": {"range": spans[1], "scaleanchor": "x", "scaleratio": 1}}
 
 
+def _title(text: str) -> dict:
+    """The chart's title: two lines (one ran past the right edge at 1280 px) at the top of the
+    margin. Whole in every frame, like the axes: an animation step replaces the object."""
+    return {"text": text, "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}}
+
+
 def frames_spec(s: ReluSettings, frames, lang: str = "en") -> FigureSpec:
     """The recovered shape pinv(T) act(T x) for every width as frames of one chart with an
     in-chart slider (and play / pause), starting at ``s.n`` (clipped into the widths).
@@ -108,7 +114,7 @@ def frames_spec(s: ReluSettings, frames, lang: str = "en") -> FigureSpec:
                 input=_input_label(s, lang), collapsed=100 * c)
               for n, c in zip(fd.ns, fd.collapsed)]
     d = coords.shape[2]
-    marker = dict(size=MARKER if d == 2 else 2,
+    marker = dict(size=MARKER if d == 2 else MARKER_3D,
                   color=typed_array(np.round(fd.position, 3).astype(np.float32)),
                   colorscale=colorscale(POSITION_SCALE), cmin=0, cmax=1)
     first = {**_trace_dict(coords[start]), "marker": marker, "showlegend": False,
@@ -116,8 +122,8 @@ def frames_spec(s: ReluSettings, frames, lang: str = "en") -> FigureSpec:
     animate = dict(mode="immediate", frame=dict(duration=0, redraw=True),
                    transition=dict(duration=0))
     layout = dict(
-        title={"text": titles[start]}, template=_TEMPLATE, height=480,
-        margin=dict(l=10, r=10, t=70, b=60),
+        title=_title(titles[start]), template=_TEMPLATE, height=500,
+        margin=dict(l=10, r=10, t=90, b=60),
         # The slider spans the width and Play / Pause sit in a row under it: beside it they
         # covered n = 1-5 at 1280 px.
         sliders=[dict(active=start, currentvalue=dict(prefix=t("relu.frames.slider", lang),
@@ -141,7 +147,7 @@ def frames_spec(s: ReluSettings, frames, lang: str = "en") -> FigureSpec:
                                                     for axis, span in ranges["scene"].items()}}
     fig = unvalidated_figure([first], layout, [
         dict(name=str(n), data=[_trace_dict(q)], traces=[0],
-             layout={"title": {"text": title}, **_ranges(q)})
+             layout={"title": _title(title), **_ranges(q)})
         for n, q, title in zip(fd.ns, coords, titles)])
     count = len(fd.keep)
     data = pd.DataFrame({"n": np.repeat(fd.ns, count), "point": np.tile(fd.keep, len(fd.ns)),

@@ -49,7 +49,7 @@ def test_relu_page_in_a_browser(server):
             page.screenshot(path=str(ARTIFACTS / "relu_page.png"), full_page=True)
 
             # A download menu draws its buttons when opened (a rerun), and they download.
-            page.get_by_role("button", name="Download this figure").first.click()
+            page.get_by_role("button", name="Download").first.click()
             html = page.get_by_role("button", name="HTML", exact=True)
             expect(html).to_be_visible(timeout=60_000)
             with page.expect_download(timeout=60_000) as download:

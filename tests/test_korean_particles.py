@@ -34,3 +34,16 @@ def test_no_placeholder_is_left_in_any_korean_text_once_filled():
         for filler in ("나선", "relu", "linear", 8):
             text = t(key, "ko", **{f: 8 if spec else filler for f, spec in fields.items()})
             assert not re.search(r"\((을|를|은|는|이|가|으)\)", text), (key, text)
+
+
+def test_relu_notes_pick_particles_for_every_input():
+    """The ReLU page's notes name the input before a particle: the helper picks it ("3차원
+    스위스 롤은", "원은", "두 개의 달은"), and no "(3차원)" is left inside brackets."""
+    from figures.relu import ReluSettings, page_notes
+    notes = page_notes(ReluSettings(input_name="swiss_roll"), 3, "ko", collapses=True)
+    assert "3차원 스위스 롤은 이 페이지가" in notes["assumptions"]
+    assert "(여기서는 3차원 스위스 롤)를" in notes["intro"]
+    moons = page_notes(ReluSettings(input_name="moons"), 2, "ko", collapses=True)
+    assert "두 개의 달은 이 페이지가" in moons["assumptions"]
+    for text in list(notes.values()) + list(moons.values()):
+        assert not re.search(r"\((을|를|은|는|이|가|으)\)", text), text

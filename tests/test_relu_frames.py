@@ -181,3 +181,17 @@ def test_frames_added_unvalidated_are_what_plotly_would_write(settings, max_poin
     assert json.loads(fig.to_json()) == json.loads(checked.to_json())
     kinds = {f["data"][0]["type"] for f in json.loads(fig.to_json())["frames"]}
     assert len(kinds) == 1 and kinds <= {"scatter", "scattergl", "scatter3d"}
+
+
+def test_3d_frames_small_markers_and_a_title_that_wraps():
+    """At 1280 px the title ran past the right edge and the 3-D markers were blobs (walk 27):
+    the title has two lines, kept whole (with its place) in every frame, and the 3-D markers
+    are the page's 3-D size."""
+    from figures.relu import MARKER_3D
+    roll = frames_figure(ReluSettings(input_name="swiss_roll", n_points=300), ns=(2, 30))
+    fig = roll.figure.to_dict()
+    assert fig["data"][0]["marker"]["size"] == MARKER_3D < 2
+    for title in [fig["layout"]["title"]] + [f["layout"]["title"] for f in fig["frames"]]:
+        assert "<br>" in title["text"] and title["yref"] == "container"
+    ko = frames_figure(ReluSettings(), "ko", ns=(2, 3)).figure.layout.title.text
+    assert "<br>" in ko

@@ -128,3 +128,95 @@ def test_no_error_bar_reaches_below_the_log_axis_floor():
         assert all(bool(n) == (mi < a) for n, mi, a in zip(notes, minus, trace.error_y.array))
     assert clipped > 0       # these settings have mean - sd <= 0 somewhere: the case is tested
     assert "lower half of the bar is left out" in spec.caption
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("activation", ["relu", "relu6", "tanh", "linear", "leaky_relu"])
+def test_scale_limit_half_only_for_the_relu_family(activation, lang):
+    """The fitted scale goes to 1/2 for ReLU (half the units active); tanh settles near 0.7
+    and linear at 1, so neither the legend's "→ 1/2" nor the dotted line at 1/2 is drawn
+    for them, and the theory's legend names it as ReLU's (walk 27)."""
+    s = _small(activation=activation)
+    fig = loss_figure(s, lang, compute_sweep(s)).figure
+    names = [trace.name for trace in fig.data]
+    halves = [shape for shape in fig.layout.shapes if shape.y0 == 0.5 == shape.y1]
+    if can_collapse(activation):
+        assert any("1/2" in name for name in names) and len(halves) == 1
+    else:
+        assert not any("1/2" in name for name in names) and halves == []
+        assert any("ReLU" in name for name in names)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_loss_subplot_titles_fit_side_by_side(activation, lang):
+    """Three subplot titles at 1280 px ran into each other ("unitShape"): none has a line of
+    more than 20 letters (a Hangul syllable counts two)."""
+    from figures.relu import _text_width
+    s = _small(activation=activation)
+    fig = loss_figure(s, lang, compute_sweep(s)).figure
+    titles = [a.text for a in fig.layout.annotations][:3]
+    assert len(titles) == 3
+    for title in titles:
+        assert all(_text_width(line) <= 20 for line in title.split("<br>")), title
+    assert fig.layout.margin.t >= 100     # room for two lines under the title
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("input_name", ["spiral", "circle", "moons", "line", "disc", "swiss_roll"])
+def test_notes_wording_for_every_input(input_name, lang):
+    """No nested brackets ("(here the swiss roll (3-D))"), "its spiral" only for the spiral
+    (the paper's own input), and no verb agreeing with a plural name ("the two moons is")."""
+    notes = page_notes(_small(input_name=input_name), lang)
+    for key in ("intro", "assumptions"):     # (the formulas of s3 nest brackets, as maths does)
+        text, depth = notes[key], 0
+        for c in text:
+            depth += {"(": 1, ")": -1}.get(c, 0)
+            assert depth <= 1, (key, text)
+    spiral = {"en": "its spiral", "ko": "논문의 나선,"}[lang]
+    assert (spiral in notes["assumptions"]) == (input_name == "spiral")
+    assert "moons is" not in notes["assumptions"]
+    if input_name != "spiral":
+        label = {"en": "this page adds the {}.", "ko": "{}"}[lang]
+        from i18n import t
+        assert label.format(t(f"relu.input.{input_name}", lang)) in notes["assumptions"]
+
+
+def test_download_label_fits_a_narrow_column():
+    """The ReLU page's right column is about 155 px at 1280: "Download this figure" was cut
+    off; the label is short and the full wording is its tooltip."""
+    from i18n import t
+    assert t("downloads.label", "en") == "Download" and len(t("downloads.label", "ko")) <= 8
+    assert "figure" in t("downloads.help", "en") and "그림" in t("downloads.help", "ko")
+
+
+def test_3d_scenes_small_markers_and_no_tick_labels():
+    """Swiss roll at 1280 px: six scenes in a row were 70 px wide, with blobs for markers and
+    cut tick labels, and the hidden layer's PC axes overlapped ("PC:") (walk 27)."""
+    from figures.relu import GRID_COLS_3D, MARKER_3D
+    s = _small(input_name="swiss_roll")
+    grid = grid_figure(s).figure
+    assert all(trace.marker.size == MARKER_3D for trace in grid.data)
+    scenes = [k for k in grid.layout if k.startswith("scene")]
+    assert len(scenes) == 6
+    assert {round(grid.layout[k].domain.x[0], 2) for k in scenes} == {
+        round(grid.layout["scene"].domain.x[0], 2), round(grid.layout["scene2"].domain.x[0], 2),
+        round(grid.layout["scene3"].domain.x[0], 2)}       # GRID_COLS_3D columns
+    assert GRID_COLS_3D == 3
+    for k in scenes:
+        for axis in ("xaxis", "yaxis", "zaxis"):
+            assert grid.layout[k][axis].showticklabels is False
+    for settings in (s, _small()):
+        depth = depth_figure(settings).figure
+        for k in [k for k in depth.layout if k.startswith("scene")]:
+            for axis in ("xaxis", "yaxis", "zaxis"):
+                assert depth.layout[k][axis].showticklabels is False
+        pca = depth.layout["scene2" if settings.input_name == "swiss_roll" else "scene"]
+        assert [pca[a].title.text for a in ("xaxis", "yaxis", "zaxis")] == ["PC1", "PC2", "PC3"]
+        # A flat cloud's z axis is drawn at least 0.4 of the longest: "PC3" stays in the scene.
+        ratio = sorted([pca.aspectratio.x, pca.aspectratio.y, pca.aspectratio.z])
+        assert pca.aspectmode == "manual" and ratio[0] >= 0.4 * ratio[2] - 1e-9
+        assert all(t.marker.size == MARKER_3D for t in depth.data if t.type == "scatter3d")
+    # 2-D inputs keep one strip of panels and their marker size.
+    flat = grid_figure(_small()).figure
+    assert len({round(flat.layout[f"xaxis{i if i > 1 else ''}"].domain[0], 2) for i in range(1, 7)}) == 6

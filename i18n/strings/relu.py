@@ -18,13 +18,25 @@ TEXT: dict[str, tuple[str, str]] = {
         "{activation}을(를) 적용한 다음, T의 유사역행렬로 되돌립니다: "
         "x̂ = pinv(T) · {activation}(T · x) (논문 3.2절, Figure 1).",
     ),
+    # "relu.assumptions" for the spiral (the paper's own input), ".other" for the rest; "the
+    # input ... is" rather than "the {input} is": "the two moons is" read wrong.
     "relu.assumptions": (
         "The paper does not give T, its spiral or a seed. Here T has independent Gaussian "
-        "entries N(0, 1), the {input} is centred on the origin with its points at random (not "
+        "entries N(0, 1), the input is centred on the origin with its points at random (not "
         "evenly spaced) positions, and everything follows the seed in the sidebar.{noise}",
         "논문은 T, 논문의 나선, 시드를 밝히지 않습니다. 여기서는 T의 각 원소를 독립적인 가우시안 "
-        "N(0, 1)으로 뽑고, {input}은(는) 원점을 중심으로 하며 점들은 무작위 위치(균등 간격 "
+        "N(0, 1)으로 뽑고, 입력은 원점을 중심으로 하며 점들은 무작위 위치(균등 간격 "
         "아님)에 놓입니다. 모든 무작위 선택은 사이드바의 시드를 따릅니다.{noise}",
+    ),
+    "relu.assumptions.other": (
+        "The paper does not give T or a seed, and its Figure 1 shows only a spiral: this page "
+        "adds the {input}. Here T has independent Gaussian entries N(0, 1), the input "
+        "is centred on the origin with its points at random (not evenly spaced) positions, and "
+        "everything follows the seed in the sidebar.{noise}",
+        "논문은 T와 시드를 밝히지 않으며, 논문의 Figure 1에는 나선만 있습니다: {input}은(는) 이 "
+        "페이지가 더한 입력입니다. 여기서는 T의 각 원소를 독립적인 가우시안 N(0, 1)으로 뽑고, "
+        "입력은 원점을 중심으로 하며 점들은 무작위 위치(균등 간격 아님)에 놓입니다. 모든 무작위 "
+        "선택은 사이드바의 시드를 따릅니다.{noise}",
     ),
     "relu.noise_note": (
         " Each point has Gaussian noise of standard deviation {noise:g} added.",
@@ -42,7 +54,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "relu.input.moons": ("two moons", "두 개의 달"),
     "relu.input.line": ("line through the origin", "원점을 지나는 직선"),
     "relu.input.disc": ("filled disc", "채워진 원판"),
-    "relu.input.swiss_roll": ("swiss roll (3-D)", "스위스 롤 (3차원)"),
+    "relu.input.swiss_roll": ("3-D swiss roll", "3차원 스위스 롤"),
     "relu.error": ("Could not compute this figure: {error}", "이 그림을 계산할 수 없습니다: {error}"),
     "relu.computing": ("Computing the sweep over n and seeds…", "n과 시드에 대한 일괄 계산 중…"),
     "relu.sweep_queued": (
@@ -189,9 +201,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "relu.fig.loss_shape": ("Shape error and fitted scale", "모양 오차와 맞춘 배율"),
     "relu.fig.loss_trust": ("Trustworthiness", "신뢰성"),
     "relu.fig.theory": ("theory P(Bin(n, ½) ≤ d − 1), d = {d}", "이론 P(Bin(n, ½) ≤ d − 1), d = {d}"),
+    "relu.fig.theory.soft": ("ReLU's theory P(Bin(n, ½) ≤ d − 1), d = {d}",
+                             "ReLU의 이론 P(Bin(n, ½) ≤ d − 1), d = {d}"),
     "relu.fig.measured": ("measured, {seeds} seeds", "측정값, 시드 {seeds}개"),
     "relu.fig.shape_error": ("shape error", "모양 오차"),
-    "relu.fig.scale": ("fitted scale (→ 1/2)", "맞춘 배율 (→ 1/2)"),
+    "relu.fig.scale": ("fitted scale", "맞춘 배율"),
+    # ReLU and ReLU6 only: half the units active on average (the dotted line at 1/2).
+    "relu.fig.scale.relu": ("fitted scale (→ 1/2)", "맞춘 배율 (→ 1/2)"),
     "relu.fig.trust": ("trustworthiness", "신뢰성"),
     "relu.fig.width_n": ("width n", "너비 n"),
     "relu.fig.fraction": ("fraction of points", "점의 비율"),
@@ -236,8 +252,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "n이 64보다 크면 위의 슬라이더를 쓰세요 (최대 256).",
     ),
     "relu.frames.fig_title": (
-        "{activation}, n = {n}: {collapsed:.1f}% of points collapsed (fewer than d active units)",
-        "{activation}, n = {n}: 점의 {collapsed:.1f}%가 무너짐 (활성 유닛 d개 미만)",
+        "{activation}, n = {n}: {collapsed:.1f}% of points collapsed<br>(fewer than d active units)",
+        "{activation}, n = {n}: 점의 {collapsed:.1f}%가 무너짐<br>(활성 유닛 d개 미만)",
     ),
     "relu.frames.slider": ("n = ", "n = "),
     "relu.frames.play": ("▶ Play", "▶ 재생"),
@@ -251,7 +267,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "하나, 좌표는 {step:g} 단위로 반올림.",
     ),
     # Download widget (app/downloads.py)
-    "downloads.label": ("Download this figure", "이 그림 다운로드"),
+    # Short: "Download this figure" was cut off in the ReLU page's narrow text column at 1280 px.
+    "downloads.label": ("Download", "다운로드"),
+    "downloads.help": ("Download this figure (PNG, SVG, PDF, HTML, CSV)",
+                       "이 그림 다운로드 (PNG, SVG, PDF, HTML, CSV)"),
     "downloads.caption": ("Caption: {caption}", "설명: {caption}"),
     "downloads.no_font": (
         "Korean PNG/PDF need a Hangul font: install it with `sudo apt-get install fonts-nanum`.",
