@@ -36,6 +36,9 @@ div[data-testid="stMainBlockContainer"] div[data-testid="stVerticalBlock"] { gap
 h1 { font-size: 2.2rem !important; line-height: 1.2 !important; padding: 0 !important;
   margin: 0 !important; }
 div[data-testid="stMarkdownContainer"] p { font-size: 1.3rem; line-height: 1.4; margin: 0; }
+div[data-testid="stMarkdownContainer"] { margin-bottom: -0.25rem !important; }
+div[data-testid="stHorizontalBlock"] div[data-testid="stMarkdownContainer"] {
+  margin-bottom: 0 !important; }
 .stButton button { min-height: 2.75rem; }
 .stButton button p, .stButton button span, a[data-testid="stPageLink-NavLink"] p {
   font-size: 1.25rem !important; }
@@ -60,10 +63,10 @@ div[data-testid="stMainBlockContainer"]:has(div[data-testid="stAlert"])
 MEASURED_CSS = """
 <style>
 div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
-  height: calc(100vh - 21rem) !important; }
+  height: calc(100vh - 22.5rem) !important; }
 div[data-testid="stMainBlockContainer"]:has(div[data-testid="stAlert"])
   div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
-  height: calc(100vh - 23.5rem) !important; }
+  height: calc(100vh - 25rem) !important; }
 </style>
 """
 
