@@ -106,7 +106,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "300M으로 반올림).",
     ),
     "block.table2_rounded": (
-        "This is the paper's network: it rounds them to 3.4M and 300M.",
+        "This is the paper's network: the paper rounds these to 3.4M and 300M.",
         "논문의 네트워크이며, 논문은 이를 3.4M, 300M으로 반올림합니다.",
     ),
     "block.tfslim_caption": (
