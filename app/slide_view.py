@@ -24,7 +24,10 @@ CHART_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": Tru
 # Hide Streamlit's chrome (sidebar, its toggle, toolbar, footer), trim its padding, and size the
 # chart to the window: controls, title, chart and two or three lines of text fit 1280 x 720 and
 # 1024 x 768 without scrolling (tests/test_presenter_browser.py measures it). Plotly's
-# "responsive" config makes the chart fill the container's CSS height.
+# "responsive" config makes the chart fill the container's CSS height. Streamlit pulls each
+# markdown block up by the 1rem its paragraphs no longer have (margin 0 here), which ran the
+# slide's text into its bold measured line and set "Slide n of 7" below the buttons: a quarter
+# rem between text blocks, none in the row of controls.
 PRESENTER_CSS = """
 <style>
 section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"],
@@ -36,6 +39,9 @@ div[data-testid="stMainBlockContainer"] div[data-testid="stVerticalBlock"] { gap
 h1 { font-size: 2.2rem !important; line-height: 1.2 !important; padding: 0 !important;
   margin: 0 !important; }
 div[data-testid="stMarkdownContainer"] p { font-size: 1.3rem; line-height: 1.4; margin: 0; }
+div[data-testid="stMarkdownContainer"] { margin-bottom: -0.25rem !important; }
+div[data-testid="stHorizontalBlock"] div[data-testid="stMarkdownContainer"] {
+  margin-bottom: 0 !important; }
 .stButton button { min-height: 2.75rem; }
 .stButton button p, .stButton button span, a[data-testid="stPageLink-NavLink"] p {
   font-size: 1.25rem !important; }
@@ -60,10 +66,10 @@ div[data-testid="stMainBlockContainer"]:has(div[data-testid="stAlert"])
 MEASURED_CSS = """
 <style>
 div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
-  height: calc(100vh - 21rem) !important; }
+  height: calc(100vh - 22.5rem) !important; }
 div[data-testid="stMainBlockContainer"]:has(div[data-testid="stAlert"])
   div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
-  height: calc(100vh - 23.5rem) !important; }
+  height: calc(100vh - 25rem) !important; }
 </style>
 """
 

@@ -169,8 +169,9 @@ def tfslim_figure(paper: dict, computed: dict, lang: str = "en") -> go.Figure:
         fig.update_xaxes(title_text=t("block.fig.resolution", lang), type="category", row=1, col=col)
         fig.update_yaxes(title_text=t("block.fig.width", lang), type="category",
                          autorange="reversed", row=1, col=col)
-    fig.update_layout(template=TEMPLATE, title=t("block.fig.tfslim_title", lang), height=380,
-                      margin=dict(t=90, b=50, l=60, r=20))
+    # Room for the two-line title (centred in the top margin) above the panel titles.
+    fig.update_layout(template=TEMPLATE, title=t("block.fig.tfslim_title", lang), height=420,
+                      margin=dict(t=126, b=50, l=60, r=20))
     return fig
 
 

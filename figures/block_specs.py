@@ -33,9 +33,17 @@ def options_spec(shape: dict, rows: list[dict], lang: str, repeats: int) -> Figu
                       fig.options_figure(rows, lang), pd.DataFrame(rows))
 
 
-def table2_spec(costs: dict, width: float, res: int, lang: str) -> FigureSpec:
+def table2_caption(costs: dict, width: float, res: int, lang: str) -> str:
+    """The computed totals; then the paper's exact ones for reference, or, when the network
+    shown is the paper's (width 1.0 at 224), only how the paper rounds them."""
     caption = t("block.table2_caption", lang, width=width, res=res,
                 params=costs["total_params"], madds=costs["total_madds"])
+    paper = float(width) == 1.0 and int(res) == 224
+    return caption + " " + t("block.table2_rounded" if paper else "block.table2_reference", lang)
+
+
+def table2_spec(costs: dict, width: float, res: int, lang: str) -> FigureSpec:
+    caption = table2_caption(costs, width, res, lang)
     return FigureSpec("block_table2", caption, dict(width=width, res=res),
                       fig.table2_figure(costs["blocks"], width, res, lang),
                       pd.DataFrame(costs["blocks"]))

@@ -21,6 +21,8 @@ DECADES = [1, 10, 100, 1000, 10000]     # log-axis labels
 COLORS = ("#1f77b4", "#d62728", "#7f7f7f")
 NULL_COLOR = "#2ca02c"
 IMAGES_PROBE = "input"   # the images-as-points view drawn: each block's bottleneck input
+PROFILE_TOP = 64         # the profile's top margin: its title and one line of panel titles
+SUBTITLE_LINE = 20       # and each further line of a wrapped panel title
 
 
 def _color(i: int) -> str:
@@ -99,9 +101,14 @@ def recovery_figure(blocks: Mapping[str, Sequence[dict]], lang: str = "en") -> g
     subplot_titles(fig)
     for annotation in fig.layout.annotations:   # clear of the "1" tick at the top of the axis
         annotation.yshift = 12
-    fig.update_layout(template=TEMPLATE, title=t("evidence.recovery_title", lang), height=470,
+    # As the profile's: the title at the top, the panel titles under it with no empty band.
+    lines = max(a.text.count("<br>") + 1 for a in fig.layout.annotations)
+    fig.update_layout(template=TEMPLATE, height=470,
+                      title=dict(text=t("evidence.recovery_title", lang), yref="container", y=1,
+                                 yanchor="top", pad=dict(t=10)),
                       legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
-                      margin=dict(t=120, b=10, l=70, r=20))
+                      margin=dict(t=PROFILE_TOP + 12 + SUBTITLE_LINE * (lines - 1), b=10, l=70,
+                                  r=20))
     return fig
 
 
@@ -159,7 +166,14 @@ def profile_figure(profiles: Mapping[str, Sequence[dict]], estimator: str, probe
                             else dict(rangemode="tozero")),
                          row=1, col=col)
     subplot_titles(fig)
-    fig.update_layout(template=TEMPLATE, title=t("evidence.profile_title", lang), height=490,
-                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom"),
-                      margin=dict(t=120, b=10, l=70, r=20))
+    # The title at the top, the panel titles (one line each unless a long estimator or probe
+    # name wraps them) just under it: no empty band between them, so that on a projector at
+    # 1280 x 720 the panels keep their height (they were squeezed to about 90 px).
+    lines = max(a.text.count("<br>") + 1 for a in fig.layout.annotations)
+    fig.update_layout(template=TEMPLATE, height=490,
+                      title=dict(text=t("evidence.profile_title", lang), yref="container", y=1,
+                                 yanchor="top", pad=dict(t=10)),
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom",
+                                  tracegroupgap=0),
+                      margin=dict(t=PROFILE_TOP + SUBTITLE_LINE * (lines - 1), b=10, l=70, r=20))
     return fig

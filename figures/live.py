@@ -150,8 +150,10 @@ def mosaic_figure(acts: np.ndarray, block: int, probe: str, weights_label: str,
     tiled, _ = mosaic(acts, max_channels)
     shown = min(acts.shape[0], max_channels)
     fig = go.Figure(go.Heatmap(z=tiled[::-1], colorscale="Viridis", hoverinfo="skip",
+                               # The scale's name above the bar, level: drawn up its right
+                               # side, Korean "활성값" sat on the tick label "3".
                                colorbar=dict(thickness=14, title=dict(
-                                   text=t("live.fig.mosaic_scale", lang), side="right"))))
+                                   text=t("live.fig.mosaic_scale", lang), side="top"))))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
     fig.update_layout(template=TEMPLATE, title=t("live.fig.mosaic_title", lang, block=block,

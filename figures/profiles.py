@@ -87,7 +87,10 @@ def _compare_layout(count: int, lang: str, estimator: str) -> go.Figure:
                         horizontal_spacing=0.04)
     for i in range(1, count + 1):
         fig.update_xaxes(title_text=t("live.fig.block", lang), dtick=2, row=1, col=i)
-    fig.update_yaxes(type="log", title_text=t("live.fig.dimension", lang), tickvals=LOG_TICKS)
+    fig.update_yaxes(type="log", tickvals=LOG_TICKS)
+    # One axis title, on the left panel's axis that carries the shared ticks: the other
+    # panels' own title stood in the gap between the panels, belonging to neither.
+    fig.update_yaxes(title_text=t("live.fig.dimension", lang), row=1, col=1)
     subplot_titles(fig)
     fig.update_layout(template=TEMPLATE, title=t("live.fig.compare_title", lang,
                                                  est=t(f"live.est.{estimator}", lang)),

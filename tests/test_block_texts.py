@@ -55,3 +55,35 @@ def test_tfslim_heat_map_says_whose_table_it_is(lang):
     not_paper = {"en": "not the paper", "ko": "논문 아님"}[lang]
     assert not_paper in t("block.fig.tfslim_title", lang)
     assert "paper" not in t("block.fig.tfslim_paper", "en")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_tfslim_title_fits_a_1280_column(lang):
+    """The one-line title lost ") next to this model" at 1280 px (the chart is about 820 px
+    wide there): two lines, each under 700 px at the title's 17 px."""
+    from figures.slides import wrap
+    lines = t("block.fig.tfslim_title", lang).split("<br>")
+    assert len(lines) == 2
+    assert all(wrap(line, 700, 17) == [line] for line in lines), lines
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_table2_caption_gives_the_paper_numbers_once(lang):
+    """At width 1.0 and 224 the computed numbers are the paper's exact ones: said once (the
+    sentence gave 3,504,872 twice); at another width the exact ones stay as the reference."""
+    from figures.block_specs import table2_caption
+    paper = table2_caption(dict(total_params=3504872, total_madds=300774272), 1.0, 224, lang)
+    assert paper.count("3,504,872") == 1 and paper.count("300,774,272") == 1, paper
+    assert "3.4M" in paper
+    other = table2_caption(dict(total_params=1966040, total_madds=97552152), 0.5, 224, lang)
+    assert "1,966,040" in other and "3,504,872" in other and "300,774,272" in other, other
+
+
+def test_figure6a_profiles_name_the_shared_axis_once():
+    """The right panel's "dimension" stood in the gap between the panels, belonging to
+    neither: the shared axis is titled on the left panel only."""
+    from figures.profiles import compare_figure
+    record = dict(block=1, probe="input", ambient=16, value=4.0, zero_fraction=None)
+    fig = compare_figure({"a": [record], "b": [record]}, "twonn", "en")
+    assert fig.layout.yaxis.title.text == "dimension"
+    assert not fig.layout.yaxis2.title.text

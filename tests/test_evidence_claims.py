@@ -119,3 +119,35 @@ def test_captions_do_not_start_a_sentence_with_a_lowercase_network_label():
     for what in ("fig7", "recovery", "profile"):
         caption = _caption(what, results, "generated", "en")
         assert not re.search(r"\. [a-z]", caption), caption
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_profile_and_recovery_keep_their_panels_tall(lang):
+    """On a projector at 1280 x 720 slide 4's panels were squeezed to about 90 px: two-line
+    panel titles under a 120 px top margin. One line each, a margin that fits them, and the
+    title at the top (no empty band between the title and the panel titles)."""
+    from figures.evidence import PROFILE_TOP, profile_figure, recovery_figure
+    from figures.lecture import for_projection
+    extra = dict(n_points=1920, ambient=16, null_value=12.0)
+    profiles = {name: [dict(record, **extra) for record in r["profile"]]
+                for name, r in _results([5, 4], [6, 7], [20, 10], [30, 30]).items()}
+    fig = profile_figure(profiles, "twonn", "input", lang)
+    assert [a.text.count("<br>") for a in fig.layout.annotations] == [0, 0], fig.layout.annotations
+    assert fig.layout.margin.t == PROFILE_TOP
+    assert fig.layout.title.yanchor == "top" and fig.layout.legend.tracegroupgap == 0
+    projected = for_projection(fig)
+    assert projected.layout.margin.t <= 90          # was 160 on the projector
+    rows = [dict(row, n_points=1920, recovered_after_ci_low=None, recovered_after_ci_high=None,
+                 recovered_without_ci_low=None, recovered_without_ci_high=None) for row in BLOCKS]
+    blocks = {"a": rows, "b": rows, "c": rows}
+    recovery = recovery_figure(blocks, lang)
+    assert recovery.layout.margin.t <= PROFILE_TOP + 12 and recovery.layout.title.yanchor == "top"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_figure7_axis_title_fits_its_axis(lang):
+    """Slide 5's y-axis title ran past the ends of its axis on a projector at 1280 x 720 (the
+    plot is about 150 px tall there, the title 16 px): at most 8 ems of text."""
+    from figures.slides import _units
+    from i18n import t
+    assert sum(map(_units, t("evidence.positive_share", lang))) <= 8

@@ -213,6 +213,15 @@ def test_mosaic_tiles_channels_in_order():
         fig.profile_figure([], "mle", "x")
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_mosaic_scale_is_named_above_its_bar(lang):
+    """Drawn up the bar's right side, Korean "활성값" sat on the tick label "3": the scale's
+    name stands level above the bar, clear of the tick labels, in both languages."""
+    figure = fig.mosaic_figure(np.zeros((4, 3, 3), dtype=np.float32), 2, "expansion", "w", lang)
+    title = figure.data[0].colorbar.title
+    assert title.side == "top" and title.text
+
+
 def test_korean(own_page):
     page = own_page
     # AppTest shows only the page's own elements after switch_page, not main.py's sidebar:

@@ -23,6 +23,28 @@ LAYOUT_JS = """() => {
           scroll: document.querySelector('[data-testid=stMain]').scrollTop};
 }"""
 
+# What a projected slide is read by: its plot areas, the position label and the Next button
+# beside it, the slide's text blocks under the chart (in order), and its y-axis titles.
+FRAME_JS = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const shown = b => b[3] > b[1];
+  const main = '[data-testid=stMain] ';
+  return {
+    plots: [...document.querySelectorAll('[data-testid=stPlotlyChart] .nsewdrag')].map(box),
+    where: [...document.querySelectorAll(
+      main + '[data-testid=stHorizontalBlock] [data-testid=stMarkdownContainer] p')]
+      .filter(e => !e.closest('button, a')).map(box).filter(shown)[0],
+    next: box(document.querySelector('.st-key-presenter_next button')),
+    blocks: [...document.querySelectorAll(main + '[data-testid=stMarkdownContainer], '
+                                          + main + '[data-testid=stCaptionContainer]')]
+      .filter(e => !e.closest('[data-testid=stHorizontalBlock], [data-testid=stHeading]'))
+      .map(box).filter(shown),
+    ytitles: [...document.querySelectorAll('[data-testid=stPlotlyChart] text')]
+      .filter(e => /(^| )y\\d*title/.test(e.getAttribute('class') || ''))
+      .map(e => [e.textContent, box(e)])};
+}"""
+MIN_PLOT = 130   # px of plot height on a projector at 1280 x 720 (slide 4's were about 90)
+
 # Pairs of chart labels whose boxes overlap by more than 1 px both ways. Tick labels are
 # compared with the other labels only (dense log ticks may touch each other), entries of one
 # legend not with each other (the legend's background box stands for all of them).
@@ -72,6 +94,21 @@ def _inside(box, viewport) -> bool:
     return left >= 0 and top >= 0 and right <= viewport["width"] and bottom <= viewport["height"]
 
 
+def _readable(frame, lang, number):
+    """Every plot tall enough to read when projected; no y-axis title longer than its plot;
+    "Slide n of 7" level with the buttons; the slide's text blocks one under another (the
+    caption ran into the bold measured line)."""
+    heights = [bottom - top for _, top, _, bottom in frame["plots"]]
+    assert heights and min(heights) >= MIN_PLOT, (lang, number, heights)
+    for text, (_, top, _, bottom) in frame["ytitles"]:
+        assert bottom - top <= max(heights) + 4, (lang, number, text, bottom - top, heights)
+    where, button = frame["where"], frame["next"]
+    assert abs((where[1] + where[3]) / 2 - (button[1] + button[3]) / 2) <= 3, (lang, number, frame)
+    blocks = frame["blocks"]
+    for above, below in zip(blocks, blocks[1:]):
+        assert below[1] >= above[3] + 2, (lang, number, blocks)
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_every_slide_fits_1280x720_and_keys_step(app_url, chromium, lang):
     page = chromium.new_page(viewport=VIEWPORT)
@@ -87,6 +124,7 @@ def test_every_slide_fits_1280x720_and_keys_step(app_url, chromium, lang):
             labels = page.evaluate(OVERLAP_JS)
             assert labels["count"] >= 3, (lang, number, labels)
             assert not labels["overlaps"], (lang, number, labels["overlaps"])
+            _readable(page.evaluate(FRAME_JS), lang, number)
             if number < len(LECTURE):
                 # A clicker sends arrow keys and Page Down: both step forward.
                 page.keyboard.press("ArrowRight" if number % 2 else "PageDown")

@@ -93,11 +93,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "block.res_sel": ("input resolution", "입력 해상도"),
     "block.table2_caption": (
         "Computed from this app's model (width {width}, {res}×{res}): {params:,} parameters and "
-        "{madds:,} MAdds. At width 1.0 and 224 these are exactly 3,504,872 and 300,774,272 "
-        "(the paper rounds them to 3.4M and 300M).",
+        "{madds:,} MAdds.",
         "이 앱의 모델에서 계산(width multiplier {width}, {res}×{res}): 파라미터 {params:,}개, MAdds "
-        "{madds:,}. width multiplier 1.0, 224에서는 정확히 3,504,872와 300,774,272입니다(논문은 3.4M, "
+        "{madds:,}.",
+    ),
+    # After the caption: the paper's network when another width or resolution is shown; when
+    # the shown one is width 1.0 at 224 the caption's numbers are the paper's, said once.
+    "block.table2_reference": (
+        "At width 1.0 and 224 these are exactly 3,504,872 and 300,774,272 (the paper rounds "
+        "them to 3.4M and 300M).",
+        "width multiplier 1.0, 224에서는 정확히 3,504,872와 300,774,272입니다(논문은 3.4M, "
         "300M으로 반올림).",
+    ),
+    "block.table2_rounded": (
+        "This is the paper's network: the paper rounds these to 3.4M and 300M.",
+        "논문의 네트워크이며, 논문은 이를 3.4M, 300M으로 반올림합니다.",
     ),
     "block.tfslim_caption": (
         "Left: the MMACs and ImageNet top-1 published with the TF-slim MobileNetV2 checkpoints "
@@ -219,10 +229,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Table 2 computed: width {width}, {res}×{res}<br>{params} params, {madds} MAdds",
         "계산한 Table 2: width multiplier {width}, {res}×{res}<br>파라미터 {params}, MAdds {madds}",
     ),
-    "block.fig.tfslim_title": ("MobileNetV2 across widths and resolutions: TF-slim's checkpoint "
-                               "table (not the paper's) next to this model",
-                               "width multiplier와 해상도에 따른 MobileNetV2: TF-slim checkpoint "
-                               "표(논문 아님)와 이 모델"),
+    # Two lines: one ran past the 1280 px column ("…(not the paper's" was cut).
+    "block.fig.tfslim_title": ("MobileNetV2 across widths and resolutions:<br>TF-slim's "
+                               "checkpoint table (not the paper's) next to this model",
+                               "width multiplier와 해상도에 따른 MobileNetV2:<br>TF-slim "
+                               "checkpoint 표(논문 아님)와 이 모델"),
     "block.fig.tfslim_paper": ("TF-slim checkpoints (quoted): MMACs / top-1",
                                "TF-slim checkpoint (인용): MMACs / top-1"),
     "block.fig.tfslim_computed": ("computed here: MAdds", "여기서 계산: MAdds"),

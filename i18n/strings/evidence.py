@@ -10,7 +10,7 @@ TEXT = {
         "block (dot: mean over pixels; bar: lowest to highest pixel, a range, not an interval)",
         "블록 (점: 픽셀 평균; 막대: 가장 낮은 픽셀부터 가장 높은 픽셀까지, 신뢰 구간이 아닌 범위)",
     ),
-    "evidence.positive_share": ("share of expansion channels > 0", "0보다 큰 expansion 채널 비율"),
+    "evidence.positive_share": ("channels > 0", "양수 채널 비율"),   # fits the axis on a projector
     "evidence.fig7_hover": (
         "block %{customdata[0]}: %{customdata[2]} of %{customdata[4]} channels positive on "
         "average (min %{customdata[1]}, max %{customdata[3]}) over %{customdata[5]:,} pixels",
@@ -34,11 +34,11 @@ TEXT = {
         "Dimension profile over the image set, 95% bootstrap intervals over images",
         "이미지 집합 전체의 차원 프로파일, 이미지 부트스트랩 95% 구간",
     ),
-    "evidence.panel_pixels": ("{est} at the {probe}, each pixel a point",
-                              "{probe}의 {est}, 픽셀 하나가 점 하나"),
-    "evidence.panel_images": ("TwoNN at the bottleneck (block input), each image one point",
-                              "bottleneck(블록 입력)의 TwoNN, 이미지 하나가 점 하나"),
-    "evidence.dimension": ("estimated dimension", "추정 차원"),
+    # One line over each panel, on the page and on a projector at 1280 px (figures/evidence.py).
+    "evidence.panel_pixels": ("Per pixel: {est}, {probe}", "픽셀 단위: {probe}의 {est}"),
+    "evidence.panel_images": ("Per image: TwoNN, bottleneck (block input)",
+                              "이미지 단위: bottleneck (블록 입력)의 TwoNN"),
+    "evidence.dimension": ("dimension", "추정 차원"),   # fits the axis on a projector
     "evidence.profile_hover": (
         "block %{x}: %{y:.1f} (95% interval %{customdata[0]:.1f} to %{customdata[1]:.1f}); "
         "%{customdata[2]:,} points in %{customdata[3]:,} dimensions; null %{customdata[4]:.1f}",
