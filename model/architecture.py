@@ -27,3 +27,14 @@ def make_divisible(value: float, divisor: int = 8, min_value: int | None = None)
     if rounded < 0.9 * value:
         rounded += divisor
     return rounded
+
+
+def expansion_channels(setting=INVERTED_RESIDUAL_SETTING) -> list[int]:
+    """The expansion width of every bottleneck block, in order, at width 1.0 (``setting``:
+    the ``(t, c, n, s)`` rows; the first block's input is 32 channels)."""
+    widths, channels = [], 32
+    for t, c, repeats, _ in setting:
+        for _ in range(repeats):
+            widths.append(channels * t)
+            channels = c
+    return widths

@@ -202,7 +202,7 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     ``batch_size=task_images(resolution)``, whatever the number of workers or the order.
     ``key`` (``measurement_key``): the tasks' keys are made of it, so that another process
     asking for the same measurement shares them; without it each call computes its own."""
-    from model.architecture import INVERTED_RESIDUAL_SETTING
+    from model.architecture import INVERTED_RESIDUAL_SETTING, expansion_channels
 
     from .evidence import task_images
     unknown = set(options) - set(DEFAULTS)
@@ -228,7 +228,7 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     # The widest blocks first (their statistics cost the most): a worker that finishes early
     # then takes a small block, and the measurement does not wait on one big block at its end.
     # The offsets stay below the measurements' own (1e-6 apart).
-    widest_first = [priority + 1e-10 * c for c in expansion_channels(INVERTED_RESIDUAL_SETTING)]
+    widest_first = [priority + 1e-10 * c for c in expansion_channels()]
     counter = _Progress(progress, (-(-n // step) + n_blocks + 1) * len(networks))
     results = {}
     # One network at a time (the chosen one first): its parts are all a worker holds of this
@@ -258,17 +258,6 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     for r in results.values():
         r["meta"]["seconds"] = seconds
     return results
-
-
-def expansion_channels(setting) -> list[int]:
-    """The expansion width of every bottleneck block, in order, at width 1.0 (``setting``:
-    MobileNetV2's ``(t, c, n, s)`` rows; the first block's input is 32 channels)."""
-    widths, channels = [], 32
-    for t, c, repeats, _ in setting:
-        for _ in range(repeats):
-            widths.append(channels * t)
-            channels = c
-    return widths
 
 
 def options_for_record(options: dict) -> dict:

@@ -49,7 +49,8 @@ def test_relu_page_in_a_browser(server):
             page.screenshot(path=str(ARTIFACTS / "relu_page.png"), full_page=True)
 
             # A download menu draws its buttons when opened (a rerun), and they download.
-            page.get_by_role("button", name="Download").first.click()
+            # (filtered by its text: Plotly's toolbar has "Download plot as a PNG" buttons)
+            page.get_by_role("button").filter(has_text="Download").first.click()
             html = page.get_by_role("button", name="HTML", exact=True)
             expect(html).to_be_visible(timeout=60_000)
             with page.expect_download(timeout=60_000) as download:

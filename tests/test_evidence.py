@@ -333,9 +333,8 @@ def test_cli_bad_input_exits_2_without_traceback(tmp_path, capsys):
 def test_the_widest_first_order_is_the_networks_expansion_widths():
     """``services.remote`` submits a measurement's block tasks widest first, by the expansion
     width it reads off the architecture table: the depthwise conv's channels of the network."""
-    from model.architecture import INVERTED_RESIDUAL_SETTING
+    from model.architecture import INVERTED_RESIDUAL_SETTING, expansion_channels
     from model.mobilenetv2 import InvertedResidual, mobilenet_v2
-    from services.remote import expansion_channels
     blocks = [m for m in mobilenet_v2(1.0, 10).modules() if isinstance(m, InvertedResidual)]
     depthwise = [next(c for c in b.modules() if isinstance(c, nn.Conv2d) and c.groups > 1)
                  for b in blocks]
