@@ -74,7 +74,16 @@ def test_evidence_tab_keeps_its_place_and_draws_the_queued_result(server):
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             page.goto(f"{server}/live?ev_set=upload&ev_run=1&res=64&ev_probe=<i>z</i>", timeout=90_000)
+            # The tab is chosen once the first run has drawn it: a tab clicked while the page's
+            # first run is still arriving can be drawn again as the first (seen once under load;
+            # what this test checks is the rerun after the upload).
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').last.wait_for(
+                state="attached", timeout=90_000)
+            page.wait_for_function(
+                "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
             page.get_by_role("tab", name="Evidence over a data set").click(timeout=90_000)
+            expect(page.locator("[role=tab][aria-selected=true]")).to_have_text(
+                "Evidence over a data set")
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').last.set_input_files(
                 [{"name": "notes.png", "mimeType": "image/png", "buffer": b"plain text"}])
             expect(page.get_by_text("Left out: notes.png")).to_be_visible(timeout=90_000)
