@@ -11,7 +11,7 @@ import streamlit as st
 from i18n import LANG_NAMES, LANGS
 from app.language import LANG, lang, tr
 from app.notices import notice
-from app.urlstate import Param, seed_from_url, widget_key, write_to_url
+from app.urlstate import Param, seed_from_url, standing_notices, widget_key, write_to_url
 
 __all__ = ["LANG", "SEED", "global_sidebar", "lang", "page_done", "page_settings", "seed",
            "show_notices", "tr"]
@@ -38,13 +38,13 @@ def page_settings(*params: Param) -> None:
     """Call at the top of a page with its URL settings, before its widgets: seeds them from
     the link and shows what the link got wrong."""
     seed_from_url(*params)
-    show_notices()
+    show_notices(*params)
 
 
-def show_notices() -> None:
-    """Show (once) what was clamped or ignored from the link (``app.urlstate.seed_from_url``
-    keeps them in the session)."""
-    for key, args in st.session_state.pop("_url_notices", []):
+def show_notices(*params: Param) -> None:
+    """Show what was clamped or ignored from the link, on the page whose settings are
+    ``params``, for as long as it holds (``app.urlstate.standing_notices``)."""
+    for key, args in standing_notices(tuple(p.name for p in params)):
         notice("warning", key, icon=":material/link:", **args)
 
 

@@ -90,9 +90,10 @@ def seed_from_url(*params: Param) -> None:
     """Before the widgets are drawn: put each URL value (validated) into the widget's state.
 
     Runs once per setting per session, so later widget changes are not overwritten by the URL.
-    Notices are kept in session state and shown by ``app.ui.show_notices``.
+    Notices are kept in session state by setting, with the value put in the link's place, and
+    shown by ``app.ui.show_notices``.
     """
-    notices = st.session_state.setdefault("_url_notices", [])
+    notices = st.session_state.setdefault("_url_notices", {})
     # Streamlit drops a widget's state when its page is left; this copy brings it back.
     kept = st.session_state.setdefault("_url_kept", {})
     for p in params:
@@ -106,7 +107,28 @@ def seed_from_url(*params: Param) -> None:
         value, notice = parse_param(raw, p)
         st.session_state[key] = value
         if notice:
-            notices.append(notice)
+            key, args = notice
+            notices[p.name] = dict(key=key, args=args, value=value)
+
+
+def standing_notices(page: tuple[str, ...]) -> list[tuple[str, dict]]:
+    """The link's notices that still hold on ``page`` (the names of its settings), as
+    (message key, format args).
+
+    A notice belongs to the first page that shows it and stays there for as long as its
+    setting keeps the value the app put in the link's place: a rerun with nothing changed (a
+    reconnect, an opened menu) shows it again instead of losing it. Changing the setting, or
+    leaving the page, retires it.
+    """
+    notices = st.session_state.get("_url_notices", {})
+    standing = []
+    for name, n in list(notices.items()):
+        n.setdefault("page", page)
+        if n["page"] == page and st.session_state.get(widget_key(_DEFINED[name])) == n["value"]:
+            standing.append((n["key"], n["args"]))
+        else:
+            del notices[name]
+    return standing
 
 
 def write_to_url(*params: Param) -> None:

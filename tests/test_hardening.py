@@ -333,6 +333,22 @@ def test_garbage_in_url_gives_notices_not_crashes(page):
     assert not [n for n in again.notices if "link" in n.lower()]
 
 
+def test_link_notices_stay_while_they_hold():
+    """A rerun with nothing changed (a browser reconnecting, a menu opened) shows the link's
+    notices again; changing a setting retires its notice only; leaving the page retires all."""
+    at = _app("views/block.py", t="abc", k="9")
+    def link_notices():
+        return " ".join(shown(w.value) for w in at.warning)
+    assert "t =" in link_notices() and "k =" in link_notices()
+    at.run()
+    assert "t =" in link_notices() and "k =" in link_notices(), link_notices()
+    at.slider(key="url_t").set_value(4).run()
+    assert "t =" not in link_notices() and "k =" in link_notices(), link_notices()
+    at.switch_page("views/relu_manifolds.py").run()
+    at.switch_page("views/block.py").run()
+    assert "k =" not in link_notices(), link_notices()
+
+
 # -- limits -------------------------------------------------------------------------------------
 def test_server_limits_and_no_telemetry():
     import tomllib
