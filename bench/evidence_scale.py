@@ -57,11 +57,10 @@ def forward(network: tuple, images, batch: int) -> float:
     from model.evidence.measure import as_input
     from services.tasks import network as built
     model = built(network).model
-    x = as_input(images.images)
     start = time.perf_counter()
-    with torch.inference_mode():
-        for i in range(0, x.shape[0], batch):
-            model(x[i:i + batch])
+    with torch.inference_mode():      # converted batch by batch, as the measurement does
+        for i in range(0, len(images), batch):
+            model(as_input(images.images[i:i + batch]))
     return time.perf_counter() - start
 
 

@@ -2,9 +2,10 @@
 
 - ``analyze(kind, weights, *args)``, ``describe``, ``compute(name, *args)``: one interactive
   task each, ahead of batch work; its result or its error (a ``Refusal`` whole).
-- ``measure(query, chosen, uploads, progress)``: a data-set measurement as map and reduce
-  (``services.tasks``): the image set built once; per network, one ``sample_part`` per
-  ``task_images`` images, one ``block_part`` per block over all parts, one ``assemble_part``;
+- ``measure(query, chosen, uploads, progress)``: a data-set measurement in two passes over
+  parts of the set (``services.tasks``, ``measure_images``): the image set built once; per
+  network, the parts' samples added to each block's statistics step by step, then the parts
+  run again for the bootstrap's sums, one ``block_part`` per block, one ``assemble_part``;
   progress is the share of those tasks done.
 - ``sweep(arguments, progress)``: the ReLU page's information-loss sweep, one task per seed.
 
@@ -195,14 +196,21 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
                    **options) -> dict[str, dict]:
     """{label: ``Evidence.to_dict()``} of each described network (label -> ``portable``'s
     tuple, measured in this order) on an image set (a ``model.evidence.image_sets.ImageSet``,
-    sent to the cluster once, or a future of one) of ``n_images`` images at ``resolution``:
-    per network, one after the other, one ``sample_part`` task per ``task_images`` images,
-    one ``block_part`` per block (over each part's ``block_piece``: only that block's arrays
-    move between workers), one ``assemble_part``. The same numbers as ``model.evidence.evidence`` with
-    ``batch_size=task_images(resolution)``, whatever the number of workers or the order.
-    ``key`` (``measurement_key``): the tasks' keys are made of it, so that another process
-    asking for the same measurement shares them; without it each call computes its own."""
+    sent to the cluster once, or a future of one) of ``n_images`` images at ``resolution``.
+
+    Per network, the two passes of ``model.evidence.passes`` over parts of
+    ``task_images`` images: pass one, a ``sample_part`` per part and per block a chain of
+    ``pass_one_step``s, each adding the next ``STEP_IMAGES`` images' pieces (and keeping the
+    images kept whole), and a ``fit_block``; pass two, a ``spread_part`` per
+    part (the network run again) and a chain of ``pass_two_step``s; then a ``block_part`` per
+    block and one ``assemble_part``. Parts are submitted with their steps, which run first
+    when ready, so a worker holds a few parts at a time, not the set. The same numbers as
+    ``model.evidence.evidence`` with ``batch_size=task_images(resolution)``, whatever the
+    number of workers or the order. ``key`` (``measurement_key``): the tasks' keys are made
+    of it, so that another process asking for the same measurement shares them; without it
+    each call computes its own."""
     from model.architecture import INVERTED_RESIDUAL_SETTING, expansion_channels
+    from model.evidence.passes import STEP_IMAGES
 
     from .evidence import task_images
     unknown = set(options) - set(DEFAULTS)
@@ -217,6 +225,8 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     if not isinstance(images, Future):             # a set made here: sent once
         [images] = client.scatter([images], hash=False)
     step, n = task_images(resolution), int(n_images)
+    starts = list(range(0, n, step))
+    group = max(1, STEP_IMAGES // step)            # parts per accumulation step
     # Earlier measurements strictly first, also for the networks this one submits later
     # (Dask orders equal priorities by submission: a measurement's second network would go
     # behind every measurement asked for meanwhile, and a class's results all came late).
@@ -225,34 +235,71 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     # Pieces move only a block's arrays between workers; with one worker nothing moves.
     spread = len(client.scheduler_info()["workers"]) > 1
     n_blocks = sum(repeats for _, _, repeats, _ in INVERTED_RESIDUAL_SETTING)
-    # The widest blocks first (their statistics cost the most): a worker that finishes early
-    # then takes a small block, and the measurement does not wait on one big block at its end.
-    # The offsets stay below the measurements' own (1e-6 apart).
-    widest_first = [priority + 1e-10 * c for c in expansion_channels()]
-    counter = _Progress(progress, (-(-n // step) + n_blocks + 1) * len(networks))
+    # A step outranks the next parts (a worker adds what it sampled before sampling more),
+    # the widest blocks' first (their statistics cost the most: a worker that finishes early
+    # then takes a small block). The offsets stay below the measurements' own (1e-6 apart).
+    widths = expansion_channels()
+    ahead = {b: {**batch, "priority": priority + 1e-10 * widths[b]} for b in range(n_blocks)}
+    widest = sorted(range(n_blocks), key=lambda b: -widths[b])
+    n_steps = -(-len(starts) // group)
+    counter = _Progress(progress, (2 * len(starts) + (n_blocks + 1) * n_steps
+                                   + 2 * n_blocks + 1) * len(networks))
     results = {}
-    # One network at a time (the chosen one first): its parts are all a worker holds of this
+    # One network at a time (the chosen one first): its tasks are all a worker holds of this
     # measurement, and are freed when its blocks are done, before the next network's start.
     for label, network in networks.items():
         def named(step_name, *index):
             if key is None:
                 return dict(pure=False)
             return dict(key="-".join(map(str, (step_name, key, label, *index))))
-        parts = [counter.watch(client.submit(
-            tasks.sample_part, network, images, a, min(n, a + step), seed, sampling,
-            **named("sample_part", a), **batch), label) for a in range(0, n, step)]
-        blocks = []
-        for b in range(n_blocks):
-            pieces = [client.submit(tasks.block_piece, part, b, priority=priority,
-                                    **named("block_piece", b, i))
-                      for i, part in enumerate(parts)] if spread else parts
-            blocks.append(counter.watch(client.submit(
-                tasks.block_part, network, pieces, b, seed, statistics, **named("block_part", b),
-                **{**batch, "priority": widest_first[b]}), label))
+
+        def piece(part, b, i):
+            if not spread:
+                return part
+            return client.submit(tasks.block_piece, part, b, priority=priority,
+                                 **named("block_piece", b, i))
+        def marker(accumulated, name, g):
+            return client.submit(tasks.seen, accumulated, **named("seen", name, g),
+                                 **ahead[widest[0]])
+
+        # Parts of group g wait until the chains have taken group g - 2 (the widest block's,
+        # the slowest): parts are quick to make and Dask would run them all ahead of their
+        # steps, holding the set in memory after all (RESULTS: 79 parts of pass two at once).
+        ones, taken = [None] * n_blocks, []
+        for g in range(0, len(starts), group):
+            after = taken[-2] if len(taken) >= 2 else None
+            parts = {i: counter.watch(client.submit(
+                tasks.sample_part, network, images, starts[i], min(n, starts[i] + step), seed,
+                sampling, after, **named("sample_part", starts[i]), **batch), label)
+                for i in range(g, min(len(starts), g + group))}
+            for b in widest:
+                ones[b] = counter.watch(client.submit(
+                    tasks.pass_one_step, ones[b], [piece(part, b, i) for i, part in parts.items()],
+                    b, n, seed, statistics, **named("pass_one_step", b, g), **ahead[b]), label)
+            taken.append(marker(ones[widest[0]], "one", g))
+            del parts
+        fits = [counter.watch(client.submit(tasks.fit_block, ones[b], options["ridge_alpha"],
+                                            **named("fit_block", b), **ahead[b]), label)
+                for b in range(n_blocks)]
+        two, taken = None, []
+        for g in range(0, len(starts), group):
+            after = taken[-2] if len(taken) >= 2 else None
+            spreads = [counter.watch(client.submit(
+                tasks.spread_part, network, images, starts[i], min(n, starts[i] + step), seed,
+                sampling, fits, options["folds"], after, **named("spread_part", starts[i]),
+                **batch), label) for i in range(g, min(len(starts), g + group))]
+            two = counter.watch(client.submit(
+                tasks.pass_two_step, two, spreads, n, options["n_boot"], seed,
+                **named("pass_two_step", g), **ahead[widest[0]]), label)
+            taken.append(marker(two, "two", g))
+            del spreads
+        blocks = [counter.watch(client.submit(
+            tasks.block_part, network, ones[b], fits[b], two, b, seed, statistics,
+            **named("block_part", b), **ahead[b]), label) for b in range(n_blocks)]
         record = counter.watch(client.submit(
             tasks.assemble_part, label, n, blocks, seed, options_for_record(options), 0.0,
             priority=priority, **named("assemble_part")), label)
-        del parts, blocks
+        del ones, fits, two, blocks, taken
         results[label] = cluster.result(record)
     seconds = round(time.perf_counter() - started, 3)
     for r in results.values():

@@ -5,10 +5,12 @@ The server submits these functions with their arguments; nothing here runs in th
 - the live page's analyses of one image (``ANALYSES``: top-5, dimension profile, one block's
   channels; ``describe`` reads a published or uploaded checkpoint) and the block page's
   tables (``COMPUTATIONS`` in ``services.block``): interactive tasks;
-- a data-set measurement as map and reduce (``services.evidence.measure``): ``image_set``
-  builds the images once, ``sample_part`` runs one network over a part of them and keeps
-  its pixel samples and counts (``model.evidence.sample_images``), ``block_part`` joins the
-  parts of one block and computes its statistics, ``assemble_part`` makes the record;
+- a data-set measurement in two passes (``services.remote.measure_images``): ``image_set``
+  builds the images once; ``sample_part`` runs one network over a part of them and keeps
+  its pixel samples and counts (``model.evidence.sample_images``), ``pass_one_step`` adds
+  parts to a block's moments (and keeps its whole images), ``fit_block`` ends pass one;
+  ``spread_part`` runs a part again for the bootstrap's sums, ``pass_two_step`` adds them
+  up; ``block_part`` makes a block's records, ``assemble_part`` the network's;
 - the ReLU page's sweep one seed at a time (``sweep_seed``).
 
 Networks: a task receives ``network``, how to build one (``services.remote.portable``), and
@@ -198,8 +200,10 @@ def set_size(images) -> tuple[int, tuple]:
     return len(images), images.rejected
 
 
-def sample_part(described: tuple, images, first: int, stop: int, seed: int, options: dict):
-    """``model.evidence.sample_images`` of images ``first .. stop - 1`` (one batch)."""
+def sample_part(described: tuple, images, first: int, stop: int, seed: int, options: dict,
+                after=None):
+    """``model.evidence.sample_images`` of images ``first .. stop - 1`` (one batch).
+    ``after``: a ``seen`` marker this part waits for (unused: an order, not an input)."""
     computed["sample_part"] += 1
     from model.evidence.measure import sample_images
 
@@ -211,22 +215,84 @@ def sample_part(described: tuple, images, first: int, stop: int, seed: int, opti
 
 def block_piece(part, b: int):
     """Block ``b``'s arrays of one part's sample (run where the part is: only these move to
-    the worker that computes the block's statistics)."""
+    the worker that adds them)."""
     return part.block(b)
 
 
-def block_part(described: tuple, parts: list, b: int, seed: int, options: dict):
-    """Block ``b``'s statistics from every part's ``block_piece``: (profile records,
-    BlockEvidence or None, (images kept whole, resolution))."""
-    computed["block_part"] += 1
-    from model.evidence.measure import block_statistics
-    from model.evidence.sample import merge_samples
+def pass_one_step(one, pieces: list, b: int, n_images: int, seed: int, options: dict):
+    """Block ``b``'s pass one (``model.evidence.passes.PassOne``; None: none yet) with the
+    next parts' pieces added."""
+    computed["pass_one_step"] += 1
+    from model.evidence.passes import pass_one
 
     def run():
-        joined = merge_samples([p.block(b) for p in parts])     # pieces, or whole parts
-        records, block = block_statistics(network(described).model, joined, b, seed=seed,
-                                          owned=len(parts) > 1, **options)
-        return records, block, (int(joined.view_images.size), int(joined.resolution))
+        start = one or pass_one(b, n_images, pieces[0], options["folds"])
+        return start.with_parts(pieces, seed=seed, twonn_points=options["twonn_points"],
+                                rank_points=options["rank_points"])
+    return in_background(run)
+
+
+def seen(accumulated) -> int:
+    """The images a pass's accumulator holds: a marker that later parts wait for (computed
+    where the accumulator is, so only this number moves)."""
+    return int(accumulated.seen)
+
+
+def fit_block(one, ridge_alpha: float):
+    """A complete pass one's principal axes and ridge maps (``passes.fit``)."""
+    computed["fit_block"] += 1
+    from model.evidence.passes import fit
+    return in_background(fit, one, ridge_alpha)
+
+
+def spread_part(described: tuple, images, first: int, stop: int, seed: int, options: dict,
+                fits: list, folds: int, after=None):
+    """Pass two of images ``first .. stop - 1``: the network run over them again, each
+    image's sums on every block's axes and its held-out errors (``passes.spread``).
+    ``after``: as ``sample_part``'s."""
+    computed["spread_part"] += 1
+    from model.evidence.measure import sample_images
+    from model.evidence.stats import folds_by_image
+    from model.evidence.pass_two import spread
+
+    def run():
+        n = len(images)
+        part = sample_images(network(described).model, images.images[first:stop], first=first,
+                             total=n, seed=seed, batch_size=stop - first, **options)
+        return spread(part, dict(enumerate(fits)), folds_by_image(n, min(folds, n), seed))
+    return in_background(run)
+
+
+def pass_two_step(two, spreads: list, n_images: int, n_boot: int, seed: int):
+    """Pass two (``passes.PassTwo``; None: none yet) with the next parts added."""
+    computed["pass_two_step"] += 1
+    from model.evidence.pass_two import PassTwo
+    from model.evidence.passes import weights_of
+
+    def run():
+        out, W = two or PassTwo(), weights_of(n_images, n_boot, seed)
+        for part in sorted(spreads, key=lambda s: s.first):
+            out = out.added(part, W)
+        return out
+    return in_background(run)
+
+
+def block_part(described: tuple, one, fitted, two, b: int, seed: int, options: dict):
+    """Block ``b``'s statistics from its two passes: (profile records, BlockEvidence or
+    None, (images kept whole, resolution))."""
+    computed["block_part"] += 1
+    from model.evidence.block import block_records
+    from model.evidence.measure import expansion_matrix
+    from model.mobilenetv2 import InvertedResidual
+
+    def run():
+        blocks = [m for m in network(described).model.modules()
+                  if isinstance(m, InvertedResidual)]
+        records, block = block_records(
+            blocks[b], one, fitted, two,
+            expansion_matrix(blocks[b]) if one.has_expansion else None,
+            seed=seed, n_boot=options["n_boot"])
+        return records, block, (one.n_view, one.resolution)
     try:
         return in_background(run)
     finally:

@@ -64,7 +64,7 @@ def test_relu_page_in_a_browser(server):
 
 def test_evidence_tab_keeps_its_place_and_draws_the_queued_result(server):
     """In Chromium: a bad upload in the evidence tab, opened from a link with an odd value (its
-    notice shows on the first run only), reruns the page without sending the student back to
+    notice stays while the value it names holds), reruns the page without sending the student back to
     the first tab; a measurement started from a link shows its progress, draws its
     result when done, and then the page stops asking the server."""
     from playwright.sync_api import expect, sync_playwright

@@ -162,6 +162,7 @@ def test_one_measurement_asked_by_two_replicas_is_computed_once(scheduler):
     from distributed import Client
 
     from services import tasks
+    from model.evidence.passes import STEP_IMAGES
     from services.evidence import task_images
     address, _ = scheduler
 
@@ -195,5 +196,9 @@ def test_one_measurement_asked_by_two_replicas_is_computed_once(scheduler):
         done = {k: v - before.get(k, 0) for k, v in counts(c).items()}
     networks, parts = len(results[0]), -(-90 // task_images(64))
     assert networks >= 2
+    steps = -(-parts // (STEP_IMAGES // task_images(64)))
     assert done == {"image_set": 1, "sample_part": parts * networks,
-                    "block_part": 17 * networks, "assemble_part": networks}
+                    "pass_one_step": 17 * steps * networks,
+                    "fit_block": 17 * networks, "spread_part": parts * networks,
+                    "pass_two_step": steps * networks, "block_part": 17 * networks,
+                    "assemble_part": networks}

@@ -5,7 +5,8 @@
 >>> ev.blocks[0].recovered_after_expansion, ev.blocks[0].recovered_without_expansion
 >>> ev.to_dict()          # {"meta": {...}, "blocks": [...], "profile": [...]}, JSON-ready
 
-One forward pass over the images (hooks, ``model.evidence.probes``), then per bottleneck block:
+Two passes over the images in parts (hooks, ``model.evidence.probes``; the statistics,
+``model.evidence.passes`` and ``model.evidence.block``), then per bottleneck block:
 
 **BlockEvidence** (the 16 blocks with an expansion; block 1 has t = 1): each pixel is a point
 X in R^d_in (paper §3.2).
@@ -43,25 +44,24 @@ from __future__ import annotations
 
 import math
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import torch
 from torch import nn
 
-from . import bootstrap as bs
+from .block import CONFIDENCE, PCA_VARIANCE, block_records
 from .probes import EvidenceProbes, probe_shapes
-from .records import (MIN_TWONN_POINTS, BlockEvidence, Evidence, EvidenceMeta,
-                               ProfileRecord)
+from .records import MIN_TWONN_POINTS, Evidence, EvidenceMeta
 from .sample import PROBES, Sample
-from .stats import folds_by_image, lemma2_invertible, linear_recovery
+from .stats import folds_by_image
+from .pass_two import PassTwo, spread
+from .passes import STEP_IMAGES, fit, pass_one, weights_of
 from ..images import IMAGENET_MEAN, IMAGENET_STD
 from ..mobilenetv2 import InvertedResidual
 
 ESTIMATORS = ("pca", "pr", "twonn")
-PCA_VARIANCE = 0.9
-CONFIDENCE = 0.95
-TWONN_DISCARD = 0.1
 IMAGE_VIEW_PROBES = ("input", "projection")
 UNDERSAMPLED_RULE = (f"pca and pr: fewer than 2 points per ambient dimension (n_points < 2 * "
                      f"ambient); twonn: fewer than {MIN_TWONN_POINTS} points")
@@ -130,7 +130,7 @@ def sample_images(model: nn.Module, images, *, first: int = 0, total: int | None
     """The forward pass of ``evidence`` over ``images`` (images ``first ..`` of a set of
     ``total``, all of it by default), in batches of ``batch_size``: the ``Sample`` the
     statistics are computed from. Parts of a set sampled apart and joined with
-    ``merge_samples`` equal one pass over the set when their batches are the same."""
+    ``model.evidence.passes`` equal one pass over the set when their batches are the same."""
     _check_options(seed=seed, pixels_per_image=pixels_per_image, batch_size=batch_size,
                    image_view_probes=image_view_probes)
     report = progress or (lambda fraction, message: None)
@@ -144,7 +144,7 @@ def sample_images(model: nn.Module, images, *, first: int = 0, total: int | None
     was_training = model.training
     model.eval()
     try:
-        shapes = probe_shapes(model, x[:1].to(device))
+        shapes = _shapes(model, x[:1].to(device))
         probes = EvidenceProbes(model, shapes, n_images=n, pixels_per_image=pixels_per_image,
                                 seed=seed, image_memory_bytes=image_memory_bytes,
                                 view_probes=tuple(image_view_probes), first=first, total=total)
@@ -159,40 +159,24 @@ def sample_images(model: nn.Module, images, *, first: int = 0, total: int | None
     return out
 
 
-def block_statistics(model: nn.Module, sample: Sample, b: int, *, seed: int = 0,
-                     twonn_points: int = 500, n_boot: int = 200, folds: int = 5,
-                     ridge_alpha: float = 1e-3, rank_points: int = 128, owned: bool = True,
-                     ) -> tuple[list[ProfileRecord], BlockEvidence | None]:
-    """Block ``b``'s (0-based) profile records and, for a block with an expansion, its
-    ``BlockEvidence``, from a whole set's ``sample`` (``merge_samples``). ``owned``: the
-    sample's arrays may be changed in place (False: they are copied first)."""
-    _check_options(seed=seed, twonn_points=twonn_points, n_boot=n_boot, folds=folds,
-                   ridge_alpha=ridge_alpha, rank_points=rank_points)
-    if sample.first != 0 or sample.count != sample.total:
-        raise ValueError(f"statistics need the whole set's sample, got images {sample.first}.."
-                         f"{sample.first + sample.count - 1} of {sample.total}")
-    blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
-    n = sample.total
-    W = bs.image_weights(n, n_boot, seed)
-    twonn_per_image = max(1, math.ceil(twonn_points / n))
-    keys = list(sample.keys)
-    block = blocks[b]
-    profile = []
-    for probe in PROBES:
-        if (b, probe) not in sample.shapes:
-            continue
-        depth = keys.index((b, probe)) / max(1, len(keys) - 1)
-        profile += _profile(sample, b, probe, block, depth, W, twonn_per_image, owned)
-    if block.expand_ratio == 1:
-        return profile, None
-    return profile, _block_evidence(sample, b, block, W, folds_by_image(n, folds, seed),
-                                    ridge_alpha, rank_points, seed)
+_SHAPES: "weakref.WeakKeyDictionary[nn.Module, dict]" = weakref.WeakKeyDictionary()
+
+
+def _shapes(model: nn.Module, example: torch.Tensor) -> dict:
+    """``probe_shapes``, kept per model and input size: each part of a measurement asks (at
+    224 px a part is 2 images, and a forward of one more image for the shapes was a third of
+    its time)."""
+    by_size = _SHAPES.setdefault(model, {})
+    size = tuple(example.shape[1:])
+    if size not in by_size:
+        by_size[size] = probe_shapes(model, example)
+    return by_size[size]
 
 
 def assemble(results, *, n_images: int, n_view_images: int, weights: str, seed: int,
              resolution: int, pixels_per_image: int, twonn_points: int, n_boot: int,
              folds: int, ridge_alpha: float, rank_points: int, seconds: float) -> Evidence:
-    """The ``Evidence`` of one network from each block's ``block_statistics`` (in order) on a
+    """The ``Evidence`` of one network from each block's ``block.block_records`` (in order) on a
     set of ``n_images``, ``n_view_images`` of them kept whole."""
     profile = [r for records, _ in results for r in records]
     block_records = [e for _, e in results if e is not None]
@@ -231,13 +215,16 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
 
     weights: a label for the record (e.g. "embedded"). pixels_per_image: positions sampled
     per image at every probe point (all where the map is smaller); twonn_points: about this
-    many of those (the same number from every image) enter each pixel TwoNN. progress:
-    optional ``callable(fraction in 0..1, message)``. image_view_probes: the probe points
-    that also get the images-as-points view (default: the bottleneck's two ends, input and
-    projection, the block outputs Ansuini et al. measure; the wide expansion and depthwise
-    tensors cost 6x more there: pass ``PROBES`` for all). The model runs in eval mode
-    (restored). The same as ``sample_images`` over parts, ``merge_samples``, then
-    ``block_statistics`` per block and ``assemble`` (what the app's Dask tasks do).
+    many of those enter each pixel TwoNN (the same number from every image; one from each of
+    a seeded subset of twonn_points images when there are more images). progress: optional
+    ``callable(fraction in 0..1, message)``. image_view_probes: the probe points that also get
+    the images-as-points view (default: the bottleneck's two ends, input and projection, the
+    block outputs Ansuini et al. measure; the wide expansion and depthwise tensors cost 6x
+    more there: pass ``PROBES`` for all). The model runs in eval mode (restored).
+
+    Two passes over the images in parts of ``batch_size`` (``model.evidence.passes``):
+    the memory does not grow with the number of images. The app's Dask tasks run the same
+    steps apart (``services.remote.measure_images``) and give the same numbers.
     """
     started = time.perf_counter()
     _check_options(seed=seed, pixels_per_image=pixels_per_image, twonn_points=twonn_points,
@@ -246,119 +233,51 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
     if progress is not None and not callable(progress):
         raise ValueError("progress must be a callable(fraction, message) or None")
     report = progress or (lambda fraction, message: None)
+    if not isinstance(images, (np.ndarray, torch.Tensor)):
+        as_input(images)                          # says what images must be
+    as_input(images[:1], resolution)              # checked now; converted part by part
+    n = images.shape[0]
+    if n < 2:
+        raise ValueError(f"evidence needs at least 2 images (intervals resample images), got {n}")
+    parts = [(a, min(n, a + batch_size)) for a in range(0, n, batch_size)]
+
+    def sample(a: int, stop: int) -> Sample:
+        return sample_images(model, as_input(images[a:stop], resolution), first=a, total=n,
+                             seed=seed, pixels_per_image=pixels_per_image, batch_size=stop - a,
+                             image_memory_bytes=image_memory_bytes,
+                             image_view_probes=image_view_probes)
+
     report(0.0, "running the network")
-    sample = sample_images(model, images, seed=seed, resolution=resolution,
-                           pixels_per_image=pixels_per_image, batch_size=batch_size,
-                           image_memory_bytes=image_memory_bytes,
-                           image_view_probes=image_view_probes,
-                           progress=lambda f, m: report(0.3 * f, m))
-    n_blocks = sum(isinstance(m, InvertedResidual) for m in model.modules())
-    results = []
-    for b in range(n_blocks):
-        report(0.3 + 0.7 * b / n_blocks, f"block {b + 1} of {n_blocks}")
-        results.append(block_statistics(model, sample, b, seed=seed, twonn_points=twonn_points,
-                                        n_boot=n_boot, folds=folds, ridge_alpha=ridge_alpha,
-                                        rank_points=rank_points))
+    passes = []
+    group = max(1, STEP_IMAGES // batch_size)          # parts per step, as the Dask tasks'
+    for g in range(0, len(parts), group):
+        step = [sample(a, stop) for a, stop in parts[g:g + group]]
+        if not passes:
+            n_blocks = 1 + max(b for b, _ in step[0].keys)
+            passes = [pass_one(b, n, step[0], folds) for b in range(n_blocks)]
+        passes = [p.with_parts(step, seed=seed, twonn_points=twonn_points,
+                               rank_points=rank_points) for b, p in enumerate(passes)]
+        del step
+        report(0.4 * min(1.0, (g + group) / len(parts)), "pass one: moments")
+    fits = {b: fit(p, ridge_alpha) for b, p in enumerate(passes)}
+    report(0.5, "pass two: the bootstrap's sums")
+    W = weights_of(n, n_boot, seed)
+    fold = folds_by_image(n, min(folds, n), seed)
+    two = PassTwo()
+    for i, (a, stop) in enumerate(parts):
+        two = two.added(spread(sample(a, stop), fits, fold), W)
+        report(0.5 + 0.4 * (i + 1) / len(parts), "pass two: the bootstrap's sums")
+    blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
+    results = [block_records(blocks[b], p, fits[b], two,
+                             expansion_matrix(blocks[b]) if p.has_expansion else None,
+                             seed=seed, n_boot=n_boot) for b, p in enumerate(passes)]
     report(1.0, "done")
-    return assemble(results, n_images=sample.total, n_view_images=sample.view_images.size,
-                    weights=weights, seed=seed, resolution=sample.resolution,
-                    pixels_per_image=pixels_per_image, twonn_points=twonn_points,
-                    n_boot=n_boot, folds=folds, ridge_alpha=ridge_alpha,
-                    rank_points=rank_points, seconds=time.perf_counter() - started)
-
-
-def _profile(probes: Sample, b: int, probe: str, block: InvertedResidual,
-             depth: float, W: np.ndarray, twonn_per_image: int, owned: bool) -> list[ProfileRecord]:
-    c, h, w = probes.shapes[(b, probe)]
-    pts = probes.points[(b, probe)]
-    k = probes.per_image[(b, probe)]
-    n = pts.shape[0] // k
-    starts = np.arange(n) * k
-    common = {"block": b + 1, "probe": probe, "relative_depth": round(depth, 6),
-              "t": block.expand_ratio, "channels": c, "height": h, "width": w}
-    out = []
-    eig, reps = bs.spectrum_replicates(pts, starts, W)
-    null_pca, null_pr = bs.null_pca_pr(pts.shape[0], c, PCA_VARIANCE)
-    few = pts.shape[0] < 2 * c
-    for name, value, rep, null in (
-            ("pca", float(bs.pca_counts(eig[None], PCA_VARIANCE)[0]),
-             bs.pca_counts(reps, PCA_VARIANCE), float(null_pca)),
-            ("pr", float(bs.participation_ratios(eig[None])[0]),
-             bs.participation_ratios(reps), float(null_pr))):
-        lo, hi = bs.percentile_interval(rep, CONFIDENCE)
-        out.append(ProfileRecord(**common, estimator=name, points="pixels", ambient=c,
-                                 n_points=pts.shape[0], n_images=n, value=value, ci_low=lo,
-                                 ci_high=hi, null_value=null, undersampled=few))
-    kt = min(k, twonn_per_image)
-    sample = pts.reshape(n, k, c)[:, :kt].reshape(n * kt, c)   # the first kt of k random
-    out.append(_twonn_record(common, sample, np.repeat(np.arange(n), kt), W, c, n, "pixels"))
-    if (b, probe) not in probes.flat:
-        return out
-    flat = probes.flat[(b, probe)]              # centred in place when owned
-    if owned:
-        probes.flat = {k: v for k, v in probes.flat.items() if k != (b, probe)}   # let go
-    out.append(_twonn_record(common, flat, probes.view_images, W, c * h * w, flat.shape[0],
-                             "images", overwrite=owned))
-    return out
-
-
-def _twonn_record(common: dict, points, image_of_point: np.ndarray, W: np.ndarray,
-                  ambient: int, n_images: int, kind: str, overwrite: bool = False) -> ProfileRecord:
-    value = lo = hi = None
-    if points.shape[0] >= 3:
-        r1, r2 = bs.twonn_ratios(points, overwrite=overwrite)
-        value = bs.twonn_or_none(r1, r2, TWONN_DISCARD)
-        if value is not None:
-            reps = bs.twonn_replicates(r1, r2, W[:, image_of_point], discard_fraction=TWONN_DISCARD)
-            lo, hi = bs.percentile_interval(reps, CONFIDENCE)
-    null = bs.null_twonn(points.shape[0], ambient, TWONN_DISCARD)
-    return ProfileRecord(**common, estimator="twonn", points=kind, ambient=ambient,
-                         n_points=points.shape[0], n_images=n_images, value=value, ci_low=lo,
-                         ci_high=hi, null_value=null,
-                         undersampled=points.shape[0] < MIN_TWONN_POINTS)
-
-
-def _block_evidence(probes: Sample, b: int, block: InvertedResidual, W: np.ndarray,
-                    fold_of_image: np.ndarray, ridge_alpha: float, rank_points: int,
-                    seed: int) -> BlockEvidence:
-    d_in, hidden = block.in_channels, block.hidden_channels
-    _, h, w = probes.shapes[(b, "expansion")]
-    hist = probes.positives[b]
-    n_pixels = int(hist.sum())
-    counts = np.arange(hist.size)
-    cdf = np.cumsum(hist) / n_pixels
-    X = probes.points[(b, "input")]
-    H = probes.points[(b, "expansion")]
-    k = probes.per_image[(b, "input")]
-    n = X.shape[0] // k
-    image_of_point = np.repeat(np.arange(n), k)
-    after = linear_recovery(H, X, image_of_point, fold_of_image, alpha=ridge_alpha, weights=W,
-                            level=CONFIDENCE)
-    without = linear_recovery(np.clip(X, 0.0, 6.0), X, image_of_point, fold_of_image,
-                              alpha=ridge_alpha, weights=W, level=CONFIDENCE)
-    rng = np.random.default_rng([int(seed), b, 777])
-    rows = rng.choice(H.shape[0], min(rank_points, H.shape[0]), replace=False)
-    linear = (H[rows] > 0) & (H[rows] < 6)
-    invertible = lemma2_invertible(expansion_matrix(block), linear)
-    negative, changed, total = probes.input_signs[b]
-    return BlockEvidence(
-        block=b + 1, t=block.expand_ratio, d_in=d_in, hidden=hidden, stride=block.stride,
-        height=h, width=w, n_images=n, n_pixels=n_pixels,
-        positive_min=int(counts[hist > 0].min()), positive_mean=float(counts @ hist / n_pixels),
-        positive_max=int(counts[hist > 0].max()),
-        positive_p05=int(np.searchsorted(cdf, 0.05)), positive_p95=int(np.searchsorted(cdf, 0.95)),
-        positive_min_fraction=float(counts[hist > 0].min() / hidden),
-        positive_mean_fraction=float(counts @ hist / n_pixels / hidden),
-        positive_max_fraction=float(counts[hist > 0].max() / hidden),
-        threshold=d_in, threshold_fraction=d_in / hidden,
-        below_threshold_fraction=float(hist[:d_in].sum() / n_pixels),
-        invertible_fraction=float(invertible.mean()), rank_points=int(rows.size),
-        n_points=int(X.shape[0]), folds=after.n_folds,
-        recovered_after_expansion=after.r2, recovered_after_ci_low=after.ci_low,
-        recovered_after_ci_high=after.ci_high,
-        recovered_without_expansion=without.r2, recovered_without_ci_low=without.ci_low,
-        recovered_without_ci_high=without.ci_high,
-        input_negative_fraction=negative / total, input_changed_fraction=changed / total)
+    return assemble(results, n_images=n, n_view_images=passes[0].n_view, weights=weights,
+                    seed=seed,
+                    resolution=passes[0].resolution, pixels_per_image=pixels_per_image,
+                    twonn_points=twonn_points, n_boot=n_boot, folds=folds,
+                    ridge_alpha=ridge_alpha, rank_points=rank_points,
+                    seconds=time.perf_counter() - started)
 
 
 def evidence_many(models: dict, images, *, workers: int = 1, progress=None,

@@ -19,7 +19,7 @@ the block's last layer):
 Positions are drawn per image from numpy generators seeded by (seed, block, group, image
 index), so they depend neither on the batch size nor on which task saw the image: a set cut
 into parts (``first``, ``total``), each collected apart (by different Dask workers) and put
-back with ``merge_samples``, gives the same sample as one pass over all of it.
+up (``model.evidence.passes``), gives the same sample as one pass over all of it.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What one pass of ``model.evidence`` collects from a part of an image set, as numpy arrays:
-``Sample``, and ``merge_samples`` to join the parts of one set.
+``Sample`` (a part of a set; ``model.evidence.passes`` adds the parts up).
 
 No torch here: a Dask client receives the type of each task's result, so the app's server,
 which never imports torch, meets this class when a measurement's part is done.
@@ -31,7 +31,7 @@ class Sample:
     ``total``: ``points[(b, probe)]`` float32 (count * k, C), image by image;
     ``flat[(b, probe)]`` float32 (len(view_images), C*h*w); ``view_images`` their indices in
     the set; ``positives[b]`` int64 (hidden + 1,); ``input_signs[b]`` (negative, changed,
-    total). ``merge_samples`` joins the parts of one set."""
+    total)."""
     first: int
     count: int
     total: int
@@ -45,39 +45,14 @@ class Sample:
     keys: tuple = ()        # every (b, probe) of the network, in order (also in a block's part)
     resolution: int = 0     # the images' size as they entered the network
 
-    def block(self, b: int) -> "Sample":
-        """Only block ``b``'s arrays (what one block's statistics need)."""
+    def block(self, b: int, points: bool = True) -> "Sample":
+        """Only block ``b``'s arrays (what one block's statistics need); ``points=False``:
+        without the pixel samples (what the images view needs)."""
         return Sample(self.first, self.count, self.total,
                       {k: v for k, v in self.shapes.items() if k[0] == b},
                       {k: v for k, v in self.per_image.items() if k[0] == b},
-                      {k: v for k, v in self.points.items() if k[0] == b},
+                      {k: v for k, v in self.points.items() if k[0] == b and points},
                       {k: v for k, v in self.flat.items() if k[0] == b}, self.view_images,
                       {k: v for k, v in self.positives.items() if k == b},
                       {k: v for k, v in self.input_signs.items() if k == b},
                       self.keys, self.resolution)
-
-
-def merge_samples(parts) -> Sample:
-    """The parts of one set (any order) as one ``Sample``: the same arrays as one pass over
-    all the images. The parts must cover the set exactly once."""
-    parts = sorted(parts, key=lambda s: s.first)
-    if not parts:
-        raise ValueError("no parts to merge")
-    total, at = parts[0].total, 0
-    for s in parts:
-        if s.total != total or s.first != at:
-            raise ValueError(f"the parts do not cover images 0..{total - 1} once (at image {at})")
-        at += s.count
-    if at != total:
-        raise ValueError(f"the parts cover {at} of {total} images")
-    if len(parts) == 1:
-        return parts[0]
-    head = parts[0]
-    join = (lambda key, name: np.concatenate([getattr(s, name)[key] for s in parts]))
-    return Sample(0, total, total, head.shapes, head.per_image,
-                  {k: join(k, "points") for k in head.points},
-                  {k: join(k, "flat") for k in head.flat},
-                  np.concatenate([s.view_images for s in parts]),
-                  {b: sum(s.positives[b] for s in parts) for b in head.positives},
-                  {b: tuple(int(sum(s.input_signs[b][i] for s in parts)) for i in range(3))
-                   for b in head.input_signs}, head.keys, head.resolution)
