@@ -36,6 +36,9 @@ DEFAULTS = dict(pixels_per_image=16, image_memory_bytes=512 << 20,
                 folds=5, ridge_alpha=1e-3, rank_points=128)
 KEPT_UPLOADS = 8      # uploaded checkpoints kept scattered on the cluster
 _MEASUREMENTS = itertools.count()
+# Parts of a pass wait until its chains have taken all but this many steps (more did not
+# measure faster on two workers).
+AHEAD = 2
 
 
 # -- networks: how a worker builds one -----------------------------------------------------
@@ -201,7 +204,7 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     Per network, the two passes of ``model.evidence.passes`` over parts of
     ``task_images`` images: pass one, a ``sample_part`` per part and per block a chain of
     ``pass_one_step``s, each adding the next ``STEP_IMAGES`` images' pieces (and keeping the
-    images kept whole), and a ``fit_block``; pass two, a ``spread_part`` per
+    images kept whole), a ``fit_block`` and a ``view_block`` (the images view's TwoNN ratios); pass two, a ``spread_part`` per
     part (the network run again) and a chain of ``pass_two_step``s; then a ``block_part`` per
     block and one ``assemble_part``. Parts are submitted with their steps, which run first
     when ready, so a worker holds a few parts at a time, not the set. The same numbers as
@@ -239,11 +242,12 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     # the widest blocks' first (their statistics cost the most: a worker that finishes early
     # then takes a small block). The offsets stay below the measurements' own (1e-6 apart).
     widths = expansion_channels()
-    ahead = {b: {**batch, "priority": priority + 1e-10 * widths[b]} for b in range(n_blocks)}
     widest = sorted(range(n_blocks), key=lambda b: -widths[b])
+    ahead = {b: {**batch, "priority": priority + 1e-10 * widths[b]} for b in range(n_blocks)}
+
     n_steps = -(-len(starts) // group)
     counter = _Progress(progress, (2 * len(starts) + (n_blocks + 1) * n_steps
-                                   + 2 * n_blocks + 1) * len(networks))
+                                   + 3 * n_blocks + 1) * len(networks))
     results = {}
     # One network at a time (the chosen one first): its tasks are all a worker holds of this
     # measurement, and are freed when its blocks are done, before the next network's start.
@@ -267,7 +271,7 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
         # steps, holding the set in memory after all (RESULTS: 79 parts of pass two at once).
         ones, taken = [None] * n_blocks, []
         for g in range(0, len(starts), group):
-            after = taken[-2] if len(taken) >= 2 else None
+            after = taken[-AHEAD] if len(taken) >= AHEAD else None
             parts = {i: counter.watch(client.submit(
                 tasks.sample_part, network, images, starts[i], min(n, starts[i] + step), seed,
                 sampling, after, **named("sample_part", starts[i]), **batch), label)
@@ -281,9 +285,13 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
         fits = [counter.watch(client.submit(tasks.fit_block, ones[b], options["ridge_alpha"],
                                             **named("fit_block", b), **ahead[b]), label)
                 for b in range(n_blocks)]
+        # The images view needs pass one only: it runs beside pass two (most of a block's
+        # records' time at 64 px: a Gram matrix of up to 2,000 whole images).
+        views = [counter.watch(client.submit(tasks.view_block, ones[b], **named("view_block", b),
+                                             **ahead[b]), label) for b in range(n_blocks)]
         two, taken = None, []
         for g in range(0, len(starts), group):
-            after = taken[-2] if len(taken) >= 2 else None
+            after = taken[-AHEAD] if len(taken) >= AHEAD else None
             spreads = [counter.watch(client.submit(
                 tasks.spread_part, network, images, starts[i], min(n, starts[i] + step), seed,
                 sampling, fits, options["folds"], after, **named("spread_part", starts[i]),
@@ -294,12 +302,12 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
             taken.append(marker(two, "two", g))
             del spreads
         blocks = [counter.watch(client.submit(
-            tasks.block_part, network, ones[b], fits[b], two, b, seed, statistics,
+            tasks.block_part, network, ones[b], fits[b], two, views[b], b, seed, statistics,
             **named("block_part", b), **ahead[b]), label) for b in range(n_blocks)]
         record = counter.watch(client.submit(
             tasks.assemble_part, label, n, blocks, seed, options_for_record(options), 0.0,
             priority=priority, **named("assemble_part")), label)
-        del ones, fits, two, blocks, taken
+        del ones, fits, views, two, blocks, taken
         results[label] = cluster.result(record)
     seconds = round(time.perf_counter() - started, 3)
     for r in results.values():

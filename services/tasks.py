@@ -8,7 +8,8 @@ The server submits these functions with their arguments; nothing here runs in th
 - a data-set measurement in two passes (``services.remote.measure_images``): ``image_set``
   builds the images once; ``sample_part`` runs one network over a part of them and keeps
   its pixel samples and counts (``model.evidence.sample_images``), ``pass_one_step`` adds
-  parts to a block's moments (and keeps its whole images), ``fit_block`` ends pass one;
+  parts to a block's moments (and keeps its whole images), ``fit_block`` ends pass one and
+  ``view_block`` computes the images view beside pass two;
   ``spread_part`` runs a part again for the bootstrap's sums, ``pass_two_step`` adds them
   up; ``block_part`` makes a block's records, ``assemble_part`` the network's;
 - the ReLU page's sweep one seed at a time (``sweep_seed``).
@@ -245,6 +246,13 @@ def fit_block(one, ridge_alpha: float):
     return in_background(fit, one, ridge_alpha)
 
 
+def view_block(one):
+    """The images view's TwoNN ratios of a complete pass one (``block.view_ratios``)."""
+    computed["view_block"] += 1
+    from model.evidence.block import view_ratios
+    return in_background(view_ratios, one)
+
+
 def spread_part(described: tuple, images, first: int, stop: int, seed: int, options: dict,
                 fits: list, folds: int, after=None):
     """Pass two of images ``first .. stop - 1``: the network run over them again, each
@@ -277,7 +285,7 @@ def pass_two_step(two, spreads: list, n_images: int, n_boot: int, seed: int):
     return in_background(run)
 
 
-def block_part(described: tuple, one, fitted, two, b: int, seed: int, options: dict):
+def block_part(described: tuple, one, fitted, two, views, b: int, seed: int, options: dict):
     """Block ``b``'s statistics from its two passes: (profile records, BlockEvidence or
     None, (images kept whole, resolution))."""
     computed["block_part"] += 1
@@ -289,7 +297,7 @@ def block_part(described: tuple, one, fitted, two, b: int, seed: int, options: d
         blocks = [m for m in network(described).model.modules()
                   if isinstance(m, InvertedResidual)]
         records, block = block_records(
-            blocks[b], one, fitted, two,
+            blocks[b], one, fitted, two, views,
             expansion_matrix(blocks[b]) if one.has_expansion else None,
             seed=seed, n_boot=options["n_boot"])
         return records, block, (one.n_view, one.resolution)

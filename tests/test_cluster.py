@@ -54,10 +54,10 @@ def test_the_cluster_measures_what_this_process_measures(source):
     fractions = sorted(f for f, _ in steps)
     assert fractions[-1] == pytest.approx(1.0) and fractions[0] > 0
     # per network: 3 parts sampled twice (the two passes), the steps of each pass (per block
-    # in pass one), a fit and a record per block, the network's record
+    # in pass one), a fit, a view and a record per block, the network's record
     from model.evidence.passes import STEP_IMAGES
     steps = -(-3 // max(1, STEP_IMAGES // 32))
-    assert len(fractions) == len(there[0]) * (2 * 3 + 18 * steps + 2 * 17 + 1)
+    assert len(fractions) == len(there[0]) * (2 * 3 + 18 * steps + 3 * 17 + 1)
 
 
 def test_analyses_equal_this_process_ones_for_every_kind_of_network():

@@ -198,7 +198,7 @@ def test_one_measurement_asked_by_two_replicas_is_computed_once(scheduler):
     assert networks >= 2
     steps = -(-parts // (STEP_IMAGES // task_images(64)))
     assert done == {"image_set": 1, "sample_part": parts * networks,
-                    "pass_one_step": 17 * steps * networks,
+                    "pass_one_step": 17 * steps * networks, "view_block": 17 * networks,
                     "fit_block": 17 * networks, "spread_part": parts * networks,
                     "pass_two_step": steps * networks, "block_part": 17 * networks,
                     "assemble_part": networks}

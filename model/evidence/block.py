@@ -35,16 +35,17 @@ def view_ratios(one: PassOne) -> dict:
     return out
 
 
-def block_records(block, one: PassOne, fitted: BlockFit, two: PassTwo,
+def block_records(block, one: PassOne, fitted: BlockFit, two: PassTwo, views: dict | None,
                   expansion: np.ndarray | None, *, seed: int, n_boot: int,
                   ) -> tuple[list[ProfileRecord], BlockEvidence | None]:
     """Block ``one.b``'s profile records and, with an expansion, its ``BlockEvidence``.
 
-    block: the network's ``InvertedResidual`` (t, widths, stride); expansion: the
+    block: the network's ``InvertedResidual`` (t, widths, stride); views: ``view_ratios(one)``
+    (None: computed here); expansion: the
     expansion's linear map (``measure.expansion_matrix``) for Lemma 2, None without one."""
     b, n, keys = one.b, one.n_images, one.keys
     W = weights_of(n, n_boot, seed)
-    views = view_ratios(one)
+    views = view_ratios(one) if views is None else views
     profile = []
     for probe in PROBES:
         if (b, probe) not in one.shapes:

@@ -268,7 +268,7 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
         two = two.added(spread(sample(a, stop), fits, fold), W)
         report(0.5 + 0.4 * (i + 1) / len(parts), "pass two: the bootstrap's sums")
     blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
-    results = [block_records(blocks[b], p, fits[b], two,
+    results = [block_records(blocks[b], p, fits[b], two, None,
                              expansion_matrix(blocks[b]) if p.has_expansion else None,
                              seed=seed, n_boot=n_boot) for b, p in enumerate(passes)]
     report(1.0, "done")
