@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import torch
 
-from .sample import Sample
+from .sample import Sample     # no torch at import: see model.evidence.passes
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,7 @@ class Spread:
 def spread(sample: Sample, fits: dict, fold_of_image: np.ndarray) -> Spread:
     """Pass two of one part's ``sample`` (all blocks) against the blocks' ``fits`` ({b:
     BlockFit})."""
+    import torch
     sums, squares, per_image, errors, spreads = {}, {}, {}, {}, {}
     count = sample.count
     images = np.arange(sample.first, sample.first + count)

@@ -33,11 +33,11 @@ import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-import torch
 
-from . import bootstrap as bs
 from .sample import PROBES, Sample
-from .stats import folds_by_image
+
+# No torch at import (it is imported where it computes): a Dask client is told the type of
+# each finished task's result, and the app's server, which never imports torch, is a client.
 
 # Images added to an accumulator per step (one Dask task: the parts it takes are in memory
 # together). A step's moments are computed once over all its rows: per part of 2 images at
@@ -50,7 +50,8 @@ RECOVERIES = ("after", "without")
 def weights_of(n_images: int, n_boot: int, seed: int) -> np.ndarray:
     """``bootstrap.image_weights`` as int32 (n_boot, n_images), read-only, kept per process
     (every part of a measurement takes its columns)."""
-    w = bs.image_weights(n_images, n_boot, seed).astype(np.int32)
+    from .bootstrap import image_weights
+    w = image_weights(n_images, n_boot, seed).astype(np.int32)
     w.setflags(write=False)
     return w
 
@@ -84,6 +85,7 @@ class Moments:
     def of(cls, rows) -> "Moments | None":
         """Of float32 rows (m, D); None when m = 0. Centred in float64 first, products in
         float32 (fast), summed in float64."""
+        import torch
         x = torch.as_tensor(rows)
         if x.shape[0] == 0:
             return None
@@ -169,6 +171,7 @@ class PassOne:
               rank: np.ndarray) -> "PassOne":
         """This pass with the next part's piece (images ``seen ..``) added; a new object
         (the old one is left as it was: a Dask task's input)."""
+        import torch
         b = self.b
         if piece.first != self.seen:
             raise ValueError(f"block {b + 1}: part at image {piece.first} added after "
@@ -224,6 +227,7 @@ class PassOne:
     def with_parts(self, pieces, *, seed: int, twonn_points: int, rank_points: int) -> "PassOne":
         """This pass with the next parts' pieces (or whole parts) added as one step: their
         block's rows joined in image order (a new object)."""
+        from .stats import folds_by_image
         fold = folds_by_image(self.n_images, self.folds, seed)
         chosen = twonn_images(self.n_images, twonn_points, seed)
         rank = (rank_rows(self.n_points("input"), self.b, seed, rank_points)
@@ -326,6 +330,7 @@ def _fold_maps(folds: dict, p: int, alpha: float) -> dict | None:
             return None
         s_ff, s_ft = train.scatter[:p, :p], train.scatter[:p, p:]
         lam = alpha * max(float(np.trace(s_ff)) / p, np.finfo(float).tiny)
+        import torch
         ta, tb = torch.from_numpy(s_ff + lam * np.eye(p)), torch.from_numpy(s_ft)
         coef = torch.cholesky_solve(tb, torch.linalg.cholesky(ta)).numpy()
         maps[f] = FoldMap(coef, train.mean, folds[f].mean[p:])
