@@ -194,14 +194,18 @@ def result(future, timeout: float | None = None):
     from distributed.scheduler import KilledWorker
     deadline = None if timeout is None else time.monotonic() + timeout
     alone_since = None
+    # Waited for here, not with ``future.result(timeout=...)``: under a class's load, Python
+    # 3.11's asyncio.wait_for inside it sometimes ended in CancelledError, which Dask's sync()
+    # turned into "UnboundLocalError: ... 'result'" on the page (bench/load.py, 2026-12-05).
+    done = threading.Event()
+    future.add_done_callback(lambda _: done.set())
     try:
         while True:
             wait = POLL_S if deadline is None else max(0.0, min(POLL_S, deadline - time.monotonic()))
-            try:
-                return future.result(timeout=wait)
-            except TimeoutError:
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise
+            if done.wait(wait):
+                return future.result()
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(f"timed out after {timeout} s")
             if future.client.nthreads():
                 alone_since = None
                 continue
