@@ -299,7 +299,7 @@ def block_part(described: tuple, one, fitted, two, views, b: int, seed: int, opt
         records, block = block_records(
             blocks[b], one, fitted, two, views,
             expansion_matrix(blocks[b]) if one.has_expansion else None,
-            seed=seed, n_boot=options["n_boot"])
+            seed=seed, n_boot=options["n_boot"], ridge_alpha=options["ridge_alpha"])
         return records, block, (one.n_view, one.resolution)
     try:
         return in_background(run)

@@ -7,7 +7,7 @@ import pytest
 
 from model.evidence.measure import evidence, sample_images
 from model.evidence.pass_two import PassTwo, spread
-from model.evidence.passes import Moments, fit, pass_one, total, weights_of
+from model.evidence.passes import Moments, PassOne, fit, pass_one, total, weights_of
 from model.evidence.stats import folds_by_image
 from model.mobilenetv2 import mobilenet_v2
 from model.synthetic import make_batch
@@ -63,7 +63,10 @@ def _passes(net, images, *, step=64, twonn_points=50, n_boot=20, seed=0):
     return ones, fits, two
 
 
-def test_what_the_passes_keep_does_not_grow_with_the_images(small_net):
+def test_what_the_passes_keep_does_not_grow_with_the_images(small_net, monkeypatch):
+    # the moments for every block (a set this small keeps some blocks' points: the rule is
+    # tested below)
+    monkeypatch.setattr(PassOne, "keeps_block", property(lambda self: False))
     sizes = {}
     for n in (400, 1600):
         images, _ = make_batch(n, seed=[1, n], resolution=32)
@@ -75,6 +78,14 @@ def test_what_the_passes_keep_does_not_grow_with_the_images(small_net):
     # while the pixel samples themselves grow with the images
     one_part = sample_images(small_net, make_batch(64, seed=[1, 2], resolution=32)[0])
     assert sum(v.nbytes for v in one_part.points.values()) * 1600 / 64 > 2 * sizes[1600]
+
+
+def test_a_block_keeps_its_points_while_they_are_smaller_than_its_moments(small_net):
+    images, _ = make_batch(64, seed=[1, 1], resolution=32)
+    part = sample_images(small_net, images[:8], first=0, total=8)
+    widest = max(range(17), key=lambda b: part.shapes.get((b, "expansion"), (0,))[0])
+    assert pass_one(widest, 8, part, 5).keeps_block          # 8 images: their rows are few
+    assert not pass_one(widest, 100_000, part, 5).keeps_block   # the moments are smaller
 
 
 def test_parts_must_come_in_order(small_net):
@@ -115,3 +126,28 @@ def test_the_parts_size_does_not_change_what_the_statistics_are(small_net):
     for x, y in zip(a["blocks"], b["blocks"]):
         assert x["recovered_after_expansion"] == pytest.approx(y["recovered_after_expansion"], abs=1e-5)
         assert x["positive_mean"] == pytest.approx(y["positive_mean"], rel=1e-9)
+
+
+def test_the_two_passes_give_the_one_pass_numbers(small_net, monkeypatch):
+    """The moments, axes and weighted sums against every point kept and measured in one pass
+    (``bootstrap.spectrum_replicates``, ``stats.linear_recovery``), on the same points."""
+    images, _ = make_batch(120, seed=[6, 6], resolution=32)
+    monkeypatch.setattr(PassOne, "keeps_block", property(lambda self: True))
+    kept = evidence(small_net, images, n_boot=40, batch_size=32).to_dict()
+    monkeypatch.setattr(PassOne, "keeps_block", property(lambda self: False))
+    passes = evidence(small_net, images, n_boot=40, batch_size=32).to_dict()
+    for x, y in zip(kept["profile"], passes["profile"]):
+        assert (x["block"], x["probe"], x["estimator"]) == (y["block"], y["probe"], y["estimator"])
+        for key in ("value", "ci_low", "ci_high"):
+            if x[key] is None or y[key] is None:
+                assert x[key] == y[key], (key, x, y)
+            elif x["estimator"] == "pca":
+                assert abs(x[key] - y[key]) <= 1, (key, x, y)
+            else:
+                assert x[key] == pytest.approx(y[key], rel=1e-4), (key, x, y)
+    for x, y in zip(kept["blocks"], passes["blocks"]):
+        for key in ("recovered_after_expansion", "recovered_after_ci_low",
+                    "recovered_after_ci_high", "recovered_without_expansion",
+                    "recovered_without_ci_low", "recovered_without_ci_high"):
+            assert x[key] == pytest.approx(y[key], abs=2e-5), (key, x, y)
+        assert x["invertible_fraction"] == y["invertible_fraction"]

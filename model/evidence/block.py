@@ -11,7 +11,7 @@ import numpy as np
 from . import bootstrap as bs
 from .records import MIN_TWONN_POINTS, BlockEvidence, ProfileRecord
 from .sample import PROBES
-from .stats import Recovery, lemma2_invertible
+from .stats import Recovery, folds_by_image, lemma2_invertible, linear_recovery
 from .pass_two import PassTwo
 from .passes import BlockFit, PassOne, weights_of
 
@@ -37,7 +37,7 @@ def view_ratios(one: PassOne) -> dict:
 
 def block_records(block, one: PassOne, fitted: BlockFit, two: PassTwo, views: dict | None,
                   expansion: np.ndarray | None, *, seed: int, n_boot: int,
-                  ) -> tuple[list[ProfileRecord], BlockEvidence | None]:
+                  ridge_alpha: float) -> tuple[list[ProfileRecord], BlockEvidence | None]:
     """Block ``one.b``'s profile records and, with an expansion, its ``BlockEvidence``.
 
     block: the network's ``InvertedResidual`` (t, widths, stride); views: ``view_ratios(one)``
@@ -68,7 +68,7 @@ def block_records(block, one: PassOne, fitted: BlockFit, two: PassTwo, views: di
                                         "images", images.size))
     if expansion is None:
         return profile, None
-    return profile, _block_evidence(block, one, two, W, expansion)
+    return profile, _block_evidence(block, one, two, W, expansion, seed, ridge_alpha)
 
 
 def _spectrum_records(common: dict, one: PassOne, fitted: BlockFit, two: PassTwo, probe: str,
@@ -121,8 +121,19 @@ def _recovery(two: PassTwo, b: int, kind: str, n_points: int, folds: int) -> Rec
     return Recovery(r2, lo, hi, n_points, folds)
 
 
+def _kept_recovery(one: PassOne, kind: str, W: np.ndarray, seed: int,
+                   ridge_alpha: float) -> Recovery:
+    """A kept block's recovery, as in one pass (``stats.linear_recovery``)."""
+    X = np.concatenate(one.kept["input"])
+    features = np.concatenate(one.kept["expansion"]) if kind == "after" else np.clip(X, 0.0, 6.0)
+    k = one.per_image[(one.b, "input")]
+    return linear_recovery(features, X, np.repeat(np.arange(one.n_images), k),
+                           folds_by_image(one.n_images, one.folds, seed), alpha=ridge_alpha,
+                           weights=W, level=CONFIDENCE)
+
+
 def _block_evidence(block, one: PassOne, two: PassTwo, W: np.ndarray,
-                    expansion: np.ndarray) -> BlockEvidence:
+                    expansion: np.ndarray, seed: int, ridge_alpha: float) -> BlockEvidence:
     b, n = one.b, one.n_images
     d_in, hidden = block.in_channels, block.hidden_channels
     _, h, w = one.shapes[(b, "expansion")]
@@ -131,8 +142,12 @@ def _block_evidence(block, one: PassOne, two: PassTwo, W: np.ndarray,
     counts = np.arange(hist.size)
     cdf = np.cumsum(hist) / n_pixels
     n_points = n * one.per_image[(b, "input")]
-    after = _recovery(two, b, "after", n_points, one.folds)
-    without = _recovery(two, b, "without", n_points, one.folds)
+    if one.keeps_block:
+        after, without = (_kept_recovery(one, kind, W, seed, ridge_alpha)
+                          for kind in ("after", "without"))
+    else:
+        after = _recovery(two, b, "after", n_points, one.folds)
+        without = _recovery(two, b, "without", n_points, one.folds)
     rows = np.concatenate(one.rank)
     invertible = lemma2_invertible(expansion, (rows > 0) & (rows < 6))
     negative, changed, total = one.signs

@@ -270,7 +270,8 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
     blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
     results = [block_records(blocks[b], p, fits[b], two, None,
                              expansion_matrix(blocks[b]) if p.has_expansion else None,
-                             seed=seed, n_boot=n_boot) for b, p in enumerate(passes)]
+                             seed=seed, n_boot=n_boot, ridge_alpha=ridge_alpha)
+               for b, p in enumerate(passes)]
     report(1.0, "done")
     return assemble(results, n_images=n, n_view_images=passes[0].n_view, weights=weights,
                     seed=seed,

@@ -163,9 +163,24 @@ class PassOne:
     def n_points(self, probe: str) -> int:
         return self.n_images * self.per_image[(self.b, probe)]
 
+    @property
+    def keeps_block(self) -> bool:
+        """Whether every point of this block is kept and measured as in one pass: when the
+        points take no more memory than the moments would (a small set: the C x C matrices
+        per fold are larger than its rows; the app's sets of at most 240 images)."""
+        points = sum(self.n_points(p) * c * 4 for (_, p), (c, _, _) in self.shapes.items())
+        alone = [c for (_, p), (c, _, _) in self.shapes.items()
+                 if not (self.has_expansion and p in ("input", "expansion"))]
+        moments = 8 * sum(c * c for c in alone)
+        if self.has_expansion:
+            p, d = self.shapes[(self.b, "expansion")][0], self.shapes[(self.b, "input")][0]
+            moments += 8 * self.folds * ((p + d) ** 2 + (2 * d) ** 2)
+        return points <= moments
+
     def keeps(self, probe: str) -> bool:
-        """Whether ``probe``'s points are kept (no more of them than channels)."""
-        return self.n_points(probe) <= self.shapes[(self.b, probe)][0]
+        """Whether ``probe``'s points are kept: the whole block's (``keeps_block``), or no
+        more of them than channels."""
+        return self.keeps_block or self.n_points(probe) <= self.shapes[(self.b, probe)][0]
 
     def added(self, piece: Sample, fold_of_image: np.ndarray, twonn: tuple,
               rank: np.ndarray) -> "PassOne":
@@ -205,7 +220,7 @@ class PassOne:
             X, H = piece.points[(b, "input")], piece.points[(b, "expansion")]
             k = piece.per_image[(b, "input")]
             fold_of_row = np.repeat(fold, k)
-            for f in range(self.folds):
+            for f in range(0 if self.keeps_block else self.folds):
                 rows = fold_of_row == f
                 if not rows.any():
                     continue
@@ -314,7 +329,7 @@ def fit(one: PassOne, ridge_alpha: float) -> BlockFit:
         probes[probe] = ProbeFit(m.mean, np.ascontiguousarray(axes[:, order], dtype=np.float32),
                                  np.clip(eig[order], 0.0, None))
     recoveries = {}
-    if one.has_expansion:
+    if one.has_expansion and not one.keeps_block:
         p_after = one.shapes[(one.b, "expansion")][0]
         p_without = one.shapes[(one.b, "input")][0]
         for kind, folds, p in (("after", one.after, p_after), ("without", one.without, p_without)):
