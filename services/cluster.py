@@ -202,8 +202,12 @@ def result(future, timeout: float | None = None):
     try:
         while True:
             wait = POLL_S if deadline is None else max(0.0, min(POLL_S, deadline - time.monotonic()))
-            if done.wait(wait):
+            if done.wait(wait) or future.done():
                 return future.result()
+            if future.client.status in ("closing", "closed"):
+                # no callback comes any more (at exit, Dask's callback executor is shut down
+                # first): a waiting thread ends instead of keeping the process alive
+                raise CancelledError(future.key)
             if deadline is not None and time.monotonic() >= deadline:
                 raise TimeoutError(f"timed out after {timeout} s")
             if future.client.nthreads():
