@@ -43,7 +43,6 @@ from .sample import PROBES, Sample
 # together). A step's moments are computed once over all its rows: per part of 2 images at
 # 224 px a C x C scatter per fold cost more than the rows it summarised (bench/RESULTS.md).
 STEP_IMAGES = 256
-RECOVERIES = ("after", "without")
 
 
 @functools.lru_cache(maxsize=2)
