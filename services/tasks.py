@@ -322,10 +322,11 @@ def assemble_part(source: str, n_images: int, results: list, seed: int, options:
 
 
 def _free_memory() -> None:
-    """A network's measurement is done: give its arrays back to the system (they may sit in
-    cycles, and glibc keeps freed memory otherwise)."""
-    import gc
-    gc.collect()
+    """A network's measurement is done: give its freed arrays back to the system (glibc
+    keeps them otherwise). No full ``gc.collect()`` here: it holds Python's lock while it
+    walks every object of the worker, and in a class of 60 that stalled the pages'
+    analyses for 32 s of a 6-minute run (bench/RESULTS.md, "A lecture hall on one
+    machine"); Python's own collector frees what sits in cycles."""
     _trim()
 
 
