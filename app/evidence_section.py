@@ -6,7 +6,7 @@ Measuring takes seconds, so it runs when asked (the button, or ``ev_run=1`` in a
 as a job (``services.jobs``) whose tasks run on the Dask cluster (``services.remote``, below
 the pages' analyses): the page returns at once and shows
 the job's place among the unfinished ones and its progress (tasks done), looking again every ``POLL_S`` seconds in the
-browser (a fragment, without rerunning the page), and draws the result when it is there. Each
+browser (``QUEUED_POLL_S`` while others are ahead of it) (a fragment, without rerunning the page), and draws the result when it is there. Each
 query value is measured once and kept for every session.
 """
 from __future__ import annotations
@@ -59,7 +59,13 @@ def estimate_seconds(n_images: int, networks: int, resolution: int) -> tuple[flo
     return rates[len(rates) // 2] * work, len(rates)
 
 
-POLL_S = 1.0    # how often a page waiting for its measurement looks again (in the browser)
+# How often a page waiting for its measurement looks again (in the browser): every second
+# once its tasks run, every few seconds while other measurements are ahead of it. In a class
+# of 60 each page looked every second for the two minutes its result took; every look is a
+# run on the app's server, and those runs took CPU the other pages' changes waited for
+# (bench/RESULTS.md, "A lecture hall on one machine").
+POLL_S = 1.0
+QUEUED_POLL_S = 5.0
 
 
 def _job_for(query: ev.EvidenceQuery, uploads, weights: Weights, retry: bool) -> jobs.Job:
@@ -117,7 +123,8 @@ def evidence_section(weights: Weights, estimator: str, seed: int) -> None:
         notice("warning", "evidence.queue_full", n=jobs.MEASUREMENTS.waiting())
         return
     if not job.done:
-        st.fragment(_pending, run_every=POLL_S)(job)
+        interval = POLL_S if jobs.MEASUREMENTS.ahead(job) == 0 else QUEUED_POLL_S
+        st.fragment(_pending, run_every=interval)(job, interval)
         return
     if job.state == jobs.FAILED:
         notice("error", "evidence.failed", error=job.error)
@@ -133,12 +140,13 @@ def evidence_section(weights: Weights, estimator: str, seed: int) -> None:
     _draw(results, image_set, estimator, st.session_state[widget_key(PROBE)], weights.source)
 
 
-def _pending(job: jobs.Job) -> None:
-    """The job's place in the queue or its progress; run again every ``POLL_S`` seconds (a
-    fragment), and the whole page once the job is done, to draw the result."""
-    if job.done:
-        st.rerun()
+def _pending(job: jobs.Job, interval: float) -> None:
+    """The job's place in the queue or its progress; run again every ``interval`` seconds (a
+    fragment), and the whole page once the job is done, to draw the result, or once its turn
+    came while it looked every ``QUEUED_POLL_S``, to look every ``POLL_S`` from then on."""
     ahead = jobs.MEASUREMENTS.ahead(job)
+    if job.done or (ahead == 0 and interval > POLL_S):
+        st.rerun()
     if job.state == jobs.QUEUED:
         st.progress(0.0, text=tr("evidence.queued", n=ahead))
     else:
