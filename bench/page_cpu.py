@@ -1,0 +1,113 @@
+"""CPU of one page's first run, by process, on the one-machine cluster.
+
+    python bench/page_cpu.py [--page live] [--loads 40] [--at-once 4] [--threads 3]
+
+Starts ``python -m app.cluster --replicas 1 --workers 1`` (``--threads``: the worker's), loads
+``--page`` once to warm it, waits until the worker is idle, then loads it ``--loads`` times as
+new students (each its own seed: its own random network and generated image), ``--at-once``
+at a time. Prints each process's CPU seconds per load (from /proc) and the worker's CPU per
+load by task name (Dask's own per-task metrics), and the loads' median latency. What a class's
+burst on a page costs the machine: the baseline for changes that move that work around.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._load_cluster import Cluster  # noqa: E402
+from bench._student import Student  # noqa: E402
+from devtools.local_server import start_cluster  # noqa: E402
+
+
+def cpu_by_role(cluster: Cluster) -> Counter:
+    tick = os.sysconf("SC_CLK_TCK")
+    out: Counter = Counter()
+    for pid, role in cluster.processes().items():
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[role] += (int(stat[11]) + int(stat[12])) / tick
+    return out
+
+
+def task_cpu(dask_worker) -> dict:
+    """{task name: thread CPU seconds} from the worker's fine performance metrics."""
+    out: Counter = Counter()
+    for key, value in dask_worker.digests_total.items():
+        if isinstance(key, tuple) and key[0] == "execute" and key[-2:] == ("thread-cpu", "seconds"):
+            out[key[-3]] += value
+    return dict(out)
+
+
+def scheduler_address(cluster: Cluster) -> str:
+    pid = next(p for p, role in cluster.processes().items() if role == "scheduler")
+    args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    return f"tcp://127.0.0.1:{args[args.index('--port') + 1]}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--page", default="live")
+    ap.add_argument("--loads", type=int, default=40)
+    ap.add_argument("--at-once", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=3, help="the worker's threads")
+    args = ap.parse_args(argv)
+
+    class OneMachine(Cluster):
+        def __init__(self):
+            self.started = time.perf_counter()
+            self.proc, self.port, self.log = start_cluster(1, 1, "--threads", str(args.threads))
+            self.replica_ports = []
+
+    load_before = os.getloadavg()
+    cluster = OneMachine()
+    try:
+        cluster.wait_ready()
+        from distributed import Client
+        client = Client(scheduler_address(cluster), set_as_default=False)
+
+        async def loads():
+            async with Student(cluster.port, "en") as s:
+                await s.rerun(args.page, "lang=en&seed=1")
+            while any(client.processing().values()):     # the warm-up's own work, if any
+                await asyncio.sleep(1)
+            await asyncio.sleep(3)
+            cpu0, tasks0 = cpu_by_role(cluster), next(iter(client.run(task_cpu).values()))
+            walls: list[float] = []
+
+            async def one(i):
+                async with Student(cluster.port, "en") as s:
+                    walls.append(await s.rerun(args.page, f"lang=en&seed={100 + i}"))
+            for first in range(0, args.loads, args.at_once):
+                await asyncio.gather(*(one(i) for i in range(first, min(args.loads,
+                                                                         first + args.at_once))))
+            cpu1, tasks1 = cpu_by_role(cluster), next(iter(client.run(task_cpu).values()))
+            return walls, cpu0, cpu1, tasks0, tasks1
+        walls, cpu0, cpu1, tasks0, tasks1 = asyncio.run(loads())
+        client.close()
+    finally:
+        cluster.stop()
+    n = len(walls)
+    print(f"{n} first runs of '{args.page}', {args.at_once} at a time, worker of "
+          f"{args.threads} threads; latency p50 {sorted(walls)[n // 2]:.2f} s "
+          f"(2 CPUs, load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f})")
+    print("CPU per load by process:")
+    for role in sorted(cpu1):
+        print(f"  {role:10s} {(cpu1[role] - cpu0.get(role, 0)) / n * 1000:6.0f} ms")
+    print("worker thread CPU per load by task (Dask's metrics):")
+    for name in sorted(tasks1, key=lambda k: tasks0.get(k, 0) - tasks1[k]):
+        ms = (tasks1[name] - tasks0.get(name, 0)) / n * 1000
+        if ms >= 0.5:
+            print(f"  {name:14s} {ms:6.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
