@@ -2,6 +2,7 @@
 against plain inference, and a worker's peak memory against the number of images.
 
     python bench/evidence_scale.py [--cases 64,224] [--memory 2000,10000] [--n-boot 200]
+                                   [--repeats 3]
 
 Cases (``services.remote.measure_images``, one network each, generated images made before
 the clock starts and sent to the cluster once):
@@ -10,10 +11,14 @@ the clock starts and sent to the cluster once):
 - 224: 500 images at 224 px through a width-1.0 random network.
 
 Each case runs on a fresh local Dask cluster of 1 worker, then of 2 workers, one thread each
-(``LocalCluster(processes=True)``: separate processes, as ``dask worker --nthreads 1``).
+(``LocalCluster(processes=True)``: separate processes, as ``dask worker --nthreads 1``), the
+measurement ``--repeats`` times on each; the fastest counts (as timeit advises).
 The network is built in the workers by a small measurement first (not timed). Baseline in the
 same run and the same workers: the plain forward pass of the same images in the same batches
-(inference mode, no hooks). Goal lines: 2 workers give >= 1.7x the images per second of 1;
+(inference mode, no hooks), and on 2 workers the same forward on both at once against one alone:
+what the machine's two cores give plain torch work at that moment (on this shared 2-core
+machine 1.1x to 2.0x from run to run). Goal lines: 2 workers give >= 1.7x the images per
+second of 1;
 ``--memory``: the 1-worker peak resident memory (VmHWM) with each number of images at 64 px
 (the goal: it does not grow with the images). Prints the machine's load before and after.
 """
@@ -71,8 +76,10 @@ def peak_mb() -> float:
     return 0.0
 
 
-def run(label: str, resolution: int, images, workers: int, n_boot: int) -> dict:
-    """Times one measurement (and the forward pass) on a fresh cluster of ``workers``."""
+def run(label: str, resolution: int, images, workers: int, n_boot: int,
+        repeats: int = 1) -> dict:
+    """Times one measurement (the fastest of ``repeats``; and the forward pass) on a fresh
+    cluster of ``workers``."""
     import logging
 
     from distributed import Client, LocalCluster
@@ -89,14 +96,27 @@ def run(label: str, resolution: int, images, workers: int, n_boot: int) -> dict:
             remote.measure_images({label: network}, small, len(small), seed=0,
                                   resolution=resolution, n_boot=n_boot)
         [sent] = client.scatter([images], broadcast=True)
-        started = time.perf_counter()
-        result = remote.measure_images({label: network}, sent, len(images), seed=0,
-                                       resolution=resolution, n_boot=n_boot)
-        seconds = time.perf_counter() - started
+        times = []
+        for _ in range(repeats):      # the fastest: other processes here only ever add time
+            started = time.perf_counter()
+            result = remote.measure_images({label: network}, sent, len(images), seed=0,
+                                           resolution=resolution, n_boot=n_boot)
+            times.append(time.perf_counter() - started)
+        seconds = min(times)
         plain = client.submit(forward, network, sent, task_images(resolution), pure=False).result()
+        ceiling = None
+        if workers > 1:     # the machine's own: plain forwards on every worker at once
+            addresses = list(client.scheduler_info()["workers"])
+            alone = client.submit(forward, network, sent, task_images(resolution),
+                                  workers=addresses[:1], pure=False).result()
+            together = client.gather([client.submit(forward, network, sent,
+                                                    task_images(resolution), workers=[a],
+                                                    pure=False) for a in addresses])
+            ceiling = sum(alone / t for t in together)
         peaks = client.run(peak_mb)
         cluster._client = None
-    return dict(seconds=seconds, forward=plain, peak_mb=max(peaks.values()), result=result)
+    return dict(seconds=seconds, forward=plain, peak_mb=max(peaks.values()), result=result,
+                ceiling=ceiling)
 
 
 def main() -> None:
@@ -104,6 +124,8 @@ def main() -> None:
     p.add_argument("--cases", default="64,224", help="resolutions to run (64, 224)")
     p.add_argument("--memory", default="", help="image counts for the memory line, e.g. 2000,10000")
     p.add_argument("--n-boot", type=int, default=200)
+    p.add_argument("--repeats", type=int, default=3,
+                   help="measurements per case and cluster; the fastest counts")
     args = p.parse_args()
     from runtime import configure
     configure()
@@ -113,16 +135,20 @@ def main() -> None:
         images = image_set(n, resolution)
         rates = {}
         for workers in (1, 2):
-            r = run(label, resolution, images, workers, args.n_boot)
+            r = run(label, resolution, images, workers, args.n_boot, args.repeats)
             rates[workers] = n / r["seconds"]
             print(f"{label} {n} images at {resolution} px, {workers} worker(s): "
-                  f"{r['seconds']:.1f} s, {rates[workers]:.1f} images/s; plain forward "
+                  f"{r['seconds']:.1f} s (fastest of {args.repeats}), {rates[workers]:.1f} images/s; plain forward "
                   f"{n / r['forward']:.1f} images/s (one worker): the measurement takes "
                   f"{r['seconds'] / r['forward']:.1f}x the forward's time; worker peak "
                   f"{r['peak_mb']:.0f} MB", flush=True)
         ratio = rates[2] / rates[1]
+        print(f"the machine: plain forwards on both workers at once give "
+              f"{r['ceiling']:.2f}x the images/s of one alone (what two cores give here now)",
+              flush=True)
         print(f"GOAL {'MET' if ratio >= SPEEDUP_GOAL else 'NOT MET'}: 2 workers give "
-              f"{ratio:.2f}x the images/s of 1 (goal >= {SPEEDUP_GOAL}x)", flush=True)
+              f"{ratio:.2f}x the images/s of 1 (goal >= {SPEEDUP_GOAL}x; the plain forwards' "
+              f"{r['ceiling']:.2f}x above)", flush=True)
     counts = [int(c) for c in args.memory.split(",") if c]
     if counts:
         peaks = {}
