@@ -241,13 +241,14 @@ def test_the_workers_work_imports_no_scikit_learn_or_ui():
     # ReLU sweep of "moons" imports scikit-learn's datasets, rightly, in a test before this.
     # A fresh worker, as its nanny starts one after a death (Dask's client.restart() here
     # twice left no worker at all, under load, and the next task waited for ever).
-    deadline = time.monotonic() + 120
+    # A worker's start imports torch: tens of seconds on a loaded 2-core machine, twice here.
+    deadline = time.monotonic() + 240
 
     def pids():
         """The workers' process ids now (none while one is being replaced)."""
         try:
-            return set(cluster.worker_pids().values())
-        except OSError:                     # a dead one still listed
+            return set(cluster.worker_pids(timeout=10).values())
+        except (OSError, TimeoutError):     # a dead one still listed, or none yet
             return set()
     while not (before := pids()):           # the previous test's killed worker comes back
         assert time.monotonic() < deadline, "no worker"
