@@ -5,8 +5,9 @@ information kept and the profile with intervals, each with its claim and measure
 Measuring takes seconds, so it runs when asked (the button, or ``ev_run=1`` in a shared link),
 as a job (``services.jobs``) whose tasks run on the Dask cluster (``services.remote``, below
 the pages' analyses): the page returns at once and shows
-the job's place among the unfinished ones and its progress (tasks done), looking again every ``POLL_S`` seconds in the
-browser (``QUEUED_POLL_S`` while others are ahead of it) (a fragment, without rerunning the page), and draws the result when it is there. Each
+the job's place among the unfinished ones and its progress (tasks done), looking again in the
+browser (a fragment, without rerunning the page) every ``POLL_S`` seconds, or every
+``QUEUED_POLL_S`` while others are ahead of it, and draws the result when it is there. Each
 query value is measured once and kept for every session.
 """
 from __future__ import annotations
@@ -63,7 +64,7 @@ def estimate_seconds(n_images: int, networks: int, resolution: int) -> tuple[flo
 # once its tasks run, every few seconds while other measurements are ahead of it. In a class
 # of 60 each page looked every second for the two minutes its result took; every look is a
 # run on the app's server, and those runs took CPU the other pages' changes waited for
-# (bench/RESULTS.md, "A lecture hall on one machine").
+# (bench/RESULTS.md, "Where a lecture hall's CPU goes").
 POLL_S = 1.0
 QUEUED_POLL_S = 5.0
 

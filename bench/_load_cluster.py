@@ -42,10 +42,11 @@ CONTROL_SESSIONS = 9
 class Cluster:
     """``python -m app.cluster`` started here, stopped by its PID (it stops its own)."""
 
-    def __init__(self, replicas: int, workers: int, affinity: bool = True):
+    def __init__(self, replicas: int, workers: int, affinity: bool = True, options=()):
+        """``options``: more of ``python -m app.cluster``'s (``--threads N``)."""
         self.started = time.perf_counter()
         self.proc, self.port, self.log = start_cluster(
-            replicas, workers, *([] if affinity else ["--no-affinity"]))
+            replicas, workers, *([] if affinity else ["--no-affinity"]), *options)
         self.replica_ports: list[int] = []
 
     def wait_ready(self, timeout: float = 900) -> float:

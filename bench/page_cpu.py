@@ -15,25 +15,23 @@ import argparse
 import asyncio
 import os
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._load_cluster import Cluster  # noqa: E402
 from bench._student import Student  # noqa: E402
-from devtools.local_server import start_cluster  # noqa: E402
+from bench.load import cpu_seconds  # noqa: E402
 
 
 def cpu_by_role(cluster: Cluster) -> Counter:
-    tick = os.sysconf("SC_CLK_TCK")
+    """{role: CPU seconds so far} of every process of the cluster."""
     out: Counter = Counter()
     for pid, role in cluster.processes().items():
         try:
-            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            out[role] += cpu_seconds(pid)
+        except OSError:             # ended meanwhile
             continue
-        out[role] += (int(stat[11]) + int(stat[12])) / tick
     return out
 
 
@@ -60,14 +58,8 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=3, help="the worker's threads")
     args = ap.parse_args(argv)
 
-    class OneMachine(Cluster):
-        def __init__(self):
-            self.started = time.perf_counter()
-            self.proc, self.port, self.log = start_cluster(1, 1, "--threads", str(args.threads))
-            self.replica_ports = []
-
     load_before = os.getloadavg()
-    cluster = OneMachine()
+    cluster = Cluster(1, 1, options=("--threads", str(args.threads)))
     try:
         cluster.wait_ready()
         from distributed import Client

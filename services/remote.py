@@ -204,9 +204,9 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     Per network, the two passes of ``model.evidence.passes`` over parts of
     ``task_images`` images: pass one, a ``sample_part`` per part and per block a chain of
     ``pass_one_step``s, each adding the next ``STEP_IMAGES`` images' pieces (and keeping the
-    images kept whole), a ``fit_block`` and a ``view_block`` (the images view's TwoNN ratios); pass two, a ``spread_part`` per
-    part (the network run again) and a chain of ``pass_two_step``s; then a ``block_part`` per
-    block and one ``assemble_part``. Parts are submitted with their steps, which run first
+    images kept whole), a ``fit_block`` and a ``view_block`` (the images view's TwoNN
+    ratios); pass two, a ``spread_part`` per part (the network run again) and a chain of
+    ``pass_two_step``s; then a ``block_part`` per block and one ``assemble_part``. Parts are submitted with their steps, which run first
     when ready, so a worker holds a few parts at a time, not the set. The same numbers as
     ``model.evidence.evidence`` with ``batch_size=task_images(resolution)``, whatever the
     number of workers or the order. ``key`` (``measurement_key``): the tasks' keys are made
@@ -262,6 +262,7 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
                 return part
             return client.submit(tasks.block_piece, part, b, priority=priority,
                                  **named("block_piece", b, i))
+
         def marker(accumulated, name, g):
             return client.submit(tasks.seen, accumulated, **named("seen", name, g),
                                  **ahead[widest[0]])

@@ -318,16 +318,11 @@ def assemble_part(source: str, n_images: int, results: list, seed: int, options:
                         weights=source, seed=seed, resolution=resolution, seconds=seconds,
                         **options).to_dict()
     finally:
-        _free_memory()
-
-
-def _free_memory() -> None:
-    """A network's measurement is done: give its freed arrays back to the system (glibc
-    keeps them otherwise). No full ``gc.collect()`` here: it holds Python's lock while it
-    walks every object of the worker, and in a class of 60 that stalled the pages'
-    analyses for 32 s of a 6-minute run (bench/RESULTS.md, "A lecture hall on one
-    machine"); Python's own collector frees what sits in cycles."""
-    _trim()
+        # A network's measurement is done: its freed arrays go back to the system. No full
+        # gc.collect(): it holds Python's lock while it walks every object of the worker, and
+        # in a class of 60 that stalled the pages' analyses for 32 s of a 6-minute run
+        # (bench/RESULTS.md, "Where a lecture hall's CPU goes").
+        _trim()
 
 
 # -- the ReLU page's sweep -----------------------------------------------------------------

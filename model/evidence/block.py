@@ -41,8 +41,8 @@ def block_records(block, one: PassOne, fitted: BlockFit, two: PassTwo, views: di
     """Block ``one.b``'s profile records and, with an expansion, its ``BlockEvidence``.
 
     block: the network's ``InvertedResidual`` (t, widths, stride); views: ``view_ratios(one)``
-    (None: computed here); expansion: the
-    expansion's linear map (``measure.expansion_matrix``) for Lemma 2, None without one."""
+    (None: computed here); expansion: the expansion's linear map
+    (``measure.expansion_matrix``) for Lemma 2, None without one."""
     b, n, keys = one.b, one.n_images, one.keys
     W = weights_of(n, n_boot, seed)
     views = view_ratios(one) if views is None else views

@@ -256,7 +256,7 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
             n_blocks = 1 + max(b for b, _ in step[0].keys)
             passes = [pass_one(b, n, step[0], folds) for b in range(n_blocks)]
         passes = [p.with_parts(step, seed=seed, twonn_points=twonn_points,
-                               rank_points=rank_points) for b, p in enumerate(passes)]
+                               rank_points=rank_points) for p in passes]
         del step
         report(0.4 * min(1.0, (g + group) / len(parts)), "pass one: moments")
     fits = {b: fit(p, ridge_alpha) for b, p in enumerate(passes)}
@@ -274,11 +274,10 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
                for b, p in enumerate(passes)]
     report(1.0, "done")
     return assemble(results, n_images=n, n_view_images=passes[0].n_view, weights=weights,
-                    seed=seed,
-                    resolution=passes[0].resolution, pixels_per_image=pixels_per_image,
-                    twonn_points=twonn_points, n_boot=n_boot, folds=folds,
-                    ridge_alpha=ridge_alpha, rank_points=rank_points,
-                    seconds=time.perf_counter() - started)
+                    seed=seed, resolution=passes[0].resolution,
+                    pixels_per_image=pixels_per_image, twonn_points=twonn_points,
+                    n_boot=n_boot, folds=folds, ridge_alpha=ridge_alpha,
+                    rank_points=rank_points, seconds=time.perf_counter() - started)
 
 
 def evidence_many(models: dict, images, *, workers: int = 1, progress=None,

@@ -337,6 +337,7 @@ def fit(one: PassOne, ridge_alpha: float) -> BlockFit:
 
 
 def _fold_maps(folds: dict, p: int, alpha: float) -> dict | None:
+    import torch
     maps = {}
     for f in sorted(folds):
         train = total(folds[g] for g in sorted(folds) if g != f)
@@ -344,7 +345,6 @@ def _fold_maps(folds: dict, p: int, alpha: float) -> dict | None:
             return None
         s_ff, s_ft = train.scatter[:p, :p], train.scatter[:p, p:]
         lam = alpha * max(float(np.trace(s_ff)) / p, np.finfo(float).tiny)
-        import torch
         ta, tb = torch.from_numpy(s_ff + lam * np.eye(p)), torch.from_numpy(s_ft)
         coef = torch.cholesky_solve(tb, torch.linalg.cholesky(ta)).numpy()
         maps[f] = FoldMap(coef, train.mean, folds[f].mean[p:])
