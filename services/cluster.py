@@ -42,6 +42,7 @@ CONNECT_TIMEOUT = 5   # seconds to reach a scheduler given by address
 # A task waits this long for a scheduler with no worker to get one (a killed worker's restart,
 # torch's import included, fits well inside) before the page is told to start one.
 NO_WORKER_GRACE_S = 60.0
+LOST_WORKER_TIMEOUT = "365 days"   # see _connect: never, in effect
 POLL_S = 1.0
 
 
@@ -120,6 +121,11 @@ def _connect(address: str | None):
         # for their resource kept the pages' analyses back for a minute in a class run.
         import dask
         dask.config.set({"distributed.scheduler.worker-saturation": "inf"})
+        # A lost worker's nanny is closed for good by the cluster when no worker of its name
+        # has come back within this time (Dask's default: 15 s). The nanny restarts it, but
+        # torch's import alone took longer than that on a loaded 2-core machine, and the app was
+        # left with no worker at all (CI, 2026-12-05). The nanny lives here; it is not lost.
+        dask.config.set({"distributed.deploy.lost-worker-timeout": LOST_WORKER_TIMEOUT})
         # No dashboard; the scheduler's small HTTP server (health) on a free port, not 8787.
         embedded = LocalCluster(n_workers=1, threads_per_worker=EMBEDDED_THREADS,
                                 processes=True, dashboard_address=None, scheduler_port=0,
