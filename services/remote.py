@@ -202,18 +202,21 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     sent to the cluster once, or a future of one) of ``n_images`` images at ``resolution``.
 
     Per network, the two passes of ``model.evidence.passes`` over parts of
-    ``task_images`` images: pass one, a ``sample_part`` per part and per block a chain of
-    ``pass_one_step``s, each adding the next ``STEP_IMAGES`` images' pieces (and keeping the
-    images kept whole), a ``fit_block`` and a ``view_block`` (the images view's TwoNN
-    ratios); pass two, a ``spread_part`` per part (the network run again) and a chain of
-    ``pass_two_step``s; then a ``block_part`` per block and one ``assemble_part``. Parts are submitted with their steps, which run first
-    when ready, so a worker holds a few parts at a time, not the set. The same numbers as
-    ``model.evidence.evidence`` with ``batch_size=task_images(resolution)``, whatever the
-    number of workers or the order. ``key`` (``measurement_key``): the tasks' keys are made
-    of it, so that another process asking for the same measurement shares them; without it
-    each call computes its own."""
+    ``task_images`` images, in steps of ``STEP_IMAGES`` images cut into ``spans`` of
+    consecutive steps. Each span's tasks run on one worker (span s on worker s mod the
+    workers; any other when that one has gone), so its parts never move: pass one, a
+    ``sample_part`` per part and per block a chain of ``pass_one_step``s through the span;
+    ``merge_ones`` joins a block's spans (only these move), then a ``fit_block`` and a
+    ``view_block`` (the images view's TwoNN ratios); pass two, a ``spread_part`` per part
+    (the network run again), a chain of ``pass_two_step``s per span and ``merge_twos``; then
+    a ``block_part`` per block and one ``assemble_part``. Parts are submitted with their
+    steps, which run first when ready, so a worker holds a few parts at a time, not the set.
+    The same numbers as ``model.evidence.evidence`` with ``batch_size=task_images(resolution)``,
+    whatever the number of workers or the order (the spans do not depend on the workers).
+    ``key`` (``measurement_key``): the tasks' keys are made of it, so that another process
+    asking for the same measurement shares them; without it each call computes its own."""
     from model.architecture import INVERTED_RESIDUAL_SETTING, expansion_channels
-    from model.evidence.passes import STEP_IMAGES
+    from model.evidence.passes import STEP_IMAGES, spans
 
     from .evidence import task_images
     unknown = set(options) - set(DEFAULTS)
@@ -230,13 +233,14 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     step, n = task_images(resolution), int(n_images)
     starts = list(range(0, n, step))
     group = max(1, STEP_IMAGES // step)            # parts per accumulation step
+    steps = [range(g, min(len(starts), g + group)) for g in range(0, len(starts), group)]
+    runs = spans(len(steps))
     # Earlier measurements strictly first, also for the networks this one submits later
     # (Dask orders equal priorities by submission: a measurement's second network would go
     # behind every measurement asked for meanwhile, and a class's results all came late).
     priority = priority - next(_MEASUREMENTS) * 1e-6
     batch = cluster.batch_options(priority)
-    # Pieces move only a block's arrays between workers; with one worker nothing moves.
-    spread = len(client.scheduler_info()["workers"]) > 1
+    workers = sorted(client.scheduler_info()["workers"])
     n_blocks = sum(repeats for _, _, repeats, _ in INVERTED_RESIDUAL_SETTING)
     # A step outranks the next parts (a worker adds what it sampled before sampling more),
     # the widest blocks' first (their statistics cost the most: a worker that finishes early
@@ -245,9 +249,18 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     widest = sorted(range(n_blocks), key=lambda b: -widths[b])
     ahead = {b: {**batch, "priority": priority + 1e-10 * widths[b]} for b in range(n_blocks)}
 
-    n_steps = -(-len(starts) // group)
-    counter = _Progress(progress, (2 * len(starts) + (n_blocks + 1) * n_steps
-                                   + 3 * n_blocks + 1) * len(networks))
+    def on(s: int, submit_options: dict) -> dict:
+        """Span ``s``'s options: its worker (a loose restriction: another one takes the
+        task when that worker has gone). Two workers sharing a span's chain moved every
+        part's rows between them (bench/RESULTS.md, issue 21)."""
+        if len(workers) < 2:
+            return submit_options
+        return {**submit_options, "workers": [workers[s % len(workers)]],
+                "allow_other_workers": True}
+
+    merges = (n_blocks + 1) if len(runs) > 1 else 0
+    counter = _Progress(progress, (2 * len(starts) + (n_blocks + 1) * len(steps)
+                                   + 3 * n_blocks + 1 + merges) * len(networks))
     results = {}
     # One network at a time (the chosen one first): its tasks are all a worker holds of this
     # measurement, and are freed when its blocks are done, before the next network's start.
@@ -257,32 +270,43 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
                 return dict(pure=False)
             return dict(key="-".join(map(str, (step_name, key, label, *index))))
 
-        def piece(part, b, i):
-            if not spread:
-                return part
-            return client.submit(tasks.block_piece, part, b, priority=priority,
-                                 **named("block_piece", b, i))
-
-        def marker(accumulated, name, g):
+        def marker(accumulated, name, g, s):
             return client.submit(tasks.seen, accumulated, **named("seen", name, g),
-                                 **ahead[widest[0]])
+                                 **on(s, ahead[widest[0]]))
 
-        # Parts of group g wait until the chains have taken group g - 2 (the widest block's,
-        # the slowest): parts are quick to make and Dask would run them all ahead of their
-        # steps, holding the set in memory after all (RESULTS: 79 parts of pass two at once).
-        ones, taken = [None] * n_blocks, []
-        for g in range(0, len(starts), group):
-            after = taken[-AHEAD] if len(taken) >= AHEAD else None
-            parts = {i: counter.watch(client.submit(
-                tasks.sample_part, network, images, starts[i], min(n, starts[i] + step), seed,
-                sampling, after, **named("sample_part", starts[i]), **batch), label)
-                for i in range(g, min(len(starts), g + group))}
-            for b in widest:
-                ones[b] = counter.watch(client.submit(
-                    tasks.pass_one_step, ones[b], [piece(part, b, i) for i, part in parts.items()],
-                    b, n, seed, statistics, **named("pass_one_step", b, g), **ahead[b]), label)
-            taken.append(marker(ones[widest[0]], "one", g))
-            del parts
+        def throttle(s: int, taken_by_span: list) -> list:
+            """Span ``s``'s markers so far: those of the span before it on its worker, so that
+            the worker takes its spans one after another."""
+            before = s - max(1, len(workers))
+            return list(taken_by_span[before]) if before >= 0 else []
+
+        # Parts of a step wait until the chains have taken the step AHEAD before (the widest
+        # block's, the slowest): parts are quick to make and Dask would run them all ahead of
+        # their steps, holding the set in memory after all (RESULTS: 79 parts of pass two).
+        by_span, taken_by_span = [], []
+        for s, run in enumerate(runs):
+            ones, taken = [None] * n_blocks, throttle(s, taken_by_span)
+            for g in run:
+                after = taken[-AHEAD] if len(taken) >= AHEAD else None
+                parts = [counter.watch(client.submit(
+                    tasks.sample_part, network, images, starts[i], min(n, starts[i] + step),
+                    seed, sampling, after, **named("sample_part", starts[i]), **on(s, batch)),
+                    label) for i in steps[g]]
+                for b in widest:
+                    ones[b] = counter.watch(client.submit(
+                        tasks.pass_one_step, ones[b], parts, b, n, seed, statistics,
+                        **named("pass_one_step", b, g), **on(s, ahead[b])), label)
+                taken.append(marker(ones[widest[0]], "one", g, s))
+                del parts
+            by_span.append(ones)
+            taken_by_span.append(taken)
+        if len(runs) == 1:
+            ones = by_span[0]
+        else:
+            ones = [counter.watch(client.submit(tasks.merge_ones, [o[b] for o in by_span],
+                                                **named("merge_ones", b), **ahead[b]), label)
+                    for b in range(n_blocks)]
+        del by_span
         fits = [counter.watch(client.submit(tasks.fit_block, ones[b], options["ridge_alpha"],
                                             **named("fit_block", b), **ahead[b]), label)
                 for b in range(n_blocks)]
@@ -290,25 +314,32 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
         # records' time at 64 px: a Gram matrix of up to 2,000 whole images).
         views = [counter.watch(client.submit(tasks.view_block, ones[b], **named("view_block", b),
                                              **ahead[b]), label) for b in range(n_blocks)]
-        two, taken = None, []
-        for g in range(0, len(starts), group):
-            after = taken[-AHEAD] if len(taken) >= AHEAD else None
-            spreads = [counter.watch(client.submit(
-                tasks.spread_part, network, images, starts[i], min(n, starts[i] + step), seed,
-                sampling, fits, options["folds"], after, **named("spread_part", starts[i]),
-                **batch), label) for i in range(g, min(len(starts), g + group))]
-            two = counter.watch(client.submit(
-                tasks.pass_two_step, two, spreads, n, options["n_boot"], seed,
-                **named("pass_two_step", g), **ahead[widest[0]]), label)
-            taken.append(marker(two, "two", g))
-            del spreads
+        twos, taken_by_span = [], []
+        for s, run in enumerate(runs):
+            two, taken = None, throttle(s, taken_by_span)
+            for g in run:
+                after = taken[-AHEAD] if len(taken) >= AHEAD else None
+                spreads = [counter.watch(client.submit(
+                    tasks.spread_part, network, images, starts[i], min(n, starts[i] + step),
+                    seed, sampling, fits, options["folds"], after,
+                    **named("spread_part", starts[i]), **on(s, batch)), label)
+                    for i in steps[g]]
+                two = counter.watch(client.submit(
+                    tasks.pass_two_step, two, spreads, n, options["n_boot"], seed,
+                    **named("pass_two_step", g), **on(s, ahead[widest[0]])), label)
+                taken.append(marker(two, "two", g, s))
+                del spreads
+            twos.append(two)
+            taken_by_span.append(taken)
+        two = twos[0] if len(twos) == 1 else counter.watch(client.submit(
+            tasks.merge_twos, twos, **named("merge_twos"), **ahead[widest[0]]), label)
         blocks = [counter.watch(client.submit(
             tasks.block_part, network, ones[b], fits[b], two, views[b], b, seed, statistics,
             **named("block_part", b), **ahead[b]), label) for b in range(n_blocks)]
         record = counter.watch(client.submit(
             tasks.assemble_part, label, n, blocks, seed, options_for_record(options), 0.0,
             priority=priority, **named("assemble_part")), label)
-        del ones, fits, views, two, blocks, taken
+        del ones, fits, views, two, twos, blocks, taken, taken_by_span
         results[label] = cluster.result(record)
     seconds = round(time.perf_counter() - started, 3)
     for r in results.values():

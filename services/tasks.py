@@ -8,10 +8,11 @@ The server submits these functions with their arguments; nothing here runs in th
 - a data-set measurement in two passes (``services.remote.measure_images``): ``image_set``
   builds the images once; ``sample_part`` runs one network over a part of them and keeps
   its pixel samples and counts (``model.evidence.sample_images``), ``pass_one_step`` adds
-  parts to a block's moments (and keeps its whole images), ``fit_block`` ends pass one and
-  ``view_block`` computes the images view beside pass two;
-  ``spread_part`` runs a part again for the bootstrap's sums, ``pass_two_step`` adds them
-  up; ``block_part`` makes a block's records, ``assemble_part`` the network's;
+  parts to a block's moments (and keeps its whole images) within a span of the set,
+  ``merge_ones`` joins the spans', ``fit_block`` ends pass one and ``view_block`` computes
+  the images view beside pass two; ``spread_part`` runs a part again for the bootstrap's
+  sums, ``pass_two_step`` adds them up within a span and ``merge_twos`` joins the spans';
+  ``block_part`` makes a block's records, ``assemble_part`` the network's;
 - the ReLU page's sweep one seed at a time (``sweep_seed``).
 
 Networks: a task receives ``network``, how to build one (``services.remote.portable``), and
@@ -42,6 +43,39 @@ _background_lock = threading.Lock()
 # Batch tasks this worker process computed, by function name: what the tests count when two
 # replicas ask for the same measurement (computed once: ``services.remote.measure``'s keys).
 computed: Counter = Counter()
+
+
+def _weight(value) -> int:
+    """Bytes of the numpy arrays in ``value`` (a dataclass, dict, tuple or list of them)."""
+    import dataclasses
+
+    import numpy as np
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, dict):
+        return sum(_weight(v) for v in value.values())
+    if isinstance(value, (tuple, list)):
+        return sum(_weight(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(_weight(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return 0
+
+
+def _register_sizes() -> None:
+    """Tell Dask what a measurement's results weigh (their arrays). It counted a few hundred
+    bytes for each, so its work stealing found moving a span's step to the other worker
+    cheap, with every part the step adds (tests/test_dask_cluster.py)."""
+    from dask.sizeof import sizeof
+
+    from model.evidence.image_sets import ImageSet
+    from model.evidence.pass_two import PassTwo, Spread
+    from model.evidence.passes import BlockFit, PassOne
+    from model.evidence.sample import Sample
+    for kind in (ImageSet, Sample, PassOne, BlockFit, Spread, PassTwo):
+        sizeof.register(kind)(lambda value: 64 + _weight(value))
+
+
+_register_sizes()
 
 
 def computed_counts() -> dict[str, int]:
@@ -214,23 +248,25 @@ def sample_part(described: tuple, images, first: int, stop: int, seed: int, opti
     return in_background(run)
 
 
-def block_piece(part, b: int):
-    """Block ``b``'s arrays of one part's sample (run where the part is: only these move to
-    the worker that adds them)."""
-    return part.block(b)
-
-
-def pass_one_step(one, pieces: list, b: int, n_images: int, seed: int, options: dict):
-    """Block ``b``'s pass one (``model.evidence.passes.PassOne``; None: none yet) with the
-    next parts' pieces added."""
+def pass_one_step(one, parts: list, b: int, n_images: int, seed: int, options: dict):
+    """Block ``b``'s pass one (``model.evidence.passes.PassOne``; None: a span's first step)
+    with the next parts added."""
     computed["pass_one_step"] += 1
     from model.evidence.passes import pass_one
 
     def run():
-        start = one or pass_one(b, n_images, pieces[0], options["folds"])
-        return start.with_parts(pieces, seed=seed, twonn_points=options["twonn_points"],
+        start = one or pass_one(b, n_images, parts[0], options["folds"],
+                                first=min(p.first for p in parts))
+        return start.with_parts(parts, seed=seed, twonn_points=options["twonn_points"],
                                 rank_points=options["rank_points"])
     return in_background(run)
+
+
+def merge_ones(ones: list):
+    """One block's passes one over the spans, as one (``passes.merged``)."""
+    computed["merge_ones"] += 1
+    from model.evidence.passes import merged
+    return in_background(merged, ones)
 
 
 def seen(accumulated) -> int:
@@ -272,17 +308,25 @@ def spread_part(described: tuple, images, first: int, stop: int, seed: int, opti
 
 
 def pass_two_step(two, spreads: list, n_images: int, n_boot: int, seed: int):
-    """Pass two (``passes.PassTwo``; None: none yet) with the next parts added."""
+    """Pass two (``passes.PassTwo``; None: a span's first step) with the next parts added."""
     computed["pass_two_step"] += 1
     from model.evidence.pass_two import PassTwo
     from model.evidence.passes import weights_of
 
     def run():
-        out, W = two or PassTwo(), weights_of(n_images, n_boot, seed)
-        for part in sorted(spreads, key=lambda s: s.first):
+        spread = sorted(spreads, key=lambda s: s.first)
+        out, W = two or PassTwo.starting(spread[0].first), weights_of(n_images, n_boot, seed)
+        for part in spread:
             out = out.added(part, W)
         return out
     return in_background(run)
+
+
+def merge_twos(twos: list):
+    """Passes two over the spans, as one (``pass_two.merged_twos``)."""
+    computed["merge_twos"] += 1
+    from model.evidence.pass_two import merged_twos
+    return in_background(merged_twos, twos)
 
 
 def block_part(described: tuple, one, fitted, two, views, b: int, seed: int, options: dict):

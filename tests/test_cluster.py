@@ -214,6 +214,25 @@ def test_a_killed_worker_is_restarted_and_the_measurement_gives_the_same_numbers
     assert remote.analyze("top5", chosen, x) == predictions(chosen.model, x, chosen.classes, k=5)
 
 
+def test_a_set_of_two_spans_measures_on_the_cluster_what_it_measures_here():
+    # 300 images at 64 px: 10 parts in 2 steps of 256 images, 2 spans (model.evidence.passes),
+    # each accumulated on its own and merged per block; the same in this process.
+    from model.evidence.image_sets import generated
+    from model.evidence.measure import evidence
+    from model.evidence.passes import STEP_IMAGES, spans
+    from services.evidence import task_images
+    chosen, n, per = load_source("embedded"), 300, task_images(64)
+    assert len(spans(-(-(-(-n // per)) // (STEP_IMAGES // per)))) == 2
+    images = generated(n, seed=4, resolution=64)
+    before = sum(c.get("merge_ones", 0) for c in cluster.client().run(tasks.computed_counts).values())
+    there = remote.measure_images({"embedded": ("named", chosen.id)}, images, n, seed=4,
+                                  resolution=64)
+    merges = sum(c.get("merge_ones", 0) for c in cluster.client().run(tasks.computed_counts).values())
+    assert merges - before == 17
+    here = evidence(chosen.model, images.images, weights="embedded", seed=4, batch_size=per)
+    assert without_times(there["embedded"]) == without_times(here.to_dict())
+
+
 def test_an_analysis_whose_worker_is_killed_still_answers():
     chosen = load_source("embedded")
     x = _image(chosen)

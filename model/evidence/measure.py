@@ -56,8 +56,8 @@ from .probes import EvidenceProbes, probe_shapes
 from .records import MIN_TWONN_POINTS, Evidence, EvidenceMeta
 from .sample import PROBES, Sample
 from .stats import folds_by_image
-from .pass_two import PassTwo, spread
-from .passes import STEP_IMAGES, fit, pass_one, weights_of
+from .pass_two import PassTwo, merged_twos, spread
+from .passes import STEP_IMAGES, fit, merged, pass_one, spans, weights_of
 from ..images import IMAGENET_MEAN, IMAGENET_STD
 from ..mobilenetv2 import InvertedResidual
 
@@ -222,8 +222,9 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
     block outputs Ansuini et al. measure; the wide expansion and depthwise tensors cost 6x
     more there: pass ``PROBES`` for all). The model runs in eval mode (restored).
 
-    Two passes over the images in parts of ``batch_size`` (``model.evidence.passes``):
-    the memory does not grow with the number of images. The app's Dask tasks run the same
+    Two passes over the images in parts of ``batch_size``, in steps cut into spans that are
+    accumulated apart and merged (``model.evidence.passes``): the memory does not grow with
+    the number of images. The app's Dask tasks run the same
     steps apart (``services.remote.measure_images``) and give the same numbers.
     """
     started = time.perf_counter()
@@ -248,25 +249,40 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
                              image_view_probes=image_view_probes)
 
     report(0.0, "running the network")
-    passes = []
     group = max(1, STEP_IMAGES // batch_size)          # parts per step, as the Dask tasks'
-    for g in range(0, len(parts), group):
-        step = [sample(a, stop) for a, stop in parts[g:g + group]]
-        if not passes:
-            n_blocks = 1 + max(b for b, _ in step[0].keys)
-            passes = [pass_one(b, n, step[0], folds) for b in range(n_blocks)]
-        passes = [p.with_parts(step, seed=seed, twonn_points=twonn_points,
-                               rank_points=rank_points) for p in passes]
-        del step
-        report(0.4 * min(1.0, (g + group) / len(parts)), "pass one: moments")
+    steps = [parts[g:g + group] for g in range(0, len(parts), group)]
+    runs = spans(len(steps))            # each accumulated on its own, merged: as the tasks'
+    by_span, done = [], 0
+    for run in runs:
+        passes = []
+        for i in run:
+            step = [sample(a, stop) for a, stop in steps[i]]
+            if not passes:
+                n_blocks = 1 + max(b for b, _ in step[0].keys)
+                passes = [pass_one(b, n, step[0], folds, first=steps[i][0][0])
+                          for b in range(n_blocks)]
+            passes = [p.with_parts(step, seed=seed, twonn_points=twonn_points,
+                                   rank_points=rank_points) for p in passes]
+            del step
+            done += 1
+            report(0.4 * done / len(steps), "pass one: moments")
+        by_span.append(passes)
+    passes = [merged(ones) for ones in zip(*by_span)]
+    del by_span
     fits = {b: fit(p, ridge_alpha) for b, p in enumerate(passes)}
     report(0.5, "pass two: the bootstrap's sums")
     W = weights_of(n, n_boot, seed)
     fold = folds_by_image(n, min(folds, n), seed)
-    two = PassTwo()
-    for i, (a, stop) in enumerate(parts):
-        two = two.added(spread(sample(a, stop), fits, fold), W)
-        report(0.5 + 0.4 * (i + 1) / len(parts), "pass two: the bootstrap's sums")
+    twos, done = [], 0
+    for run in runs:
+        two = PassTwo.starting(steps[run[0]][0][0])
+        for i in run:
+            for a, stop in steps[i]:
+                two = two.added(spread(sample(a, stop), fits, fold), W)
+                done += 1
+                report(0.5 + 0.4 * done / len(parts), "pass two: the bootstrap's sums")
+        twos.append(two)
+    two = merged_twos(twos)
     blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
     results = [block_records(blocks[b], p, fits[b], two, None,
                              expansion_matrix(blocks[b]) if p.has_expansion else None,

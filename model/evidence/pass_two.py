@@ -75,9 +75,10 @@ def spread(sample: Sample, fits: dict, fold_of_image: np.ndarray) -> Spread:
 
 @dataclass(frozen=True)
 class PassTwo:
-    """Pass two over images 0 .. ``seen`` - 1, each image weighted by its bootstrap counts:
-    S, Q: (b, probe) -> (n_boot, r) sums of the images' sums and squares; N: (b, probe) ->
-    (n_boot,) points; SSE, SST: (b, recovery) -> (n_boot,); sse, sst: the same unweighted."""
+    """Pass two over images ``first`` .. ``seen`` - 1 (a span of the set, or all of it), each
+    image weighted by its bootstrap counts: S, Q: (b, probe) -> (n_boot, r) sums of the
+    images' sums and squares; N: (b, probe) -> (n_boot,) points; SSE, SST: (b, recovery) ->
+    (n_boot,); sse, sst: the same unweighted."""
     seen: int = 0
     S: dict = field(default_factory=dict)
     Q: dict = field(default_factory=dict)
@@ -86,6 +87,12 @@ class PassTwo:
     SST: dict = field(default_factory=dict)
     sse: dict = field(default_factory=dict)
     sst: dict = field(default_factory=dict)
+    first: int = 0
+
+    @classmethod
+    def starting(cls, first: int) -> "PassTwo":
+        """An empty pass two of the span that starts at image ``first``."""
+        return cls(seen=int(first), first=int(first))
 
     def added(self, part: Spread, W: np.ndarray) -> "PassTwo":
         """This pass with the next part added (a new object)."""
@@ -105,7 +112,7 @@ class PassTwo:
             SST[key] = grow(SST, key, w @ part.spreads[key])
             sse[key] = grow(sse, key, float(e.sum()))
             sst[key] = grow(sst, key, float(part.spreads[key].sum()))
-        return PassTwo(self.seen + part.count, S, Q, N, SSE, SST, sse, sst)
+        return PassTwo(self.seen + part.count, S, Q, N, SSE, SST, sse, sst, self.first)
 
     def replicates(self, b: int, probe: str) -> np.ndarray:
         """Each replicate's eigenvalues to first order (n_boot, r), descending per row
@@ -116,3 +123,23 @@ class PassTwo:
             reps = (Q - S * S / n_b) / (n_b - 1.0)
         reps[n_b[:, 0] < 2] = np.nan
         return -np.sort(-np.clip(reps, 0.0, None), axis=1)
+
+
+def merged_twos(twos) -> PassTwo:
+    """Passes two over consecutive spans of the set (in image order) as one: every sum added,
+    in span order (the same as one pass over the spans' images but for the order of the
+    float64 additions)."""
+    twos = list(twos)
+    for a, b in zip(twos, twos[1:]):
+        if b.first != a.seen:
+            raise ValueError(f"pass two: spans must be consecutive, got images "
+                             f"{a.first}..{a.seen - 1} then {b.first}..{b.seen - 1}")
+    out = twos[0]
+    for t in twos[1:]:
+        sums = []
+        for name in ("S", "Q", "N", "SSE", "SST", "sse", "sst"):
+            mine, theirs = getattr(out, name), getattr(t, name)
+            sums.append({k: v + theirs[k] if k in theirs else v for k, v in mine.items()}
+                        | {k: v for k, v in theirs.items() if k not in mine})
+        out = PassTwo(t.seen, *sums, out.first)
+    return out

@@ -22,6 +22,11 @@ are the exceptions. The numbers are those of one pass over the whole set up to f
 rounding in the products (the scatter matrices are summed a step at a time instead of in one
 product).
 
+A set of several steps is cut into at most ``SPANS`` spans of consecutive images, each
+accumulated on its own (on its own worker in a cluster: its parts never move) and merged per
+block (``merged``, ``pass_two.merged_twos``): the same numbers but for the order of the float64
+additions.
+
 A probe point with no more points than channels (the deep blocks of a small set) keeps its
 points instead and is computed as in one pass (``bootstrap.spectrum_replicates``'s Gram path):
 there are at most C of them.
@@ -43,6 +48,24 @@ from .sample import PROBES, Sample
 # together). A step's moments are computed once over all its rows: per part of 2 images at
 # 224 px a C x C scatter per fold cost more than the rows it summarised (bench/RESULTS.md).
 STEP_IMAGES = 256
+# A set's steps are cut into at most this many spans of consecutive images, each accumulated
+# on its own (on its own worker: its parts never move) and merged once per block (``merged``).
+# Fixed, not the number of workers, so that every cluster gives the same numbers.
+SPANS = 4
+
+
+def spans(n_steps: int, n_spans: int = SPANS) -> list[range]:
+    """Steps ``0 .. n_steps - 1`` cut into at most ``n_spans`` runs of consecutive steps, as
+    equal as can be (the first ones one longer)."""
+    if n_steps < 1 or n_spans < 1:
+        raise ValueError(f"n_steps and n_spans must be >= 1, got {n_steps} and {n_spans}")
+    k = min(n_spans, n_steps)
+    q, r = divmod(n_steps, k)
+    out, at = [], 0
+    for s in range(k):
+        out.append(range(at, at + q + (s < r)))
+        at += q + (s < r)
+    return out
 
 
 @functools.lru_cache(maxsize=2)
@@ -121,7 +144,8 @@ def total(moments) -> Moments | None:
 # -- pass one --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PassOne:
-    """Block ``b``'s pass one over images 0 .. ``seen`` - 1 of a set of ``n_images``.
+    """Block ``b``'s pass one over images ``first`` .. ``seen`` - 1 of a set of ``n_images``
+    (``first`` > 0: a span of the set, see ``merged``).
 
     moments: probe -> Moments of the probes measured alone; after / without: fold ->
     Moments of [ReLU6(expansion) | X] / [ReLU6(X) | X] (the input's and the expansion's
@@ -138,6 +162,7 @@ class PassOne:
     folds: int
     keys: tuple = ()        # every (b, probe) of the network, in order
     seen: int = 0
+    first: int = 0          # the first image of this pass's span (``spans``)
     moments: dict = field(default_factory=dict)
     after: dict = field(default_factory=dict)
     without: dict = field(default_factory=dict)
@@ -278,12 +303,49 @@ def joined(pieces, b: int) -> Sample:
                   if b in head.input_signs else {}, head.keys, head.resolution)
 
 
-def pass_one(b: int, n_images: int, like: Sample, folds: int) -> PassOne:
+def pass_one(b: int, n_images: int, like: Sample, folds: int, first: int = 0) -> PassOne:
     """An empty pass one of block ``b`` of a set of ``n_images`` measured as ``like`` (any
-    part's ``Sample`` or piece: its shapes)."""
+    part's ``Sample`` or piece: its shapes), starting at image ``first`` (a span's)."""
     return PassOne(b, int(n_images), {k: v for k, v in like.shapes.items() if k[0] == b},
                    {k: v for k, v in like.per_image.items() if k[0] == b},
-                   int(min(folds, n_images)), tuple(like.keys))
+                   int(min(folds, n_images)), tuple(like.keys), seen=int(first),
+                   first=int(first))
+
+
+def merged(ones) -> PassOne:
+    """One block's passes one over consecutive spans of the set (in image order) as one pass.
+
+    The moments merge exactly (``Moments.__add__``); the rows and images kept are joined in
+    image order, and the counts added. The result is what one pass over the spans' images in
+    turn gives, but for the order of the float64 additions in the moments (1e-15 relative)."""
+    ones = list(ones)
+    for a, b in zip(ones, ones[1:]):
+        if b.b != a.b or b.first != a.seen:
+            raise ValueError(f"block {a.b + 1}: spans must be consecutive passes of one block, "
+                             f"got images {a.first}..{a.seen - 1} then {b.first}..{b.seen - 1}")
+    if len(ones) == 1:
+        return ones[0]
+
+    def joined_dict(name, join):
+        out: dict = {}
+        for one in ones:
+            for k, v in getattr(one, name).items():
+                out[k] = join(out[k], v) if k in out else v
+        return out
+    concat = (lambda x, y: x + y)
+    pair = (lambda x, y: (x[0] + y[0], x[1] + y[1]))
+    positives = [one.positives for one in ones if one.positives is not None]
+    head, last = ones[0], ones[-1]
+    return replace(head, seen=last.seen,
+                   moments=joined_dict("moments", _plus), after=joined_dict("after", _plus),
+                   without=joined_dict("without", _plus), kept=joined_dict("kept", concat),
+                   twonn=joined_dict("twonn", pair),
+                   rank=sum((one.rank for one in ones), ()),
+                   positives=sum(positives[1:], positives[0].copy()) if positives else None,
+                   signs=tuple(int(sum(one.signs[i] for one in ones)) for i in range(3)),
+                   flat=joined_dict("flat", concat),
+                   view_images=sum((one.view_images for one in ones), ()),
+                   resolution=last.resolution or head.resolution)
 
 
 # -- the fit between the passes ---------------------------------------------------------------
@@ -316,8 +378,9 @@ class BlockFit:
 
 def fit(one: PassOne, ridge_alpha: float) -> BlockFit:
     """The principal axes and the folds' ridge maps of a complete pass one."""
-    if one.seen != one.n_images:
-        raise ValueError(f"block {one.b + 1}: pass one saw {one.seen} of {one.n_images} images")
+    if one.first != 0 or one.seen != one.n_images:
+        raise ValueError(f"block {one.b + 1}: pass one saw images {one.first}..{one.seen - 1} "
+                         f"of {one.n_images}")
     probes = {}
     for probe in PROBES:
         if (one.b, probe) not in one.shapes or one.keeps(probe):
