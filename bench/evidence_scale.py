@@ -69,6 +69,15 @@ def forward(network: tuple, images, batch: int) -> float:
     return time.perf_counter() - start
 
 
+def without_seconds(value):
+    """A result without its wall-clock seconds (the only part that may differ)."""
+    if isinstance(value, dict):
+        return {k: without_seconds(v) for k, v in value.items() if k != "seconds"}
+    if isinstance(value, (list, tuple)):
+        return [without_seconds(v) for v in value]
+    return value
+
+
 def peak_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -133,16 +142,19 @@ def main() -> None:
     for resolution in [int(c) for c in args.cases.split(",") if c]:
         label, n = CASES[resolution]
         images = image_set(n, resolution)
-        rates = {}
+        rates, numbers = {}, {}
         for workers in (1, 2):
             r = run(label, resolution, images, workers, args.n_boot, args.repeats)
             rates[workers] = n / r["seconds"]
+            numbers[workers] = without_seconds(r["result"])
             print(f"{label} {n} images at {resolution} px, {workers} worker(s): "
                   f"{r['seconds']:.1f} s (fastest of {args.repeats}), {rates[workers]:.1f} images/s; plain forward "
                   f"{n / r['forward']:.1f} images/s (one worker): the measurement takes "
                   f"{r['seconds'] / r['forward']:.1f}x the forward's time; worker peak "
                   f"{r['peak_mb']:.0f} MB", flush=True)
         ratio = rates[2] / rates[1]
+        print(f"the same numbers on 1 and on 2 workers: "
+              f"{'yes' if numbers[1] == numbers[2] else 'NO'}", flush=True)
         print(f"the machine: plain forwards on both workers at once give "
               f"{r['ceiling']:.2f}x the images/s of one alone (what two cores give here now)",
               flush=True)
