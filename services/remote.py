@@ -206,7 +206,7 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     consecutive steps. Each span's tasks run on one worker (span s on worker s mod the
     workers; any other when that one has gone), so its parts never move: pass one, a
     ``sample_part`` per part and per block a chain of ``pass_one_step``s through the span;
-    ``merge_ones`` joins a block's spans (only these move), then a ``fit_block`` and a
+    ``merge_ones`` joins a block's spans in order (only these move), then a ``fit_block`` and a
     ``view_block`` (the images view's TwoNN ratios); pass two, a ``spread_part`` per part
     (the network run again), a chain of ``pass_two_step``s per span and ``merge_twos``; then
     a ``block_part`` per block and one ``assemble_part``. Parts are submitted with their
@@ -258,7 +258,7 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
         return {**submit_options, "workers": [workers[s % len(workers)]],
                 "allow_other_workers": True}
 
-    merges = (n_blocks + 1) if len(runs) > 1 else 0
+    merges = (n_blocks + 1) * (len(runs) - 1)
     counter = _Progress(progress, (2 * len(starts) + (n_blocks + 1) * len(steps)
                                    + 3 * n_blocks + 1 + merges) * len(networks))
     results = {}
@@ -300,11 +300,13 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
                 del parts
             by_span.append(ones)
             taken_by_span.append(taken)
-        if len(runs) == 1:
-            ones = by_span[0]
-        else:
-            ones = [counter.watch(client.submit(tasks.merge_ones, [o[b] for o in by_span],
-                                                **named("merge_ones", b), **ahead[b]), label)
+        # Merged in span order, each span as soon as it and those before it are done: a
+        # worker then holds two spans' statistics at a time, not every span's (the same
+        # numbers: ``merged`` adds them in this order too).
+        ones = by_span[0]
+        for s in range(1, len(runs)):
+            ones = [counter.watch(client.submit(tasks.merge_ones, [ones[b], by_span[s][b]],
+                                                **named("merge_ones", b, s), **ahead[b]), label)
                     for b in range(n_blocks)]
         del by_span
         fits = [counter.watch(client.submit(tasks.fit_block, ones[b], options["ridge_alpha"],
@@ -331,8 +333,10 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
                 del spreads
             twos.append(two)
             taken_by_span.append(taken)
-        two = twos[0] if len(twos) == 1 else counter.watch(client.submit(
-            tasks.merge_twos, twos, **named("merge_twos"), **ahead[widest[0]]), label)
+        two = twos[0]
+        for s in range(1, len(runs)):
+            two = counter.watch(client.submit(tasks.merge_twos, [two, twos[s]],
+                                              **named("merge_twos", s), **ahead[widest[0]]), label)
         blocks = [counter.watch(client.submit(
             tasks.block_part, network, ones[b], fits[b], two, views[b], b, seed, statistics,
             **named("block_part", b), **ahead[b]), label) for b in range(n_blocks)]

@@ -183,7 +183,7 @@ def test_spans_merged_give_one_chains_numbers_but_for_the_order_of_additions(sma
     monkeypatch.setattr(measure, "merged", lambda ones: joined_spans.append(len(ones))
                         or merged(ones))
     split = evidence(small_net, images, n_boot=30, batch_size=16).to_dict()
-    assert joined_spans == [3] * 17
+    assert joined_spans == [2] * 34                         # span 2 into 1, then 3 into those
     monkeypatch.setattr(measure, "spans", lambda n_steps: [range(n_steps)])
     whole = evidence(small_net, images, n_boot=30, batch_size=16).to_dict()
     pairs = list(zip(_numbers(split), _numbers(whole), strict=True))

@@ -252,7 +252,7 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
     group = max(1, STEP_IMAGES // batch_size)          # parts per step, as the Dask tasks'
     steps = [parts[g:g + group] for g in range(0, len(parts), group)]
     runs = spans(len(steps))            # each accumulated on its own, merged: as the tasks'
-    by_span, done = [], 0
+    merged_spans, done = None, 0
     for run in runs:
         passes = []
         for i in run:
@@ -266,14 +266,15 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
             del step
             done += 1
             report(0.4 * done / len(steps), "pass one: moments")
-        by_span.append(passes)
-    passes = [merged(ones) for ones in zip(*by_span)]
-    del by_span
+        # each span merged into those before it once done, as the Dask tasks do
+        merged_spans = passes if merged_spans is None else [
+            merged([before, now]) for before, now in zip(merged_spans, passes)]
+    passes = merged_spans
     fits = {b: fit(p, ridge_alpha) for b, p in enumerate(passes)}
     report(0.5, "pass two: the bootstrap's sums")
     W = weights_of(n, n_boot, seed)
     fold = folds_by_image(n, min(folds, n), seed)
-    twos, done = [], 0
+    whole, done = None, 0
     for run in runs:
         two = PassTwo.starting(steps[run[0]][0][0])
         for i in run:
@@ -281,8 +282,8 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
                 two = two.added(spread(sample(a, stop), fits, fold), W)
                 done += 1
                 report(0.5 + 0.4 * done / len(parts), "pass two: the bootstrap's sums")
-        twos.append(two)
-    two = merged_twos(twos)
+        whole = two if whole is None else merged_twos([whole, two])
+    two = whole
     blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
     results = [block_records(blocks[b], p, fits[b], two, None,
                              expansion_matrix(blocks[b]) if p.has_expansion else None,
