@@ -149,7 +149,8 @@ def _pending(job: jobs.Job, interval: float) -> None:
     if job.done or (ahead == 0 and interval > POLL_S):
         st.rerun()
     if job.state == jobs.QUEUED:
-        st.progress(0.0, text=tr("evidence.queued", n=ahead))
+        # none ahead but no part finished yet: its tasks wait on the cluster, not on this queue
+        st.progress(0.0, text=tr("evidence.queued", n=ahead) if ahead else tr("evidence.starting"))
     else:
         step = f"{tr(f'live.w.{job.step}')}, " if job.step in SOURCES else ""
         st.progress(job.fraction, text=tr("evidence.progress", step=f"{step}{job.fraction:.0%}"))

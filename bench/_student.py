@@ -67,6 +67,7 @@ class Student:
         self.replicas: list[str] = []  # the affinity cookie's value at each connection
         self.transfers = {"upload": 0, "download": 0}
         self.failed: list[str] = []     # uploads and downloads the server refused
+        self.progress: list[str] = []   # the text of every progress bar drawn, in order
 
     async def __aenter__(self):
         # The browser loads the page first: the proxy's affinity cookie comes with it.
@@ -210,6 +211,8 @@ class Student:
         if kind == "plotly_chart":
             self.figure_bytes += len(widget.spec)
             self.charts += 1
+        elif kind == "progress":
+            self.progress.append(widget.text)
         wid = getattr(widget, "id", "")
         if wid.startswith("$$ID-"):
             self.widgets[wid.split("-", 2)[-1]] = (wid, widget)

@@ -9,6 +9,7 @@ import pytest
 from app.evidence_section import POLL_S, QUEUED_POLL_S
 from bench._student import Student
 from devtools.local_server import running_app
+from i18n.strings.evidence import TEXT
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -42,6 +43,9 @@ def test_a_page_behind_another_measurement_looks_less_often():
                 await second.rerun("live", SECOND)
                 assert list(first.auto_reruns.values()) == [POLL_S]
                 assert list(second.auto_reruns.values()) == [QUEUED_POLL_S]
+                # none ahead of the first: it is starting, not "queued behind 0"
+                assert first.progress[0] == TEXT["evidence.starting"][0], first.progress
+                assert second.progress[0].startswith("Queued: 1 "), second.progress
                 assert set(await _intervals_until_drawn(first, FIRST)) == {POLL_S}
                 # The first is drawn: the second's next look finds its turn came. Unless it is
                 # done already, the page runs again and looks every second from then on.

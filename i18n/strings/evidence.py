@@ -88,6 +88,8 @@ TEXT = {
         "(첫 추정치입니다: 측정이 한 번 끝나면 이 서버의 실제 속도로 추정합니다.)",
     ),
     "evidence.progress": ("Measuring {step}", "측정 중: {step}"),
+    "evidence.starting": ("Starting: waiting for the cluster's first finished part…",
+                          "시작하는 중: 클러스터가 첫 부분을 마치기를 기다립니다…"),
     "evidence.queued": ("Queued: {n} measurement(s) on this server before this one…",
                         "대기 중: 이 서버에서 앞선 측정 {n}개…"),
     "evidence.queue_now": ("{n} measurement(s) are running or waiting on this server now; "
