@@ -75,7 +75,7 @@ def test_the_page_returns_while_measuring_and_shows_the_queue():
     assert not at.exception and time.monotonic() - started < 20
     assert MEASUREMENTS.waiting() >= 1 and not _evidence_charts(at)
     bars = at.get("progress")
-    assert bars and any(w in bars[0].proto.text for w in ("Queued", "Measuring")), bars
+    assert bars and any(w in bars[0].proto.text for w in ("Starting", "Queued", "Measuring")), bars
     _settled(at)
     assert len(_evidence_charts(at)) == 3 and not at.get("progress")
     assert any("60 images at 64" in c.value for c in at.caption)
