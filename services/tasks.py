@@ -314,9 +314,9 @@ def pass_two_step(two, spreads: list, n_images: int, n_boot: int, seed: int):
     from model.evidence.passes import weights_of
 
     def run():
-        spread = sorted(spreads, key=lambda s: s.first)
-        out, W = two or PassTwo.starting(spread[0].first), weights_of(n_images, n_boot, seed)
-        for part in spread:
+        ordered = sorted(spreads, key=lambda s: s.first)
+        out, W = two or PassTwo.starting(ordered[0].first), weights_of(n_images, n_boot, seed)
+        for part in ordered:
             out = out.added(part, W)
         return out
     return in_background(run)

@@ -53,7 +53,7 @@ def _passes(net, images, *, step=64, twonn_points=50, n_boot=20, seed=0):
                              batch_size=stop - a, image_memory_bytes=VIEW_BYTES)
         if ones is None:
             ones = [pass_one(b, n, part, 5) for b in range(17)]
-        ones = [o.with_parts([part.block(b)], seed=seed, twonn_points=twonn_points,
+        ones = [o.with_parts([part], seed=seed, twonn_points=twonn_points,
                              rank_points=32) for b, o in enumerate(ones)]
     fits = {b: fit(o, 1e-3) for b, o in enumerate(ones)}
     two, W = PassTwo(), weights_of(n, n_boot, seed)
@@ -94,7 +94,7 @@ def test_parts_must_come_in_order(small_net):
     later = sample_images(small_net, images[4:], first=4, total=8)
     one = pass_one(3, 8, later, 5)
     with pytest.raises(ValueError, match="in order"):
-        one.with_parts([later.block(3)], seed=0, twonn_points=50, rank_points=8)
+        one.with_parts([later], seed=0, twonn_points=50, rank_points=8)
 
 
 def test_more_images_than_twonn_points_give_a_subset_of_images(small_net):
@@ -199,7 +199,7 @@ def test_spans_merged_give_one_chains_numbers_but_for_the_order_of_additions(sma
 def test_merged_spans_must_be_consecutive(small_net):
     images, _ = make_batch(8, seed=[2, 2], resolution=32)
     part = sample_images(small_net, images[:4], first=0, total=8, seed=0, batch_size=4)
-    one = pass_one(3, 8, part, 5).with_parts([part.block(3)], seed=0, twonn_points=50,
+    one = pass_one(3, 8, part, 5).with_parts([part], seed=0, twonn_points=50,
                                              rank_points=8)
     with pytest.raises(ValueError, match="consecutive"):
         merged([one, one])                                 # images 0..3 twice

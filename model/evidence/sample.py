@@ -44,14 +44,3 @@ class Sample:
     input_signs: dict
     keys: tuple = ()        # every (b, probe) of the network, in order (also in a block's part)
     resolution: int = 0     # the images' size as they entered the network
-
-    def block(self, b: int) -> "Sample":
-        """Only block ``b``'s arrays (what one block's statistics need)."""
-        return Sample(self.first, self.count, self.total,
-                      {k: v for k, v in self.shapes.items() if k[0] == b},
-                      {k: v for k, v in self.per_image.items() if k[0] == b},
-                      {k: v for k, v in self.points.items() if k[0] == b},
-                      {k: v for k, v in self.flat.items() if k[0] == b}, self.view_images,
-                      {k: v for k, v in self.positives.items() if k == b},
-                      {k: v for k, v in self.input_signs.items() if k == b},
-                      self.keys, self.resolution)
