@@ -89,6 +89,27 @@ def test_a_block_keeps_its_points_while_they_are_smaller_than_its_moments(small_
     assert not pass_one(widest, 100_000, part, 5).keeps_block   # the moments are smaller
 
 
+def test_a_step_keeps_its_parts_arrays_not_copies_of_them(small_net):
+    # The parts stay in memory until every block has added them (a Dask task's input): a
+    # block that kept joined copies of its points and whole images held them twice.
+    images, _ = make_batch(24, seed=[5, 5], resolution=32)
+    parts = [sample_images(small_net, images[a:a + 8], first=a, total=24, batch_size=8)
+             for a in (0, 8, 16)]
+    kept_whole = 0
+    for b in range(17):
+        one = pass_one(b, 24, parts[0], 5)
+        kept_whole += one.keeps_block
+        one = one.with_parts(parts[::-1], seed=0, twonn_points=50, rank_points=8)
+        assert one.seen == 24
+        for probe, arrays in one.kept.items():
+            assert [a is p.points[(b, probe)] for a, p in zip(arrays, parts)] == [True] * 3
+        assert one.flat
+        for probe, arrays in one.flat.items():
+            assert [a is p.flat[(b, probe)] for a, p in zip(arrays, parts)] == [True] * 3
+        assert np.concatenate(one.view_images).tolist() == list(range(24))
+    assert kept_whole >= 8          # 24 images: most blocks keep every point
+
+
 def test_parts_must_come_in_order(small_net):
     images, _ = make_batch(8, seed=[2, 2], resolution=32)
     later = sample_images(small_net, images[4:], first=4, total=8)

@@ -208,9 +208,13 @@ class PassOne:
         return self.keeps_block or self.n_points(probe) <= self.shapes[(self.b, probe)][0]
 
     def added(self, piece: Sample, fold_of_image: np.ndarray, twonn: tuple,
-              rank: np.ndarray) -> "PassOne":
+              rank: np.ndarray, parts=None) -> "PassOne":
         """This pass with the next part's piece (images ``seen ..``) added; a new object
-        (the old one is left as it was: a Dask task's input)."""
+        (the old one is left as it was: a Dask task's input). ``parts``: the consecutive
+        parts ``piece`` joins (``joined``), whose own arrays are kept (the kept points, the
+        whole images) instead of the piece's copies: they are in memory anyway until every
+        block has added them, and a block then holds no second copy of its part of them."""
+        parts = (piece,) if parts is None else tuple(parts)
         import torch
         b = self.b
         if piece.first != self.seen:
@@ -229,7 +233,7 @@ class PassOne:
             pts = piece.points[(b, probe)]
             k = piece.per_image[(b, probe)]
             if self.keeps(probe):
-                kept[probe] = kept.get(probe, ()) + (pts,)
+                kept[probe] = kept.get(probe, ()) + tuple(p.points[(b, probe)] for p in parts)
             elif not (self.has_expansion and probe in ("input", "expansion")):
                 moments[probe] = _plus(moments.get(probe), Moments.of(pts))
             kt = min(k, per_chosen)
@@ -237,8 +241,8 @@ class PassOne:
             rows = pts.reshape(count, k, c)[mine - piece.first, :kt].reshape(mine.size * kt, c)
             old = twonn_rows.get(probe, ((), ()))
             twonn_rows[probe] = (old[0] + (np.repeat(mine, kt),), old[1] + (rows,))
-        flat = {probe: self.flat.get(probe, ()) + (piece.flat[(b, probe)],)
-                for probe in PROBES if (b, probe) in piece.flat}
+        flat = {probe: self.flat.get(probe, ()) + tuple(p.flat[(b, probe)] for p in parts)
+                for probe in PROBES if (b, probe) in parts[0].flat}
         rank_rows_ = self.rank
         positives, signs = self.positives, self.signs
         if self.has_expansion:
@@ -261,7 +265,7 @@ class PassOne:
         return replace(self, seen=self.seen + count, moments=moments, after=after,
                        without=without, kept=kept, twonn=twonn_rows, rank=rank_rows_,
                        positives=positives, signs=signs, flat=flat,
-                       view_images=self.view_images + (piece.view_images,),
+                       view_images=self.view_images + tuple(p.view_images for p in parts),
                        resolution=piece.resolution)
 
     def with_parts(self, pieces, *, seed: int, twonn_points: int, rank_points: int) -> "PassOne":
@@ -272,7 +276,8 @@ class PassOne:
         chosen = twonn_images(self.n_images, twonn_points, seed)
         rank = (rank_rows(self.n_points("input"), self.b, seed, rank_points)
                 if self.has_expansion else np.empty(0, dtype=np.int64))
-        return self.added(joined(pieces, self.b), fold, chosen, rank)
+        pieces = sorted(pieces, key=lambda s: s.first)
+        return self.added(joined(pieces, self.b, flat=False), fold, chosen, rank, parts=pieces)
 
     def probe_moments(self, probe: str) -> Moments:
         """All of ``probe``'s points' moments (not for kept probes)."""
@@ -283,8 +288,9 @@ class PassOne:
         return self.moments[probe]
 
 
-def joined(pieces, b: int) -> Sample:
-    """Block ``b``'s pixel samples and counts of consecutive parts as one piece."""
+def joined(pieces, b: int, flat: bool = True) -> Sample:
+    """Block ``b``'s pixel samples and counts of consecutive parts as one piece (``flat``:
+    with their whole images joined too; else none)."""
     pieces = sorted(pieces, key=lambda s: s.first)
     at = pieces[0].first
     for s in pieces:
@@ -297,7 +303,7 @@ def joined(pieces, b: int) -> Sample:
     join = (lambda name: {k: np.concatenate([getattr(s, name)[k] for s in pieces])
                           for k in getattr(head, name) if k[0] == b})
     return Sample(head.first, at - head.first, head.total, head.shapes, head.per_image,
-                  join("points"), join("flat"),
+                  join("points"), join("flat") if flat else {},
                   np.concatenate([s.view_images for s in pieces]),
                   {b: sum(s.positives[b] for s in pieces)} if b in head.positives else {},
                   {b: tuple(int(sum(s.input_signs[b][i] for s in pieces)) for i in range(3))}
