@@ -22,7 +22,7 @@ import streamlit as st  # noqa: E402
 
 from app.navigation import PAGES  # noqa: E402
 from app.class_student import back_banner  # noqa: E402
-from app.ui import global_sidebar, tr  # noqa: E402
+from app.ui import cluster_refusal, global_sidebar, tr  # noqa: E402
 from app.warmup import start as start_warmup  # noqa: E402
 from app import deferred_downloads  # noqa: E402
 
@@ -35,6 +35,7 @@ start_warmup()
 st.set_page_config(page_title="Manifold Lab", page_icon="🌀", layout="wide")
 
 global_sidebar()
+cluster_refusal()     # a scheduler given by address that does not answer: said on every page
 pages = [st.Page(path, title=tr(title), icon=icon, url_path=url, default=(i == 0))
          for i, (path, title, icon, url) in enumerate(PAGES)]
 page = st.navigation(pages)

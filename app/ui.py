@@ -10,7 +10,7 @@ import streamlit as st
 
 from i18n import LANG_NAMES, LANGS
 from app.language import LANG, lang, tr
-from app.notices import notice
+from app.notices import notice, shown
 from app.urlstate import Param, seed_from_url, standing_notices, widget_key, write_to_url
 
 __all__ = ["LANG", "SEED", "global_sidebar", "lang", "page_done", "page_settings", "seed",
@@ -32,6 +32,15 @@ def global_sidebar() -> None:
         st.number_input(tr("sidebar.seed"), min_value=SEED.lo, max_value=SEED.hi, step=1,
                         key=widget_key(SEED), help=tr("sidebar.seed_help"))
     write_to_url(LANG, SEED)
+
+
+def cluster_refusal() -> None:
+    """Above every page, while the configured Dask scheduler cannot be reached: the refusal,
+    in the page's language (the pages' torch work fails with it until the scheduler answers)."""
+    from services.cluster import refused
+    refusal = refused()
+    if refusal is not None:
+        st.error(shown(refusal), icon=":material/cloud_off:")
 
 
 def page_settings(*params: Param) -> None:

@@ -192,6 +192,14 @@ def run(tasks=TASKS) -> list[TaskResult]:
 
 
 def _main() -> None:
+    from services import cluster
+    try:
+        cluster.client()
+    except cluster.SchedulerUnreachable as e:
+        # ``python -m app`` says this and stops; a plain ``streamlit run`` serves on, and its
+        # pages say it too (``app.ui.cluster_refusal``): each task would only fail the same way
+        _LOG.error("error: %s (warm-up skipped)", e)
+        return
     t0 = time.perf_counter()
     _results.extend(run())
     _LOG.info("warm-up done in %.1f s: %s", time.perf_counter() - t0,

@@ -104,15 +104,25 @@ def client():
         return _client
 
 
+def refused() -> SchedulerUnreachable | None:
+    """The refusal of the last failed connection to the scheduler this process uses, while
+    none has succeeded since (a page can say it without trying again)."""
+    with _lock:
+        if _client is not None and _client.status not in ("closing", "closed"):
+            return None
+        if _refused and _refused[0] == scheduler_address():
+            return _refused[2]
+    return None
+
+
 def _connect(address: str | None):
     from distributed import Client, LocalCluster
     if address:
+        _handshake(address, CONNECT_TIMEOUT)
         try:
             connected = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as e:
-            raise SchedulerUnreachable("refusal.cluster.unreachable", address=Own(address),
-                                       reason=Own(str(e).splitlines()[0] if str(e) else
-                                                  type(e).__name__)) from None
+        except Exception as e:  # noqa: BLE001 - whatever Dask raised, said in one line
+            raise _unreachable(address, e) from None
     else:
         _spawn_without_main()
         # Every task goes to the worker at once, where the ready ones run by priority. With
@@ -134,6 +144,38 @@ def _connect(address: str | None):
                                 silence_logs=logging.ERROR)
         connected = Client(embedded, set_as_default=False)
     return connected
+
+
+def _unreachable(address: str, error: BaseException | str) -> SchedulerUnreachable:
+    reason = error if isinstance(error, str) else (
+        str(error).splitlines()[0][:200] if str(error).strip() else type(error).__name__)
+    return SchedulerUnreachable("refusal.cluster.unreachable", address=Own(address),
+                                reason=Own(reason))
+
+
+def _handshake(address: str, timeout: float) -> None:
+    """Raise ``SchedulerUnreachable`` unless a Dask server at ``address`` completes Dask's
+    handshake within ``timeout`` seconds. ``Client`` limits the connection but not the
+    handshake after it: a port that accepts and stays silent (another program's, a firewall's)
+    kept a command line or a page waiting for ever, and one that answered with other bytes
+    gave Dask's traceback instead of a sentence."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    # connect's own limit (a port nobody listens on) comes first, then this one: the
+    # handshake's
+    limit = timeout + 2
+
+    async def shake():
+        comm = await asyncio.wait_for(connect(address, timeout=timeout), limit)
+        comm.abort()
+    try:
+        asyncio.run(shake())
+    except TimeoutError:
+        raise _unreachable(address, f"no Dask handshake within {limit:g} s") from None
+    except Exception as e:  # noqa: BLE001 - a bad address, a refused port, other bytes
+        raise _unreachable(address, e) from None
 
 
 def _spawn_without_main() -> None:

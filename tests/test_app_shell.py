@@ -66,3 +66,30 @@ def test_every_string_has_both_languages():
     for key, (en, ko) in TABLE.items():
         assert en.strip() and ko.strip(), key
     assert t("app.title", "ko") == "Manifold Lab"
+
+
+def test_an_unreachable_scheduler_is_said_above_every_page_in_its_language(monkeypatch):
+    # A plain `streamlit run` serves on with a scheduler address that does not answer (`python
+    # -m app` stops): once a connection has failed, every page says so, until one succeeds.
+    import socket
+
+    from services import cluster
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"     # nobody listens there
+    monkeypatch.setenv(cluster.SCHEDULER_ENV, address)
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1)
+    monkeypatch.setattr(cluster, "_client", None)
+    monkeypatch.setattr(cluster, "_refused", None)
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
+    assert not at.exception and not at.error              # nothing tried yet: nothing said
+    with pytest.raises(cluster.SchedulerUnreachable):
+        cluster.client()
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error if address in e.value and "dask scheduler" in e.value]
+    at.sidebar.selectbox[0].set_value("ko").run()
+    assert [e.value for e in at.error if address in e.value and "스케줄러" in e.value]
+    monkeypatch.setattr(cluster, "_refused", None)        # as after a connection that worked
+    at.run()
+    assert not at.error

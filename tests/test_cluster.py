@@ -377,7 +377,56 @@ def test_an_unreachable_scheduler_is_named_and_nothing_falls_back(monkeypatch):
     assert time.monotonic() - started < 30
     english, korean = refused.value.render("en"), refused.value.render("ko")
     assert address in english and address in korean and "Dask" in korean
-    assert "MANIFOLD_LAB_SCHEDULER" in english
+    assert "MANIFOLD_LAB_SCHEDULER" in english and "--scheduler" in english
+
+
+def _listener(answer):
+    """A loopback TCP server that is not Dask: ``answer(connection)`` for each connection
+    (nothing: it stays silent). Returns (address, the listening socket)."""
+    import socket
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+
+    def serve():
+        held = []
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:          # closed by the test
+                return
+            held.append(conn)        # kept open: a silent peer does not hang up
+            answer(conn)
+    threading.Thread(target=serve, daemon=True).start()
+    return f"tcp://127.0.0.1:{server.getsockname()[1]}", server
+
+
+@pytest.mark.parametrize("answer", [
+    lambda conn: None,                                                    # accepts, silent
+    lambda conn: conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"),
+    lambda conn: conn.sendall(bytes(range(256)) * 64),                    # other bytes
+], ids=["silent", "http", "bytes"])
+def test_a_port_that_is_not_a_dask_scheduler_is_named_within_the_timeout(monkeypatch, answer):
+    # Dask's Client waits for the scheduler's handshake without a limit: a silent port kept a
+    # command line waiting for ever, other bytes gave a traceback (ArrayMemoryError).
+    address, server = _listener(answer)
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 2)
+    started = time.monotonic()
+    try:
+        with pytest.raises(cluster.SchedulerUnreachable) as refused:
+            cluster._connect(address)
+    finally:
+        server.close()
+    assert time.monotonic() - started < 15
+    english = refused.value.render("en")
+    assert address in english and "\n" not in english and len(english) < 600
+
+
+def test_an_address_that_is_not_one_is_named_in_one_line(monkeypatch):
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 2)
+    with pytest.raises(cluster.SchedulerUnreachable) as refused:
+        cluster._connect("notanaddress")
+    assert "notanaddress" in refused.value.render("en")
 
 
 def test_a_scheduler_started_outside_the_project_is_said_so(tmp_path):

@@ -293,8 +293,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "refusal.cluster.unreachable": (
         "The Dask scheduler at {address} cannot be reached ({reason}). Start it with "
-        "`dask scheduler`, or unset `MANIFOLD_LAB_SCHEDULER` to use the embedded cluster",
+        "`dask scheduler`, or leave out `--scheduler` and `MANIFOLD_LAB_SCHEDULER` to use the "
+        "embedded cluster",
         "{address}의 Dask 스케줄러에 연결할 수 없습니다 ({reason}). `dask scheduler`로 "
-        "시작하거나, 내장 클러스터를 쓰려면 `MANIFOLD_LAB_SCHEDULER`를 지우세요",
+        "시작하거나, 내장 클러스터를 쓰려면 `--scheduler`와 `MANIFOLD_LAB_SCHEDULER`를 "
+        "빼세요",
     ),
 }
