@@ -1,6 +1,7 @@
 """``python -m app.cluster``'s pieces that start nothing: the proxy's configuration (HAProxy's
 own check of it is in tests/test_child_processes.py) and the per-role commands, which the README's
-"A lecture hall" section must give exactly, with hosts for addresses."""
+"A lecture hall" and "More than one machine" sections must give exactly, with hosts for
+addresses."""
 import re
 import sys
 
@@ -51,3 +52,20 @@ def test_the_readme_gives_each_role_the_command_app_cluster_runs(capsys):
     given = {_normalised(line) for block in blocks[1:] for line in block.splitlines()
              if line and not line.startswith("#")}
     assert printed == given
+
+
+def test_more_than_one_machine_gives_the_scheduler_and_worker_app_cluster_runs(capsys):
+    cluster.print_commands(cluster.plan(2, 1, 8501, secret="x"))
+    printed = [_normalised(line) for line in capsys.readouterr().out.splitlines()
+               if line and not line.startswith("#")]
+    section = (ROOT / "README.md").read_text().split("## More than one machine", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    given = [_normalised(line) for block in re.findall(r"```bash\n(.*?)```", section, re.S)
+             for line in block.splitlines() if "dask " in line]
+    scheduler, worker = printed[0], printed[1]
+    assert "dask scheduler" in scheduler and "dask worker" in worker
+    assert scheduler in given and worker in given
+    # the one-worker-per-core variant differs from the class's worker in its threads only
+    per_core = [g for g in given if "--nworkers" in g]
+    assert per_core and all(re.sub(r"--nthreads \d+ --nworkers \d+", "--nthreads 3", g) == worker
+                            for g in per_core)
