@@ -73,9 +73,21 @@ def test_the_command_line_measures_on_the_cluster_what_it_measures_here(schedule
     address, _ = scheduler
     args = ("--weights", "embedded", "--images", "generated:70", "--format", "json",
             "--n-boot", "50")
+    from distributed import Client
+
+    from services import tasks
+
+    def sampled_there() -> int:
+        """Parts the cluster's workers have sampled so far."""
+        with Client(address, timeout=30, set_as_default=False) as c:
+            return sum(n.get("sample_part", 0) for n in c.run(tasks.computed_counts).values())
+    before = sampled_there()
     there = _cli(*args, "--scheduler", address)
     assert there.returncode == 0, there.stderr[-2000:]
     assert "progress: 100% of the tasks done" in there.stderr
+    # the work ran in those workers: 70 images of the one network in parts of 32, each
+    # sampled once
+    assert sampled_there() - before == 3
     here = _cli(*args, env={"MANIFOLD_LAB_SCHEDULER": ""})
     assert here.returncode == 0, here.stderr[-2000:]
     assert without_times(json.loads(there.stdout)) == without_times(json.loads(here.stdout))

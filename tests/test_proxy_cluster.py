@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, need_chromium
 from devtools.local_server import CHROMIUM_ARGS, descendants, free_port, running_cluster
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.proxy]
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 COOKIE = "MANIFOLD_LAB_REPLICA"
