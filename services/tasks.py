@@ -271,7 +271,10 @@ def merge_ones(ones: list):
 
 def seen(accumulated) -> int:
     """The images a pass's accumulator holds: a marker that later parts wait for (computed
-    where the accumulator is, so only this number moves)."""
+    where the accumulator is, so only this number moves). Once per step, it also gives the
+    freed heap back: the steps' parts are freed around the whole images the images view
+    keeps, and the holes they leave stayed in the worker (bench/RESULTS.md, issue 21)."""
+    _trim()
     return int(accumulated.seen)
 
 
@@ -286,7 +289,10 @@ def view_block(one):
     """The images view's TwoNN ratios of a complete pass one (``block.view_ratios``)."""
     computed["view_block"] += 1
     from model.evidence.block import view_ratios
-    return in_background(view_ratios, one)
+    try:
+        return in_background(view_ratios, one)
+    finally:
+        _trim()     # its copy of a block's whole images: 126 MB at 64 px (block 1's input)
 
 
 def spread_part(described: tuple, images, first: int, stop: int, seed: int, options: dict,
