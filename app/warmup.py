@@ -194,7 +194,8 @@ def run(tasks=TASKS) -> list[TaskResult]:
 def _main() -> None:
     from services import cluster
     try:
-        cluster.client()
+        if cluster.scheduler_address():     # the embedded cluster starts in the tasks, timed
+            cluster.client()
     except cluster.SchedulerUnreachable as e:
         # ``python -m app`` says this and stops; a plain ``streamlit run`` serves on, and its
         # pages say it too (``app.ui.cluster_refusal``): each task would only fail the same way

@@ -147,8 +147,9 @@ def _connect(address: str | None):
 
 
 def _unreachable(address: str, error: BaseException | str) -> SchedulerUnreachable:
-    reason = error if isinstance(error, str) else (
-        str(error).splitlines()[0][:200] if str(error).strip() else type(error).__name__)
+    """The refusal naming ``address``, with the first line of ``error`` as the reason."""
+    text = str(error).strip()
+    reason = text.splitlines()[0][:200] if text else type(error).__name__
     return SchedulerUnreachable("refusal.cluster.unreachable", address=Own(address),
                                 reason=Own(reason))
 

@@ -1,6 +1,7 @@
 """The torch work on the embedded Dask cluster (services/cluster.py, services/remote.py,
 services/tasks.py): the same numbers as computing in this process, errors as the pages expect
 them, calls from many threads at once, priorities, and a killed worker."""
+import math
 import os
 import signal
 import threading
@@ -222,7 +223,7 @@ def test_a_set_of_two_spans_measures_on_the_cluster_what_it_measures_here():
     from model.evidence.passes import STEP_IMAGES, spans
     from services.evidence import task_images
     chosen, n, per = load_source("embedded"), 300, task_images(64)
-    assert len(spans(-(-(-(-n // per)) // (STEP_IMAGES // per)))) == 2
+    assert len(spans(math.ceil(math.ceil(n / per) / (STEP_IMAGES // per)))) == 2
     images = generated(n, seed=4, resolution=64)
     before = sum(c.get("merge_ones", 0) for c in cluster.client().run(tasks.computed_counts).values())
     there = remote.measure_images({"embedded": ("named", chosen.id)}, images, n, seed=4,

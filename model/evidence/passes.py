@@ -277,7 +277,7 @@ class PassOne:
         rank = (rank_rows(self.n_points("input"), self.b, seed, rank_points)
                 if self.has_expansion else np.empty(0, dtype=np.int64))
         pieces = sorted(pieces, key=lambda s: s.first)
-        return self.added(joined(pieces, self.b, flat=False), fold, chosen, rank, parts=pieces)
+        return self.added(joined(pieces, self.b), fold, chosen, rank, parts=pieces)
 
     def probe_moments(self, probe: str) -> Moments:
         """All of ``probe``'s points' moments (not for kept probes)."""
@@ -288,9 +288,9 @@ class PassOne:
         return self.moments[probe]
 
 
-def joined(pieces, b: int, flat: bool = True) -> Sample:
-    """Block ``b``'s pixel samples and counts of consecutive parts as one piece (``flat``:
-    with their whole images joined too; else none)."""
+def joined(pieces, b: int) -> Sample:
+    """Block ``b``'s pixel samples and counts of consecutive parts as one piece; their whole
+    images are not joined (``PassOne.added`` keeps the parts' own)."""
     pieces = sorted(pieces, key=lambda s: s.first)
     at = pieces[0].first
     for s in pieces:
@@ -303,7 +303,7 @@ def joined(pieces, b: int, flat: bool = True) -> Sample:
     join = (lambda name: {k: np.concatenate([getattr(s, name)[k] for s in pieces])
                           for k in getattr(head, name) if k[0] == b})
     return Sample(head.first, at - head.first, head.total, head.shapes, head.per_image,
-                  join("points"), join("flat") if flat else {},
+                  join("points"), {},
                   np.concatenate([s.view_images for s in pieces]),
                   {b: sum(s.positives[b] for s in pieces)} if b in head.positives else {},
                   {b: tuple(int(sum(s.input_signs[b][i] for s in pieces)) for i in range(3))}
