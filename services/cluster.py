@@ -22,6 +22,7 @@ the pages' work that runs beside it.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import threading
@@ -44,6 +45,11 @@ CONNECT_TIMEOUT = 5   # seconds to reach a scheduler given by address
 NO_WORKER_GRACE_S = 60.0
 LOST_WORKER_TIMEOUT = "365 days"   # see _connect: never, in effect
 POLL_S = 1.0
+# Measurement turns (``measurement_turn``): Dask's semaphore on the scheduler, one per worker.
+TURNS = "manifold-lab-measurement-turns"
+TURN_LEASE_S = 30     # a turn its process stopped renewing (the process died) is given back
+TURN_RENEW_S = 5
+TURN_WAIT_S = 60      # one wait on the scheduler, then asked again
 
 
 class SchedulerUnreachable(Refusal):
@@ -278,6 +284,46 @@ def result(future, timeout: float | None = None):
             raise
         raise SchedulerWithoutProject("refusal.cluster.no_project",
                                       address=Own(future.client.scheduler.address)) from None
+
+
+@contextlib.contextmanager
+def measurement_turn(lease: str | None = None):
+    """Hold one of the cluster's measurement turns (one per worker) while the block runs,
+    waiting for it in the order asked; shared by every process on the scheduler (every app
+    replica). Measurements asked at once interleaved their tasks in a worker, each holding its
+    statistics, and the worker's peak grew with their number (bench/RESULTS.md). ``lease``:
+    the turn's name; processes asking for the same measurement (its key) share one turn, and
+    so still share its tasks. The turn is renewed while held and given back at the end, or
+    ``TURN_LEASE_S`` after its process died. The work's order is still Dask's priorities:
+    this bounds how many measurements are in the workers at once."""
+    import uuid
+    c = client()
+    turns = max(1, len(c.scheduler_info()["workers"]))
+    # a semaphore's size is fixed by its first user: one name per size (a worker added or
+    # lost since) rather than a refusal
+    name, lease = f"{TURNS}-{turns}", lease or uuid.uuid4().hex
+    c.sync(c.scheduler.semaphore_register, name=name, max_leases=turns,
+           lease_timeout=TURN_LEASE_S)
+
+    def ask(timeout: float) -> bool:
+        # Dask's own semaphore, asked with a lease id of ours: taking a turn already held
+        # under the same id succeeds (the scheduler's acquire is idempotent per id)
+        return c.sync(c.scheduler.semaphore_acquire, name=name, timeout=timeout, lease_id=lease)
+    while not ask(TURN_WAIT_S):
+        pass
+    held = threading.Event()
+
+    def renew():
+        while not held.wait(TURN_RENEW_S):
+            with contextlib.suppress(Exception):    # a lost scheduler: the work says it
+                ask(0)
+    threading.Thread(target=renew, daemon=True, name="manifold-lab turn").start()
+    try:
+        yield
+    finally:
+        held.set()
+        with contextlib.suppress(Exception):
+            c.sync(c.scheduler.semaphore_release, name=name, lease_id=lease)
 
 
 def worker_pids(timeout: float = 120) -> dict[str, int]:

@@ -17,6 +17,7 @@ Dask worker's process it has a lock of its own.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
@@ -160,11 +161,20 @@ def measure(query, chosen: Weights, uploads=None, progress=None, *, priority: in
     network ``query.weights`` names; ``uploads``: the files its digest was taken of;
     ``progress(fraction, source)``: tasks done; ``options``: ``model.evidence``'s
     (``DEFAULTS``); ``priority``: the tasks' (above ``BATCH``: ahead of other measurements)."""
-    from .evidence import compared_sources
     if chosen.id != query.weights:
         raise ValueError(f"the weights {chosen.id} are not the query's {query.weights}")
-    client = cluster.client()
     key = measurement_key(query, options)
+    # One measurement per worker at a time, in the order asked (a class's, all at once,
+    # interleaved in the worker, each holding its statistics); one asked ahead of them
+    # (presenter mode's, the export's) takes no turn.
+    turn = cluster.measurement_turn(key) if priority <= BATCH else contextlib.nullcontext()
+    with turn:
+        return _measure(query, chosen, uploads, progress, priority, key, options)
+
+
+def _measure(query, chosen, uploads, progress, priority, key, options):
+    from .evidence import compared_sources
+    client = cluster.client()
     sent = None if not uploads else client.scatter([list(uploads)], hash=True)[0]
     batch = cluster.batch_options(priority)
     images = client.submit(tasks.image_set, query, sent, key=f"image_set-{key}", **batch)
@@ -207,7 +217,8 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     workers; any other when that one has gone), so its parts never move: pass one, a
     ``sample_part`` per part and per block a chain of ``pass_one_step``s through the span;
     ``merge_ones`` joins a block's spans in order (only these move), then a ``fit_block`` and a
-    ``view_block`` (the images view's TwoNN ratios); pass two, a ``spread_part`` per part
+    ``view_block`` (the images view's TwoNN ratios, and pass one without the view's images,
+    kept for the end); pass two, a ``spread_part`` per part
     (the network run again), a chain of ``pass_two_step``s per span and ``merge_twos``; then
     a ``block_part`` per block and one ``assemble_part``. Parts are submitted with their
     steps, which run first when ready, so a worker holds a few parts at a time, not the set.
@@ -338,7 +349,7 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
             two = counter.watch(client.submit(tasks.merge_twos, [two, twos[s]],
                                               **named("merge_twos", s), **ahead[widest[0]]), label)
         blocks = [counter.watch(client.submit(
-            tasks.block_part, network, ones[b], fits[b], two, views[b], b, seed, statistics,
+            tasks.block_part, network, fits[b], two, views[b], b, seed, statistics,
             **named("block_part", b), **ahead[b]), label) for b in range(n_blocks)]
         record = counter.watch(client.submit(
             tasks.assemble_part, label, n, blocks, seed, options_for_record(options), 0.0,

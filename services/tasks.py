@@ -10,7 +10,8 @@ The server submits these functions with their arguments; nothing here runs in th
   its pixel samples and counts (``model.evidence.sample_images``), ``pass_one_step`` adds
   parts to a block's moments (and keeps its whole images) within a span of the set,
   ``merge_ones`` joins the spans', ``fit_block`` ends pass one and ``view_block`` computes
-  the images view beside pass two; ``spread_part`` runs a part again for the bootstrap's
+  the images view beside pass two (and keeps the rest of pass one without the view's
+  images); ``spread_part`` runs a part again for the bootstrap's
   sums, ``pass_two_step`` adds them up within a span and ``merge_twos`` joins the spans';
   ``block_part`` makes a block's records, ``assemble_part`` the network's;
 - the ReLU page's sweep one seed at a time (``sweep_seed``).
@@ -286,11 +287,16 @@ def fit_block(one, ridge_alpha: float):
 
 
 def view_block(one):
-    """The images view's TwoNN ratios of a complete pass one (``block.view_ratios``)."""
+    """The images view's TwoNN ratios of a complete pass one (``block.view_ratios``), and
+    ``one`` without the whole images they took: the rest of the block's statistics wait for
+    pass two (``block_part``), and the images (60 MB over the blocks of 240 images at 64 px)
+    need not."""
     computed["view_block"] += 1
+    from dataclasses import replace
+
     from model.evidence.block import view_ratios
     try:
-        return in_background(view_ratios, one)
+        return in_background(view_ratios, one), replace(one, flat={})
     finally:
         _trim()     # its copy of a block's whole images: 126 MB at 64 px (block 1's input)
 
@@ -335,13 +341,15 @@ def merge_twos(twos: list):
     return in_background(merged_twos, twos)
 
 
-def block_part(described: tuple, one, fitted, two, views, b: int, seed: int, options: dict):
-    """Block ``b``'s statistics from its two passes: (profile records, BlockEvidence or
-    None, (images kept whole, resolution))."""
+def block_part(described: tuple, fitted, two, viewed, b: int, seed: int, options: dict):
+    """Block ``b``'s statistics from its two passes (``viewed``: ``view_block``'s ratios and
+    pass one): (profile records, BlockEvidence or None, (images kept whole, resolution))."""
     computed["block_part"] += 1
     from model.evidence.block import block_records
     from model.evidence.measure import expansion_matrix
     from model.mobilenetv2 import InvertedResidual
+
+    views, one = viewed
 
     def run():
         blocks = [m for m in network(described).model.modules()

@@ -174,6 +174,32 @@ def test_the_lectures_measurement_goes_ahead_of_a_students():
     assert finished["lecture"] < finished["student"]
 
 
+def test_measurements_asked_at_once_take_turns_in_the_order_asked():
+    """A class's measurements run one after another in the worker (each one's first task
+    after the previous one's last), not interleaved, and the turns are given back."""
+    chosen = load_source("embedded")
+    spans: dict = {}
+
+    def run(seed):
+        first: list = []
+        remote.measure(ev.EvidenceQuery(chosen.id, "generated", 24, seed, 32), chosen,
+                       progress=lambda f, s: first or first.append(time.monotonic()))
+        spans[seed] = (first[0], time.monotonic())
+    threads = [threading.Thread(target=run, args=(seed,)) for seed in (21, 22, 23)]
+    for t in threads:
+        t.start()
+        time.sleep(0.3)
+    for t in threads:
+        t.join()
+    order = sorted(spans, key=lambda seed: spans[seed][0])
+    assert order == [21, 22, 23]
+    for before, after in zip(order, order[1:]):
+        assert spans[after][0] > spans[before][1]
+    c = cluster.client()
+    name = f"{cluster.TURNS}-{len(c.scheduler_info()['workers'])}"
+    assert c.sync(c.scheduler.semaphore_value, name=name) == 0
+
+
 @pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no per-thread priority here")
 def test_batch_work_computes_below_the_pages_priority():
     def nice():
