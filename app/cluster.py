@@ -68,7 +68,9 @@ def worker_command(scheduler: str, threads: int = WORKER_THREADS, host: str = "1
 
 
 def worker_env() -> dict:
-    return {"PYTHONPATH": str(ROOT)}
+    """The project on its path; Dask's statistical profiler off (``services.cluster``'s
+    ``WORKER_CONFIG``: what the embedded worker runs with)."""
+    return {"DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False", "PYTHONPATH": str(ROOT)}
 
 
 def replica_command(scheduler: str, port: int, address: str = "127.0.0.1") -> list[str]:

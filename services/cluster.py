@@ -45,6 +45,10 @@ CONNECT_TIMEOUT = 5   # seconds to reach a scheduler given by address
 NO_WORKER_GRACE_S = 60.0
 LOST_WORKER_TIMEOUT = "365 days"   # see _connect: never, in effect
 POLL_S = 1.0
+# Dask's statistical profiler samples every worker thread's stack each 10 ms and keeps the
+# trees of the last 1,000 seconds, with the source files of every frame it saw: off in the
+# workers the project starts (``app.cluster``'s too). Numbers: bench/RESULTS.md, issue 21.
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 # Measurement turns (``measurement_turn``): Dask's semaphore on the scheduler, one per worker.
 TURNS = "manifold-lab-measurement-turns"
 TURN_LEASE_S = 30     # a turn its process stopped renewing (the process died) is given back
@@ -142,6 +146,7 @@ def _connect(address: str | None):
         # torch's import alone took longer than that on a loaded 2-core machine, and the app was
         # left with no worker at all (CI, 2026-12-05). The nanny lives here; it is not lost.
         dask.config.set({"distributed.deploy.lost-worker-timeout": LOST_WORKER_TIMEOUT})
+        dask.config.set(WORKER_CONFIG)
         # No dashboard; the scheduler's small HTTP server (health) on a free port, not 8787.
         embedded = LocalCluster(n_workers=1, threads_per_worker=EMBEDDED_THREADS,
                                 processes=True, dashboard_address=None, scheduler_port=0,
