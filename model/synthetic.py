@@ -61,9 +61,10 @@ def sklearn_photos() -> dict[str, np.ndarray]:
     return photos
 
 
-@functools.lru_cache(maxsize=1)
 def _raw_photos() -> tuple[np.ndarray, ...]:
-    """All bundled photos as uint8 (H, W, 3), in a fixed order."""
+    """All bundled photos as uint8 (H, W, 3), in a fixed order. Read again for each
+    resolution's photos (``_photos``, cached): 0.1 s, against 19 MB kept in every process
+    that draws images (bench/RESULTS.md, issue 21)."""
     import skimage.data
 
     photos = []
