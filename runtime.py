@@ -60,7 +60,7 @@ MMAP_THRESHOLD = 256 << 10
 # their own: a lower worker peak at the same CPU; at the server's 256 KB the peak was lower
 # still, but the CPU far higher and data-set results twice as late (bench/RESULTS.md,
 # "Numbers behind the code's comments").
-WORKER_MMAP_THRESHOLD = 1 << 20
+WORKER_MMAP_THRESHOLD = 4 << 20
 TRIM_THRESHOLD = 8 << 20
 M_ARENA_MAX = -8        # glibc's mallopt parameter numbers (malloc.h)
 M_MMAP_THRESHOLD = -3

@@ -112,7 +112,7 @@ class Info(ctypes.Structure):
 libc = ctypes.CDLL("libc.so.6")
 libc.mallinfo2.restype = Info
 libc.malloc.restype = ctypes.c_void_p
-for size in (512 << 10, 4 << 20):
+for size in (1 << 20, 4 << 20):
     libc.free(ctypes.c_void_p(libc.malloc(size)))   # glibc's default raises its threshold here
     before = libc.mallinfo2().hblkhd
     block = libc.malloc(size)
@@ -121,7 +121,7 @@ for size in (512 << 10, 4 << 20):
 
 
 def test_the_server_gives_large_freed_blocks_back():
-    """configure(serving=True): 512 KB and 4 MB blocks get pages of their own (returned when
+    """configure(serving=True): 1 MB and 4 MB blocks get pages of their own (returned when
     freed) also after one was freed; the worker process (worker=True) only the 4 MB one;
     glibc's default (the command lines) then keeps both in the heap."""
     if not sys.platform.startswith("linux"):
