@@ -200,6 +200,26 @@ def test_measurements_asked_at_once_take_turns_in_the_order_asked():
     assert c.sync(c.scheduler.semaphore_value, name=name) == 0
 
 
+def test_a_turn_its_process_no_longer_renews_is_given_back(monkeypatch):
+    """Every turn held by processes that then died (a killed replica renews nothing): the
+    next measurement gets one when their leases run out, not never."""
+    monkeypatch.setattr(cluster, "TURNS", "test-turns-of-dead-processes")
+    monkeypatch.setattr(cluster, "TURN_LEASE_S", 1)
+    c = cluster.client()
+    turns = max(1, len(c.scheduler_info()["workers"]))
+    name = f"{cluster.TURNS}-{turns}"
+    c.sync(c.scheduler.semaphore_register, name=name, max_leases=turns, lease_timeout=1)
+    for i in range(turns):
+        assert c.sync(c.scheduler.semaphore_acquire, name=name, timeout=1, lease_id=f"dead-{i}")
+    asked = time.monotonic()
+    with cluster.measurement_turn():
+        waited = time.monotonic() - asked
+        assert c.sync(c.scheduler.semaphore_value, name=name) == 1
+    # the scheduler looks for stale leases every 10 s (Dask's lease-validation-interval)
+    assert 1 <= waited < 30
+    assert c.sync(c.scheduler.semaphore_value, name=name) == 0
+
+
 @pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no per-thread priority here")
 def test_batch_work_computes_below_the_pages_priority():
     def nice():
