@@ -5,7 +5,8 @@ against plain inference, and a worker's peak memory against the number of images
                                    [--repeats 3]
 
 Cases (``services.remote.measure_images``, one network each, generated images made before
-the clock starts and sent to the cluster once):
+the clock starts and held here, as ``python -m model.evidence`` holds a set: each part's
+images go to the workers with its tasks, inside the clock):
 
 - 64: 2,000 images at 64 px through the shipped network ("embedded");
 - 224: 500 images at 224 px through a width-1.0 random network.
@@ -19,8 +20,8 @@ same run and the same workers: the plain forward pass of the same images in the 
 what the machine's two cores give plain torch work at that moment (on this shared 2-core
 machine 1.1x to 2.0x from run to run). Goal lines: 2 workers give >= 1.7x the images per
 second of 1;
-``--memory``: the 1-worker peak resident memory (VmHWM) with each number of images at 64 px
-(the goal: it does not grow with the images). Prints the machine's load before and after.
+``--memory``: the 1-worker peak resident memory (VmHWM) with each number of images at 64 px,
+read before the forward passes get the whole set (the goal: it does not grow with the images). Prints the machine's load before and after.
 """
 from __future__ import annotations
 
@@ -104,14 +105,16 @@ def run(label: str, resolution: int, images, workers: int, n_boot: int,
         for _ in range(workers):       # every worker builds the network before the clock
             remote.measure_images({label: network}, small, len(small), seed=0,
                                   resolution=resolution, n_boot=n_boot)
-        [sent] = client.scatter([images], broadcast=True)
         times = []
         for _ in range(repeats):      # the fastest: other processes here only ever add time
             started = time.perf_counter()
-            result = remote.measure_images({label: network}, sent, len(images), seed=0,
+            # the set held here, as the command line holds it: its parts go with their tasks
+            result = remote.measure_images({label: network}, images, len(images), seed=0,
                                            resolution=resolution, n_boot=n_boot)
             times.append(time.perf_counter() - started)
         seconds = min(times)
+        peaks = client.run(peak_mb)       # the measurement's, before the forwards get the set
+        [sent] = client.scatter([images], broadcast=True)
         plain = client.submit(forward, network, sent, task_images(resolution), pure=False).result()
         ceiling = None
         if workers > 1:     # the machine's own: plain forwards on every worker at once
@@ -122,7 +125,6 @@ def run(label: str, resolution: int, images, workers: int, n_boot: int,
                                                     task_images(resolution), workers=[a],
                                                     pure=False) for a in addresses])
             ceiling = sum(alone / t for t in together)
-        peaks = client.run(peak_mb)
         cluster._client = None
     return dict(seconds=seconds, forward=plain, peak_mb=max(peaks.values()), result=result,
                 ceiling=ceiling)

@@ -250,34 +250,58 @@ def result(future, timeout: float | None = None):
     """``future.result()`` with the cluster's own failures said as ``WorkerDied``, and
     ``NoWorkers`` when its scheduler has had no worker for ``NO_WORKER_GRACE_S`` (a scheduler
     started without ``dask worker``s would otherwise keep a page waiting for ever)."""
+    with _said(future.client):
+        _wait([future], timeout)
+        return future.result()
+
+
+def wait_any(futures: list, timeout: float | None = None) -> None:
+    """Returns once one of ``futures`` is done (finished or failed; ``result`` says how),
+    with ``result``'s errors while they wait: ``NoWorkers``, ``WorkerDied`` once the client
+    closes, ``TimeoutError`` after ``timeout`` seconds."""
+    if not futures:
+        raise ValueError("no futures to wait for")
+    with _said(futures[0].client):
+        _wait(futures, timeout)
+
+
+def _wait(futures: list, timeout: float | None) -> None:
     from distributed import CancelledError
-    from distributed.scheduler import KilledWorker
     deadline = None if timeout is None else time.monotonic() + timeout
     alone_since = None
+    c = futures[0].client
     # Waited for here, not with ``future.result(timeout=...)``: under a class's load, Python
     # 3.11's asyncio.wait_for inside it sometimes ended in CancelledError, which Dask's sync()
     # turned into "UnboundLocalError: ... 'result'" on the page (bench/load.py, 2026-12-05).
     done = threading.Event()
-    future.add_done_callback(lambda _: done.set())
+    for f in futures:
+        f.add_done_callback(lambda _: done.set())
+    while True:
+        wait = POLL_S if deadline is None else max(0.0, min(POLL_S, deadline - time.monotonic()))
+        if done.wait(wait) or any(f.done() for f in futures):
+            return
+        if c.status in ("closing", "closed"):
+            # no callback comes any more (at exit, Dask's callback executor is shut down
+            # first): a waiting thread ends instead of keeping the process alive
+            raise CancelledError(futures[0].key)
+        if deadline is not None and time.monotonic() >= deadline:
+            raise TimeoutError(f"timed out after {timeout} s")
+        if c.nthreads():
+            alone_since = None
+            continue
+        alone_since = alone_since or time.monotonic()
+        if time.monotonic() - alone_since >= NO_WORKER_GRACE_S:
+            raise NoWorkers("refusal.cluster.no_workers", address=Own(c.scheduler.address),
+                            seconds=round(NO_WORKER_GRACE_S))
+
+
+@contextlib.contextmanager
+def _said(c):
+    """The cluster's own failures, said as ``WorkerDied`` and ``SchedulerWithoutProject``."""
+    from distributed import CancelledError
+    from distributed.scheduler import KilledWorker
     try:
-        while True:
-            wait = POLL_S if deadline is None else max(0.0, min(POLL_S, deadline - time.monotonic()))
-            if done.wait(wait) or future.done():
-                return future.result()
-            if future.client.status in ("closing", "closed"):
-                # no callback comes any more (at exit, Dask's callback executor is shut down
-                # first): a waiting thread ends instead of keeping the process alive
-                raise CancelledError(future.key)
-            if deadline is not None and time.monotonic() >= deadline:
-                raise TimeoutError(f"timed out after {timeout} s")
-            if future.client.nthreads():
-                alone_since = None
-                continue
-            alone_since = alone_since or time.monotonic()
-            if time.monotonic() - alone_since >= NO_WORKER_GRACE_S:
-                address = future.client.scheduler.address
-                raise NoWorkers("refusal.cluster.no_workers", address=Own(address),
-                                seconds=round(NO_WORKER_GRACE_S))
+        yield
     except KilledWorker as e:
         raise WorkerDied("refusal.worker.died", code=Own(str(e).split(":")[0])) from None
     except CancelledError:
@@ -288,7 +312,7 @@ def result(future, timeout: float | None = None):
         if "deserialization of the task graph" not in str(e):
             raise
         raise SchedulerWithoutProject("refusal.cluster.no_project",
-                                      address=Own(future.client.scheduler.address)) from None
+                                      address=Own(c.scheduler.address)) from None
 
 
 @contextlib.contextmanager

@@ -208,8 +208,10 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
                    progress=None, priority: int = BATCH, key: str | None = None,
                    **options) -> dict[str, dict]:
     """{label: ``Evidence.to_dict()``} of each described network (label -> ``portable``'s
-    tuple, measured in this order) on an image set (a ``model.evidence.image_sets.ImageSet``,
-    sent to the cluster once, or a future of one) of ``n_images`` images at ``resolution``.
+    tuple, measured in this order) on an image set of ``n_images`` images at ``resolution``:
+    a future of a ``model.evidence.image_sets.ImageSet`` (on the cluster: parts are sliced
+    there), or an ``ImageSet`` held here (each part's images go with its task, in each pass:
+    no worker holds the set).
 
     Per network, the two passes of ``model.evidence.passes`` over parts of
     ``task_images`` images, in steps of ``STEP_IMAGES`` images cut into ``spans`` of
@@ -220,8 +222,9 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     ``view_block`` (the images view's TwoNN ratios, and pass one without the view's images,
     kept for the end); pass two, a ``spread_part`` per part
     (the network run again), a chain of ``pass_two_step``s per span and ``merge_twos``; then
-    a ``block_part`` per block and one ``assemble_part``. Parts are submitted with their
-    steps, which run first when ready, so a worker holds a few parts at a time, not the set.
+    a ``block_part`` per block and one ``assemble_part``. A step's parts are submitted once
+    the chains have taken the step ``AHEAD`` before it (``_fed``), so a worker holds a few
+    parts at a time, not the set.
     The same numbers as ``model.evidence.evidence`` with ``batch_size=task_images(resolution)``,
     whatever the number of workers or the order (the spans do not depend on the workers).
     ``key`` (``measurement_key``): the tasks' keys are made of it, so that another process
@@ -239,8 +242,7 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     started = time.perf_counter()
     client = cluster.client()
     from distributed import Future
-    if not isinstance(images, Future):             # a set made here: sent once
-        [images] = client.scatter([images], hash=False)
+    sent = isinstance(images, Future)       # else a set held here: sent part by part
     step, n = task_images(resolution), int(n_images)
     starts = list(range(0, n, step))
     group = max(1, STEP_IMAGES // step)            # parts per accumulation step
@@ -269,6 +271,13 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
         return {**submit_options, "workers": [workers[s % len(workers)]],
                 "allow_other_workers": True}
 
+    def part(i: int) -> tuple:
+        """Part ``i``'s images, first and stop: a slice of the set on the cluster, or the
+        images themselves, sent with the part's task only when it is submitted (and sent
+        again by the scheduler if its worker dies)."""
+        first, stop = starts[i], min(n, starts[i] + step)
+        return (images if sent else images.images[first:stop]), first, stop
+
     merges = (n_blocks + 1) * (len(runs) - 1)
     counter = _Progress(progress, (2 * len(starts) + (n_blocks + 1) * len(steps)
                                    + 3 * n_blocks + 1 + merges) * len(networks))
@@ -285,32 +294,20 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
             return client.submit(tasks.seen, accumulated, **named("seen", name, g),
                                  **on(s, ahead[widest[0]]))
 
-        def throttle(s: int, taken_by_span: list) -> list:
-            """Span ``s``'s markers so far: those of the span before it on its worker, so that
-            the worker takes its spans one after another."""
-            before = s - max(1, len(workers))
-            return list(taken_by_span[before]) if before >= 0 else []
+        by_span = [[None] * n_blocks for _ in runs]
 
-        # Parts of a step wait until the chains have taken the step AHEAD before (the widest
-        # block's, the slowest): parts are quick to make and Dask would run them all ahead of
-        # their steps, holding the set in memory after all (RESULTS: 79 parts of pass two).
-        by_span, taken_by_span = [], []
-        for s, run in enumerate(runs):
-            ones, taken = [None] * n_blocks, throttle(s, taken_by_span)
-            for g in run:
-                after = taken[-AHEAD] if len(taken) >= AHEAD else None
-                parts = [counter.watch(client.submit(
-                    tasks.sample_part, network, images, starts[i], min(n, starts[i] + step),
-                    seed, sampling, after, **named("sample_part", starts[i]), **on(s, batch)),
-                    label) for i in steps[g]]
-                for b in widest:
-                    ones[b] = counter.watch(client.submit(
-                        tasks.pass_one_step, ones[b], parts, b, n, seed, statistics,
-                        **named("pass_one_step", b, g), **on(s, ahead[b])), label)
-                taken.append(marker(ones[widest[0]], "one", g, s))
-                del parts
-            by_span.append(ones)
-            taken_by_span.append(taken)
+        def pass_one(s: int, g: int):
+            parts = [counter.watch(client.submit(
+                tasks.sample_part, network, *part(i), n, seed, sampling,
+                **named("sample_part", starts[i]), **on(s, batch)), label) for i in steps[g]]
+            ones = by_span[s]
+            for b in widest:
+                ones[b] = counter.watch(client.submit(
+                    tasks.pass_one_step, ones[b], parts, b, n, seed, statistics,
+                    **named("pass_one_step", b, g), **on(s, ahead[b])), label)
+            return marker(ones[widest[0]], "one", g, s)
+
+        _fed(runs, len(workers), pass_one)
         # Merged in span order, each span as soon as it and those before it are done: a
         # worker then holds two spans' statistics at a time, not every span's (the same
         # numbers: ``merged`` adds them in this order too).
@@ -319,7 +316,7 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
             ones = [counter.watch(client.submit(tasks.merge_ones, [ones[b], by_span[s][b]],
                                                 **named("merge_ones", b, s), **ahead[b]), label)
                     for b in range(n_blocks)]
-        del by_span
+        by_span = None
         fits = [counter.watch(client.submit(tasks.fit_block, ones[b], options["ridge_alpha"],
                                             **named("fit_block", b), **ahead[b]), label)
                 for b in range(n_blocks)]
@@ -327,23 +324,18 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
         # records' time at 64 px: a Gram matrix of up to 2,000 whole images).
         views = [counter.watch(client.submit(tasks.view_block, ones[b], **named("view_block", b),
                                              **ahead[b]), label) for b in range(n_blocks)]
-        twos, taken_by_span = [], []
-        for s, run in enumerate(runs):
-            two, taken = None, throttle(s, taken_by_span)
-            for g in run:
-                after = taken[-AHEAD] if len(taken) >= AHEAD else None
-                spreads = [counter.watch(client.submit(
-                    tasks.spread_part, network, images, starts[i], min(n, starts[i] + step),
-                    seed, sampling, fits, options["folds"], after,
-                    **named("spread_part", starts[i]), **on(s, batch)), label)
-                    for i in steps[g]]
-                two = counter.watch(client.submit(
-                    tasks.pass_two_step, two, spreads, n, options["n_boot"], seed,
-                    **named("pass_two_step", g), **on(s, ahead[widest[0]])), label)
-                taken.append(marker(two, "two", g, s))
-                del spreads
-            twos.append(two)
-            taken_by_span.append(taken)
+        twos = [None] * len(runs)
+
+        def pass_two(s: int, g: int):
+            spreads = [counter.watch(client.submit(
+                tasks.spread_part, network, *part(i), n, seed, sampling, fits, options["folds"],
+                **named("spread_part", starts[i]), **on(s, batch)), label) for i in steps[g]]
+            twos[s] = counter.watch(client.submit(
+                tasks.pass_two_step, twos[s], spreads, n, options["n_boot"], seed,
+                **named("pass_two_step", g), **on(s, ahead[widest[0]])), label)
+            return marker(twos[s], "two", g, s)
+
+        _fed(runs, len(workers), pass_two)
         two = twos[0]
         for s in range(1, len(runs)):
             two = counter.watch(client.submit(tasks.merge_twos, [two, twos[s]],
@@ -354,12 +346,43 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
         record = counter.watch(client.submit(
             tasks.assemble_part, label, n, blocks, seed, options_for_record(options), 0.0,
             priority=priority, **named("assemble_part")), label)
-        del ones, fits, views, two, twos, blocks, taken, taken_by_span
+        ones = fits = views = two = twos = blocks = None    # the cluster frees them
         results[label] = cluster.result(record)
     seconds = round(time.perf_counter() - started, 3)
     for r in results.values():
         r["meta"]["seconds"] = seconds
     return results
+
+
+def _fed(runs: list, workers: int, submit_step) -> None:
+    """Submits each span's steps in order, a step once the span's step ``AHEAD`` before it
+    has been taken. ``runs``: each span's steps; ``submit_step(s, g)`` submits step ``g`` of
+    span ``s`` and returns its marker (a future done once the step's chains have taken it).
+    Spans beyond the ``workers`` follow the span before them on the same worker. Parts are
+    quick to make and Dask would run them all ahead of their steps, holding the set in memory
+    (RESULTS: 79 parts of pass two); submitted from here, the images of a set held here are
+    sent as they are needed, not all at once."""
+    w = max(1, workers)
+    taken = [[] if s < w else None for s in range(len(runs))]
+    queued = [list(run) for run in runs]
+    while True:
+        gates = []
+        for s, steps in enumerate(queued):
+            if taken[s] is None:
+                continue
+            while steps:
+                gate = taken[s][-AHEAD] if len(taken[s]) >= AHEAD else None
+                if gate is not None and not gate.done():
+                    gates.append(gate)
+                    break
+                if gate is not None and gate.status != "finished":
+                    cluster.result(gate)                    # its error, said
+                taken[s].append(submit_step(s, steps.pop(0)))
+            if not steps and s + w < len(runs) and taken[s + w] is None:
+                taken[s + w] = list(taken[s])   # the next span there starts as this one ends
+        if not gates:
+            return
+        cluster.wait_any(gates)
 
 
 def options_for_record(options: dict) -> dict:

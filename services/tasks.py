@@ -6,7 +6,8 @@ The server submits these functions with their arguments; nothing here runs in th
   channels; ``describe`` reads a published or uploaded checkpoint) and the block page's
   tables (``COMPUTATIONS`` in ``services.block``): interactive tasks;
 - a data-set measurement in two passes (``services.remote.measure_images``): ``image_set``
-  builds the images once; ``sample_part`` runs one network over a part of them and keeps
+  builds the app's images once (a command line's set comes part by part, each part's images
+  with its tasks); ``sample_part`` runs one network over a part of them and keeps
   its pixel samples and counts (``model.evidence.sample_images``), ``pass_one_step`` adds
   parts to a block's moments (and keeps its whole images) within a span of the set,
   ``merge_ones`` joins the spans', ``fit_block`` ends pass one and ``view_block`` computes
@@ -236,17 +237,28 @@ def set_size(images) -> tuple[int, tuple]:
     return len(images), images.rejected
 
 
-def sample_part(described: tuple, images, first: int, stop: int, seed: int, options: dict,
-                after=None):
-    """``model.evidence.sample_images`` of images ``first .. stop - 1`` (one batch).
-    ``after``: a ``seen`` marker this part waits for (unused: an order, not an input)."""
+def sample_part(described: tuple, images, first: int, stop: int, n_images: int, seed: int,
+                options: dict):
+    """``model.evidence.sample_images`` of images ``first .. stop - 1`` of a set of
+    ``n_images`` (one batch). ``images``: the set, or those images alone (uint8, sent with
+    the task by ``services.remote.measure_images``)."""
     computed["sample_part"] += 1
     from model.evidence.measure import sample_images
 
     def run():
-        return sample_images(network(described).model, images.images[first:stop], first=first,
-                             total=len(images), seed=seed, batch_size=stop - first, **options)
+        return sample_images(network(described).model, _part(images, first, stop), first=first,
+                             total=n_images, seed=seed, batch_size=stop - first, **options)
     return in_background(run)
+
+
+def _part(images, first: int, stop: int):
+    """Images ``first .. stop - 1`` of a set, or ``images`` when they are those alone."""
+    import numpy as np
+    if isinstance(images, np.ndarray):
+        if len(images) != stop - first:
+            raise ValueError(f"{len(images)} images sent for images {first} .. {stop - 1}")
+        return images
+    return images.images[first:stop]
 
 
 def pass_one_step(one, parts: list, b: int, n_images: int, seed: int, options: dict):
@@ -271,7 +283,8 @@ def merge_ones(ones: list):
 
 
 def seen(accumulated) -> int:
-    """The images a pass's accumulator holds: a marker that later parts wait for (computed
+    """The images a pass's accumulator holds: a marker the server waits for before it sends
+    later parts (computed
     where the accumulator is, so only this number moves). Once per step, it also gives the
     freed heap back: the steps' parts are freed around the whole images the images view
     keeps, and the holes they leave stayed in the worker (bench/RESULTS.md, issue 21)."""
@@ -301,21 +314,21 @@ def view_block(one):
         _trim()     # its copy of a block's whole images: 126 MB at 64 px (block 1's input)
 
 
-def spread_part(described: tuple, images, first: int, stop: int, seed: int, options: dict,
-                fits: list, folds: int, after=None):
-    """Pass two of images ``first .. stop - 1``: the network run over them again, each
-    image's sums on every block's axes and its held-out errors (``passes.spread``).
-    ``after``: as ``sample_part``'s."""
+def spread_part(described: tuple, images, first: int, stop: int, n_images: int, seed: int,
+                options: dict, fits: list, folds: int):
+    """Pass two of images ``first .. stop - 1`` (``images`` as ``sample_part``'s): the
+    network run over them again, each image's sums on every block's axes and its held-out
+    errors (``passes.spread``)."""
     computed["spread_part"] += 1
     from model.evidence.measure import sample_images
     from model.evidence.stats import folds_by_image
     from model.evidence.pass_two import spread
 
     def run():
-        n = len(images)
-        part = sample_images(network(described).model, images.images[first:stop], first=first,
-                             total=n, seed=seed, batch_size=stop - first, **options)
-        return spread(part, dict(enumerate(fits)), folds_by_image(n, min(folds, n), seed))
+        part = sample_images(network(described).model, _part(images, first, stop), first=first,
+                             total=n_images, seed=seed, batch_size=stop - first, **options)
+        return spread(part, dict(enumerate(fits)), folds_by_image(n_images, min(folds, n_images),
+                                                                  seed))
     return in_background(run)
 
 

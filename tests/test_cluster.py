@@ -280,6 +280,54 @@ def test_a_set_of_two_spans_measures_on_the_cluster_what_it_measures_here():
     assert without_times(there["embedded"]) == without_times(here.to_dict())
 
 
+def test_a_spans_steps_are_sent_once_the_step_ahead_before_them_is_taken():
+    # remote._fed with markers that take 0.2 s: 3 spans on 2 workers (span 2 follows span 0)
+    client, ahead = cluster.client(), remote.AHEAD
+    markers, seen = {}, []
+
+    def submit_step(s, g):
+        seen.append((s, g, {k: m.done() for k, m in markers.items()}))
+        markers[s, g] = client.submit(time.sleep, 0.2, pure=False)
+        return markers[s, g]
+
+    runs = [range(0, 4), range(4, 8), range(8, 11)]
+    remote._fed(runs, 2, submit_step)
+    assert sorted((s, g) for s, g, _ in seen) == [(s, g) for s, r in enumerate(runs) for g in r]
+    for s, run in enumerate(runs):
+        order = [g for t, g, _ in seen if t == s]
+        assert order == list(run)                                   # in order within a span
+        for k, g in enumerate(order[ahead:] if s < 2 else []):
+            done = next(d for t, h, d in seen if (t, h) == (s, g))
+            assert done[s, run[k]], (s, g)              # the step AHEAD before it was taken
+    first = next(d for t, g, d in seen if (t, g) == (2, 8))
+    assert set(first) >= set((0, g) for g in runs[0])          # after span 0 was sent whole
+    assert first[0, runs[0][-ahead]]                  # and its chains had nearly taken it
+
+
+def test_a_set_held_here_is_sent_in_parts_and_survives_a_killed_worker():
+    # the command line's case: the set is in this process, each part's images go with its
+    # tasks (in both passes), so a killed worker's parts are sent again by the scheduler
+    from model.evidence.image_sets import generated
+    from model.evidence.measure import evidence
+    from services.evidence import task_images
+    chosen = load_source("embedded")
+    images = generated(120, seed=6, resolution=64)
+    here = evidence(chosen.model, images.images, weights="embedded", seed=6,
+                    batch_size=task_images(64)).to_dict()
+    [before] = cluster.worker_pids().values()
+    killed = threading.Event()
+
+    def kill_midway(fraction, step):
+        if fraction > 0.3 and not killed.is_set():
+            killed.set()
+            os.kill(before, signal.SIGKILL)
+
+    there = remote.measure_images({"embedded": ("named", chosen.id)}, images, 120, seed=6,
+                                  resolution=64, progress=kill_midway)
+    assert killed.is_set() and before not in cluster.worker_pids().values()
+    assert without_times(there["embedded"]) == without_times(here)
+
+
 def test_an_analysis_whose_worker_is_killed_still_answers():
     chosen = load_source("embedded")
     x = _image(chosen)

@@ -107,3 +107,21 @@ def test_paths_folders_and_missing(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert "no image files" in str(from_paths([empty], resolution=32).rejected[0][1])
+
+
+def test_a_set_may_be_given_more_room_than_the_apps(tmp_path):
+    # the command line's --max-images: the app's sets stop at MAX_SET_IMAGES
+    from model.evidence.__main__ import load_images
+    from model.evidence.image_sets import MAX_SET_IMAGES
+    with pytest.raises(ValueError, match=str(MAX_SET_IMAGES)):
+        generated(MAX_SET_IMAGES + 1, resolution=32)
+    assert len(generated(3, resolution=32, max_images=3)) == 3
+    with pytest.raises(ValueError):
+        generated(3, resolution=32, max_images=2)
+    with pytest.raises(ValueError, match="max_images"):
+        generated(3, resolution=32, max_images=0)
+    for i in range(3):
+        Image.new("RGB", (40, 40), (60 * i, 0, 0)).save(tmp_path / f"{i}.png")
+    built = load_images([str(tmp_path)], resolution=32, resize=None, seed=0, max_images=2)
+    assert len(built) == 2 and [n for n, _ in built.rejected] == [str(tmp_path / "2.png")]
+    assert "2 images" in str(built.rejected[0][1])

@@ -2,7 +2,7 @@
 
     python -m model.evidence --weights SOURCE --images generated:N|FILE...|DIR|ZIP
         [--seed S] [--resolution R] [--width W] [--format table|csv|json]
-        [--scheduler tcp://HOST:8786]
+        [--max-images N] [--scheduler tcp://HOST:8786]
 
 SOURCE: embedded, embedded-relu6, random, imagenet-v1, imagenet-v2 or a .pth/.pt state dict
 (``model.weights.load_weights``). The named networks bring their architecture and input size
@@ -14,7 +14,10 @@ stderr and left out; no usable image, bad weights or bad options: one line on st
 ``--scheduler`` (or ``MANIFOLD_LAB_SCHEDULER``) measures on that Dask cluster, in tasks
 (``services.remote.measure_images``: parts of the images, then each block), with progress
 on stderr from the tasks done; a scheduler that cannot be reached: one line naming it, exit 1.
-Without one it measures in this process, in the same batches: the same numbers.
+This process holds the set (uint8 at R: 12 KB an image at 64 px, 150 KB at 224 px) and sends
+each part's images with its tasks, so no worker holds the whole set. Without a scheduler it
+measures in this process, in the same batches: the same numbers. ``--max-images`` (default
+``COMMAND_LINE_IMAGES``): images past it are listed as left out.
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ import sys
 from pathlib import Path
 
 FORMATS = ("table", "csv", "json")
+COMMAND_LINE_IMAGES = 10_000     # a researcher's set; the app's sets stop at 1,000
 BLOCK_COLUMNS = (("block", "block"), ("t", "t"), ("d_in", "d_in"), ("hidden", "hidden"),
                  ("n_pixels", "pixels"), ("positive_min", "pos min"),
                  ("positive_mean", "pos mean"), ("positive_max", "pos max"),
@@ -70,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=int, default=200, help="bootstrap replicates (default 200)")
     p.add_argument("--pixels-per-image", type=int, default=16,
                    help="pixel positions sampled per image at each probe point (default 16)")
+    p.add_argument("--max-images", type=int, default=COMMAND_LINE_IMAGES, metavar="N",
+                   help=f"at most N images; the rest are listed as left out (default "
+                        f"{COMMAND_LINE_IMAGES:,}; each is held here decoded at the resolution)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="a Dask scheduler (tcp://HOST:8786) to measure on (default: "
                         "$MANIFOLD_LAB_SCHEDULER, else this process)")
@@ -149,17 +156,20 @@ def build_network(source: str, *, width: float | None = None, seed: int = 0):
     return net.eval(), 224, None
 
 
-def load_images(items: list[str], *, resolution: int, resize: int | None, seed: int):
-    """An ``ImageSet`` from the --images arguments."""
+def load_images(items: list[str], *, resolution: int, resize: int | None, seed: int,
+                max_images: int = COMMAND_LINE_IMAGES):
+    """An ``ImageSet`` from the --images arguments, of at most ``max_images`` images."""
     from . import image_sets
     if len(items) == 1 and items[0].startswith("generated:"):
         count = items[0].split(":", 1)[1]
         if not count.isdigit():
             raise ValueError(f"--images generated:N needs a whole number N, got {items[0]!r}")
-        return image_sets.generated(int(count), seed=seed, resolution=resolution)
+        return image_sets.generated(int(count), seed=seed, resolution=resolution,
+                                    max_images=max_images)
     if any(i.startswith("generated:") for i in items):
         raise ValueError("--images generated:N cannot be combined with files")
-    return image_sets.from_paths(items, resolution=resolution, resize=resize)
+    return image_sets.from_paths(items, resolution=resolution, resize=resize,
+                                 max_images=max_images)
 
 
 def _cell(key: str, value) -> str:
@@ -223,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"--resolution must be at least 32 pixels, got {resolution}")
         if resize is not None and args.resolution:
             resize = round(resize * resolution / default_resolution)
-        images = load_images(args.images, resolution=resolution, resize=resize, seed=args.seed)
+        images = load_images(args.images, resolution=resolution, resize=resize, seed=args.seed,
+                             max_images=args.max_images)
         for name, reason in images.rejected:
             print(f"skipped {name}: {reason}", file=sys.stderr)
         if len(images) < 2:

@@ -35,7 +35,7 @@ from ..images import (
 )
 from ..synthetic import CLASSES, MIN_RESOLUTION, make_batch
 
-MAX_SET_IMAGES = 1000               # images per set: evidence's cost grows with n^2 (images view)
+MAX_SET_IMAGES = 1000               # images per set by default (the app's sets)
 MAX_ZIP_MEMBERS = 2000
 MAX_ZIP_TOTAL_BYTES = 512 * 1024 * 1024
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
@@ -62,16 +62,27 @@ class ImageSet:
         return int(self.images.shape[1])
 
 
+def _limit(max_images) -> int:
+    if max_images is None:
+        return MAX_SET_IMAGES
+    if isinstance(max_images, bool) or int(max_images) != max_images or max_images < 1:
+        raise ValueError(f"max_images must be an integer >= 1, got {max_images!r}")
+    return int(max_images)
+
+
 def _check_resolution(resolution) -> int:
     if isinstance(resolution, bool) or int(resolution) != resolution or resolution < MIN_RESOLUTION:
         raise ValueError(f"resolution must be an integer >= {MIN_RESOLUTION}, got {resolution!r}")
     return int(resolution)
 
 
-def generated(n: int, seed: int = 0, resolution: int = 64) -> ImageSet:
-    """n images of ``model.synthetic``, classes balanced (counts differ by at most one)."""
-    if isinstance(n, bool) or int(n) != n or not 1 <= n <= MAX_SET_IMAGES:
-        raise ValueError(f"n must be an integer from 1 to {MAX_SET_IMAGES}, got {n!r}")
+def generated(n: int, seed: int = 0, resolution: int = 64, *,
+              max_images: int | None = None) -> ImageSet:
+    """n images of ``model.synthetic``, classes balanced (counts differ by at most one);
+    ``max_images``: the largest n allowed (default ``MAX_SET_IMAGES``)."""
+    limit = _limit(max_images)
+    if isinstance(n, bool) or int(n) != n or not 1 <= n <= limit:
+        raise ValueError(f"n must be an integer from 1 to {limit}, got {n!r}")
     if isinstance(seed, bool) or int(seed) != seed or seed < 0:
         raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
     images, labels = make_batch(int(n), seed=[int(seed), GENERATED_STREAM],
@@ -92,17 +103,18 @@ def _crop_uint8(image, resolution: int, resize: int | None) -> np.ndarray:
 
 
 class _Builder:
-    """Collects images and rejections in order, up to MAX_SET_IMAGES."""
+    """Collects images and rejections in order, up to ``max_images`` (``MAX_SET_IMAGES``)."""
 
-    def __init__(self, resolution: int, resize: int | None):
+    def __init__(self, resolution: int, resize: int | None, max_images: int | None = None):
         self.resolution, self.resize = _check_resolution(resolution), resize
+        self.max_images = _limit(max_images)
         self.images: list[np.ndarray] = []
         self.names: list[str] = []
         self.rejected: list[tuple[str, Message]] = []
 
     def add(self, source, name: str) -> None:
-        if len(self.images) >= MAX_SET_IMAGES:
-            self.rejected.append((name, say("refusal.set.too_many", limit=MAX_SET_IMAGES)))
+        if len(self.images) >= self.max_images:
+            self.rejected.append((name, say("refusal.set.too_many", limit=self.max_images)))
             return
         try:
             im = source if isinstance(source, np.ndarray) else load_image(source, name=name)
@@ -189,9 +201,11 @@ def from_uploads(items, *, resolution: int = 64, resize: int | None = None) -> I
     return builder.build(f"{len(items)} upload(s)")
 
 
-def from_paths(paths, *, resolution: int = 64, resize: int | None = None) -> ImageSet:
-    """Image files, folders (their image files, sorted by name, not recursive) and .zip files."""
-    builder = _Builder(resolution, resize)
+def from_paths(paths, *, resolution: int = 64, resize: int | None = None,
+               max_images: int | None = None) -> ImageSet:
+    """Image files, folders (their image files, sorted by name, not recursive) and .zip
+    files; at most ``max_images`` (``MAX_SET_IMAGES``), the rest listed as rejected."""
+    builder = _Builder(resolution, resize, max_images)
     paths = [Path(p) for p in paths]
     for path in paths:
         if path.is_dir():
