@@ -34,6 +34,18 @@ def _small(weights, n=24, resolution=32) -> ev.EvidenceQuery:
     return ev.EvidenceQuery(weights.id, "generated", n, 0, resolution)
 
 
+def _killing(pid: int, past: float):
+    """(an event set once killed, a progress callback that SIGKILLs ``pid`` once the
+    measurement is more than ``past`` done)."""
+    killed = threading.Event()
+
+    def progress(fraction, step):
+        if fraction > past and not killed.is_set():
+            killed.set()
+            os.kill(pid, signal.SIGKILL)
+    return killed, progress
+
+
 def _image(weights):
     x, _ = prepare_input(generated_image(3, 0, 0, weights.resolution), weights.resolution,
                          weights.source, generated=True)
@@ -245,13 +257,7 @@ def test_a_killed_worker_is_restarted_and_the_measurement_gives_the_same_numbers
     query = ev.EvidenceQuery(chosen.id, "generated", 240, 2, 64)
     here = ev.measure(query, chosen)
     [before] = cluster.worker_pids().values()
-    killed = threading.Event()
-
-    def kill_midway(fraction, step):
-        if fraction > 0.2 and not killed.is_set():
-            killed.set()
-            os.kill(before, signal.SIGKILL)
-
+    killed, kill_midway = _killing(before, 0.2)
     there = remote.measure(query, chosen, progress=kill_midway)
     assert killed.is_set()
     assert without_times(there) == without_times(here)
@@ -315,13 +321,7 @@ def test_a_set_held_here_is_sent_in_parts_and_survives_a_killed_worker():
     here = evidence(chosen.model, images.images, weights="embedded", seed=6,
                     batch_size=task_images(64)).to_dict()
     [before] = cluster.worker_pids().values()
-    killed = threading.Event()
-
-    def kill_midway(fraction, step):
-        if fraction > 0.3 and not killed.is_set():
-            killed.set()
-            os.kill(before, signal.SIGKILL)
-
+    killed, kill_midway = _killing(before, 0.3)
     there = remote.measure_images({"embedded": ("named", chosen.id)}, images, 120, seed=6,
                                   resolution=64, progress=kill_midway)
     assert killed.is_set() and before not in cluster.worker_pids().values()

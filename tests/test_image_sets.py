@@ -122,6 +122,18 @@ def test_a_set_may_be_given_more_room_than_the_apps(tmp_path):
         generated(3, resolution=32, max_images=0)
     for i in range(3):
         Image.new("RGB", (40, 40), (60 * i, 0, 0)).save(tmp_path / f"{i}.png")
+    with pytest.raises(ValueError, match="generated:3 is more than --max-images 2"):
+        load_images(["generated:3"], resolution=32, resize=None, seed=0, max_images=2)
     built = load_images([str(tmp_path)], resolution=32, resize=None, seed=0, max_images=2)
     assert len(built) == 2 and [n for n, _ in built.rejected] == [str(tmp_path / "2.png")]
     assert "2 images" in str(built.rejected[0][1])
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "ten"])
+def test_max_images_is_a_whole_number_of_at_least_one(bad, capsys):
+    from model.evidence.__main__ import main
+    with pytest.raises(SystemExit) as exit_:
+        main(["--weights", "embedded", "--images", "generated:4", "--max-images", bad])
+    assert exit_.value.code == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "--max-images" in line and repr(bad) in line

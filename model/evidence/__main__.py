@@ -51,6 +51,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (python -m model.evidence --help)\n")
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"needs a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python -m model.evidence",
@@ -74,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=int, default=200, help="bootstrap replicates (default 200)")
     p.add_argument("--pixels-per-image", type=int, default=16,
                    help="pixel positions sampled per image at each probe point (default 16)")
-    p.add_argument("--max-images", type=int, default=COMMAND_LINE_IMAGES, metavar="N",
+    p.add_argument("--max-images", type=_positive, default=COMMAND_LINE_IMAGES, metavar="N",
                    help=f"at most N images; the rest are listed as left out (default "
                         f"{COMMAND_LINE_IMAGES:,}; each is held here decoded at the resolution)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -164,6 +170,8 @@ def load_images(items: list[str], *, resolution: int, resize: int | None, seed: 
         count = items[0].split(":", 1)[1]
         if not count.isdigit():
             raise ValueError(f"--images generated:N needs a whole number N, got {items[0]!r}")
+        if int(count) > max_images:
+            raise ValueError(f"--images {items[0]} is more than --max-images {max_images}")
         return image_sets.generated(int(count), seed=seed, resolution=resolution,
                                     max_images=max_images)
     if any(i.startswith("generated:") for i in items):
