@@ -324,6 +324,9 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
         # records' time at 64 px: a Gram matrix of up to 2,000 whole images).
         views = [counter.watch(client.submit(tasks.view_block, ones[b], **named("view_block", b),
                                              **ahead[b]), label) for b in range(n_blocks)]
+        # Let go here: the scheduler then frees pass one (its images view's whole images,
+        # most of it) once its fit and view are done, not after pass two (bench/RESULTS.md).
+        ones = None
         twos = [None] * len(runs)
 
         def pass_two(s: int, g: int):
