@@ -308,9 +308,9 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
             return marker(ones[widest[0]], "one", g, s)
 
         _fed(runs, len(workers), pass_one)
-        # Merged in span order, each span as soon as it and those before it are done: a
-        # worker then holds two spans' statistics at a time, not every span's (the same
-        # numbers: ``merged`` adds them in this order too).
+        # Merged in span order (the same numbers: ``merged`` adds them in this order too),
+        # submitted once all of pass one is: until then a worker holds every span's
+        # statistics (bench/RESULTS.md, "What a worker holds through a measurement").
         ones = by_span[0]
         for s in range(1, len(runs)):
             ones = [counter.watch(client.submit(tasks.merge_ones, [ones[b], by_span[s][b]],

@@ -243,22 +243,23 @@ def sample_part(described: tuple, images, first: int, stop: int, n_images: int, 
     ``n_images`` (one batch). ``images``: the set, or those images alone (uint8, sent with
     the task by ``services.remote.measure_images``)."""
     computed["sample_part"] += 1
-    from model.evidence.measure import sample_images
-
-    def run():
-        return sample_images(network(described).model, _part(images, first, stop), first=first,
-                             total=n_images, seed=seed, batch_size=stop - first, **options)
-    return in_background(run)
+    return in_background(_sampled, described, images, first, stop, n_images, seed, options)
 
 
-def _part(images, first: int, stop: int):
-    """Images ``first .. stop - 1`` of a set, or ``images`` when they are those alone."""
+def _sampled(described: tuple, images, first: int, stop: int, n_images: int, seed: int,
+             options: dict):
+    """``model.evidence.sample_images`` of images ``first .. stop - 1``: of the set, or
+    ``images`` when they are those alone."""
     import numpy as np
+
+    from model.evidence.measure import sample_images
     if isinstance(images, np.ndarray):
         if len(images) != stop - first:
             raise ValueError(f"{len(images)} images sent for images {first} .. {stop - 1}")
-        return images
-    return images.images[first:stop]
+    else:
+        images = images.images[first:stop]
+    return sample_images(network(described).model, images, first=first, total=n_images,
+                         seed=seed, batch_size=stop - first, **options)
 
 
 def pass_one_step(one, parts: list, b: int, n_images: int, seed: int, options: dict):
@@ -284,8 +285,7 @@ def merge_ones(ones: list):
 
 def seen(accumulated) -> int:
     """The images a pass's accumulator holds: a marker the server waits for before it sends
-    later parts (computed
-    where the accumulator is, so only this number moves). Once per step, it also gives the
+    later parts (computed where the accumulator is, so only this number moves). Once per step, it also gives the
     freed heap back: the steps' parts are freed around the whole images the images view
     keeps, and the holes they leave stayed in the worker (bench/RESULTS.md, issue 21)."""
     _trim()
@@ -320,13 +320,11 @@ def spread_part(described: tuple, images, first: int, stop: int, n_images: int, 
     network run over them again, each image's sums on every block's axes and its held-out
     errors (``passes.spread``)."""
     computed["spread_part"] += 1
-    from model.evidence.measure import sample_images
     from model.evidence.stats import folds_by_image
     from model.evidence.pass_two import spread
 
     def run():
-        part = sample_images(network(described).model, _part(images, first, stop), first=first,
-                             total=n_images, seed=seed, batch_size=stop - first, **options)
+        part = _sampled(described, images, first, stop, n_images, seed, options)
         return spread(part, dict(enumerate(fits)), folds_by_image(n_images, min(folds, n_images),
                                                                   seed))
     return in_background(run)
