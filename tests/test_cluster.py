@@ -155,7 +155,7 @@ def test_an_analysis_goes_ahead_of_a_running_measurement():
     finished: list = []
 
     def long_measurement():
-        remote.measure(ev.EvidenceQuery(chosen.id, "generated", 240, 1, 64), chosen,
+        remote.measure(ev.EvidenceQuery(chosen.id, "generated", 120, 1, 64), chosen,
                        progress=lambda fraction, step: started.set())
         finished.append(time.monotonic())
 
@@ -175,7 +175,7 @@ def test_the_lectures_measurement_goes_ahead_of_a_students():
     finished = {}
 
     def run(name, seed, priority):
-        remote.measure(ev.EvidenceQuery(chosen.id, "generated", 120, seed, 64), chosen,
+        remote.measure(ev.EvidenceQuery(chosen.id, "generated", 64, seed, 64), chosen,
                        priority=priority)
         finished[name] = time.monotonic()
     student = threading.Thread(target=run, args=("student", 11, cluster.BATCH))
@@ -254,7 +254,7 @@ def test_the_cluster_sweeps_what_this_process_sweeps():
 
 def test_a_killed_worker_is_restarted_and_the_measurement_gives_the_same_numbers():
     chosen = load_source("embedded")
-    query = ev.EvidenceQuery(chosen.id, "generated", 240, 2, 64)
+    query = ev.EvidenceQuery(chosen.id, "generated", 120, 2, 64)
     here = ev.measure(query, chosen)
     [before] = cluster.worker_pids().values()
     killed, kill_midway = _killing(before, 0.2)

@@ -7,6 +7,7 @@ finder) before anything of the app is imported; the worker process it starts is 
 """
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -29,13 +30,16 @@ class NoTorch(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, NoTorch())
 from streamlit.testing.v1 import AppTest
-at = AppTest.from_file({app!r}, default_timeout=120)
-at.query_params.update({query!r})
-at.run()
-at.switch_page({page!r}).run()
+charts = []
+for page, query in {visits!r}:
+    at = AppTest.from_file({app!r}, default_timeout=120)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page(page).run()
 {then}
-assert not at.exception, [e.message + "".join(e.stack_trace) for e in at.exception]
-assert not at.error, [e.value for e in at.error]
+    assert not at.exception, (page, [e.message + "".join(e.stack_trace) for e in at.exception])
+    assert not at.error, (page, [e.value for e in at.error])
+    charts.append(len(at.get("plotly_chart")))
 from services import cluster
 
 
@@ -45,28 +49,37 @@ def ui_modules():    # a worker spawned from a page once ran the page again (_sp
 
 
 ui = sum(cluster.client().run(ui_modules).values()) if cluster._client is not None else 0
-print("torch" in sys.modules, len(at.get("plotly_chart")), ui)
+print("torch" in sys.modules, ",".join(map(str, charts)), ui)
 '''
 
 
-def _run(page: str, query: dict | None = None, then: str = "") -> list[str]:
-    code = _SERVER.format(root=str(ROOT), app=APP, query=query or {}, page=page, then=then)
+def _run(visits: list[tuple[str, dict]], then: str = "") -> tuple[str, list[int], str]:
+    """Each (page, link query) of ``visits`` drawn by its own AppTest in one server process
+    (one cluster for all: a worker's start is most of a visit's time); ``then``: code run on
+    each visit's ``at`` after it draws. (torch imported, each visit's charts, UI modules in
+    the workers)."""
+    code = _SERVER.format(root=str(ROOT), app=APP, visits=visits,
+                          then=textwrap.indent(then.strip(), "    "))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=400, cwd=ROOT)
+                         timeout=600, cwd=ROOT)
     assert out.returncode == 0, out.stderr[-4000:]
-    return out.stdout.split()[-3:]
+    imported, charts, ui = out.stdout.split()[-3:]
+    return imported, [int(c) for c in charts.split(",")], ui
 
 
-@pytest.mark.parametrize("page, query", [
+PAGES = [
     ("views/relu_manifolds.py", {}),
     ("views/live.py", {}),
     ("views/live.py", {"image": "chelsea", "est": "twonn", "compare": "embedded-relu6"}),
     ("views/block.py", {}),
     ("views/presenter.py", {"slide": "3"}),
-])
-def test_pages_draw_with_torch_refused_in_the_server(page, query):
-    imported, charts, ui_in_workers = _run(page, query)
-    assert imported == "False" and int(charts) >= 1 and ui_in_workers == "0"
+]
+
+
+def test_pages_draw_with_torch_refused_in_the_server():
+    imported, charts, ui_in_workers = _run(PAGES)
+    assert imported == "False" and ui_in_workers == "0"
+    assert len(charts) == len(PAGES) and min(charts) >= 1, charts
 
 
 def test_an_uploaded_checkpoint_is_read_in_the_worker(tmp_path):
@@ -137,6 +150,6 @@ assert job.wait(60) and job.error.key == "refusal.download.unreachable", job.err
 downloads.DOWNLOADS.forget("imagenet-v1")      # the page without the failure, for the checks
 at.run()
 '''
-    imported, charts, ui_in_workers = _run("views/live.py", {"weights": "imagenet-v1", "res": "64"},
-                                           then)
-    assert imported == "False" and int(charts) >= 1 and ui_in_workers == "0"
+    imported, charts, ui_in_workers = _run([("views/live.py", {"weights": "imagenet-v1",
+                                                                "res": "64"})], then)
+    assert imported == "False" and charts[0] >= 1 and ui_in_workers == "0"
