@@ -218,9 +218,9 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     consecutive steps. Each span's tasks run on one worker (span s on worker s mod the
     workers; any other when that one has gone), so its parts never move: pass one, a
     ``sample_part`` per part and per block a chain of ``pass_one_step``s through the span;
-    ``merge_ones`` joins a block's spans in order (only these move), then a ``fit_block`` and a
-    ``view_block`` (the images view's TwoNN ratios, and pass one without the view's images,
-    kept for the end); pass two, a ``spread_part`` per part
+    ``merge_ones`` joins a block's spans in order, each once it is sent (only these move),
+    then a ``fit_block`` and a ``view_block`` (the images view's TwoNN ratios, and pass one
+    without the view's images, kept for the end); pass two, a ``spread_part`` per part
     (the network run again), a chain of ``pass_two_step``s per span and ``merge_twos``; then
     a ``block_part`` per block and one ``assemble_part``. A step's parts are submitted once
     the chains have taken the step ``AHEAD`` before it (``_fed``), so a worker holds a few
@@ -307,15 +307,23 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
                     **named("pass_one_step", b, g), **on(s, ahead[b])), label)
             return marker(ones[widest[0]], "one", g, s)
 
-        _fed(runs, len(workers), pass_one)
         # Merged in span order (the same numbers: ``merged`` adds them in this order too),
-        # submitted once all of pass one is: until then a worker holds every span's
-        # statistics (bench/RESULTS.md, "What a worker holds through a measurement").
-        ones = by_span[0]
-        for s in range(1, len(runs)):
-            ones = [counter.watch(client.submit(tasks.merge_ones, [ones[b], by_span[s][b]],
-                                                **named("merge_ones", b, s), **ahead[b]), label)
-                    for b in range(n_blocks)]
+        # each span as soon as it and the spans before it are sent: a worker then holds the
+        # spans merged so far and the one it runs, not every span's statistics
+        # (bench/RESULTS.md, "Spans merged as they are sent").
+        ones = []
+
+        def merge_one(s: int) -> None:
+            nonlocal ones
+            if s == 0:
+                ones = by_span[0]
+            else:
+                ones = [counter.watch(client.submit(tasks.merge_ones, [ones[b], by_span[s][b]],
+                                                    **named("merge_ones", b, s), **ahead[b]),
+                                      label) for b in range(n_blocks)]
+            by_span[s] = None
+
+        _fed(runs, len(workers), pass_one, _in_order(len(runs), merge_one))
         by_span = None
         fits = [counter.watch(client.submit(tasks.fit_block, ones[b], options["ridge_alpha"],
                                             **named("fit_block", b), **ahead[b]), label)
@@ -338,11 +346,16 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
                 **named("pass_two_step", g), **on(s, ahead[widest[0]])), label)
             return marker(twos[s], "two", g, s)
 
-        _fed(runs, len(workers), pass_two)
-        two = twos[0]
-        for s in range(1, len(runs)):
-            two = counter.watch(client.submit(tasks.merge_twos, [two, twos[s]],
-                                              **named("merge_twos", s), **ahead[widest[0]]), label)
+        two = None
+
+        def merge_two(s: int) -> None:
+            nonlocal two
+            two = twos[0] if s == 0 else counter.watch(client.submit(
+                tasks.merge_twos, [two, twos[s]], **named("merge_twos", s),
+                **ahead[widest[0]]), label)
+            twos[s] = None
+
+        _fed(runs, len(workers), pass_two, _in_order(len(runs), merge_two))
         blocks = [counter.watch(client.submit(
             tasks.block_part, network, fits[b], two, views[b], b, seed, statistics,
             **named("block_part", b), **ahead[b]), label) for b in range(n_blocks)]
@@ -357,10 +370,11 @@ def measure_images(networks: dict, images, n_images: int, *, seed: int, resoluti
     return results
 
 
-def _fed(runs: list, workers: int, submit_step) -> None:
+def _fed(runs: list, workers: int, submit_step, span_sent=None) -> None:
     """Submits each span's steps in order, a step once the span's step ``AHEAD`` before it
     has been taken. ``runs``: each span's steps; ``submit_step(s, g)`` submits step ``g`` of
-    span ``s`` and returns its marker (a future done once the step's chains have taken it).
+    span ``s`` and returns its marker (a future done once the step's chains have taken it);
+    ``span_sent(s)``, if given, is called once span ``s``'s last step is submitted.
     Spans beyond the ``workers`` follow the span before them on the same worker. Parts are
     quick to make and Dask would run them all ahead of their steps, holding the set in memory
     (RESULTS: 79 parts of pass two); submitted from here, the images of a set held here are
@@ -368,6 +382,7 @@ def _fed(runs: list, workers: int, submit_step) -> None:
     w = max(1, workers)
     taken = [[] if s < w else None for s in range(len(runs))]
     queued = [list(run) for run in runs]
+    told: set = set()
     while True:
         gates = []
         for s, steps in enumerate(queued):
@@ -381,11 +396,30 @@ def _fed(runs: list, workers: int, submit_step) -> None:
                 if gate is not None and gate.status != "finished":
                     cluster.result(gate)                    # its error, said
                 taken[s].append(submit_step(s, steps.pop(0)))
+            if not steps and s not in told:
+                told.add(s)
+                if span_sent is not None:
+                    span_sent(s)
             if not steps and s + w < len(runs) and taken[s + w] is None:
                 taken[s + w] = list(taken[s])   # the next span there starts as this one ends
         if not gates:
             return
         cluster.wait_any(gates)
+
+
+def _in_order(n_spans: int, join):
+    """A ``span_sent`` for ``_fed`` that calls ``join(s)`` for spans 0, 1, ... in order, each
+    once it and every span before it have been sent (spans on two workers finish in any
+    order; their statistics are merged in one)."""
+    sent, joined = set(), 0
+
+    def span_sent(s: int) -> None:
+        nonlocal joined
+        sent.add(s)
+        while joined < n_spans and joined in sent:
+            join(joined)
+            joined += 1
+    return span_sent
 
 
 def options_for_record(options: dict) -> dict:

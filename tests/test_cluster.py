@@ -297,8 +297,14 @@ def test_a_spans_steps_are_sent_once_the_step_ahead_before_them_is_taken():
         return markers[s, g]
 
     runs = [range(0, 4), range(4, 8), range(8, 11)]
-    remote._fed(runs, 2, submit_step)
+    sent = []
+    remote._fed(runs, 2, submit_step, lambda s: sent.append((s, len(seen))))
     assert sorted((s, g) for s, g, _ in seen) == [(s, g) for s, r in enumerate(runs) for g in r]
+    # each span said sent once, right after its last step (its spans' merges go in then)
+    assert sorted(s for s, _ in sent) == [0, 1, 2]
+    for s, at in sent:
+        assert [g for t, g, _ in seen[:at] if t == s] == list(runs[s]), (s, at)
+        assert seen[at - 1][:2] == (s, runs[s][-1])
     for s, run in enumerate(runs):
         order = [g for t, g, _ in seen if t == s]
         assert order == list(run)                                   # in order within a span
@@ -308,6 +314,14 @@ def test_a_spans_steps_are_sent_once_the_step_ahead_before_them_is_taken():
     first = next(d for t, g, d in seen if (t, g) == (2, 8))
     assert set(first) >= set((0, g) for g in runs[0])          # after span 0 was sent whole
     assert first[0, runs[0][-ahead]]                  # and its chains had nearly taken it
+
+
+def test_spans_are_joined_in_order_once_they_and_those_before_them_are_sent():
+    joined = []
+    span_sent = remote._in_order(4, joined.append)
+    for s, expected in ((1, []), (0, [0, 1]), (3, [0, 1]), (2, [0, 1, 2, 3])):
+        span_sent(s)
+        assert joined == expected
 
 
 def test_a_set_held_here_is_sent_in_parts_and_survives_a_killed_worker():
