@@ -4,7 +4,7 @@ against plain inference, and a worker's peak memory against the number of images
     python bench/evidence_scale.py [--cases 64,224] [--memory 2000,10000] [--n-boot 200]
                                    [--repeats 3]
 
-Cases (``services.remote.measure_images``, one network each, generated images made before
+Cases (``services.measurement.measure_images``, one network each, generated images made before
 the clock starts and held here, as ``python -m model.evidence`` holds a set: each part's
 images go to the workers with its tasks, inside the clock):
 
@@ -94,7 +94,7 @@ def run(label: str, resolution: int, images, workers: int, n_boot: int,
 
     from distributed import Client, LocalCluster
 
-    from services import cluster, remote
+    from services import cluster, measurement
     from services.evidence import task_images
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       dashboard_address=None, silence_logs=logging.ERROR) as local, \
@@ -103,14 +103,14 @@ def run(label: str, resolution: int, images, workers: int, n_boot: int,
         network = described(label, resolution)
         small = image_set(4, resolution)
         for _ in range(workers):       # every worker builds the network before the clock
-            remote.measure_images({label: network}, small, len(small), seed=0,
-                                  resolution=resolution, n_boot=n_boot)
+            measurement.measure_images({label: network}, small, len(small), seed=0,
+                                       resolution=resolution, n_boot=n_boot)
         times = []
         for _ in range(repeats):      # the fastest: other processes here only ever add time
             started = time.perf_counter()
             # the set held here, as the command line holds it: its parts go with their tasks
-            result = remote.measure_images({label: network}, images, len(images), seed=0,
-                                           resolution=resolution, n_boot=n_boot)
+            result = measurement.measure_images({label: network}, images, len(images),
+                                                seed=0, resolution=resolution, n_boot=n_boot)
             times.append(time.perf_counter() - started)
         seconds = min(times)
         peaks = client.run(peak_mb)       # the measurement's, before the forwards get the set

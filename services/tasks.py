@@ -5,7 +5,7 @@ The server submits these functions with their arguments; nothing here runs in th
 - the live page's analyses of one image (``ANALYSES``: top-5, dimension profile, one block's
   channels; ``describe`` reads a published or uploaded checkpoint) and the block page's
   tables (``COMPUTATIONS`` in ``services.block``): interactive tasks;
-- a data-set measurement in two passes (``services.remote.measure_images``): ``image_set``
+- a data-set measurement in two passes (``services.measurement.measure_images``): ``image_set``
   builds the app's images once (a command line's set comes part by part, each part's images
   with its tasks); ``sample_part`` runs one network over a part of them and keeps
   its pixel samples and counts (``model.evidence.sample_images``), ``pass_one_step`` adds
@@ -241,7 +241,7 @@ def sample_part(described: tuple, images, first: int, stop: int, n_images: int, 
                 options: dict):
     """``model.evidence.sample_images`` of images ``first .. stop - 1`` of a set of
     ``n_images`` (one batch). ``images``: the set, or those images alone (uint8, sent with
-    the task by ``services.remote.measure_images``)."""
+    the task by ``services.measurement.measure_images``)."""
     computed["sample_part"] += 1
     return in_background(_sampled, described, images, first, stop, n_images, seed, options)
 

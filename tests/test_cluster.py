@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pytest
 
-from services import cluster, remote, tasks
+from services import cluster, measurement, remote, tasks
 from services import evidence as ev
 from services.images import generated_image, prepare_input
 from services.live import analyze_profile, channel_activations, predictions
@@ -278,8 +278,8 @@ def test_a_set_of_two_spans_measures_on_the_cluster_what_it_measures_here():
     assert len(spans(math.ceil(math.ceil(n / per) / (STEP_IMAGES // per)))) == 2
     images = generated(n, seed=4, resolution=64)
     before = sum(c.get("merge_ones", 0) for c in cluster.client().run(tasks.computed_counts).values())
-    there = remote.measure_images({"embedded": ("named", chosen.id)}, images, n, seed=4,
-                                  resolution=64)
+    there = measurement.measure_images({"embedded": ("named", chosen.id)}, images, n, seed=4,
+                                       resolution=64)
     merges = sum(c.get("merge_ones", 0) for c in cluster.client().run(tasks.computed_counts).values())
     assert merges - before == 17
     here = evidence(chosen.model, images.images, weights="embedded", seed=4, batch_size=per)
@@ -287,8 +287,8 @@ def test_a_set_of_two_spans_measures_on_the_cluster_what_it_measures_here():
 
 
 def test_a_spans_steps_are_sent_once_the_step_ahead_before_them_is_taken():
-    # remote._fed with markers that take 0.2 s: 3 spans on 2 workers (span 2 follows span 0)
-    client, ahead = cluster.client(), remote.AHEAD
+    # measurement._fed with markers that take 0.2 s: 3 spans on 2 workers (span 2 follows span 0)
+    client, ahead = cluster.client(), measurement.AHEAD
     markers, seen = {}, []
 
     def submit_step(s, g):
@@ -298,7 +298,7 @@ def test_a_spans_steps_are_sent_once_the_step_ahead_before_them_is_taken():
 
     runs = [range(0, 4), range(4, 8), range(8, 11)]
     sent = []
-    remote._fed(runs, 2, submit_step, lambda s: sent.append((s, len(seen))))
+    measurement._fed(runs, 2, submit_step, lambda s: sent.append((s, len(seen))))
     assert sorted((s, g) for s, g, _ in seen) == [(s, g) for s, r in enumerate(runs) for g in r]
     # each span said sent once, right after its last step (its spans' merges go in then)
     assert sorted(s for s, _ in sent) == [0, 1, 2]
@@ -318,7 +318,7 @@ def test_a_spans_steps_are_sent_once_the_step_ahead_before_them_is_taken():
 
 def test_spans_are_joined_in_order_once_they_and_those_before_them_are_sent():
     joined = []
-    span_sent = remote._in_order(4, joined.append)
+    span_sent = measurement._in_order(4, joined.append)
     for s, expected in ((1, []), (0, [0, 1]), (3, [0, 1]), (2, [0, 1, 2, 3])):
         span_sent(s)
         assert joined == expected
@@ -336,8 +336,8 @@ def test_a_set_held_here_is_sent_in_parts_and_survives_a_killed_worker():
                     batch_size=task_images(64)).to_dict()
     [before] = cluster.worker_pids().values()
     killed, kill_midway = _killing(before, 0.3)
-    there = remote.measure_images({"embedded": ("named", chosen.id)}, images, 120, seed=6,
-                                  resolution=64, progress=kill_midway)
+    there = measurement.measure_images({"embedded": ("named", chosen.id)}, images, 120, seed=6,
+                                       resolution=64, progress=kill_midway)
     assert killed.is_set() and before not in cluster.worker_pids().values()
     assert without_times(there["embedded"]) == without_times(here)
 

@@ -117,7 +117,7 @@ def test_the_app_names_an_unreachable_scheduler_and_does_not_serve():
 def test_the_services_measure_on_the_cluster_in_its_workers_and_survive_a_killed_one(scheduler):
     from distributed import get_task_stream
 
-    from services import cluster, remote, tasks
+    from services import cluster, measurement, remote, tasks
     from services import evidence as ev
     from services.weights import load_source
     address, nannies = scheduler
@@ -142,8 +142,8 @@ def test_the_services_measure_on_the_cluster_in_its_workers_and_survive_a_killed
         assert without_times(there) == without_times(here)
         assert {t["worker"] for t in stream.data} == set(workers)   # both did some of it
         before = client.run(tasks.computed_counts)
-        there = remote.measure_images({"embedded": ("named", chosen.id)}, spanned, 300, seed=5,
-                                      resolution=64)
+        there = measurement.measure_images({"embedded": ("named", chosen.id)}, spanned, 300,
+                                           seed=5, resolution=64)
         assert without_times(there["embedded"]) == without_times(spanned_here)
         after = client.run(tasks.computed_counts)
         chains = {w: after[w].get("pass_one_step", 0) - before.get(w, {}).get("pass_one_step", 0)

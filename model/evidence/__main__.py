@@ -12,7 +12,7 @@ width and class count are read off its shapes. Images that cannot be used are li
 stderr and left out; no usable image, bad weights or bad options: one line on stderr, exit 2.
 
 ``--scheduler`` (or ``MANIFOLD_LAB_SCHEDULER``) measures on that Dask cluster, in tasks
-(``services.remote.measure_images``: parts of the images, then each block), with progress
+(``services.measurement.measure_images``: parts of the images, then each block), with progress
 on stderr from the tasks done; a scheduler that cannot be reached: one line naming it, exit 1.
 This process holds the set (uint8 at R: 12 KB an image at 64 px, 150 KB at 224 px) and sends
 each part's images with its tasks, so no worker holds the whole set. Without a scheduler it
@@ -110,7 +110,7 @@ def described(source: str, *, width: float | None, seed: int, resolution: int) -
 
 def _on_cluster(args, images, resolution: int) -> dict:
     """The measurement on the Dask cluster, progress on stderr every tenth of the tasks."""
-    from services import cluster, remote
+    from services import cluster, measurement
     cluster.use(args.scheduler)
     cluster.client()                      # SchedulerUnreachable here, before any work
     shown = [0]
@@ -120,9 +120,10 @@ def _on_cluster(args, images, resolution: int) -> dict:
             shown[0] = int(10 * fraction)
             print(f"progress: {100 * fraction:.0f}% of the tasks done", file=sys.stderr)
     network = described(args.weights, width=args.width, seed=args.seed, resolution=resolution)
-    return remote.measure_images({args.weights: network}, images, len(images), seed=args.seed,
-                                 resolution=resolution, progress=progress, n_boot=args.n_boot,
-                                 pixels_per_image=args.pixels_per_image)[args.weights]
+    return measurement.measure_images(
+        {args.weights: network}, images, len(images), seed=args.seed, resolution=resolution,
+        progress=progress, n_boot=args.n_boot,
+        pixels_per_image=args.pixels_per_image)[args.weights]
 
 
 def build_network(source: str, *, width: float | None = None, seed: int = 0):

@@ -225,7 +225,7 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
     Two passes over the images in parts of ``batch_size``, in steps cut into spans that are
     accumulated apart and merged (``model.evidence.passes``): the memory does not grow with
     the number of images. The app's Dask tasks run the same
-    steps apart (``services.remote.measure_images``) and give the same numbers.
+    steps apart (``services.measurement.measure_images``) and give the same numbers.
     """
     started = time.perf_counter()
     _check_options(seed=seed, pixels_per_image=pixels_per_image, twonn_points=twonn_points,
