@@ -3,10 +3,10 @@
 - ``analyze(kind, weights, *args)``, ``describe``, ``compute(name, *args)``: one interactive
   task each, ahead of batch work; its result or its error (a ``Refusal`` whole).
 - ``measure(query, chosen, uploads, progress)``: a data-set measurement in two passes over
-  parts of the set (``services.tasks``, ``services.measurement.measure_images``): the image set built once; per
-  network, the parts' samples added to each block's statistics step by step, then the parts
-  run again for the bootstrap's sums, one ``block_part`` per block, one ``assemble_part``;
-  progress is the share of those tasks done.
+  parts of the set (``services.tasks``, ``services.measurement.measure_images``): the image
+  set built once; per network, the parts' samples added to each block's statistics step by
+  step, then the parts run again for the bootstrap's sums, one ``block_part`` per block, one
+  ``assemble_part``; progress is the share of those tasks done.
 - ``sweep(arguments, progress)``: the ReLU page's information-loss sweep, one task per seed.
 
 Why the work is not in the server: torch lets go of Python's lock (the GIL) at every op and

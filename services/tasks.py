@@ -285,9 +285,10 @@ def merge_ones(ones: list):
 
 def seen(accumulated) -> int:
     """The images a pass's accumulator holds: a marker the server waits for before it sends
-    later parts (computed where the accumulator is, so only this number moves). Once per step, it also gives the
-    freed heap back: the steps' parts are freed around the whole images the images view
-    keeps, and the holes they leave stayed in the worker (bench/RESULTS.md, issue 21)."""
+    later parts (computed where the accumulator is, so only this number moves). Once per
+    step, it also gives the freed heap back: the steps' parts are freed around the whole
+    images the images view keeps, and the holes they leave stayed in the worker
+    (bench/RESULTS.md, issue 21)."""
     _trim()
     return int(accumulated.seen)
 

@@ -35,7 +35,7 @@ def test_fifty_fast_steps_leave_no_connection_dialog(app_url, chromium, url_path
     from playwright.sync_api import expect
     page = chromium.new_page(viewport={"width": 1280, "height": 720})
     try:
-        page.goto(f"{app_url}/{url_path}?{QUERY.get(url_path, '')}", timeout=120_000)
+        page.goto(f"{app_url}/{url_path}?{QUERY[url_path]}", timeout=120_000)
         expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=180_000)
         for label in SLIDERS[url_path]:
             slider = page.get_by_role("slider", name=label).first
