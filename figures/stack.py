@@ -2,7 +2,7 @@
 
 ``figures.render`` draws a chart and its text bands (``figures.slides``) separately, each at
 its own exact size, then joins them here: PNG with Pillow, SVG by nesting the parts' <svg>
-elements (their text stays text), PDF with pypdf (vector pages placed on one page).
+elements (their text stays text), PDF with pypdf (each vector page a form XObject placed on one page).
 """
 from __future__ import annotations
 
@@ -60,17 +60,47 @@ def stack_svg(parts: Sequence[bytes]) -> bytes:
     return b"\n".join(out)
 
 
-def _pdf_stack_page(reader_pages):
-    """One pypdf page holding ``reader_pages`` top to bottom."""
-    from pypdf import PageObject, Transformation
+def _content(page) -> bytes:
+    """The page's content stream(s) as one decoded byte string, not parsed."""
+    contents = page["/Contents"].get_object()
+    if isinstance(contents, list):             # an array of streams is one stream, joined
+        return b"\n".join(s.get_object().get_data() for s in contents)
+    return contents.get_data()
+
+
+def _pdf_stack_page(writer, reader_pages):
+    """One page of ``writer`` holding ``reader_pages`` top to bottom, each drawn as a form
+    XObject of its own content and resources. pypdf's ``merge_transformed_page`` parses and
+    rewrites every operator instead: a minute for a deck whose scatter plots hold two
+    million of them (bench/RESULTS.md)."""
+    from pypdf import PageObject
+    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject,
+                               FloatObject, NameObject)
     width = max(float(p.mediabox.width) for p in reader_pages)
     height = sum(float(p.mediabox.height) for p in reader_pages)
     page = PageObject.create_blank_page(width=width, height=height)
-    top = height
-    for part in reader_pages:
-        top -= float(part.mediabox.height)
-        dx, dy = -float(part.mediabox.left), top - float(part.mediabox.bottom)
-        page.merge_transformed_page(part, Transformation().translate(dx, dy))
+    forms, drawing, top = DictionaryObject(), [], height
+    for i, part in enumerate(reader_pages):
+        box = part.mediabox
+        top -= float(box.height)
+        form = DecodedStreamObject()
+        form.set_data(_content(part))
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(FloatObject(float(v)) for v in box),
+            NameObject("/Resources"): part["/Resources"].clone(writer),
+        })
+        if "/Group" in part:                   # the part's transparency group, if it has one
+            form[NameObject("/Group")] = part["/Group"].clone(writer)
+        name = f"/Part{i}"
+        forms[NameObject(name)] = writer._add_object(form.flate_encode())
+        dx, dy = -float(box.left), top - float(box.bottom)
+        drawing.append(f"q 1 0 0 1 {dx:.4f} {dy:.4f} cm {name} Do Q")
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): forms})
+    contents = DecodedStreamObject()
+    contents.set_data("\n".join(drawing).encode("ascii"))
+    page[NameObject("/Contents")] = writer._add_object(contents)
     return page
 
 
@@ -90,7 +120,7 @@ def pdf_pages(pages: Sequence[Sequence[bytes]], title: str | None = None) -> byt
     from pypdf import PdfWriter
     writer = PdfWriter()
     for parts in pages:
-        writer.add_page(_pdf_stack_page([_first_page(p) for p in parts]))
+        writer.add_page(_pdf_stack_page(writer, [_first_page(p) for p in parts]))
     if title:
         writer.add_metadata({"/Title": title, "/Creator": "Manifold Lab"})
     out = io.BytesIO()
