@@ -41,9 +41,19 @@ def test_fifty_fast_steps_leave_no_connection_dialog(app_url, chromium, url_path
             slider = page.get_by_role("slider", name=label).first
             slider.scroll_into_view_if_needed(timeout=60_000)
             slider.focus()
+            start, moved = slider.get_attribute("aria-valuetext"), None
             for step in range(50):
-                slider.press("ArrowRight" if step < 25 else "ArrowLeft")
+                # The keyboard, not the locator's press: that one first waits for the slider
+                # to hold still between two animation frames, and each step redraws the page
+                # (1.3 s a press on the ReLU page on a slow 2-core machine, not 0.1 s).
+                page.keyboard.press("ArrowRight" if step < 25 else "ArrowLeft")
                 page.wait_for_timeout(STEP_MS)
+                if step == 24:
+                    moved = slider.get_attribute("aria-valuetext")
+            # The presses reached the slider: it moved up, and down again (at its ends the
+            # steps stop there).
+            end = slider.get_attribute("aria-valuetext")
+            assert moved != start and end != moved, (start, moved, end)
             page.wait_for_function(
                 "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=240_000)
             page.wait_for_timeout(1500)
