@@ -30,6 +30,16 @@ def without_times(value):
     return value
 
 
+def at_once(there, here):
+    """``(there(), here())``: the cluster's call waited for in a thread while this process
+    computes its own (the same work as one after the other, on both of the machine's cores)."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        asked = pool.submit(there)
+        mine = here()
+        return asked.result(), mine
+
+
 def _small(weights, n=24, resolution=32) -> ev.EvidenceQuery:
     return ev.EvidenceQuery(weights.id, "generated", n, 0, resolution)
 
@@ -58,9 +68,10 @@ def test_the_cluster_measures_what_this_process_measures(source):
     chosen = load_source(source, seed=5)
     query = _small(chosen, n=70, resolution=64)          # 3 parts of at most 32 images
     steps = []
-    there = remote.measure(query, chosen,
-                           progress=lambda fraction, step: steps.append((fraction, step)))
-    here = ev.measure(query, chosen)
+    there, here = at_once(
+        lambda: remote.measure(query, chosen,
+                               progress=lambda fraction, step: steps.append((fraction, step))),
+        lambda: ev.measure(query, chosen))
     assert os.getpid() not in cluster.worker_pids().values()
     assert without_times(there) == without_times(here)
     assert set(there[0]) == set(ev.compared_sources(source))
@@ -255,10 +266,10 @@ def test_the_cluster_sweeps_what_this_process_sweeps():
 def test_a_killed_worker_is_restarted_and_the_measurement_gives_the_same_numbers():
     chosen = load_source("embedded")
     query = ev.EvidenceQuery(chosen.id, "generated", 120, 2, 64)
-    here = ev.measure(query, chosen)
     [before] = cluster.worker_pids().values()
     killed, kill_midway = _killing(before, 0.2)
-    there = remote.measure(query, chosen, progress=kill_midway)
+    there, here = at_once(lambda: remote.measure(query, chosen, progress=kill_midway),
+                          lambda: ev.measure(query, chosen))
     assert killed.is_set()
     assert without_times(there) == without_times(here)
     [after] = cluster.worker_pids().values()
@@ -278,11 +289,13 @@ def test_a_set_of_two_spans_measures_on_the_cluster_what_it_measures_here():
     assert len(spans(math.ceil(math.ceil(n / per) / (STEP_IMAGES // per)))) == 2
     images = generated(n, seed=4, resolution=64)
     before = sum(c.get("merge_ones", 0) for c in cluster.client().run(tasks.computed_counts).values())
-    there = measurement.measure_images({"embedded": ("named", chosen.id)}, images, n, seed=4,
-                                       resolution=64)
+    there, here = at_once(
+        lambda: measurement.measure_images({"embedded": ("named", chosen.id)}, images, n,
+                                           seed=4, resolution=64),
+        lambda: evidence(chosen.model, images.images, weights="embedded", seed=4,
+                         batch_size=per))
     merges = sum(c.get("merge_ones", 0) for c in cluster.client().run(tasks.computed_counts).values())
     assert merges - before == 17
-    here = evidence(chosen.model, images.images, weights="embedded", seed=4, batch_size=per)
     assert without_times(there["embedded"]) == without_times(here.to_dict())
 
 
@@ -332,12 +345,13 @@ def test_a_set_held_here_is_sent_in_parts_and_survives_a_killed_worker():
     from services.evidence import task_images
     chosen = load_source("embedded")
     images = generated(120, seed=6, resolution=64)
-    here = evidence(chosen.model, images.images, weights="embedded", seed=6,
-                    batch_size=task_images(64)).to_dict()
     [before] = cluster.worker_pids().values()
     killed, kill_midway = _killing(before, 0.3)
-    there = measurement.measure_images({"embedded": ("named", chosen.id)}, images, 120, seed=6,
-                                       resolution=64, progress=kill_midway)
+    there, here = at_once(
+        lambda: measurement.measure_images({"embedded": ("named", chosen.id)}, images, 120,
+                                           seed=6, resolution=64, progress=kill_midway),
+        lambda: evidence(chosen.model, images.images, weights="embedded", seed=6,
+                         batch_size=task_images(64)).to_dict())
     assert killed.is_set() and before not in cluster.worker_pids().values()
     assert without_times(there["embedded"]) == without_times(here)
 

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from conftest import ROOT
-from test_cluster import without_times
+from test_cluster import at_once, without_times
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -82,13 +82,13 @@ def test_the_command_line_measures_on_the_cluster_what_it_measures_here(schedule
         with Client(address, timeout=30, set_as_default=False) as c:
             return sum(n.get("sample_part", 0) for n in c.run(tasks.computed_counts).values())
     before = sampled_there()
-    there = _cli(*args, "--scheduler", address)
+    there, here = at_once(lambda: _cli(*args, "--scheduler", address),
+                          lambda: _cli(*args, env={"MANIFOLD_LAB_SCHEDULER": ""}))
     assert there.returncode == 0, there.stderr[-2000:]
     assert "progress: 100% of the tasks done" in there.stderr
     # the work ran in those workers: 70 images of the one network in parts of 32, each
     # sampled once
     assert sampled_there() - before == 3
-    here = _cli(*args, env={"MANIFOLD_LAB_SCHEDULER": ""})
     assert here.returncode == 0, here.stderr[-2000:]
     assert without_times(json.loads(there.stdout)) == without_times(json.loads(here.stdout))
     by_env = _cli(*args, env={"MANIFOLD_LAB_SCHEDULER": address})
@@ -105,13 +105,23 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_status_1():
 
 def test_the_app_names_an_unreachable_scheduler_and_does_not_serve():
     address = f"tcp://127.0.0.1:{_free_port()}"
-    for args, env in ((["--scheduler", address], {}), ([], {"MANIFOLD_LAB_SCHEDULER": address})):
-        out = subprocess.run([sys.executable, "-m", "app", "--server.port", str(_free_port()),
-                              *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                             env=dict(os.environ, MANIFOLD_LAB_WARMUP="0", **env))
-        assert out.returncode == 1
-        errors = [line for line in out.stderr.splitlines() if line.startswith("error:")]
-        assert len(errors) == 1 and address in errors[0] and "Manifold Lab is ready" not in out.stdout
+    # by option and by variable, both at once (two starts of the app, mostly imports)
+    apps = [subprocess.Popen([sys.executable, "-m", "app", "--server.port", str(_free_port()),
+                              *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=dict(os.environ, MANIFOLD_LAB_WARMUP="0", **env))
+            for args, env in ((["--scheduler", address], {}),
+                              ([], {"MANIFOLD_LAB_SCHEDULER": address}))]
+    try:
+        for app in apps:
+            stdout, stderr = app.communicate(timeout=120)
+            assert app.returncode == 1
+            errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+            assert len(errors) == 1 and address in errors[0] and "Manifold Lab is ready" not in stdout
+    finally:
+        for app in apps:
+            if app.poll() is None:
+                app.kill()
+                app.wait()
 
 
 def test_the_services_measure_on_the_cluster_in_its_workers_and_survive_a_killed_one(scheduler):
@@ -125,11 +135,8 @@ def test_the_services_measure_on_the_cluster_in_its_workers_and_survive_a_killed
     from model.evidence.measure import evidence
     chosen = load_source("embedded")
     query = ev.EvidenceQuery(chosen.id, "generated", 120, 3, 64)
-    here = ev.measure(query, chosen)
     # 300 images: 2 spans of the set (model.evidence.passes.spans), one on each worker
     spanned = generated(300, seed=5, resolution=64)
-    spanned_here = evidence(chosen.model, spanned.images, weights="embedded", seed=5,
-                            batch_size=ev.task_images(64)).to_dict()
     cluster.use(address)
     try:
         client = cluster.client()
@@ -138,12 +145,16 @@ def test_the_services_measure_on_the_cluster_in_its_workers_and_survive_a_killed
         nanny_pids = {p.pid for p in nannies}
         assert set(client.run(os.getppid).values()) == nanny_pids   # the workers started here
         with get_task_stream(client) as stream:
-            there = remote.measure(query, chosen)
+            there, here = at_once(lambda: remote.measure(query, chosen),
+                                  lambda: ev.measure(query, chosen))
         assert without_times(there) == without_times(here)
         assert {t["worker"] for t in stream.data} == set(workers)   # both did some of it
         before = client.run(tasks.computed_counts)
-        there = measurement.measure_images({"embedded": ("named", chosen.id)}, spanned, 300,
-                                           seed=5, resolution=64)
+        there, spanned_here = at_once(
+            lambda: measurement.measure_images({"embedded": ("named", chosen.id)}, spanned, 300,
+                                               seed=5, resolution=64),
+            lambda: evidence(chosen.model, spanned.images, weights="embedded", seed=5,
+                             batch_size=ev.task_images(64)).to_dict())
         assert without_times(there["embedded"]) == without_times(spanned_here)
         after = client.run(tasks.computed_counts)
         chains = {w: after[w].get("pass_one_step", 0) - before.get(w, {}).get("pass_one_step", 0)
