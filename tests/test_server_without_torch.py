@@ -4,6 +4,8 @@ workers of the Dask cluster (services/cluster.py, services/tasks.py), which is w
 
 Each check runs in a subprocess of its own, whose import system refuses "torch" (a meta-path
 finder) before anything of the app is imported; the worker process it starts is a plain one.
+The four are started at once (``checks``): each starts its own cluster, and a worker's start
+is most of a check's time.
 """
 import subprocess
 import sys
@@ -53,18 +55,23 @@ print("torch" in sys.modules, ",".join(map(str, charts)), ui)
 '''
 
 
-def _run(visits: list[tuple[str, dict]], then: str = "") -> tuple[str, list[int], str]:
-    """Each (page, link query) of ``visits`` drawn by its own AppTest in one server process
-    (one cluster for all: a worker's start is most of a visit's time); ``then``: code run on
-    each visit's ``at`` after it draws. (torch imported, each visit's charts, UI modules in
-    the workers)."""
-    code = _SERVER.format(root=str(ROOT), app=APP, visits=visits,
+def _pages(visits: list[tuple[str, dict]], then: str = "") -> str:
+    """A server process's code: each (page, link query) of ``visits`` drawn by its own AppTest
+    (one cluster for all); ``then``: code run on each visit's ``at`` after it draws."""
+    return _SERVER.format(root=str(ROOT), app=APP, visits=visits,
                           then=textwrap.indent(then.strip(), "    "))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=600, cwd=ROOT)
-    assert out.returncode == 0, out.stderr[-4000:]
-    imported, charts, ui = out.stdout.split()[-3:]
+
+
+def _drawn(stdout: str) -> tuple[str, list[int], str]:
+    """(torch imported, each visit's charts, UI modules in the workers) from ``_pages``'s run."""
+    imported, charts, ui = stdout.split()[-3:]
     return imported, [int(c) for c in charts.split(",")], ui
+
+
+def _probe(code: str) -> str:
+    """A server process's code: ``code`` with torch refused, then whether torch came in."""
+    return (_SERVER.split("from streamlit.testing")[0] + code
+            + "print('torch' in sys.modules)").format(root=str(ROOT))
 
 
 PAGES = [
@@ -76,25 +83,9 @@ PAGES = [
 ]
 
 
-def test_pages_draw_with_torch_refused_in_the_server():
-    imported, charts, ui_in_workers = _run(PAGES)
-    assert imported == "False" and ui_in_workers == "0"
-    assert len(charts) == len(PAGES) and min(charts) >= 1, charts
-
-
-def test_an_uploaded_checkpoint_is_read_in_the_worker(tmp_path):
-    # A width-0.35 torchvision-style checkpoint, made here (this process may import torch).
-    import torch
-
-    from model import load_weights, mobilenet_v2
-    path = tmp_path / "mine.pth"
-    torch.save(load_weights(mobilenet_v2(0.35), "random", seed=3).state_dict(), path)
-    bad = tmp_path / "bad.pth"
-    bad.write_bytes(b"not a checkpoint")
-    # AppTest cannot upload a file: the page's loader is called as the page calls it.
-    code = f'''
+UPLOAD = '''
 from app.live_sections import load_checked
-for name in ({str(path)!r}, {str(bad)!r}):
+for name in ({good!r}, {bad!r}):
     data = open(name, "rb").read()
     w, error = load_checked("upload", 0, (data, name.rsplit("/", 1)[1]))
     print(w.width_mult if w else None, len(w.classes) if w else None, error)
@@ -104,19 +95,10 @@ for name in ({str(path)!r}, {str(bad)!r}):
         x, _ = prepare_input(generated_image(3, 0, 0, 96), 96, "upload", generated=True)
         print(len(analyze("top5", w, x)))
 '''
-    probe = _SERVER.split("from streamlit.testing")[0] + code + "print('torch' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", probe.format(root=str(ROOT))],
-                         capture_output=True, text=True, timeout=400, cwd=ROOT)
-    assert out.returncode == 0, out.stderr[-4000:]
-    good, top5, refused, imported = out.stdout.strip().splitlines()[-4:]
-    assert good == "0.35 1000 None" and top5 == "5"
-    assert refused.startswith("None None ") and "bad.pth" in refused and imported == "False"
 
-
-def test_a_measurement_and_a_sweep_on_the_cluster_import_no_torch_here():
-    # The client is told each finished task's result type: a measurement's parts are
-    # model.evidence.sample.Sample, which must not bring torch with it.
-    code = """
+# The client is told each finished task's result type: a measurement's parts are
+# model.evidence.sample.Sample, which must not bring torch with it.
+MEASUREMENT = """
 from services import remote, evidence as ev
 from services.weights import describe_source
 w = describe_source("embedded")
@@ -124,24 +106,10 @@ results, rejected = remote.measure(ev.EvidenceQuery(w.id, "generated", 40, 0, 64
 sweep = remote.sweep(dict(input_name="spiral", n_points=200, n_seeds=3, seed=0))
 print(sorted(results), sweep.collapsed.shape)
 """
-    probe = _SERVER.split("from streamlit.testing")[0] + code + "print('torch' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", probe.format(root=str(ROOT))],
-                         capture_output=True, text=True, timeout=400, cwd=ROOT)
-    assert out.returncode == 0, out.stderr[-4000:]
-    measured, imported = out.stdout.strip().splitlines()[-2:]
-    assert "'embedded', 'embedded-relu6', 'random'" in measured and imported == "False"
 
-
-def test_the_download_button_and_a_download_need_no_torch_here(tmp_path, monkeypatch):
-    """ImageNet weights not in the hub cache: the page offers the download, and a press runs
-    it in the server (here against a mirror nobody listens on: refused, one line)."""
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    monkeypatch.setenv("MANIFOLD_LAB_WEIGHTS_MIRROR", f"http://127.0.0.1:{port}/")
-    then = '''
+# ImageNet weights not in the hub cache: the page offers the download, and a press runs it in
+# the server (against a mirror nobody listens on: refused, one line).
+DOWNLOAD = '''
 [button] = [b for b in at.button if b.key == "download_imagenet-v1"]
 button.click().run()
 from services import weight_download as downloads
@@ -150,6 +118,76 @@ assert job.wait(60) and job.error.key == "refusal.download.unreachable", job.err
 downloads.DOWNLOADS.forget("imagenet-v1")      # the page without the failure, for the checks
 at.run()
 '''
-    imported, charts, ui_in_workers = _run([("views/live.py", {"weights": "imagenet-v1",
-                                                                "res": "64"})], then)
+
+
+@pytest.fixture(scope="module")
+def checks(tmp_path_factory):
+    """{check: its server process's stdout}, the four processes run at once."""
+    import os
+    import socket
+
+    import torch
+
+    from model import load_weights, mobilenet_v2
+    folder = tmp_path_factory.mktemp("no_torch")
+    # A width-0.35 torchvision-style checkpoint, made here (this process may import torch).
+    good, bad = folder / "mine.pth", folder / "bad.pth"
+    torch.save(load_weights(mobilenet_v2(0.35), "random", seed=3).state_dict(), good)
+    bad.write_bytes(b"not a checkpoint")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    offline = dict(os.environ, TORCH_HOME=str(folder / "hub"),
+                   MANIFOLD_LAB_WEIGHTS_MIRROR=f"http://127.0.0.1:{port}/")
+    runs = {
+        "pages": (_pages(PAGES), None),
+        # AppTest cannot upload a file: the page's loader is called as the page calls it.
+        "upload": (_probe(UPLOAD.format(good=str(good), bad=str(bad))), None),
+        "measurement": (_probe(MEASUREMENT), None),
+        "download": (_pages([("views/live.py", {"weights": "imagenet-v1", "res": "64"})],
+                            DOWNLOAD), offline),
+    }
+    procs = {name: subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+             for name, (code, env) in runs.items()}
+    outputs = {}
+    try:
+        for name, proc in procs.items():
+            stdout, stderr = proc.communicate(timeout=600)
+            outputs[name] = (proc.returncode, stdout, stderr)
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    return outputs
+
+
+def _output(checks, name: str) -> str:
+    returncode, stdout, stderr = checks[name]
+    assert returncode == 0, stderr[-4000:]
+    return stdout
+
+
+def test_pages_draw_with_torch_refused_in_the_server(checks):
+    imported, charts, ui_in_workers = _drawn(_output(checks, "pages"))
+    assert imported == "False" and ui_in_workers == "0"
+    assert len(charts) == len(PAGES) and min(charts) >= 1, charts
+
+
+def test_an_uploaded_checkpoint_is_read_in_the_worker(checks):
+    good, top5, refused, imported = _output(checks, "upload").strip().splitlines()[-4:]
+    assert good == "0.35 1000 None" and top5 == "5"
+    assert refused.startswith("None None ") and "bad.pth" in refused and imported == "False"
+
+
+def test_a_measurement_and_a_sweep_on_the_cluster_import_no_torch_here(checks):
+    measured, imported = _output(checks, "measurement").strip().splitlines()[-2:]
+    assert "'embedded', 'embedded-relu6', 'random'" in measured and imported == "False"
+
+
+def test_the_download_button_and_a_download_need_no_torch_here(checks):
+    """ImageNet weights not in the hub cache: the page offers the download, and a press runs
+    it in the server (here against a mirror nobody listens on: refused, one line)."""
+    imported, charts, ui_in_workers = _drawn(_output(checks, "download"))
     assert imported == "False" and charts[0] >= 1 and ui_in_workers == "0"
