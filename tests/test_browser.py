@@ -39,8 +39,8 @@ def test_relu_page_in_a_browser(server):
 
             slider = page.get_by_role("slider", name="Width n of the hidden layer")
             slider.focus()
-            for _ in range(4):
-                slider.press("ArrowRight")
+            for _ in range(4):      # the focused slider (the locator's press waits for the page)
+                page.keyboard.press("ArrowRight")
             expect(page.locator(".js-plotly-plot").nth(1).locator("text.gtitle")).to_contain_text(
                 "n = 12", timeout=60_000)
             # The link now reproduces the view (Streamlit updates it after the rerun).
