@@ -62,6 +62,8 @@ def stack_svg(parts: Sequence[bytes]) -> bytes:
 
 def _content(page) -> bytes:
     """The page's content stream(s) as one decoded byte string, not parsed."""
+    if "/Contents" not in page:                # a blank page draws nothing
+        return b""
     contents = page["/Contents"].get_object()
     if isinstance(contents, list):             # an array of streams is one stream, joined
         return b"\n".join(s.get_object().get_data() for s in contents)
