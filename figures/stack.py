@@ -2,7 +2,8 @@
 
 ``figures.render`` draws a chart and its text bands (``figures.slides``) separately, each at
 its own exact size, then joins them here: PNG with Pillow, SVG by nesting the parts' <svg>
-elements (their text stays text), PDF with pypdf (each vector page a form XObject placed on one page).
+elements (their text stays text), PDF with pypdf (each vector page a form XObject placed on
+one page).
 """
 from __future__ import annotations
 

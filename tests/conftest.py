@@ -28,6 +28,27 @@ def torchvision_fixture(folder: str) -> Path:
     return path
 
 
+def run_at_once(commands, timeout: float = 600):
+    """Each ``(argv, env)`` of ``commands`` as a process of its own, all started together (the
+    machine's two cores share them; one after the other, one core mostly waited): their
+    ``subprocess.CompletedProcess``es, in order, text output captured. ``env`` None: this
+    process's. Any still running when one fails or times out is killed by its PID."""
+    import subprocess
+    procs = [subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for argv, env in commands]
+    try:
+        done = []
+        for (argv, _), proc in zip(commands, procs):
+            stdout, stderr = proc.communicate(timeout=timeout)
+            done.append(subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr))
+        return done
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
 def need_chromium():
     """Skip locally without Chromium; in CI (CI=true) its absence is a failure."""
     if shutil.which("chromium") or Path("/usr/bin/chromium").exists():

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_at_once
 from test_cluster import at_once, without_times
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -106,22 +106,15 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_status_1():
 def test_the_app_names_an_unreachable_scheduler_and_does_not_serve():
     address = f"tcp://127.0.0.1:{_free_port()}"
     # by option and by variable, both at once (two starts of the app, mostly imports)
-    apps = [subprocess.Popen([sys.executable, "-m", "app", "--server.port", str(_free_port()),
-                              *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env=dict(os.environ, MANIFOLD_LAB_WARMUP="0", **env))
-            for args, env in ((["--scheduler", address], {}),
-                              ([], {"MANIFOLD_LAB_SCHEDULER": address}))]
-    try:
-        for app in apps:
-            stdout, stderr = app.communicate(timeout=120)
-            assert app.returncode == 1
-            errors = [line for line in stderr.splitlines() if line.startswith("error:")]
-            assert len(errors) == 1 and address in errors[0] and "Manifold Lab is ready" not in stdout
-    finally:
-        for app in apps:
-            if app.poll() is None:
-                app.kill()
-                app.wait()
+    for out in run_at_once(
+            [([sys.executable, "-m", "app", "--server.port", str(_free_port()), *args],
+              dict(os.environ, MANIFOLD_LAB_WARMUP="0", **env))
+             for args, env in ((["--scheduler", address], {}),
+                               ([], {"MANIFOLD_LAB_SCHEDULER": address}))], timeout=120):
+        assert out.returncode == 1
+        errors = [line for line in out.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and address in errors[0]
+        assert "Manifold Lab is ready" not in out.stdout
 
 
 def test_the_services_measure_on_the_cluster_in_its_workers_and_survive_a_killed_one(scheduler):

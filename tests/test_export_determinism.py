@@ -9,13 +9,12 @@ import hashlib
 import io
 import json
 import os
-import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_at_once
 from app.settings.block import DEFAULT_SHAPE
 from figures.block_specs import options_spec
 from figures.render import text_export
@@ -47,23 +46,12 @@ json.dump(out, sys.stdout)
 
 
 def _export_runs(seed: int, hash_seeds: tuple[str, ...]) -> list[dict]:
-    """One run per hash seed, at the same time (separate processes either way: the machine's
-    two cores do both at once)."""
-    procs = [subprocess.Popen([sys.executable, "-c", EXPORT_RUN, str(ROOT), str(seed)],
-                              env=dict(os.environ, PYTHONHASHSEED=h), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, cwd=ROOT) for h in hash_seeds]
-    runs = []
-    try:
-        for proc in procs:
-            out, err = proc.communicate(timeout=600)
-            assert proc.returncode == 0, err[-2000:]
-            runs.append(json.loads(out))
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    return runs
+    """One run per hash seed, at the same time (separate processes either way)."""
+    runs = run_at_once([([sys.executable, "-c", EXPORT_RUN, str(ROOT), str(seed)],
+                         dict(os.environ, PYTHONHASHSEED=h)) for h in hash_seeds])
+    for run in runs:
+        assert run.returncode == 0, run.stderr[-2000:]
+    return [json.loads(run.stdout) for run in runs]
 
 
 @pytest.fixture(scope="module")

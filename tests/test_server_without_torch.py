@@ -1,19 +1,19 @@
 """The app's server never imports torch: every page, presenter mode and an uploaded checkpoint
-work with torch's import refused in the server; torch and the networks live in the worker
-workers of the Dask cluster (services/cluster.py, services/tasks.py), which is where their memory goes (README, "Runtime policy").
+work with torch's import refused in the server; torch and the networks live in the workers
+of the Dask cluster (services/cluster.py, services/tasks.py), which is where their memory goes
+(README, "Runtime policy").
 
 Each check runs in a subprocess of its own, whose import system refuses "torch" (a meta-path
 finder) before anything of the app is imported; the worker process it starts is a plain one.
 The four are started at once (``checks``): each starts its own cluster, and a worker's start
 is most of a check's time.
 """
-import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from conftest import APP, ROOT
+from conftest import APP, ROOT, run_at_once
 
 pytestmark = pytest.mark.app
 
@@ -122,23 +122,20 @@ at.run()
 
 @pytest.fixture(scope="module")
 def checks(tmp_path_factory):
-    """{check: its server process's stdout}, the four processes run at once."""
+    """{check: its server process (``subprocess.CompletedProcess``)}, the four run at once."""
     import os
-    import socket
 
     import torch
 
+    from devtools.local_server import free_port
     from model import load_weights, mobilenet_v2
     folder = tmp_path_factory.mktemp("no_torch")
     # A width-0.35 torchvision-style checkpoint, made here (this process may import torch).
     good, bad = folder / "mine.pth", folder / "bad.pth"
     torch.save(load_weights(mobilenet_v2(0.35), "random", seed=3).state_dict(), good)
     bad.write_bytes(b"not a checkpoint")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     offline = dict(os.environ, TORCH_HOME=str(folder / "hub"),
-                   MANIFOLD_LAB_WEIGHTS_MIRROR=f"http://127.0.0.1:{port}/")
+                   MANIFOLD_LAB_WEIGHTS_MIRROR=f"http://127.0.0.1:{free_port()}/")
     runs = {
         "pages": (_pages(PAGES), None),
         # AppTest cannot upload a file: the page's loader is called as the page calls it.
@@ -147,26 +144,14 @@ def checks(tmp_path_factory):
         "download": (_pages([("views/live.py", {"weights": "imagenet-v1", "res": "64"})],
                             DOWNLOAD), offline),
     }
-    procs = {name: subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
-             for name, (code, env) in runs.items()}
-    outputs = {}
-    try:
-        for name, proc in procs.items():
-            stdout, stderr = proc.communicate(timeout=600)
-            outputs[name] = (proc.returncode, stdout, stderr)
-    finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    return outputs
+    done = run_at_once([([sys.executable, "-c", code], env) for code, env in runs.values()])
+    return dict(zip(runs, done))
 
 
 def _output(checks, name: str) -> str:
-    returncode, stdout, stderr = checks[name]
-    assert returncode == 0, stderr[-4000:]
-    return stdout
+    out = checks[name]
+    assert out.returncode == 0, out.stderr[-4000:]
+    return out.stdout
 
 
 def test_pages_draw_with_torch_refused_in_the_server(checks):
