@@ -73,7 +73,7 @@ def test_the_test_tools_the_readme_names_are_requirements_devs():
              if line.strip() and not line.startswith(("#", "-"))}
     sentence = re.search(r"`requirements-dev.txt` adds the test tools: (.*?)\.\n", section("The tests"), re.S)
     assert sentence, "the README's sentence on requirements-dev.txt"
-    said = {w.lower() for w in re.findall(r"\b(pytest|Playwright|scikit-dimension|[\w-]+-py)\b",
+    said = {w.lower() for w in re.findall(r"\b(pytest-xdist|pytest|Playwright|scikit-dimension|[\w-]+-py)\b",
                                           sentence.group(1))}
     assert said == names, (said, names)
 
