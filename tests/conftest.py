@@ -71,6 +71,20 @@ def pytest_configure(config):
     os.environ.setdefault("MANIFOLD_LAB_WARMUP", "0")
 
 
+# The order modules are handed to the two test processes in: the longest kinds first, so
+# that neither process is left with a long module while the other has nothing to do (most
+# unit modules take a second or two; a slow one a minute or more). Within a kind, file order.
+KIND_ORDER = ("slow", "browser", "integration", "app", "unit")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        marks = getattr(item.module, "pytestmark", [])
+        names = {m.name for m in (marks if isinstance(marks, list) else [marks])}
+        return min((KIND_ORDER.index(n) for n in names if n in KIND_ORDER), default=len(KIND_ORDER))
+    items.sort(key=rank)            # stable: a module's tests keep their order
+
+
 def shown(markdown: str) -> str:
     """What Markdown from the app reads as on the page: values from outside are code spans
     (``app.notices.plain``), which show as their content."""
