@@ -2,6 +2,7 @@
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -25,6 +26,17 @@ def _specs(at) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
+def _all_four(at, timeout: float = 180) -> list[dict]:
+    """The page's four charts. The page waits at most 10 s for its seeds sweep (on the Dask
+    cluster), then says it is queued and looks again every second: in the browser a fragment
+    reruns it; here the test runs the page again until the sweep's chart is there."""
+    deadline = time.monotonic() + timeout
+    while len(specs := _specs(at)) < 4 and time.monotonic() < deadline:
+        time.sleep(1)
+        at.run()
+    return specs
+
+
 def _title(spec: dict) -> str:
     return spec["layout"]["title"]["text"]
 
@@ -32,7 +44,7 @@ def _title(spec: dict) -> str:
 def test_page_renders_three_figures_and_reacts_to_n_and_activation():
     at = _open({"points": "300", "seeds": "10"})
     assert not at.exception and not at.error
-    grid, depth, frames, loss = _specs(at)
+    grid, depth, frames, loss = _all_four(at)
     assert len(grid["data"]) == 6  # input + n = 2, 3, 5, 15, 30
     titles = [a["text"] for a in grid["layout"]["annotations"]]
     assert titles[0] == "Input" and titles[1].startswith("n = 2") and titles[5].startswith("n = 30")
@@ -58,7 +70,7 @@ def test_link_settings_are_used_and_bad_ones_reported():
     assert at.slider(key="url_n").value == 256
     assert at.selectbox(key="url_act").value == "relu"
     assert len(at.warning) == 2  # n clamped, act ignored
-    grid, depth, _, _ = _specs(at)
+    grid, depth, _, _ = _all_four(at)
     assert grid["data"][0]["type"] == "scatter3d"  # d = 3 input drawn in 3-D
     assert "n = 256" in _title(depth)
 
