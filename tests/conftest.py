@@ -29,8 +29,8 @@ def torchvision_fixture(folder: str) -> Path:
 
 
 def run_at_once(commands, timeout: float = 600):
-    """Each ``(argv, env)`` of ``commands`` as a process of its own, all started together (the
-    machine's two cores share them; one after the other, one core mostly waited): their
+    """Each ``(argv, env)`` of ``commands`` as a process of its own, all started together (one
+    after the other, a process mostly waited on its own start): their
     ``subprocess.CompletedProcess``es, in order, text output captured. ``env`` None: this
     process's. Any still running when one fails or times out is killed by its PID."""
     import subprocess
