@@ -92,21 +92,24 @@ def descendants(pid: int) -> list[int]:
     return found + [g for c in found for g in descendants(c)]
 
 
-def start_cluster(replicas: int = 2, workers: int = 1, *options: str
-                  ) -> tuple[subprocess.Popen, int, Path]:
+def start_cluster(replicas: int = 2, workers: int = 1, *options: str,
+                  log_dir: Path | None = None) -> tuple[subprocess.Popen, int, Path]:
     """``python -m app.cluster`` (a Dask scheduler and workers, the app replicas, HAProxy) on
     a free local port: (its launcher, the proxy's port, its log). A live class's join links
     point at the proxy (``MANIFOLD_LAB_PUBLIC_URL``), not at this machine's network address.
-    ``options``: more of its options (the bench's ``--no-affinity``)."""
+    ``options``: more of its options (the bench's ``--no-affinity``). ``log_dir``: where the
+    launcher's log and its roles' logs go (a test's own folder; default the system's temp)."""
     import tempfile
     port = free_port()
-    log = Path(tempfile.gettempdir()) / f"app_cluster_{port}.log"
+    log_dir = Path(log_dir or tempfile.gettempdir())
+    log = log_dir / f"app_cluster_{port}.log"
     with open(log, "wb") as out:
         launcher = subprocess.Popen(
             [sys.executable, "-m", "app.cluster", "--replicas", str(replicas), "--workers",
              str(workers), "--port", str(port), "--bind", "127.0.0.1", *options], cwd=ROOT,
             stdout=out, stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1",
+            # TMPDIR: app.cluster puts its roles' logs in a folder made there
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(log_dir),
                  "MANIFOLD_LAB_PUBLIC_URL": f"http://127.0.0.1:{port}"})
     return launcher, port, log
 
@@ -136,10 +139,11 @@ def stop_cluster(launcher: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running_cluster(replicas: int = 2, workers: int = 1, timeout: float = 600):
+def running_cluster(replicas: int = 2, workers: int = 1, timeout: float = 600,
+                    log_dir: Path | None = None):
     """``with running_cluster() as (url, replica_ports, log, launcher):`` the one-machine
     cluster (``start_cluster``), ready, and stopped by the launcher's PID afterwards."""
-    launcher, port, log = start_cluster(replicas, workers)
+    launcher, port, log = start_cluster(replicas, workers, log_dir=log_dir)
     try:
         ports = wait_cluster_ready(launcher, log, timeout)
         yield f"http://127.0.0.1:{port}", ports, log, launcher

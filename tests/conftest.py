@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"     # screenshots to look at (not committed)
 # Reference outputs of torchvision's MobileNetV2, kept in the repository (tests/fixtures/README.md).
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "torchvision_mobilenet_v2"
 APP = str(ROOT / "app" / "main.py")

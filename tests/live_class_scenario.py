@@ -19,7 +19,6 @@ WIDE = {"width": 1280, "height": 720}
 SLOW = 90_000                 # ms: a cold slide on the loaded 2-core machine
 FOLLOW_S = 5.0                # the test's bound on following (the bench measures the p95)
 COOKIE = "MANIFOLD_LAB_REPLICA"
-SHOTS = Path("/tmp")
 
 
 def _slide_shown(page, number: int, timeout: float = SLOW) -> None:
@@ -73,8 +72,10 @@ def _answer(page, slide: int, choice: int) -> None:
     page.wait_for_selector("[data-testid=stAlertContentSuccess]", timeout=30_000)
 
 
-def run(base: str, label: str) -> dict:
-    """The whole class at ``base``; returns what it measured (follow times, replicas)."""
+def run(base: str, label: str, shots: Path) -> dict:
+    """The whole class at ``base``; returns what it measured (follow times, replicas).
+    ``shots``: the folder for its screenshots (the join, the phone, the poll)."""
+    shots.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
     dialogs: list[str] = []
     with sync_playwright() as pw:
@@ -94,7 +95,7 @@ def run(base: str, label: str) -> dict:
             link = teacher.inner_text(".class-link").strip()
             assert link.endswith(f"/presenter?class={code}&lang=en"), link
             assert teacher.locator("img[alt=QR]").bounding_box()["width"] >= 300
-            teacher.screenshot(path=str(SHOTS / f"live_class_{label}_join.png"))
+            teacher.screenshot(path=str(shots / f"live_class_{label}_join.png"))
             teacher.click(".st-key-class_join_toggle button")
 
             # Two students open the link (one on a phone, in Korean); one types the code.
@@ -109,7 +110,7 @@ def run(base: str, label: str) -> dict:
             assert "수업을 따라가는 중" in phone.inner_text("body")
             phone.wait_for_selector("[class*=st-key-follow_] .main-svg", timeout=SLOW)
             _readable(phone)
-            phone.screenshot(path=str(SHOTS / f"live_class_{label}_phone.png"))
+            phone.screenshot(path=str(shots / f"live_class_{label}_phone.png"))
 
             # They follow the teacher's Next.
             follow = _follow_time(teacher, students, 2)
@@ -139,8 +140,8 @@ def run(base: str, label: str) -> dict:
             # is drawn (the students' came first in one loaded run)
             teacher.wait_for_function("document.body.innerText.includes('measured')",
                                       timeout=30_000)
-            teacher.screenshot(path=str(SHOTS / f"live_class_{label}_poll.png"))
-            phone.screenshot(path=str(SHOTS / f"live_class_{label}_phone_poll.png"))
+            teacher.screenshot(path=str(shots / f"live_class_{label}_poll.png"))
+            phone.screenshot(path=str(shots / f"live_class_{label}_phone_poll.png"))
             _readable(phone)
             _readable(laptop)
 

@@ -3,11 +3,10 @@ the ReLU page, change n, see the chart redraw, save a screenshot to tests/artifa
 import pytest
 
 from devtools.local_server import CHROMIUM_ARGS, running_app
-from conftest import ROOT, need_chromium
+from conftest import ARTIFACTS, need_chromium
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 def depth_title(page) -> str:

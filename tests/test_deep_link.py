@@ -9,7 +9,7 @@ from playwright.sync_api import sync_playwright
 from conftest import need_chromium
 from i18n import t
 from devtools.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy
-from test_browser import ARTIFACTS
+from conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

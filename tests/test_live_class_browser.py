@@ -4,21 +4,20 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, need_chromium
+from conftest import ARTIFACTS, ROOT, need_chromium
 from devtools.local_server import free_port, stop
 import live_class_scenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_a_class_follows_answers_and_explores_on_one_server():
+def test_a_class_follows_answers_and_explores_on_one_server(tmp_path):
     need_chromium()
     port = free_port()
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"live_class_app_{port}.log"
+    log = tmp_path / f"live_class_app_{port}.log"
     base = f"http://127.0.0.1:{port}"
     with open(log, "wb") as out:
         server = subprocess.Popen(
@@ -32,7 +31,7 @@ def test_a_class_follows_answers_and_explores_on_one_server():
             assert server.poll() is None, log.read_text()[-3000:]
             assert time.monotonic() < deadline, log.read_text()[-3000:]
             time.sleep(0.5)
-        result = live_class_scenario.run(base, "app")
+        result = live_class_scenario.run(base, "app", ARTIFACTS)
         assert result["replicas"] == [""]           # no proxy: one server
     finally:
         stop(server)

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, need_chromium
+from conftest import ARTIFACTS, ROOT, need_chromium
 from devtools.local_server import CHROMIUM_ARGS, descendants, free_port, running_cluster
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.proxy]
 
-ARTIFACTS = ROOT / "tests" / "artifacts"
 COOKIE = "MANIFOLD_LAB_REPLICA"
 RECONNECT_S = 10.0
 
@@ -39,12 +38,13 @@ def listening_pid(port: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def hall():
+def hall(tmp_path_factory):
     """(proxy URL, replica ports, launcher log, launcher process) of a running cluster."""
     need_chromium()
     if not Path("/usr/sbin/haproxy").exists():
         pytest.fail("HAProxy is missing: .ci/run installs Debian's haproxy")
-    with running_cluster(replicas=2, workers=1) as cluster:
+    with running_cluster(replicas=2, workers=1,
+                         log_dir=tmp_path_factory.mktemp("cluster")) as cluster:
         yield cluster
 
 
