@@ -150,10 +150,14 @@ def ablation_section(estimator_p: Param, seed: int) -> None:
         st.info(tr("block.ablation_missing"))
         return
     show(cached_spec(specs.curves_spec, logs, lang()), caption=False)
-    finals = [f"{tr(f'block.variant.{v}')} {fig.accuracy_percent(log['final'])}"
-              for v, log in logs.items() if log["final"].get("heldout_acc") is not None]
+    ended = {v: log["final"] for v, log in logs.items()
+             if log["final"].get("heldout_acc") is not None and log["final"].get("heldout_size")}
+    finals = [f"{tr(f'block.variant.{v}')} {fig.accuracy_percent(f)} ({fig.accuracy_interval(f)})"
+              for v, f in ended.items()]
+    sizes = {int(f["heldout_size"]) for f in ended.values()}
     if finals:
-        st.markdown(tr("block.ablation_final", rows=", ".join(finals)))
+        st.markdown(tr("block.ablation_final", rows=", ".join(finals),
+                       size=" / ".join(f"{n:,}" for n in sorted(sizes))))
     st.selectbox(tr("block.ablation_estimator"), estimator_p.choices, key=widget_key(estimator_p),
                  format_func=lambda s: tr(f"live.est.{s}"))
     estimator = st.session_state[widget_key(estimator_p)]

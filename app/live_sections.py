@@ -169,6 +169,9 @@ def choose_image(choice: str, class_p: Param, index_p: Param, seed: int, res: in
     if array is None:
         notice("error", "live.image_error", error=error)
         return fallback_image()
+    height, width = array.shape[:2]
+    if min(height, width) < res:      # accepted (model.images), but say what the network sees
+        notice("info", "live.image_small", name=up.name, width=width, height=height, res=res)
     return ChosenImage(array, up.name, f"upload:{digest(content)}", False)
 
 

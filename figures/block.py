@@ -4,6 +4,7 @@ Used by ``app/views/block.py`` and by the export. Every text goes through ``t(ke
 """
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 import plotly.graph_objects as go
@@ -37,6 +38,20 @@ def accuracy_percent(final: dict) -> str:
     acc = float(final["heldout_acc"])
     exact = Decimal(round(acc * size) * 100) / size if size else Decimal(repr(acc * 100))
     return f"{exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def accuracy_interval(final: dict, z: float = 1.96) -> str:
+    """The Wilson score interval (95% at the default ``z``) of a log's final held-out accuracy,
+    as "95.7-97.3%": what the held-out sample's size alone allows, not the spread between
+    training runs. "" when the log does not give the held-out size."""
+    size = int(final.get("heldout_size") or 0)
+    if size <= 0:
+        return ""
+    p = round(float(final["heldout_acc"]) * size) / size
+    centre = (p + z * z / (2 * size)) / (1 + z * z / size)
+    half = z * math.sqrt(p * (1 - p) / size + z * z / (4 * size * size)) / (1 + z * z / size)
+    low, high = max(centre - half, 0.0), min(centre + half, 1.0)    # not "-0.0"
+    return f"{100 * low:.1f}-{100 * high:.1f}%"
 
 
 LAYER_NAMES = ("stem", "conv 1x1", "classifier")

@@ -154,6 +154,9 @@ def profile_text(results: dict[str, dict], source: str, estimator: str, probe: s
 
 # Per image, TwoNN has no interval here: values within this share of each other are "alike".
 ALIKE_WITHOUT_INTERVAL = 0.10
+FEW_IMAGES = 30
+"""Below this many images no verdict on training is drawn: a percentile bootstrap over so few
+images gives intervals too narrow to trust (its coverage falls short of 95%)."""
 
 
 def block_ranges(blocks: list[int]) -> str:
@@ -214,7 +217,10 @@ def training_text(results: dict[str, dict], source: str, estimator: str, probe: 
                        n=n, **shown))
         verdicts.append("all" if len(found["lower"]) == n else
                         "not" if found["higher"] or len(found["lower"]) < n / 2 else "most")
-    if verdicts and all(v == "all" for v in verdicts):
+    n_images = int(results[source]["meta"]["n_images"])
+    if verdicts and n_images < FEW_IMAGES:   # no verdict drawn from a handful of images
+        lines.append(t("evidence.training.few_images", lang, n=n_images, enough=FEW_IMAGES))
+    elif verdicts and all(v == "all" for v in verdicts):
         lines.append(t("evidence.training.all_lower", lang))
     elif "not" in verdicts:
         lines.append(t("evidence.training.not_everywhere", lang))

@@ -17,7 +17,8 @@ from i18n import t
 from .plain import layout_once, unvalidated_figure
 from .profiles import (ESTIMATORS, LOG_TICKS, PROBE_COLORS, PROBES, by_probe, counted,  # noqa: F401
                        compare_figure, depth_x, profile_traces)
-from .style import TEMPLATE, subplot_titles
+from .slides import wrap
+from .style import BASE_FONT, TEMPLATE, TITLE_FONT, subplot_titles
 
 
 @layout_once
@@ -87,22 +88,35 @@ def topk_figure(names: Sequence[str], probs: Sequence[float], weights_label: str
                            # Inside a bar long enough to hold it: outside, 89.0% was cut off at
                            # the column's edge (1280 px, Korean).
                            textposition="auto", insidetextanchor="end", cliponaxis=False))
-    # Two lines: the weights' name is long and the chart sits in a narrow column.
-    fig.update_layout(template=TEMPLATE, title=f"{t('live.fig.topk', lang)}<br><span style='font-size:14px'>{weights_label}</span>", height=300,
+    # The weights' name on lines of its own, wrapped: the chart sits in a narrow column
+    # (a third of the page at 1280 px), and plotly cuts a title off at the chart's edge.
+    name = wrap(weights_label, COLUMN_PX, BASE_FONT)
+    lines = "<br>".join(f"<span style='font-size:{BASE_FONT}px'>{n}</span>" for n in name)
+    fig.update_layout(template=TEMPLATE, title=f"{t('live.fig.topk', lang)}<br>{lines}",
+                      height=300 + 18 * (len(name) - 1),
                       xaxis=dict(range=[0, 1.3], tickformat=".0%", tickvals=[0, 1]),
-                      margin=dict(t=60, b=40, l=160, r=30))
+                      margin=dict(t=60 + 18 * (len(name) - 1), b=40, l=160, r=30))
     return fig
 
 
+COLUMN_PX = 250
+"""Width a title in one of the live page's narrow columns may take (a third of the page's
+content at 1280 x 720, less the chart's margins): longer titles are wrapped to it."""
+
+
 def input_figure(image: np.ndarray, title: str) -> go.Figure:
-    """An image (h, w, 3) uint8 as the network sees it (after resizing and cropping)."""
+    """An image (h, w, 3) uint8 as the network sees it (after resizing and cropping); ``title``
+    is wrapped to the column (``COLUMN_PX``), its ``<br>`` kept."""
     image = np.asarray(image)
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise ValueError(f"image must be uint8 (h, w, 3), got {image.dtype} {image.shape}")
+    lines = [w for part in title.split("<br>") for w in wrap(part, COLUMN_PX, TITLE_FONT)]
     fig = go.Figure(go.Image(z=image))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(template=TEMPLATE, title=title, height=340, margin=dict(t=70, b=10, l=10, r=10))
+    extra = 24 * max(len(lines) - 2, 0)
+    fig.update_layout(template=TEMPLATE, title="<br>".join(lines), height=340 + extra,
+                      margin=dict(t=70 + extra, b=10, l=10, r=10))
     return fig
 
 
@@ -152,7 +166,9 @@ def mosaic_figure(acts: np.ndarray, block: int, probe: str, weights_label: str,
     fig = go.Figure(go.Heatmap(z=tiled[::-1], colorscale="Viridis", hoverinfo="skip",
                                # The scale's name above the bar, level: drawn up its right
                                # side, Korean "활성값" sat on the tick label "3".
-                               colorbar=dict(thickness=14, title=dict(
+                               # 2×10⁻⁶, not plotly's SI "2µ" (a random network's last
+                               # blocks carry values that small)
+                               colorbar=dict(thickness=14, exponentformat="power", title=dict(
                                    text=t("live.fig.mosaic_scale", lang), side="top"))))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from figures.block import MB, accuracy_percent, split_figure, table3_figure
+from figures.block import MB, accuracy_interval, accuracy_percent, split_figure, table3_figure
 from i18n import t
 from model.embedded import load_training_log
 
@@ -21,6 +21,16 @@ def test_accuracy_rounds_the_count_not_the_float():
     assert f"{0.9655:.1%}" == "96.5%"
     assert accuracy_percent({"heldout_acc": 0.9655, "heldout_size": 2000}) == "96.6%"
     assert accuracy_percent({"heldout_acc": 0.931, "heldout_size": 2000}) == "93.1%"
+
+
+def test_accuracy_interval_is_wilsons_for_the_held_out_count():
+    from scipy.stats import binomtest
+    for acc, size in ((0.9655, 2000), (0.931, 2000), (1.0, 50), (0.0, 10)):
+        ci = binomtest(round(acc * size), size).proportion_ci(method="wilson")
+        assert accuracy_interval({"heldout_acc": acc, "heldout_size": size}) == \
+            f"{100 * ci.low:.1f}-{100 * ci.high:.1f}%"
+    assert accuracy_interval({"heldout_acc": 0.9655, "heldout_size": 2000}) == "95.7-97.3%"
+    assert accuracy_interval({"heldout_acc": 0.9}) == ""      # no size: no interval
 
 
 @pytest.mark.parametrize("name", ["embedded", "embedded-relu6"])

@@ -65,6 +65,23 @@ def test_lower_everywhere_says_so_and_undersampled_blocks_do_not_count():
     assert "더 낮은 블록 2-3" in ko and "모든 블록" in ko
 
 
+def test_a_handful_of_images_gives_no_verdict_in_either_language():
+    # The bundled photos are six images: the block lines stay, the verdict does not.
+    results = _results([5, 5, 5, 3, 3, 3], [5.2, 5.1, 4.9, 8, 8, 8],
+                       [12, 12, 5, 5, 5, 5], [8, 8, 9, 9, 9, 9])
+    for r in results.values():
+        r["meta"] = dict(META, n_images=6, n_view_images=6)
+    text = training_text(results, "embedded", "twonn", "input", "en")
+    assert "lower in blocks 4-6" in text and "everywhere" not in text, text
+    assert "Only 6 images" in text and "30 images or more" in text, text
+    ko = training_text(results, "embedded", "twonn", "input", "ko")
+    assert "이미지 6장뿐" in ko and "모든 곳에서" not in ko, ko
+    lower = _results([2, 2, 2], [8, 8, 8], [3, 3, 3], [9, 9, 9])
+    for r in lower.values():
+        r["meta"] = dict(META, n_images=29)
+    assert "every compared block" not in training_text(lower, "embedded", "twonn", "input", "en")
+
+
 def test_overlapping_intervals_are_alike_not_lower():
     mine, other = [_record(1, 4.0, spread=1.0)], [_record(1, 5.5, spread=1.0)]
     assert compare_blocks(mine, other) == {"lower": [], "alike": [1], "higher": []}

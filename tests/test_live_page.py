@@ -110,6 +110,12 @@ def test_uploaded_image_and_bad_upload(own_page):
     page.file_uploader(key="live_image").set_value(("tiny.png", _png(), "image/png")).run()
     assert not page.exception and not page.error
     assert any("tiny.png" in t for t in page_texts(page))
+    # Smaller than the 64 x 64 input: accepted, and the page says it was enlarged.
+    small = [i.value for i in page.info if "only 40×30 pixels" in i.value]
+    assert small and "64×64" in small[0] and "tiny.png" in small[0], [i.value for i in page.info]
+    page.file_uploader(key="live_image").set_value(("big.png", _png((96, 80)), "image/png")).run()
+    assert not page.exception and not page.error
+    assert not any("pixels, smaller than" in i.value for i in page.info)
     page.file_uploader(key="live_image").set_value(("bad.png", b"not an image", "image/png")).run()
     assert not page.exception
     assert any("bad.png" in shown(e.value) for e in page.error)
@@ -220,6 +226,21 @@ def test_mosaic_scale_is_named_above_its_bar(lang):
     figure = fig.mosaic_figure(np.zeros((4, 3, 3), dtype=np.float32), 2, "expansion", "w", lang)
     title = figure.data[0].colorbar.title
     assert title.side == "top" and title.text
+    # A random network's last blocks are millionths: 2×10⁻⁶ on the bar, not SI's "2µ".
+    assert figure.data[0].colorbar.exponentformat == "power"
+
+
+def test_long_titles_wrap_to_the_live_pages_narrow_columns():
+    """plotly cuts a title off at the chart's edge: the input's and top-5's titles are wrapped
+    to a third of the page at 1280 px, with room made for the extra lines."""
+    image = np.zeros((8, 8, 3), np.uint8)
+    short = fig.input_figure(image, "photo: dog.jpg<br>→ 64×64")
+    long = fig.input_figure(image, "generated data set sample: circle #1<br>→ 224×224")
+    assert short.layout.title.text == "photo: dog.jpg<br>→ 64×64"
+    assert long.layout.title.text.count("<br>") == 2 and "circle #1" in long.layout.title.text
+    assert long.layout.margin.t > short.layout.margin.t
+    top5 = fig.topk_figure(["a"], [0.5], "trained here (linear bottleneck, default)")
+    assert top5.layout.title.text.count("<br>") == 2 and "default)" in top5.layout.title.text
 
 
 def test_korean(own_page):

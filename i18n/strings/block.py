@@ -188,8 +188,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "model.train` 실행).",
     ),
     "block.ablation_final": (
-        "Held-out accuracy at the end: {rows}.",
-        "마지막 검증 정확도: {rows}.",
+        "Held-out accuracy at the end, each on {size} generated images it never trained on: "
+        "{rows}. One training run per variant: the intervals (95%, Wilson) say what {size} "
+        "images allow, not how much another run with another seed would differ.",
+        "마지막 검증 정확도(각각 학습에 쓰지 않은 생성 이미지 {size}장): {rows}. 변형마다 학습은 "
+        "한 번씩이므로, 구간(95%, 윌슨 구간)은 이미지 {size}장이 허용하는 범위일 뿐 다른 시드로 다시 "
+        "학습했을 때의 차이는 말해 주지 않습니다.",
     ),
     "block.ablation_profiles": (
         "Dimension profiles of the two variants on the same {n} generated images ({points}; "

@@ -228,9 +228,20 @@ TEXT = {
     ),
     "evidence.no_twonn_value": (
         "A – means no number: with {n} images as points, every block is below the {min} points "
-        "TwoNN needs here; measure more images for one.",
+        "TwoNN needs here; a set of at least {min} images (generated samples, or your own) "
+        "gives one.",
         "–는 값이 없다는 뜻입니다: 이미지 {n}장을 점으로 쓰면 모든 블록이 여기서 TwoNN에 필요한 "
-        "점 {min}개에 못 미칩니다. 더 많은 이미지로 측정하면 값이 나옵니다.",
+        "점 {min}개에 못 미칩니다. 이미지가 {min}장 이상인 집합(생성 샘플 또는 내 이미지)으로 "
+        "측정하면 값이 나옵니다.",
+    ),
+    "evidence.training.few_images": (
+        "Only {n} images stand behind these lines: an interval made by resampling so few "
+        "images is itself unreliable, usually too narrow. Read them as a first look, not a "
+        "finding; a set of {enough} images or more (generated samples, or your own) can "
+        "support one.",
+        "이 문장들 뒤에는 이미지 {n}장뿐입니다: 이렇게 적은 이미지를 다시 뽑아 만든 구간은 그 "
+        "자체로 믿기 어렵고 대개 너무 좁습니다. 결론이 아니라 첫인상으로 읽으세요; 이미지 "
+        "{enough}장 이상인 집합(생성 샘플 또는 내 이미지)이라야 결론을 뒷받침할 수 있습니다.",
     ),
     "evidence.undersampled_rule": (
         "Undersampled (hollow markers, left out of the medians): PCA and participation ratio "

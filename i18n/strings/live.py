@@ -107,6 +107,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "This image cannot be used: {error}. The first sample photo is used instead.",
         "이 이미지를 쓸 수 없습니다: {error}. 대신 첫 번째 샘플 사진을 씁니다.",
     ),
+    "live.image_small": (
+        "{name} is only {width}×{height} pixels, smaller than the network's {res}×{res} input. "
+        "It is enlarged to fit, so the network sees no more detail than those pixels hold (a "
+        "1×1 image is one flat colour), and the numbers below describe that.",
+        "{name}은(는) {width}×{height} 픽셀로, 네트워크 입력 {res}×{res}보다 작습니다. 크기를 "
+        "키워서 넣으므로 네트워크는 그 픽셀들이 담은 것보다 자세한 것을 보지 못하며(1×1 "
+        "이미지는 한 가지 색입니다), 아래 수치도 그것을 나타냅니다.",
+    ),
     "live.res": ("Input resolution", "입력 해상도"),
     "live.res_auto": ("the weights' own", "가중치의 학습 해상도"),
     "live.res_help": (
@@ -143,9 +151,9 @@ TEXT: dict[str, tuple[str, str]] = {
     # Sections
     "live.input_title": ("What the network sees", "네트워크가 보는 입력"),
     "live.input_caption_generated": (
-        "{source}, drawn at {res}×{res} as in training, then normalised with ImageNet's mean "
-        "and std.",
-        "{source}, 학습 때처럼 {res}×{res}로 그린 뒤 ImageNet 평균과 표준편차로 정규화.",
+        "{source}, drawn directly at {res}×{res} (not resized), then normalised with "
+        "ImageNet's mean and std.",
+        "{source}, {res}×{res}로 바로 그린 뒤(크기 조정 없음) ImageNet 평균과 표준편차로 정규화.",
     ),
     "live.input_caption": (
         "{source}, resized and centre-cropped to {res}×{res}, then normalised with ImageNet's "
