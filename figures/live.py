@@ -92,10 +92,13 @@ def topk_figure(names: Sequence[str], probs: Sequence[float], weights_label: str
     # (a third of the page at 1280 px), and plotly cuts a title off at the chart's edge.
     name = wrap(weights_label, COLUMN_PX, BASE_FONT)
     lines = "<br>".join(f"<span style='font-size:{BASE_FONT}px'>{n}</span>" for n in name)
-    fig.update_layout(template=TEMPLATE, title=f"{t('live.fig.topk', lang)}<br>{lines}",
-                      height=300 + 18 * (len(name) - 1),
+    # Hung from the top (not centred in the margin): the charts side by side start level.
+    fig.update_layout(template=TEMPLATE, title=dict(text=f"{t('live.fig.topk', lang)}<br>{lines}",
+                                                    yref="container", y=1, yanchor="top",
+                                                    pad=dict(t=24)),
+                      height=300 + 24 * (len(name) - 1),
                       xaxis=dict(range=[0, 1.3], tickformat=".0%", tickvals=[0, 1]),
-                      margin=dict(t=60 + 18 * (len(name) - 1), b=40, l=160, r=30))
+                      margin=dict(t=60 + 24 * (len(name) - 1), b=40, l=160, r=30))
     return fig
 
 
