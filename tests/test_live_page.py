@@ -1,6 +1,7 @@
 """The "Live MobileNetV2" page (AppTest), its data layer and its figure builders."""
 import io
 import json
+import re
 import time
 
 import numpy as np
@@ -36,10 +37,13 @@ def _jpeg() -> bytes:
 
 
 def _charts(at) -> dict:
+    """Each chart's spec by its title as read: line breaks as spaces, no markup (a long
+    weights name is wrapped over two lines in a narrow column)."""
     out = {}
     for c in at.get("plotly_chart"):
         spec = json.loads(c.proto.spec)
-        out[spec["layout"]["title"]["text"]] = spec
+        title = re.sub(r"<[^>]+>", "", spec["layout"]["title"]["text"].replace("<br>", " "))
+        out[title] = spec
     return out
 
 
