@@ -34,7 +34,7 @@ div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
   height: calc(100vh - 19rem) !important; }
 .class-code { font-size: clamp(3rem, 12vh, 8rem); font-weight: 700; letter-spacing: 0.3em;
   text-align: center; margin: 0; font-family: monospace; }
-.class-link { font-size: 1.4rem; word-break: break-all; text-align: center; }
+.class-link { font-size: 1.4rem; overflow-wrap: anywhere; text-align: center; }
 .st-key-class_poll_chart { height: calc(100vh - 26rem) !important; min-height: 12rem; }
 div[data-testid="stElementContainer"]:has(div[data-testid="stMarkdownContainer"]) {
   flex-shrink: 0 !important; }
@@ -161,8 +161,10 @@ def join_screen(code: str) -> None:
     with words:
         st.html(f'<p class="class-code">{code}</p>')      # the alphabet of CODE_ALPHABET only
         st.markdown(tr("class.join_how"))
-        # the address comes from the teacher's browser (its Host): shown as text
-        st.html(f'<p class="class-link">{html.escape(link)}</p>')
+        # the address comes from the teacher's browser (its Host): shown as text, with room
+        # to break before its query and each parameter (not inside "lang", as break-all did)
+        shown = html.escape(link).replace("?", "<wbr>?").replace("&amp;", "<wbr>&amp;")
+        st.html(f'<p class="class-link">{shown}</p>')
 
 
 def poll_panel(number: int, spec: FigureSpec | None, view: dict) -> None:

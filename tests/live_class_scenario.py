@@ -21,6 +21,20 @@ FOLLOW_S = 5.0                # the test's bound on following (the bench measure
 COOKIE = "MANIFOLD_LAB_REPLICA"
 
 
+LINES_OF = """(part) => {
+  // How many lines the teacher's join link spreads ``part`` over, as laid out.
+  const link = document.querySelector('.class-link');
+  const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(part);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at); range.setEnd(node, at + part.length);
+    return new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size;
+  }
+  return 0; }"""
+
+
 def _slide_shown(page, number: int, timeout: float = SLOW) -> None:
     page.wait_for_selector(f"[data-class-slide='{number}']", state="attached", timeout=timeout)
 
@@ -94,6 +108,8 @@ def run(base: str, label: str, shots: Path) -> dict:
             code = teacher.inner_text(".class-code").strip()
             link = teacher.inner_text(".class-link").strip()
             assert link.endswith(f"/presenter?class={code}&lang=en"), link
+            # Where the link wraps, it wraps before a parameter, never inside "lang=en".
+            assert teacher.evaluate(LINES_OF, "lang=en") == 1
             assert teacher.locator("img[alt=QR]").bounding_box()["width"] >= 300
             teacher.screenshot(path=str(shots / f"live_class_{label}_join.png"))
             teacher.click(".st-key-class_join_toggle button")
