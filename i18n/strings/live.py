@@ -35,8 +35,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "live.w.upload": ("uploaded torchvision checkpoint", "업로드한 torchvision checkpoint"),
     "live.w.none": ("(no comparison)", "(비교 안 함)"),
     "live.weights_info": (
-        "Weights shown: **{label}** — width {width}, {classes} classes, input {res}×{res}.",
-        "표시 중인 가중치: **{label}** — width multiplier {width}, 클래스 {classes}개, 입력 {res}×{res}.",
+        "Weights shown: **{label}** — width {width}, {classes} classes, made for {res}×{res} "
+        "inputs.",
+        "표시 중인 가중치: **{label}** — width multiplier {width}, 클래스 {classes}개, {res}×{res} "
+        "입력용.",
     ),
     "live.upload_ckpt": ("torchvision MobileNetV2 checkpoint (.pth / .pt)",
                          "torchvision MobileNetV2 체크포인트 (.pth / .pt)"),
