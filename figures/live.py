@@ -80,6 +80,13 @@ def zeros_figure(profile: Sequence[dict], weights_label: str, lang: str = "en") 
     return fig
 
 
+COLUMN_PX = 250
+"""Width a title in one of the live page's narrow columns may take (a third of the page's
+content at 1280 x 720, less the chart's margins): longer titles are wrapped to it."""
+LINE_PX = 24
+"""Height added to a chart for each line its wrapped title gains."""
+
+
 def topk_figure(names: Sequence[str], probs: Sequence[float], weights_label: str,
                 lang: str = "en") -> go.Figure:
     """Top-k predictions as horizontal bars, best on top."""
@@ -96,15 +103,10 @@ def topk_figure(names: Sequence[str], probs: Sequence[float], weights_label: str
     fig.update_layout(template=TEMPLATE, title=dict(text=f"{t('live.fig.topk', lang)}<br>{lines}",
                                                     yref="container", y=1, yanchor="top",
                                                     pad=dict(t=24)),
-                      height=300 + 24 * (len(name) - 1),
+                      height=300 + LINE_PX * (len(name) - 1),
                       xaxis=dict(range=[0, 1.3], tickformat=".0%", tickvals=[0, 1]),
-                      margin=dict(t=60 + 24 * (len(name) - 1), b=40, l=160, r=30))
+                      margin=dict(t=60 + LINE_PX * (len(name) - 1), b=40, l=160, r=30))
     return fig
-
-
-COLUMN_PX = 250
-"""Width a title in one of the live page's narrow columns may take (a third of the page's
-content at 1280 x 720, less the chart's margins): longer titles are wrapped to it."""
 
 
 def input_figure(image: np.ndarray, title: str) -> go.Figure:
@@ -117,7 +119,7 @@ def input_figure(image: np.ndarray, title: str) -> go.Figure:
     fig = go.Figure(go.Image(z=image))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    extra = 24 * max(len(lines) - 2, 0)
+    extra = LINE_PX * max(len(lines) - 2, 0)
     fig.update_layout(template=TEMPLATE, title="<br>".join(lines), height=340 + extra,
                       margin=dict(t=70 + extra, b=10, l=10, r=10))
     return fig

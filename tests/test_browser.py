@@ -8,7 +8,6 @@ from conftest import ARTIFACTS, need_chromium
 pytestmark = pytest.mark.browser
 
 
-
 def depth_title(page) -> str:
     """Title of the one-width chart (the second plotly chart on the page)."""
     return page.locator(".js-plotly-plot").nth(1).locator("text.gtitle").inner_text()

@@ -6,10 +6,9 @@ they live in `app/views/` for that reason. Saves a screenshot of the slide."""
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import need_chromium
+from conftest import ARTIFACTS, need_chromium
 from i18n import t
 from devtools.local_server import CHROMIUM_ARGS, free_port, start_streamlit, stop, wait_healthy
-from conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
