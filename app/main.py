@@ -24,9 +24,10 @@ from app.navigation import PAGES  # noqa: E402
 from app.class_student import back_banner  # noqa: E402
 from app.ui import cluster_refusal, global_sidebar, tr  # noqa: E402
 from app.warmup import start as start_warmup  # noqa: E402
-from app import deferred_downloads  # noqa: E402
+from app import deferred_downloads, interactions  # noqa: E402
 
 deferred_downloads.install()   # a figure's download survives other sessions' runs (its docstring)
+interactions.install()         # the cluster serves the runs that asked first, first
 
 # Once per server process, on a daemon thread: what the pages' first visits need (networks,
 # default results, one-off imports) is built before the first students ask (app/warmup.py).

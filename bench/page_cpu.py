@@ -1,6 +1,7 @@
 """CPU of one page's first run, by process, on the one-machine cluster.
 
     python bench/page_cpu.py [--page live] [--loads 40] [--at-once 4] [--threads 3]
+    python bench/page_cpu.py --at-once 20     # a class arriving at once: the loads' order
 
 Starts ``python -m app.cluster --replicas 1 --workers 1`` (``--threads``: the worker's), loads
 ``--page`` once to warm it, waits until the worker is idle, then loads it ``--loads`` times as
@@ -86,9 +87,10 @@ def main(argv=None) -> int:
         client.close()
     finally:
         cluster.stop()
-    n = len(walls)
+    n, walls = len(walls), sorted(walls)
     print(f"{n} first runs of '{args.page}', {args.at_once} at a time, worker of "
-          f"{args.threads} threads; latency p50 {sorted(walls)[n // 2]:.2f} s "
+          f"{args.threads} threads; latency p50 {walls[n // 2]:.2f} s, p95 "
+          f"{walls[min(n - 1, round(0.95 * (n - 1)))]:.2f} s, mean {sum(walls) / n:.2f} s "
           f"(2 CPUs, load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f})")
     print("CPU per load by process:")
     for role in sorted(cpu1):

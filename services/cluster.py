@@ -14,8 +14,9 @@ torch. ``MANIFOLD_LAB_SCHEDULER=tcp://HOST:8786`` (or ``--scheduler`` on a comma
 raises ``SchedulerUnreachable`` naming it; there is no fall-back to the embedded cluster.
 
 Ordering is Dask's: interactive tasks (a page's analysis) carry ``INTERACTIVE`` priority and
-batch tasks (a measurement's parts, a sweep's seeds) ``BATCH``; among equals, the earlier
-submitted runs first. In the worker, batch tasks compute on threads at a lower
+batch tasks (a measurement's parts, a sweep's seeds) ``BATCH``. Among interactive tasks, the
+interaction that asked first is served first (``order_interactions_by``): all of a page run's
+analyses, not only its first, run ahead of those of runs that asked later. In the worker, batch tasks compute on threads at a lower
 operating-system priority (``services.tasks.in_background``), so a measurement does not slow
 the pages' work that runs beside it.
 """
@@ -31,7 +32,7 @@ import time
 from i18n.messages import Own, Refusal
 
 SCHEDULER_ENV = "MANIFOLD_LAB_SCHEDULER"
-INTERACTIVE = 10      # a page's analysis, the block page's tables
+INTERACTIVE = 10      # a page's analysis, the block page's tables (less a run's place: run)
 BATCH = 0             # a data-set measurement's parts, the ReLU sweep's seeds
 # The embedded worker: 3 threads, and batch work on at most one of them at a time (the "batch"
 # resource): two cores' worth of threads always free for the pages' analyses, one
@@ -225,10 +226,39 @@ def close() -> None:
 atexit.register(close)
 
 
-def run(fn, *args, priority: int = INTERACTIVE, **kwargs):
-    """``fn(*args, **kwargs)`` on a worker, ahead of batch work; its result, or its error
-    raised here (a ``Refusal`` whole). A task whose worker died is run again by Dask on
-    another (or the restarted) one; ``WorkerDied`` when that failed too."""
+# When the interaction this thread works for first asked the cluster (wall-clock seconds), or
+# None where no interaction is known: set by the app (``order_interactions_by``).
+_asked_at = lambda: None  # noqa: E731
+
+
+def order_interactions_by(asked_at) -> None:
+    """Serve interactive tasks by when their interaction first asked: ``asked_at()`` gives
+    that time (``time.time()`` seconds) for the calling thread's interaction, or None.
+
+    A page run asks for its analyses one after another, each once the one before has drawn.
+    Ordered by submission, a class arriving at a page at once took turns: every student's
+    second analysis queued behind every other student's first, and all of them finished near
+    the end of the burst. Ordered by the interaction's first ask, the earliest runs finish
+    first, as at a counter. The app gives a Streamlit run's time (``app.interactions``)."""
+    global _asked_at
+    _asked_at = asked_at
+
+
+def interactive_priority() -> float:
+    """``INTERACTIVE`` less the interaction's place in time: an earlier interaction ranks
+    higher, every one stays above batch work (``time.time()`` / 1e10 stays below 1 until the
+    year 2286; float priorities are Dask's own, ``services.measurement`` uses them too)."""
+    asked = _asked_at()
+    return INTERACTIVE - (time.time() if asked is None else asked) / 1e10
+
+
+def run(fn, *args, priority: float | None = None, **kwargs):
+    """``fn(*args, **kwargs)`` on a worker, ahead of batch work (``priority``: None for
+    ``interactive_priority``); its result, or its error raised here (a ``Refusal`` whole). A
+    task whose worker died is run again by Dask on another (or the restarted) one;
+    ``WorkerDied`` when that failed too."""
+    if priority is None:
+        priority = interactive_priority()
     future = client().submit(fn, *args, priority=priority, pure=False, **kwargs)
     try:
         return result(future)

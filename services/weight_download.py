@@ -107,7 +107,8 @@ def _on_every_worker(source: str) -> None:
     client = cluster.client()
     mirror = mirror_url()
     futures = [client.submit(download, source, mirror=mirror, workers=[address],
-                             allow_other_workers=False, pure=False, priority=cluster.INTERACTIVE)
+                             allow_other_workers=False, pure=False,
+                             priority=cluster.interactive_priority())
                for address in client.scheduler_info(n_workers=-1)["workers"]]
     try:
         for future in futures:

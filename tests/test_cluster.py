@@ -197,6 +197,47 @@ def test_the_lectures_measurement_goes_ahead_of_a_students():
     assert finished["lecture"] < finished["student"]
 
 
+def test_the_interaction_that_asked_first_is_served_first():
+    """A page run's later analysis goes ahead of the first analyses of runs that asked after
+    it (``cluster.order_interactions_by``), not behind them as submission order would put it.
+    The worker's one batch slot makes the tasks run one at a time, in the worker's order."""
+    from distributed import Event
+
+    here = threading.local()
+    cluster.order_interactions_by(lambda: getattr(here, "asked", None))
+    gate = Event("test-interactions-gate", client=cluster.client())
+    order: list = []
+
+    def gated():
+        Event("test-interactions-gate").wait(60)
+
+    def analysis(name):
+        return name, time.monotonic()
+
+    def interaction(name, asked):
+        here.asked = asked
+        order.append(cluster.run(analysis, name, resources={cluster.BATCH_RESOURCE: 1}))
+    try:
+        held = threading.Thread(target=cluster.run, args=(gated,),
+                                kwargs=dict(resources={cluster.BATCH_RESOURCE: 1}))
+        held.start()
+        time.sleep(1)                                 # the slot is held
+        late = threading.Thread(target=interaction, args=("asked later, its first", 2e9))
+        late.start()
+        time.sleep(1)                                 # submitted, waiting for the slot
+        early = threading.Thread(target=interaction, args=("asked earlier, its second", 1e9))
+        early.start()
+        time.sleep(1)
+        gate.set()
+        for t in (held, late, early):
+            t.join(60)
+    finally:
+        cluster.order_interactions_by(lambda: None)
+        gate.set()
+    assert [name for name, _ in sorted(order, key=lambda r: r[1])] == [
+        "asked earlier, its second", "asked later, its first"]
+
+
 def test_measurements_asked_at_once_take_turns_in_the_order_asked():
     """A class's measurements run one after another in the worker (each one's first task
     after the previous one's last), not interleaved, and the turns are given back."""
