@@ -67,7 +67,7 @@ def test_offline_the_download_fails_in_one_line_and_the_page_goes_on(offline):
     job = press(at)
     assert job.state == jobs.FAILED
     [error] = [shown(e.value) for e in at.error]
-    assert error.startswith("The download of ImageNet V1 (torch hub cache) failed: could not "
+    assert error.startswith("The download of torchvision ImageNet V1 failed: could not "
                             f"reach {offline} (the connection was refused)"), error
     assert "\n" not in error and "Errno" not in error and MIRROR_ENV in error
     assert [b.label for b in at.button if b.key == KEY] == ["Try the download again (14.2 MB)"]
@@ -102,4 +102,4 @@ def test_the_download_puts_the_verified_file_in_the_hub_cache(monkeypatch):
     assert (registry.hub_checkpoints() / file).read_bytes() == data
     at = open_page("views/live.py", weights="embedded", compare="none", res="64")
     labels = at.selectbox[1].options
-    assert "ImageNet V1 (torch hub cache)" in labels, labels
+    assert "torchvision ImageNet V1" in labels, labels

@@ -30,8 +30,8 @@ TEXT: dict[str, tuple[str, str]] = {
                         "여기서 학습 (linear bottleneck, 기본)"),
     "live.w.embedded-relu6": ("trained here (ReLU6 bottleneck)", "여기서 학습 (ReLU6 bottleneck)"),
     "live.w.random": ("random initialisation (seeded)", "무작위 초기화 (시드)"),
-    "live.w.imagenet-v1": ("ImageNet V1 (torch hub cache)", "ImageNet V1 (torch hub 캐시)"),
-    "live.w.imagenet-v2": ("ImageNet V2 (torch hub cache)", "ImageNet V2 (torch hub 캐시)"),
+    "live.w.imagenet-v1": ("torchvision ImageNet V1", "torchvision ImageNet V1"),
+    "live.w.imagenet-v2": ("torchvision ImageNet V2", "torchvision ImageNet V2"),
     "live.w.upload": ("uploaded torchvision checkpoint", "업로드한 torchvision checkpoint"),
     "live.w.none": ("(no comparison)", "(비교 안 함)"),
     "live.weights_info": (
