@@ -11,7 +11,8 @@ import streamlit as st
 from i18n import LANG_NAMES, LANGS
 from app.language import LANG, lang, tr
 from app.notices import notice, shown
-from app.urlstate import Param, seed_from_url, standing_notices, widget_key, write_to_url
+from app.urlstate import (Param, check_link_keys, seed_from_url, standing_notices, widget_key,
+                          write_to_url)
 
 __all__ = ["LANG", "SEED", "global_sidebar", "lang", "page_done", "page_settings", "seed",
            "show_notices", "tr"]
@@ -43,10 +44,13 @@ def cluster_refusal() -> None:
         st.error(shown(refusal), icon=":material/cloud_off:")
 
 
-def page_settings(*params: Param) -> None:
+def page_settings(*params: Param, also: tuple[str, ...] = ()) -> None:
     """Call at the top of a page with its URL settings, before its widgets: seeds them from
-    the link and shows what the link got wrong."""
+    the link and shows what the link got wrong. ``also``: link keys the page reads itself
+    (presenter mode's ``class``), which are not reported as unknown."""
     seed_from_url(*params)
+    check_link_keys(tuple(p.name for p in params),
+                    {LANG.name, SEED.name, *(p.name for p in params), *also})
     show_notices(*params)
 
 

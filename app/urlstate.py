@@ -2,7 +2,9 @@
 
 A shared link reproduces a view. Values read from the URL are never trusted: out of range is
 clamped, garbage (text, NaN, infinities, unknown choices) falls back to the default, and both
-leave a notice that the page shows. ``parse_param`` is pure so it can be tested without a UI.
+leave a notice that the page shows; so do a key the page does not use and a key given twice
+(a hand-typed link read without a word showed the wrong view and no reason). ``parse_param``
+is pure so it can be tested without a UI.
 """
 from __future__ import annotations
 
@@ -91,7 +93,8 @@ def seed_from_url(*params: Param) -> None:
 
     Runs once per setting per session, so later widget changes are not overwritten by the URL.
     Notices are kept in session state by setting, with the value put in the link's place, and
-    shown by ``app.ui.show_notices``.
+    shown by ``app.ui.show_notices``. A key given twice is read as Streamlit reads it, the
+    last value; the notice says so and what is used.
     """
     notices = st.session_state.setdefault("_url_notices", {})
     # Streamlit drops a widget's state when its page is left; this copy brings it back.
@@ -106,9 +109,54 @@ def seed_from_url(*params: Param) -> None:
             continue
         value, notice = parse_param(raw, p)
         st.session_state[key] = value
+        given = st.query_params.get_all(p.name)
+        if len(given) > 1:
+            notices[(p.name, "repeated")] = dict(
+                key="url.repeated", setting=p.name, value=value,
+                args=dict(name=Own(p.name), count=len(given), raws=", ".join(given),
+                          value=_own(value)))
         if notice:
             key, args = notice
-            notices[p.name] = dict(key=key, args=args, value=value)
+            notices[(p.name, "value")] = dict(key=key, args=args, setting=p.name, value=value)
+
+
+UNKNOWN_SHOWN = 5
+"""At most this many notices for keys a page does not use (the last one counts the rest): a
+link may hold up to 1000 keys (Streamlit's limit)."""
+
+
+def check_link_keys(page: tuple[str, ...], known: set[str]) -> None:
+    """On a visit's first run of ``page``: a notice for each key of the link that the page
+    does not use (``known``: its settings', the sidebar's and the keys it reads itself) and
+    for a known key given twice that ``seed_from_url`` does not read.
+
+    A typo (``?widht=3``), a key from an older version or another page's setting is reported:
+    Streamlit clears the link when a page is left (seen in Chromium for the sidebar, page
+    links and going back; tests/test_hostile_text_browser.py holds the sidebar to it), so no
+    page's keys are left for the next. Streamlit's own keys (``embed``, ``embed_options``, in
+    any case) are not among ``st.query_params``'s keys. These notices hold until the page is
+    left.
+    """
+    if st.session_state.get("_url_page") == page:
+        return
+    st.session_state["_url_page"] = page
+    notices = st.session_state.setdefault("_url_notices", {})
+
+    def put(slot, key: str, **args) -> None:      # after the settings' notices, on this page
+        notices.pop(slot, None)
+        notices[slot] = dict(key=key, args=args, page=page)
+
+    unknown = [name for name in st.query_params if name not in known]
+    named = unknown if len(unknown) <= UNKNOWN_SHOWN else unknown[:UNKNOWN_SHOWN - 1]
+    for name in named:
+        put((name, "unknown"), "url.unknown", name=name)
+    if len(named) < len(unknown):
+        put((None, "unknown"), "url.unknown_more", count=len(unknown) - len(named))
+    for name in sorted(known - _DEFINED.keys()):
+        given = st.query_params.get_all(name)
+        if len(given) > 1:
+            put((name, "repeated"), "url.repeated", name=Own(name), count=len(given),
+                raws=", ".join(given), value=given[-1])
 
 
 def standing_notices(page: tuple[str, ...]) -> list[tuple[str, dict]]:
@@ -118,25 +166,29 @@ def standing_notices(page: tuple[str, ...]) -> list[tuple[str, dict]]:
     A notice belongs to the first page that shows it and stays there for as long as its
     setting keeps the value the app put in the link's place: a rerun with nothing changed (a
     reconnect, an opened menu) shows it again instead of losing it. Changing the setting, or
-    leaving the page, retires it.
+    leaving the page, retires it; a notice about no setting (a key the page does not use)
+    holds until the page is left.
     """
     notices = st.session_state.get("_url_notices", {})
     standing = []
-    for name, n in list(notices.items()):
+    for slot, n in list(notices.items()):
         n.setdefault("page", page)
-        if n["page"] == page and st.session_state.get(widget_key(_DEFINED[name])) == n["value"]:
+        setting = n.get("setting")
+        if n["page"] == page and (setting is None or
+                                  st.session_state.get(widget_key(_DEFINED[setting])) == n["value"]):
             standing.append((n["key"], n["args"]))
         else:
-            del notices[name]
+            del notices[slot]
     return standing
 
 
 def write_to_url(*params: Param) -> None:
-    """After the widgets are drawn: mirror their values into the URL so the link is shareable."""
+    """After the widgets are drawn: mirror their values into the URL so the link is shareable
+    (a key given twice becomes the one value used)."""
     kept = st.session_state.setdefault("_url_kept", {})
     for p in params:
         value = st.session_state.get(widget_key(p), p.default)
         kept[p.name] = value
-        if st.query_params.get(p.name) != str(value):
+        if st.query_params.get_all(p.name) != [str(value)]:
             st.query_params[p.name] = str(value)
 

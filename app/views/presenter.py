@@ -73,7 +73,7 @@ def teacher_page() -> None:
     st.html(KEYS_AND_SCROLL.format(slide=number), unsafe_allow_javascript=True)
 
 
-page_settings(SLIDE)
+page_settings(SLIDE, also=("class",))   # a join link's class code (app/class_links.py)
 st.html(PRESENTER_CSS)
 joined = st.query_params.get("class")
 if joined is not None:

@@ -32,6 +32,19 @@ TEXT: dict[str, tuple[str, str]] = {
         "The link's value {name} = {raw} is not valid ({allowed}); the default {value} is used.",
         "링크의 {name} = {raw} 값이 올바르지 않아({allowed}) 기본값을 씁니다: {value}.",
     ),
+    "url.repeated": (
+        "The link gives {name} {count} times ({raws}); only the last one is read, and {value} "
+        "is used.",
+        "링크에 {name} 항목이 {count}번 들어 있어({raws}) 마지막 것만 읽고 이 값을 씁니다: {value}.",
+    ),
+    "url.unknown": (
+        "The link's key {name} is not a setting of this page, so it was ignored.",
+        "링크의 {name} 항목은 이 페이지의 설정이 아니어서 무시했습니다.",
+    ),
+    "url.unknown_more": (
+        "{count} more of the link's keys are not settings of this page; they were ignored too.",
+        "링크의 다른 항목 {count}개도 이 페이지의 설정이 아니어서 무시했습니다.",
+    ),
     "url.allowed.integer": ("an integer {lo}..{hi}", "{lo}~{hi} 사이의 정수"),
     "url.allowed.number": ("a number {lo}..{hi}", "{lo}~{hi} 사이의 수"),
     "export.download": ("Download", "다운로드"),
