@@ -10,11 +10,12 @@ was escaped around it (issue 25).
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
 from devtools.explore import PAGE_SETTINGS, page_params
+from i18n import t
 
 pytestmark = pytest.mark.browser
 
@@ -198,5 +199,48 @@ def test_hostile_file_names_show_as_text_and_never_as_links(app_url, chromium, l
         text = _text(page)
         for name in UPLOAD_NAMES:
             assert as_received(name) in text, (name, text[text.find(as_received(name)[:8]):][:300])
+    finally:
+        page.close()
+
+
+HOSTILE_KEYS = ("<img src=x onerror=alert(1)>", "https://evil.example/login")
+KEY_NOTICE = {"en": "The link's key {} is not a setting of this page, so it was ignored.",
+              "ko": "링크의 {} 항목은 이 페이지의 설정이 아니어서 무시했습니다."}
+REPEATED = {"en": "The link gives n 2 times (4, 16); only the last one is read, and 16 is used.",
+            "ko": "링크에 n 항목이 2번 들어 있어(4, 16) 마지막 것만 읽고 이 값을 씁니다: 16."}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_hostile_link_key_is_named_as_text_and_left_behind_with_its_page(app_url, chromium,
+                                                                            lang):
+    """Keys the page does not use, named like markup and like a link, are said in the page's
+    language as text: no image, no link, no script run. A key given twice says what is used.
+    Leaving the page by the sidebar clears the link (Streamlit's own doing): the home page,
+    which uses none of the ReLU page's keys, is not given them and says nothing about them."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 720})
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        query = "&".join(f"{quote(key, safe='')}=1" for key in HOSTILE_KEYS)
+        page.goto(f"{app_url}/relu?{query}&n=4&n=16&points=200&lang={lang}", timeout=120_000)
+        _settle(page, "evil.example")
+        notices = page.locator('[data-testid="stAlertContentWarning"]')
+        said = re.sub(r"\s+", " ", " ".join(notices.all_inner_texts()).replace("\u2060", ""))
+        for key in HOSTILE_KEYS:
+            assert KEY_NOTICE[lang].format(key) in said, said
+        assert REPEATED[lang] in said, said
+        assert notices.locator("code").count() >= len(HOSTILE_KEYS)
+        assert notices.locator("img, a").count() == 0
+        assert page.locator("img[src=x], a[href*='evil.example']").count() == 0
+        assert not _outside(page, app_url) and not dialogs
+
+        page.locator('[data-testid="stSidebarNav"] a', has_text=t("nav.home", lang)).click()
+        page.wait_for_url(lambda url: "/relu" not in url and "seed=" in url, timeout=60_000)
+        _settle(page)
+        keys = set(parse_qs(urlsplit(page.url).query, keep_blank_values=True))
+        assert keys == {"lang", "seed"}, page.url
+        text = _text(page)
+        assert "evil.example" not in text and "onerror" not in text, text[:2000]
+        assert KEY_NOTICE[lang].split("{}")[1].strip() not in text
     finally:
         page.close()
