@@ -174,8 +174,8 @@ def standing_notices(page: tuple[str, ...]) -> list[tuple[str, dict]]:
     for slot, n in list(notices.items()):
         n.setdefault("page", page)
         setting = n.get("setting")
-        if n["page"] == page and (setting is None or
-                                  st.session_state.get(widget_key(_DEFINED[setting])) == n["value"]):
+        holds = setting is None or st.session_state.get(widget_key(_DEFINED[setting])) == n["value"]
+        if n["page"] == page and holds:
             standing.append((n["key"], n["args"]))
         else:
             del notices[slot]

@@ -16,9 +16,10 @@ raises ``SchedulerUnreachable`` naming it; there is no fall-back to the embedded
 Ordering is Dask's: interactive tasks (a page's analysis) carry ``INTERACTIVE`` priority and
 batch tasks (a measurement's parts, a sweep's seeds) ``BATCH``. Among interactive tasks, the
 interaction that asked first is served first (``order_interactions_by``): all of a page run's
-analyses, not only its first, run ahead of those of runs that asked later. In the worker, batch tasks compute on threads at a lower
-operating-system priority (``services.tasks.in_background``), so a measurement does not slow
-the pages' work that runs beside it.
+analyses, not only its first, run ahead of those of runs that asked later. In the worker,
+batch tasks compute on threads at a lower operating-system priority
+(``services.tasks.in_background``), so a measurement does not slow the pages' work that runs
+beside it.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ import time
 from i18n.messages import Own, Refusal
 
 SCHEDULER_ENV = "MANIFOLD_LAB_SCHEDULER"
-INTERACTIVE = 10      # a page's analysis, the block page's tables (less a run's place: run)
+INTERACTIVE = 10      # a page's analysis, the block page's tables (interactive_priority)
 BATCH = 0             # a data-set measurement's parts, the ReLU sweep's seeds
 # The embedded worker: 3 threads, and batch work on at most one of them at a time (the "batch"
 # resource): two cores' worth of threads always free for the pages' analyses, one
