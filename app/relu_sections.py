@@ -7,12 +7,15 @@ copy.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from app.settings.relu import default_settings
+from app.settings.relu import WIDTH, default_settings
 from figures.catalog import FigureSpec
 from app.figure_sources.relu import depth_figure, frames_figure, grid_figure, loss_figure
 from figures.relu import ReluSettings
+from services import relu
 from services.jobs import SWEEPS
 from services.relu import sweep_arguments
 from services.remote import sweep
@@ -29,8 +32,16 @@ def cached_depth(settings: ReluSettings, language: str) -> FigureSpec:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
+def cached_frames_data(settings: ReluSettings):
+    """The round trips of every frame (``services.relu.frames_data``), kept under ``settings``
+    at the default n: they do not depend on n, so moving the page's n slider only redraws."""
+    return relu.frames_data(settings)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
 def cached_frames(settings: ReluSettings, language: str) -> FigureSpec:
-    return frames_figure(settings, language)
+    data = cached_frames_data(replace(settings, n=WIDTH.default))
+    return frames_figure(settings, language, data=data)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

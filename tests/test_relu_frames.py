@@ -144,12 +144,20 @@ def test_registered_for_export_and_html_does_not_autoplay():
     assert "Plotly.animate" not in html   # opens at n = 8, the slider's step, not playing
 
 
-def test_relu_page_shows_the_slider_chart_opened_at_the_pages_n():
+def test_relu_page_shows_the_slider_chart_opened_at_the_pages_n(monkeypatch):
+    import services.relu
+    computed = []
+    original = services.relu.frames_data
+    monkeypatch.setattr(services.relu, "frames_data",
+                        lambda s, *a, **k: computed.append(s) or original(s, *a, **k))
     at = AppTest.from_file(APP, default_timeout=max(APP_TIMEOUT, 30))
     at.query_params["points"] = "300"
+    at.query_params["seed"] = "4817"       # settings no other test has drawn: not cached yet
     at.run()
     at.switch_page("views/relu_manifolds.py").run()
     assert not at.exception and not at.error
+    assert 300 in [s.n_points for s in computed]
+    computed.clear()
 
     def slider_chart():
         charts = [c for c in at.get("plotly_chart") if json.loads(c.proto.spec).get("frames")]
@@ -167,6 +175,7 @@ def test_relu_page_shows_the_slider_chart_opened_at_the_pages_n():
     assert fig["frames"][39]["data"][0]["x"] == fig["data"][0]["x"]
     at.slider(key="url_n").set_value(200).run()    # past the frames' 64: the last frame
     assert json.loads(slider_chart())["layout"]["sliders"][0]["active"] == 63
+    assert computed == []     # a new n redraws the frames; their round trips were kept
 
 
 @pytest.mark.parametrize("settings,max_points", [

@@ -41,9 +41,11 @@ def loss_figure(s: ReluSettings, lang: str = "en", sweep=None) -> FigureSpec:
 
 
 def frames_figure(s: ReluSettings, lang: str = "en", ns=relu.FRAME_NS,
-                  max_points: int = relu.MAX_POINTS) -> FigureSpec:
-    """The slider figure: one frame per width in ``ns``, at most ``max_points`` points drawn."""
-    return frames_spec(s, relu.frames_data(s, ns, max_points), lang)
+                  max_points: int = relu.MAX_POINTS, data=None) -> FigureSpec:
+    """The slider figure: one frame per width in ``ns``, at most ``max_points`` points drawn,
+    opening at ``s.n``. ``data``: ``services.relu.frames_data`` of ``s`` computed before (it
+    does not depend on ``s.n``), else computed here."""
+    return frames_spec(s, relu.frames_data(s, ns, max_points) if data is None else data, lang)
 
 
 def figure_specs(lang: str = "en", seed: int = 0) -> list[FigureSpec]:
