@@ -80,6 +80,18 @@ def notice(kind: str, key: str, *, icon: str | None = None, container=st, **valu
     getattr(container, kind)(tr(key, **{k: shown(v) for k, v in values.items()}), icon=icon)
 
 
+def notices_together(kind: str, items: list[tuple[str, dict]], *, icon: str | None = None,
+                     container=st) -> None:
+    """One ``container.<kind>`` box holding ``notice``'s text of each (key, values) of
+    ``items``, a line each: shorter than a box each, where a window has no room to spare
+    (presenter mode's slide)."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    lines = [tr(key, **{k: shown(v) for k, v in values.items()}) for key, values in items]
+    if lines:
+        getattr(container, kind)("  \n".join(lines), icon=icon)
+
+
 def plain_text(text: str, *, small: bool = False, container=st) -> None:
     """A whole text that may carry outside values (a figure's caption), shown as plain text
     in the body's font (``small``: as ``st.caption``)."""

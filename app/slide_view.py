@@ -48,30 +48,46 @@ div[data-testid="stHorizontalBlock"] div[data-testid="stMarkdownContainer"] {
 div[data-testid="stElementContainer"]:has(h1), div[data-testid="stHeading"],
 div[data-testid="stHeading"] div { height: auto !important; margin: 0 !important; }
 div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
-  height: calc(100vh - 15rem) !important; flex: 0 0 auto !important; min-height: 15rem; }
+  height: calc(100vh - 15rem - var(--more-notices, 0rem)) !important; flex: 0 0 auto !important;
+  min-height: 15rem; }
 div[data-testid="stElementContainer"] div:has(> div[data-testid="stPlotlyChart"]),
 div[data-testid="stPlotlyChart"], div[data-testid="stPlotlyChart"] .js-plotly-plot {
   height: 100% !important; }
 div[data-testid="stCaptionContainer"] p { font-size: 1rem !important; }
 div[data-testid="stMainBlockContainer"]:has(div[data-testid="stAlert"])
   div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
-  height: calc(100vh - 19.5rem) !important; }
+  height: calc(100vh - 19.5rem - var(--more-notices, 0rem)) !important; }
 </style>
 """
 # A notice above the slide (a link's bad slide number, say) takes about 4.5rem: the chart gives
-# up that room, so the slide's text stays inside the window on that first screen. A measured
+# up that room, so the slide's text stays inside the window on that first screen; each further
+# line of the link's notice box sets --more-notices (``notices_room``). A measured
 # slide's chart, already smaller, gives up half of it (more would flatten its two panels).
 # A measured slide adds what its numbers say and how many stand behind them: the chart gives
 # up the room of those lines.
 MEASURED_CSS = """
 <style>
 div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
-  height: calc(100vh - 22.5rem) !important; }
+  height: calc(100vh - 22.5rem - var(--more-notices, 0rem)) !important; }
 div[data-testid="stMainBlockContainer"]:has(div[data-testid="stAlert"])
   div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
-  height: calc(100vh - 25rem) !important; }
+  height: calc(100vh - 25rem - var(--more-notices, 0rem)) !important; }
 </style>
 """
+
+NOTICE_LINE_REM = 1.85
+"""The height of one more line in the link's notice box above the slide (rem)."""
+
+
+def notices_room(lines: int) -> str:
+    """CSS giving the chart's room to the lines of the link's notice box beyond the first
+    (the box of one line is the room ``PRESENTER_CSS`` and ``MEASURED_CSS`` leave): four
+    notices, a box each, pushed the slide's text out of a 1280 x 720 window. "" for fewer
+    than two."""
+    if lines < 2:
+        return ""
+    return f"<style>:root {{ --more-notices: {NOTICE_LINE_REM * (lines - 1):g}rem; }}</style>"
+
 
 # Clickers send arrow keys and Page Up / Down: one listener on the document clicks the Back /
 # Next buttons (found by their key's class), installed once per browser tab. The slide number

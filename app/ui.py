@@ -10,7 +10,7 @@ import streamlit as st
 
 from i18n import LANG_NAMES, LANGS
 from app.language import LANG, lang, tr
-from app.notices import notice, shown
+from app.notices import notice, notices_together, shown
 from app.urlstate import (Param, check_link_keys, seed_from_url, standing_notices, widget_key,
                           write_to_url)
 
@@ -44,21 +44,28 @@ def cluster_refusal() -> None:
         st.error(shown(refusal), icon=":material/cloud_off:")
 
 
-def page_settings(*params: Param, also: tuple[str, ...] = ()) -> None:
+def page_settings(*params: Param, also: tuple[str, ...] = (), together: bool = False) -> int:
     """Call at the top of a page with its URL settings, before its widgets: seeds them from
-    the link and shows what the link got wrong. ``also``: link keys the page reads itself
-    (presenter mode's ``class``), which are not reported as unknown."""
+    the link and shows what the link got wrong; returns how many notices that took. ``also``:
+    link keys the page reads itself (presenter mode's ``class``), not reported as unknown.
+    ``together``: the notices in one box, a line each."""
     seed_from_url(*params)
     check_link_keys(tuple(p.name for p in params),
                     {LANG.name, SEED.name, *(p.name for p in params), *also})
-    show_notices(*params)
+    return show_notices(*params, together=together)
 
 
-def show_notices(*params: Param) -> None:
+def show_notices(*params: Param, together: bool = False) -> int:
     """Show what was clamped or ignored from the link, on the page whose settings are
-    ``params``, for as long as it holds (``app.urlstate.standing_notices``)."""
-    for key, args in standing_notices(tuple(p.name for p in params)):
+    ``params``, for as long as it holds (``app.urlstate.standing_notices``): a box each, or
+    one box for all (``together``). Returns how many notices."""
+    standing = standing_notices(tuple(p.name for p in params))
+    if together:
+        notices_together("warning", standing, icon=":material/link:")
+        return len(standing)
+    for key, args in standing:
         notice("warning", key, icon=":material/link:", **args)
+    return len(standing)
 
 
 def page_done(*params: Param) -> None:

@@ -158,6 +158,8 @@ def test_next_opens_the_slide_at_its_top(app_url, chromium):
     ("lang=ko&slide=abc", 1, "1~7 사이의 정수"),        # ignored: the default slide
     ("lang=ko&slide=99", len(LECTURE), "허용 범위(1~7)"),  # clamped: the last slide
     ("lang=ko&slide=4&seed=abc", 4, "기본값"),           # a measured slide under a notice
+    # four notices, one box: a box each pushed the slide's text below the window
+    ("lang=ko&slide=abc&zzz=1&yyy=2&www=3", 1, "1~7 사이의 정수"),
 ])
 def test_a_bad_link_is_said_in_korean_and_the_slide_still_fits(app_url, chromium, query, slide,
                                                                said):
@@ -170,6 +172,8 @@ def test_a_bad_link_is_said_in_korean_and_the_slide_still_fits(app_url, chromium
         _wait_for_slide(page, slide)
         notice = page.locator("[data-testid=stAlert]").first.inner_text()
         assert said in notice and "링크" in notice, notice
+        assert page.locator("[data-testid=stAlert]").count() == 1
+        assert all(f"{key} 항목" in notice for key in ("zzz", "yyy", "www") if key in query)
         layout = page.evaluate(LAYOUT_JS)
         for part in ("title", "chart", "text", "next"):
             assert _inside(layout[part], VIEWPORT), (part, layout)

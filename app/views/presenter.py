@@ -12,7 +12,7 @@ screens follow; a join link (``?class=CODE``) opens the follower's view
 import streamlit as st
 
 from app import class_student, class_teacher
-from app.slide_view import KEYS_AND_SCROLL, PRESENTER_CSS, draw_slide
+from app.slide_view import KEYS_AND_SCROLL, PRESENTER_CSS, draw_slide, notices_room
 from app.settings.presenter import SLIDE
 from app.ui import LANG, lang, page_done, page_settings, tr
 from app.urlstate import widget_key
@@ -73,8 +73,9 @@ def teacher_page() -> None:
     st.html(KEYS_AND_SCROLL.format(slide=number), unsafe_allow_javascript=True)
 
 
-page_settings(SLIDE, also=("class",))   # a join link's class code (app/class_links.py)
-st.html(PRESENTER_CSS)
+# A join link's class code is read below (app/class_links.py); the link's notices share one box.
+shown = page_settings(SLIDE, also=("class",), together=True)
+st.html(PRESENTER_CSS + notices_room(shown))
 joined = st.query_params.get("class")
 if joined is not None:
     class_student.follow_page(joined)     # a student's view: nothing here moves the class
