@@ -154,24 +154,30 @@ def _slide_specs(index: int, language: str, seed_value: int) -> list[FigureSpec]
     return current.result()
 
 
-_compacts: dict[int, tuple[FigureSpec, object]] = {}
-_compacts_lock = threading.Lock()
+_sized: dict[tuple[int, bool], tuple[FigureSpec, object]] = {}
+_sized_lock = threading.Lock()
 
 
-def _compact(spec: FigureSpec):
-    """The figure for a student's own screen, phone to laptop: the builder's 16:9
-    arrangement when it has one (Figure 1's six panels as 2 x 3), at the page's type size.
-    Made once per figure for the whole server, under the lock: a class of 60 asks for it at
-    the same moment at every step, and 60 builds at once delayed every redraw."""
-    with _compacts_lock:
-        kept = _compacts.get(id(spec))
+def _slide_figure(spec: FigureSpec, compact: bool):
+    """The figure for a projector (``for_projection``: a third larger type), or for a
+    student's own screen, phone to laptop (``compact``: the builder's 16:9 arrangement when
+    it has one, Figure 1's six panels as 2 x 3, at the page's type size). Made once per
+    figure for the whole server, under the lock: a class of 60 asks for it at the same
+    moment at every step, and 60 builds at once delayed every redraw; a projector's copy
+    took 0.1-0.2 s of the server's CPU at every run of presenter mode (bench/RESULTS.md)."""
+    key = (id(spec), compact)
+    with _sized_lock:
+        kept = _sized.get(key)
         if kept is not None and kept[0] is spec:
             return kept[1]
-        build = spec.layouts.get("16:9")
-        figure = for_projection(build() if build else spec.figure, scale=1.0)
-        if len(_compacts) >= 2 * MAX_PREPARED:
-            _compacts.clear()
-        _compacts[id(spec)] = (spec, figure)
+        if compact:
+            build = spec.layouts.get("16:9")
+            figure = for_projection(build() if build else spec.figure, scale=1.0)
+        else:
+            figure = for_projection(spec.figure)
+        if len(_sized) >= 4 * MAX_PREPARED:
+            _sized.clear()
+        _sized[key] = (spec, figure)
         return figure
 
 
@@ -181,7 +187,7 @@ def draw_slide(number: int, language: str, chart_key: str = "presenter",
     and measured lines. Returns its FigureSpec (None when the figure could not be made).
     ``hidden``: the title only and a line saying the figure comes after the question (a
     class predicts before it sees the result). ``compact``: laid out for a student's screen
-    (``_compact``) rather than a projector."""
+    (``_slide_figure``) rather than a projector."""
     slide = LECTURE[number - 1]
     st.title(t(f"lecture.{slide.key}.title", language))
     if hidden:
@@ -198,7 +204,7 @@ def draw_slide(number: int, language: str, chart_key: str = "presenter",
             spec = None
             notice("error", "presenter.failed", error=e)
     if spec is not None:
-        figure = _compact(spec) if compact else for_projection(spec.figure)
+        figure = _slide_figure(spec, compact)
         st.plotly_chart(figure, width="stretch", theme=None,
                         config=CHART_CONFIG, key=f"{chart_key}_{slide.figure}")
     st.markdown(t(f"lecture.{slide.key}.text", language))
