@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from i18n import t
+from .plain import unvalidated_figure
 from .style import TEMPLATE, subplot_titles
 
 KB, MB = 1000, 1000 ** 2
@@ -54,6 +55,9 @@ def accuracy_interval(final: dict, z: float = 1.96) -> str:
     return f"{100 * low:.1f}-{100 * high:.1f}%"
 
 
+# The template as plotly writes it, once, for the figures assembled from plain dicts.
+_TEMPLATE = TEMPLATE.to_plotly_json()
+
 LAYER_NAMES = ("stem", "conv 1x1", "classifier")
 """Table 2's layers that are not blocks (blocks are "b1".."b17"): translated on the axis."""
 
@@ -79,22 +83,25 @@ def options_figure(rows: Sequence[dict], lang: str = "en") -> go.Figure:
     return fig
 
 
-def _slab(fig: go.Figure, x0: float, width: float, height: float, color: str, label: str,
-          sub: str, dash: bool = False) -> None:
-    fig.add_shape(type="rect", x0=x0, x1=x0 + width, y0=-height / 2, y1=height / 2,
-                  fillcolor=color, opacity=0.75, line=dict(color="#333", width=1,
-                                                           dash="dash" if dash else "solid"))
-    fig.add_annotation(x=x0 + width / 2, y=height / 2, text=f"<b>{label}</b>", showarrow=False,
-                       yanchor="bottom", yshift=4)
-    fig.add_annotation(x=x0 + width / 2, y=-height / 2, text=sub, showarrow=False,
-                       yanchor="top", yshift=-4)
+def _slab(shapes: list, annotations: list, x0: float, width: float, height: float, color: str,
+          label: str, sub: str, dash: bool = False) -> None:
+    shapes.append(dict(type="rect", x0=x0, x1=x0 + width, y0=-height / 2, y1=height / 2,
+                       fillcolor=color, opacity=0.75,
+                       line=dict(color="#333", width=1, dash="dash" if dash else "solid")))
+    annotations.append(dict(x=x0 + width / 2, y=height / 2, text=f"<b>{label}</b>",
+                            showarrow=False, yanchor="bottom", yshift=4))
+    annotations.append(dict(x=x0 + width / 2, y=-height / 2, text=sub, showarrow=False,
+                            yanchor="top", yshift=-4))
 
 
 def table1_figure(d_i: int, d_j: int, t_exp: int, h: int, w: int, stride: int,
                   k: int = 3, lang: str = "en") -> go.Figure:
     """Table 1 of the paper drawn as tensors: thin bottleneck -> wide expansion -> depthwise
     -> thin linear projection. Slab widths grow with the square root of the channels and
-    heights with the spatial size, so the "inverted" shape (thin-wide-thin) is visible."""
+    heights with the spatial size, so the "inverted" shape (thin-wide-thin) is visible.
+
+    Shapes and annotations are plain dicts, as plotly writes them (``figures.plain``: every
+    change of the block page's settings draws it; validated, it took 50-80 ms)."""
     inner = t_exp * d_i
     ho, wo = (h - 1) // stride + 1, (w - 1) // stride + 1
     tensors = [(d_i, h, w, THIN, t("block.t1.input", lang)),
@@ -106,31 +113,33 @@ def table1_figure(d_i: int, d_j: int, t_exp: int, h: int, w: int, stride: int,
     ops = ([] if t_exp == 1 else [t("block.t1.op_expand", lang)]) + [
         t("block.t1.op_depthwise", lang, k=k, s=stride), t("block.t1.op_project", lang)]
     biggest = max(c for c, *_ in tensors) ** 0.5
-    fig = go.Figure()
+    shapes, annotations = [], []
     x, gap, centers = 0.0, 2.3, []      # gaps wide enough for the 14 px operation labels
     for i, (c, hh, ww, color, label) in enumerate(tensors):
         width = 1.2 * (c ** 0.5) / biggest + 0.08
         height = 0.4 + 0.6 * hh / max(h, 1)
-        _slab(fig, x, width, height, color, label, f"{hh}×{ww}×{c}")
+        _slab(shapes, annotations, x, width, height, color, label, f"{hh}×{ww}×{c}")
         centers.append((x, x + width))
         x += width + gap
     for (a0, a1), (b0, b1), text in zip(centers[:-1], centers[1:], ops):
-        fig.add_annotation(x=b0, y=0, ax=a1, ay=0, xref="x", yref="y", axref="x", ayref="y",
-                           showarrow=True, arrowhead=3, arrowwidth=1.5, text="")
-        fig.add_annotation(x=(a1 + b0) / 2, y=0.08, text=text, showarrow=False,
-                           yanchor="bottom")
+        annotations.append(dict(x=b0, y=0, ax=a1, ay=0, xref="x", yref="y", axref="x",
+                                ayref="y", showarrow=True, arrowhead=3, arrowwidth=1.5, text=""))
+        annotations.append(dict(x=(a1 + b0) / 2, y=0.08, text=text, showarrow=False,
+                                yanchor="bottom"))
     if stride == 1 and d_i == d_j:
         x_start, x_end = (centers[0][0] + centers[0][1]) / 2, (centers[-1][0] + centers[-1][1]) / 2
-        fig.add_shape(type="path", path=f"M {x_start},0.72 C {x_start},1.15 {x_end},1.15 {x_end},0.72",
-                      line=dict(color="#2ca02c", width=2))
-        fig.add_annotation(x=(x_start + x_end) / 2, y=1.04, text=t("block.t1.residual", lang),
-                           showarrow=False, yanchor="bottom", font=dict(color="#2ca02c"))
+        shapes.append(dict(type="path",
+                           path=f"M {x_start},0.72 C {x_start},1.15 {x_end},1.15 {x_end},0.72",
+                           line=dict(color="#2ca02c", width=2)))
+        annotations.append(dict(x=(x_start + x_end) / 2, y=1.04, text=t("block.t1.residual", lang),
+                                showarrow=False, yanchor="bottom", font=dict(color="#2ca02c")))
     # Margins for the end slabs' labels, which are wider than the thin slabs.
-    fig.update_xaxes(visible=False, range=[-0.9, x - gap + 0.9])
-    fig.update_yaxes(visible=False, range=[-0.8, 1.3])
-    fig.update_layout(template=TEMPLATE, title=t("block.fig.table1_title", lang, t=t_exp), height=340,
-                      plot_bgcolor="white", margin=dict(t=60, b=10, l=10, r=10))
-    return fig
+    layout = dict(annotations=annotations, shapes=shapes, template=_TEMPLATE,
+                  title=dict(text=t("block.fig.table1_title", lang, t=t_exp)), height=340,
+                  plot_bgcolor="white", margin=dict(t=60, b=10, l=10, r=10),
+                  xaxis=dict(visible=False, range=[-0.9, x - gap + 0.9]),
+                  yaxis=dict(visible=False, range=[-0.8, 1.3]))
+    return unvalidated_figure([], layout)
 
 
 def table2_figure(blocks: Sequence[dict], width: float, resolution: int,

@@ -1,5 +1,6 @@
-"""The ReLU page's figures are assembled from plain dicts without plotly's validation
-(figures/plain.py): validating them again must change nothing in their JSON."""
+"""Figures a change redraws (the ReLU page's, the block page's Table 1) are assembled from plain
+dicts without plotly's validation (figures/plain.py): validating them again must change nothing
+in their JSON."""
 import json
 
 import plotly.graph_objects as go
@@ -85,3 +86,15 @@ def test_the_charts_hollow_what_the_summary_leaves_out():
                for a in (1, 16, 960) for n in (None, 0, a - 1, a, a + 1, 10_000)]
     assert [drawn(r) for r in records] == [summarised(r) for r in records]
     assert drawn(dict(ambient=16, n_points=17)) and not drawn(dict(ambient=16, n_points=16))
+
+
+@pytest.mark.parametrize("args", [(24, 32, 6, 56, 56, 1), (24, 24, 6, 56, 56, 1),
+                                  (16, 16, 1, 112, 112, 1), (32, 64, 6, 28, 28, 2, 5, "ko")],
+                         ids=["expand", "residual", "no_expansion", "stride2_ko"])
+def test_block_table1_is_what_plotly_would_write(args):
+    from figures.block import table1_figure
+    fig = table1_figure(*args)
+    same_json_as_validated(fig)
+    kinds = [s["type"] for s in fig.to_dict()["layout"]["shapes"]]
+    assert kinds.count("rect") == (3 if args[2] == 1 else 4)
+    assert ("path" in kinds) == (args[5] == 1 and args[0] == args[1])   # the residual arrow
