@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from i18n import t
-from .plain import unvalidated_figure
+from .plain import layout_once, unvalidated_figure
 from .style import TEMPLATE, subplot_titles
 
 KB, MB = 1000, 1000 ** 2
@@ -62,25 +62,35 @@ LAYER_NAMES = ("stem", "conv 1x1", "classifier")
 """Table 2's layers that are not blocks (blocks are "b1".."b17"): translated on the axis."""
 
 
-def options_figure(rows: Sequence[dict], lang: str = "en") -> go.Figure:
-    """MAdds, parameters and measured CPU time of the three layer options side by side.
-
-    rows: dicts with option ("standard" | "separable" | "bottleneck"), madds, params, seconds.
-    """
-    names = [t(f"block.option.{r['option']}", lang) for r in rows]
-    colors = [OPTION_COLORS[r["option"]] for r in rows]
+@layout_once
+def _options_layout(lang: str) -> go.Figure:
+    """``options_figure``'s empty figure: three panels, titled, in the page's style."""
     fig = make_subplots(rows=1, cols=3, subplot_titles=(
         t("block.fig.madds", lang), t("block.fig.params", lang), t("block.fig.time_ms", lang)))
-    for col, (field, scale, fmt) in enumerate(
-            (("madds", 1, human), ("params", 1, human), ("seconds", 1000, lambda v: f"{v:.2f}")), 1):
-        values = [r[field] * scale for r in rows]
-        fig.add_trace(go.Bar(x=names, y=values, marker_color=colors, showlegend=False,
-                             text=[fmt(v) for v in values], textposition="outside",
-                             cliponaxis=False), row=1, col=col)
     subplot_titles(fig)
     fig.update_layout(template=TEMPLATE, title=t("block.fig.options_title", lang), height=400,
                       margin=dict(t=90, b=40, l=40, r=20))
     return fig
+
+
+def options_figure(rows: Sequence[dict], lang: str = "en") -> go.Figure:
+    """MAdds, parameters and measured CPU time of the three layer options side by side.
+
+    rows: dicts with option ("standard" | "separable" | "bottleneck"), madds, params, seconds.
+    Built from plain dicts (``figures.plain``: every change of the block page's settings
+    draws it; through plotly's validation it took about 50 ms)."""
+    names = [t(f"block.option.{r['option']}", lang) for r in rows]
+    colors = [OPTION_COLORS[r["option"]] for r in rows]
+    traces = []
+    for col, (field, scale, fmt) in enumerate(
+            (("madds", 1, human), ("params", 1, human), ("seconds", 1000, lambda v: f"{v:.2f}")), 1):
+        values = [r[field] * scale for r in rows]
+        axis = "" if col == 1 else str(col)
+        traces.append(dict(type="bar", x=names, y=values, marker=dict(color=colors),
+                           showlegend=False, text=[fmt(v) for v in values],
+                           textposition="outside", cliponaxis=False,
+                           xaxis=f"x{axis}", yaxis=f"y{axis}"))
+    return unvalidated_figure(traces, _options_layout(lang))
 
 
 def _slab(shapes: list, annotations: list, x0: float, width: float, height: float, color: str,

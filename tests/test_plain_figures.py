@@ -1,6 +1,6 @@
-"""Figures a change redraws (the ReLU page's, the block page's Table 1) are assembled from plain
-dicts without plotly's validation (figures/plain.py): validating them again must change nothing
-in their JSON."""
+"""Figures a change redraws (the ReLU page's; the block page's Table 1 and layer options) are
+assembled from plain dicts without plotly's validation (figures/plain.py): validating them again
+must change nothing in their JSON."""
 import json
 
 import plotly.graph_objects as go
@@ -98,3 +98,14 @@ def test_block_table1_is_what_plotly_would_write(args):
     kinds = [s["type"] for s in fig.to_dict()["layout"]["shapes"]]
     assert kinds.count("rect") == (3 if args[2] == 1 else 4)
     assert ("path" in kinds) == (args[5] == 1 and args[0] == args[1])   # the residual arrow
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_block_options_are_what_plotly_would_write(lang):
+    from figures.block import options_figure
+    rows = [dict(option=o, madds=1.5e6 * i, params=1.1e4 * i, seconds=0.00123 * i)
+            for i, o in enumerate(("standard", "separable", "bottleneck"), 1)]
+    fig = options_figure(rows, lang)
+    same_json_as_validated(fig)
+    assert [tr["yaxis"] for tr in fig.to_dict()["data"]] == ["y", "y2", "y3"]
+    assert options_figure(rows[:2], lang).to_dict()["layout"] == fig.to_dict()["layout"]
