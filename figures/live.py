@@ -14,11 +14,16 @@ from plotly.subplots import make_subplots
 
 from i18n import t
 
-from .plain import layout_once, unvalidated_figure
+from .plain import colorscale, layout_once, unvalidated_figure
 from .profiles import (ESTIMATORS, LOG_TICKS, PROBE_COLORS, PROBES, by_probe, counted,  # noqa: F401
                        compare_figure, depth_x, profile_traces)
 from .slides import wrap
 from .style import BASE_FONT, TEMPLATE, TITLE_FONT, subplot_titles
+
+
+# The template as plotly writes it, once: the figures below are assembled from plain dicts
+# (``figures.plain``), each drawn at every first run of the live page.
+_TEMPLATE = TEMPLATE.to_plotly_json()
 
 
 @layout_once
@@ -66,18 +71,19 @@ def profile_figure(profile: Sequence[dict], estimator: str, weights_label: str,
 
 def zeros_figure(profile: Sequence[dict], weights_label: str, lang: str = "en") -> go.Figure:
     """Fraction of exact zeros after each ReLU6 (expansion and depthwise), per block."""
-    fig = go.Figure()
+    traces = []
     for probe in ("expansion", "depthwise"):
         rows = [r for r in by_probe(profile, probe) if r.get("zero_fraction") is not None]
-        fig.add_trace(go.Bar(x=[r["block"] for r in rows], y=[r["zero_fraction"] for r in rows],
-                             name=t(f"live.probe.{probe}", lang),
-                             marker_color=PROBE_COLORS[probe]))
-    fig.update_layout(template=TEMPLATE, title=t("live.fig.zeros_title", lang, weights=weights_label), height=360,
-                      barmode="group", yaxis=dict(tickformat=".0%", range=[0, 1],
-                                                  title=t("live.fig.zero_fraction", lang)),
-                      xaxis=dict(title=t("live.fig.block", lang), dtick=1),
-                      legend=dict(orientation="h", y=-0.25), margin=dict(t=70, b=80, l=60, r=20))
-    return fig
+        traces.append(dict(type="bar", x=[r["block"] for r in rows],
+                           y=[r["zero_fraction"] for r in rows],
+                           name=t(f"live.probe.{probe}", lang),
+                           marker=dict(color=PROBE_COLORS[probe])))
+    return unvalidated_figure(traces, dict(
+        template=_TEMPLATE, title=dict(text=t("live.fig.zeros_title", lang, weights=weights_label)),
+        height=360, barmode="group",
+        yaxis=dict(tickformat=".0%", range=[0, 1], title=dict(text=t("live.fig.zero_fraction", lang))),
+        xaxis=dict(title=dict(text=t("live.fig.block", lang)), dtick=1),
+        legend=dict(orientation="h", y=-0.25), margin=dict(t=70, b=80, l=60, r=20)))
 
 
 COLUMN_PX = 250
@@ -90,23 +96,23 @@ LINE_PX = 24
 def topk_figure(names: Sequence[str], probs: Sequence[float], weights_label: str,
                 lang: str = "en") -> go.Figure:
     """Top-k predictions as horizontal bars, best on top."""
-    fig = go.Figure(go.Bar(x=list(probs)[::-1], y=list(names)[::-1], orientation="h",
-                           marker_color="#4c78a8", text=[f"{p:.1%}" for p in list(probs)[::-1]],
-                           # Inside a bar long enough to hold it: outside, 89.0% was cut off at
-                           # the column's edge (1280 px, Korean).
-                           textposition="auto", insidetextanchor="end", cliponaxis=False))
+    bars = dict(type="bar", x=[float(p) for p in probs][::-1], y=list(names)[::-1],
+                orientation="h", marker=dict(color="#4c78a8"),
+                text=[f"{p:.1%}" for p in list(probs)[::-1]],
+                # Inside a bar long enough to hold it: outside, 89.0% was cut off at the
+                # column's edge (1280 px, Korean).
+                textposition="auto", insidetextanchor="end", cliponaxis=False)
     # The weights' name on lines of its own, wrapped: the chart sits in a narrow column
     # (a third of the page at 1280 px), and plotly cuts a title off at the chart's edge.
     name = wrap(weights_label, COLUMN_PX, BASE_FONT)
     lines = "<br>".join(f"<span style='font-size:{BASE_FONT}px'>{n}</span>" for n in name)
     # Hung from the top (not centred in the margin): the charts side by side start level.
-    fig.update_layout(template=TEMPLATE, title=dict(text=f"{t('live.fig.topk', lang)}<br>{lines}",
-                                                    yref="container", y=1, yanchor="top",
-                                                    pad=dict(t=24)),
-                      height=300 + LINE_PX * (len(name) - 1),
-                      xaxis=dict(range=[0, 1.3], tickformat=".0%", tickvals=[0, 1]),
-                      margin=dict(t=60 + LINE_PX * (len(name) - 1), b=40, l=160, r=30))
-    return fig
+    return unvalidated_figure([bars], dict(
+        template=_TEMPLATE, title=dict(text=f"{t('live.fig.topk', lang)}<br>{lines}",
+                                       yref="container", y=1, yanchor="top", pad=dict(t=24)),
+        height=300 + LINE_PX * (len(name) - 1),
+        xaxis=dict(range=[0, 1.3], tickformat=".0%", tickvals=[0, 1]),
+        margin=dict(t=60 + LINE_PX * (len(name) - 1), b=40, l=160, r=30)))
 
 
 def input_figure(image: np.ndarray, title: str) -> go.Figure:
@@ -116,13 +122,11 @@ def input_figure(image: np.ndarray, title: str) -> go.Figure:
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise ValueError(f"image must be uint8 (h, w, 3), got {image.dtype} {image.shape}")
     lines = [w for part in title.split("<br>") for w in wrap(part, COLUMN_PX, TITLE_FONT)]
-    fig = go.Figure(go.Image(z=image))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
     extra = LINE_PX * max(len(lines) - 2, 0)
-    fig.update_layout(template=TEMPLATE, title="<br>".join(lines), height=340 + extra,
-                      margin=dict(t=70 + extra, b=10, l=10, r=10))
-    return fig
+    return unvalidated_figure([dict(type="image", z=image)], dict(
+        xaxis=dict(visible=False), yaxis=dict(visible=False), template=_TEMPLATE,
+        title=dict(text="<br>".join(lines)), height=340 + extra,
+        margin=dict(t=70 + extra, b=10, l=10, r=10)))
 
 
 MOSAIC_TILE = 56
@@ -168,17 +172,17 @@ def mosaic_figure(acts: np.ndarray, block: int, probe: str, weights_label: str,
     """One block's channels at one probe point as a grid of heat maps (shared colour scale)."""
     tiled, _ = mosaic(acts, max_channels)
     shown = min(acts.shape[0], max_channels)
-    fig = go.Figure(go.Heatmap(z=tiled[::-1], colorscale="Viridis", hoverinfo="skip",
-                               # The scale's name above the bar, level: drawn up its right
-                               # side, Korean "활성값" sat on the tick label "3".
-                               # 2×10⁻⁶, not plotly's SI "2µ" (a random network's last
-                               # blocks carry values that small)
-                               colorbar=dict(thickness=14, exponentformat="power", title=dict(
-                                   text=t("live.fig.mosaic_scale", lang), side="top"))))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x")
-    fig.update_layout(template=TEMPLATE, title=t("live.fig.mosaic_title", lang, block=block,
-                              probe=t(f"live.probe.{probe}", lang), shown=shown,
-                              total=acts.shape[0], weights=weights_label),
-                      height=520, margin=dict(t=90, b=10, l=10, r=10), plot_bgcolor="white")
-    return fig
+    heatmap = dict(type="heatmap", z=tiled[::-1], colorscale=colorscale("Viridis"),
+                   hoverinfo="skip",
+                   # The scale's name above the bar, level: drawn up its right side, Korean
+                   # "활성값" sat on the tick label "3". 2×10⁻⁶, not plotly's SI "2µ" (a
+                   # random network's last blocks carry values that small).
+                   colorbar=dict(thickness=14, exponentformat="power", title=dict(
+                       text=t("live.fig.mosaic_scale", lang), side="top")))
+    return unvalidated_figure([heatmap], dict(
+        xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x"),
+        template=_TEMPLATE,
+        title=dict(text=t("live.fig.mosaic_title", lang, block=block,
+                          probe=t(f"live.probe.{probe}", lang), shown=shown,
+                          total=acts.shape[0], weights=weights_label)),
+        height=520, margin=dict(t=90, b=10, l=10, r=10), plot_bgcolor="white"))

@@ -109,3 +109,26 @@ def test_block_options_are_what_plotly_would_write(lang):
     same_json_as_validated(fig)
     assert [tr["yaxis"] for tr in fig.to_dict()["data"]] == ["y", "y2", "y3"]
     assert options_figure(rows[:2], lang).to_dict()["layout"] == fig.to_dict()["layout"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_live_figures_are_what_plotly_would_write(lang):
+    """The live page's top-5, input, zeros and mosaic charts, drawn at every first run of the
+    page, from plain dicts."""
+    import numpy as np
+    from figures import live
+    rng = np.random.default_rng(0)
+    profile = [dict(block=b, probe=p, ambient=16 * b, value=3.0 * b, n_points=50 * b,
+                    zero_fraction=None if b == 5 else 0.4 + 0.01 * b)
+               for b in range(1, 18) for p in ("input", "expansion", "depthwise", "projection")]
+    figures = [live.zeros_figure(profile, "trained here", lang),
+               live.topk_figure(["tabby", "b", "c", "d", "e"],
+                                np.array([.5, .2, .1, .05, .01], np.float32),
+                                "trained here (linear bottleneck, default)", lang),
+               live.input_figure(rng.integers(0, 255, (64, 64, 3)).astype(np.uint8),
+                                 "Input<br>64 x 64"),
+               live.mosaic_figure(rng.random((20, 14, 14)).astype(np.float32) * 1e-6, 3,
+                                  "expansion", "random", lang)]
+    for fig in figures:
+        same_json_as_validated(fig)
+    assert len(figures[0].to_dict()["data"][0]["x"]) == 16     # block 5 has no zeros measured
