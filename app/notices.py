@@ -75,16 +75,14 @@ def shown(value):
 def notice(kind: str, key: str, *, icon: str | None = None, container=st, **values) -> None:
     """``container.<kind>`` (default ``st``) with the translation ``key``, each value
     ``shown``. ``kind``: error, warning, info, success."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    getattr(container, kind)(tr(key, **{k: shown(v) for k, v in values.items()}), icon=icon)
+    notices_together(kind, [(key, values)], icon=icon, container=container)
 
 
 def notices_together(kind: str, items: list[tuple[str, dict]], *, icon: str | None = None,
                      container=st) -> None:
     """One ``container.<kind>`` box holding ``notice``'s text of each (key, values) of
     ``items``, a line each: shorter than a box each, where a window has no room to spare
-    (presenter mode's slide)."""
+    (presenter mode's slide). Nothing for no items."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     lines = [tr(key, **{k: shown(v) for k, v in values.items()}) for key, values in items]

@@ -10,7 +10,7 @@ import streamlit as st
 
 from i18n import LANG_NAMES, LANGS
 from app.language import LANG, lang, tr
-from app.notices import notice, notices_together, shown
+from app.notices import notices_together, shown
 from app.urlstate import (Param, check_link_keys, seed_from_url, standing_notices, widget_key,
                           write_to_url)
 
@@ -60,11 +60,9 @@ def show_notices(*params: Param, together: bool = False) -> int:
     ``params``, for as long as it holds (``app.urlstate.standing_notices``): a box each, or
     one box for all (``together``). Returns how many notices."""
     standing = standing_notices(tuple(p.name for p in params))
-    if together:
-        notices_together("warning", standing, icon=":material/link:")
-        return len(standing)
-    for key, args in standing:
-        notice("warning", key, icon=":material/link:", **args)
+    boxes = [standing] if together else [[item] for item in standing]
+    for box in boxes:
+        notices_together("warning", box, icon=":material/link:")
     return len(standing)
 
 

@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from i18n import t
 from .plain import layout_once, unvalidated_figure
-from .style import TEMPLATE, subplot_titles
+from .style import TEMPLATE, TEMPLATE_DICT, subplot_titles
 
 KB, MB = 1000, 1000 ** 2
 """Bytes are shown in KB and MB of 1000 and 1000² bytes, as the paper's Table 3 counts "K"."""
@@ -54,9 +54,6 @@ def accuracy_interval(final: dict, z: float = 1.96) -> str:
     low, high = max(centre - half, 0.0), min(centre + half, 1.0)    # not "-0.0"
     return f"{100 * low:.1f}-{100 * high:.1f}%"
 
-
-# The template as plotly writes it, once, for the figures assembled from plain dicts.
-_TEMPLATE = TEMPLATE.to_plotly_json()
 
 LAYER_NAMES = ("stem", "conv 1x1", "classifier")
 """Table 2's layers that are not blocks (blocks are "b1".."b17"): translated on the axis."""
@@ -144,7 +141,7 @@ def table1_figure(d_i: int, d_j: int, t_exp: int, h: int, w: int, stride: int,
         annotations.append(dict(x=(x_start + x_end) / 2, y=1.04, text=t("block.t1.residual", lang),
                                 showarrow=False, yanchor="bottom", font=dict(color="#2ca02c")))
     # Margins for the end slabs' labels, which are wider than the thin slabs.
-    layout = dict(annotations=annotations, shapes=shapes, template=_TEMPLATE,
+    layout = dict(annotations=annotations, shapes=shapes, template=TEMPLATE_DICT,
                   title=dict(text=t("block.fig.table1_title", lang, t=t_exp)), height=340,
                   plot_bgcolor="white", margin=dict(t=60, b=10, l=10, r=10),
                   xaxis=dict(visible=False, range=[-0.9, x - gap + 0.9]),

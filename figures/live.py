@@ -18,12 +18,7 @@ from .plain import colorscale, layout_once, unvalidated_figure
 from .profiles import (ESTIMATORS, LOG_TICKS, PROBE_COLORS, PROBES, by_probe, counted,  # noqa: F401
                        compare_figure, depth_x, profile_traces)
 from .slides import wrap
-from .style import BASE_FONT, TEMPLATE, TITLE_FONT, subplot_titles
-
-
-# The template as plotly writes it, once: the figures below are assembled from plain dicts
-# (``figures.plain``), each drawn at every first run of the live page.
-_TEMPLATE = TEMPLATE.to_plotly_json()
+from .style import BASE_FONT, TEMPLATE, TEMPLATE_DICT, TITLE_FONT, subplot_titles
 
 
 @layout_once
@@ -79,7 +74,7 @@ def zeros_figure(profile: Sequence[dict], weights_label: str, lang: str = "en") 
                            name=t(f"live.probe.{probe}", lang),
                            marker=dict(color=PROBE_COLORS[probe])))
     return unvalidated_figure(traces, dict(
-        template=_TEMPLATE, title=dict(text=t("live.fig.zeros_title", lang, weights=weights_label)),
+        template=TEMPLATE_DICT, title=dict(text=t("live.fig.zeros_title", lang, weights=weights_label)),
         height=360, barmode="group",
         yaxis=dict(tickformat=".0%", range=[0, 1], title=dict(text=t("live.fig.zero_fraction", lang))),
         xaxis=dict(title=dict(text=t("live.fig.block", lang)), dtick=1),
@@ -108,7 +103,7 @@ def topk_figure(names: Sequence[str], probs: Sequence[float], weights_label: str
     lines = "<br>".join(f"<span style='font-size:{BASE_FONT}px'>{n}</span>" for n in name)
     # Hung from the top (not centred in the margin): the charts side by side start level.
     return unvalidated_figure([bars], dict(
-        template=_TEMPLATE, title=dict(text=f"{t('live.fig.topk', lang)}<br>{lines}",
+        template=TEMPLATE_DICT, title=dict(text=f"{t('live.fig.topk', lang)}<br>{lines}",
                                        yref="container", y=1, yanchor="top", pad=dict(t=24)),
         height=300 + LINE_PX * (len(name) - 1),
         xaxis=dict(range=[0, 1.3], tickformat=".0%", tickvals=[0, 1]),
@@ -124,7 +119,7 @@ def input_figure(image: np.ndarray, title: str) -> go.Figure:
     lines = [w for part in title.split("<br>") for w in wrap(part, COLUMN_PX, TITLE_FONT)]
     extra = LINE_PX * max(len(lines) - 2, 0)
     return unvalidated_figure([dict(type="image", z=image)], dict(
-        xaxis=dict(visible=False), yaxis=dict(visible=False), template=_TEMPLATE,
+        xaxis=dict(visible=False), yaxis=dict(visible=False), template=TEMPLATE_DICT,
         title=dict(text="<br>".join(lines)), height=340 + extra,
         margin=dict(t=70 + extra, b=10, l=10, r=10)))
 
@@ -181,7 +176,7 @@ def mosaic_figure(acts: np.ndarray, block: int, probe: str, weights_label: str,
                        text=t("live.fig.mosaic_scale", lang), side="top")))
     return unvalidated_figure([heatmap], dict(
         xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x"),
-        template=_TEMPLATE,
+        template=TEMPLATE_DICT,
         title=dict(text=t("live.fig.mosaic_title", lang, block=block,
                           probe=t(f"live.probe.{probe}", lang), shown=shown,
                           total=acts.shape[0], weights=weights_label)),

@@ -26,7 +26,7 @@ from i18n import t
 from .catalog import FigureSpec
 from .plain import colorscale, unvalidated_figure
 from .relu import MARKER, MARKER_3D, POSITION_SCALE, ReluSettings, _input_label
-from .style import TEMPLATE
+from .style import TEMPLATE_DICT
 
 WEBGL_ABOVE = 2000
 """WebGL (scattergl) for frames with more points than this; SVG below (sharper, and the
@@ -74,8 +74,6 @@ def _trace_dict(q: np.ndarray) -> dict:
             "type": kind}
 
 
-# The template as plotly writes it, once (the figure is assembled from plain dicts).
-_TEMPLATE = TEMPLATE.to_plotly_json()
 _HIDDEN_TICKS = {"showticklabels": False}
 
 
@@ -122,7 +120,7 @@ def frames_spec(s: ReluSettings, frames, lang: str = "en") -> FigureSpec:
     animate = dict(mode="immediate", frame=dict(duration=0, redraw=True),
                    transition=dict(duration=0))
     layout = dict(
-        title=_title(titles[start]), template=_TEMPLATE, height=500,
+        title=_title(titles[start]), template=TEMPLATE_DICT, height=500,
         margin=dict(l=10, r=10, t=90, b=60),
         # The slider spans the width and Play / Pause sit in a row under it: beside it they
         # covered n = 1-5 at 1280 px.

@@ -37,6 +37,9 @@ TEMPLATE = go.layout.Template(layout=dict(
     xaxis=_AXIS, yaxis=_AXIS, scene=dict(xaxis=_SCENE_AXIS, yaxis=_SCENE_AXIS, zaxis=_SCENE_AXIS),
     hovermode="closest"))
 """The shared template: white background, light grid, 14 px text, 18 px titles."""
+TEMPLATE_DICT = TEMPLATE.to_plotly_json()
+"""``TEMPLATE`` as plotly writes it, once, for the figures assembled from plain dicts
+(``figures.plain``)."""
 
 
 def subplot_titles(fig: go.Figure, size: int = SUBTITLE_FONT) -> None:
