@@ -82,12 +82,15 @@ def notices_together(kind: str, items: list[tuple[str, dict]], *, icon: str | No
                      container=st) -> None:
     """One ``container.<kind>`` box holding ``notice``'s text of each (key, values) of
     ``items``, a line each: shorter than a box each, where a window has no room to spare
-    (presenter mode's slide). Nothing for no items."""
+    (presenter mode's slide). Nothing for no items.
+
+    Each text is a paragraph of its own: Markdown's strikethrough pairs the "~" of two lines
+    of one paragraph (Korean ranges, "1~7"), and struck out the text between them."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     lines = [tr(key, **{k: shown(v) for k, v in values.items()}) for key, values in items]
     if lines:
-        getattr(container, kind)("  \n".join(lines), icon=icon)
+        getattr(container, kind)("\n\n".join(lines), icon=icon)
 
 
 def plain_text(text: str, *, small: bool = False, container=st) -> None:
