@@ -72,7 +72,7 @@ def test_default_render_names_weights_everywhere(page):
     assert not page.exception
     assert not page.error
     titles = list(_charts(page))
-    trained = "trained here (linear bottleneck, default)"
+    trained = "trained here (linear bottleneck)"
     for prefix in ("Top-5 predictions", "Dimension profile", "Zeros after ReLU6", "Block 2"):
         assert any(t.startswith(prefix) and trained in t for t in titles), prefix
     assert any(t.startswith("Same image, two weight sources") for t in titles)
@@ -243,8 +243,8 @@ def test_long_titles_wrap_to_the_live_pages_narrow_columns():
     assert short.layout.title.text == "photo: dog.jpg<br>→ 64×64"
     assert long.layout.title.text.count("<br>") == 2 and "circle #1" in long.layout.title.text
     assert long.layout.margin.t > short.layout.margin.t
-    top5 = fig.topk_figure(["a"], [0.5], "trained here (linear bottleneck, default)")
-    assert top5.layout.title.text.count("<br>") == 2 and "default)" in top5.layout.title.text
+    top5 = fig.topk_figure(["a"], [0.5], "uploaded torchvision checkpoint: my_net.pth")
+    assert top5.layout.title.text.count("<br>") == 2 and "my_net.pth" in top5.layout.title.text
 
 
 def test_korean(own_page):

@@ -124,7 +124,7 @@ def test_live_figures_are_what_plotly_would_write(lang):
     figures = [live.zeros_figure(profile, "trained here", lang),
                live.topk_figure(["tabby", "b", "c", "d", "e"],
                                 np.array([.5, .2, .1, .05, .01], np.float32),
-                                "trained here (linear bottleneck, default)", lang),
+                                "trained here (linear bottleneck)", lang),
                live.input_figure(rng.integers(0, 255, (64, 64, 3)).astype(np.uint8),
                                  "Input<br>64 x 64"),
                live.mosaic_figure(rng.random((20, 14, 14)).astype(np.float32) * 1e-6, 3,

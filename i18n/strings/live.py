@@ -26,8 +26,9 @@ TEXT: dict[str, tuple[str, str]] = {
     # Sources
     "live.weights": ("Weights", "가중치"),
     "live.compare_with": ("Compare with", "비교 대상"),
-    "live.w.embedded": ("trained here (linear bottleneck, default)",
-                        "여기서 학습 (linear bottleneck, 기본)"),
+    # No "default" in the name: at 1280 px the select box cut it ("defau"); the default is
+    # the option the page opens with.
+    "live.w.embedded": ("trained here (linear bottleneck)", "여기서 학습 (linear bottleneck)"),
     "live.w.embedded-relu6": ("trained here (ReLU6 bottleneck)", "여기서 학습 (ReLU6 bottleneck)"),
     "live.w.random": ("random initialisation (seeded)", "무작위 초기화 (시드)"),
     "live.w.imagenet-v1": ("torchvision ImageNet V1", "torchvision ImageNet V1"),
