@@ -2,6 +2,7 @@
 
     python bench/page_cpu.py [--page live] [--loads 40] [--at-once 4] [--threads 3]
     python bench/page_cpu.py --at-once 20     # a class arriving at once: the loads' order
+    python bench/page_cpu.py --beside 2000    # the loads while a measurement runs
 
 Starts ``python -m app.cluster --replicas 1 --workers 1`` (``--threads``: the worker's), loads
 ``--page`` once to warm it, waits until the worker is idle, then loads it ``--loads`` times as
@@ -9,12 +10,16 @@ new students (each its own seed: its own random network and generated image), ``
 at a time. Prints each process's CPU seconds per load (from /proc) and the worker's CPU per
 load by task name (Dask's own per-task metrics), and the loads' median latency. What a class's
 burst on a page costs the machine: the baseline for changes that move that work around.
+``--beside N``: the loads start once a measurement of N generated images (``python -m
+model.evidence --scheduler``, batch work on the same worker) is running, and it is stopped
+after them; run it with and without to see what a running measurement costs the pages.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import os
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -51,27 +56,43 @@ def scheduler_address(cluster: Cluster) -> str:
     return f"tcp://127.0.0.1:{args[args.index('--port') + 1]}"
 
 
+def beside(address: str, n_images: int) -> subprocess.Popen:
+    """A measurement of ``n_images`` generated images on the cluster at ``address``, running."""
+    return subprocess.Popen([sys.executable, "-m", "model.evidence", "--weights", "embedded",
+                             "--images", f"generated:{n_images}", "--scheduler", address,
+                             "--format", "json"], stdout=subprocess.DEVNULL,
+                            cwd=Path(__file__).resolve().parent.parent)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--page", default="live")
     ap.add_argument("--loads", type=int, default=40)
     ap.add_argument("--at-once", type=int, default=4)
     ap.add_argument("--threads", type=int, default=3, help="the worker's threads")
+    ap.add_argument("--beside", type=int, default=0, metavar="N",
+                    help="the loads beside a measurement of N generated images")
     args = ap.parse_args(argv)
 
     load_before = os.getloadavg()
     cluster = Cluster(1, 1, options=("--threads", str(args.threads)))
+    measurement = None
     try:
         cluster.wait_ready()
         from distributed import Client
         client = Client(scheduler_address(cluster), set_as_default=False)
 
         async def loads():
+            nonlocal measurement
             async with Student(cluster.port, "en") as s:
                 await s.rerun(args.page, "lang=en&seed=1")
             while any(client.processing().values()):     # the warm-up's own work, if any
                 await asyncio.sleep(1)
             await asyncio.sleep(3)
+            if args.beside:
+                measurement = beside(scheduler_address(cluster), args.beside)
+                while not any(client.processing().values()):
+                    await asyncio.sleep(0.2)
             cpu0, tasks0 = cpu_by_role(cluster), next(iter(client.run(task_cpu).values()))
             walls: list[float] = []
 
@@ -84,12 +105,18 @@ def main(argv=None) -> int:
             cpu1, tasks1 = cpu_by_role(cluster), next(iter(client.run(task_cpu).values()))
             return walls, cpu0, cpu1, tasks0, tasks1
         walls, cpu0, cpu1, tasks0, tasks1 = asyncio.run(loads())
+        still = measurement is not None and measurement.poll() is None
         client.close()
     finally:
+        if measurement is not None and measurement.poll() is None:
+            measurement.kill()
+            measurement.wait()
         cluster.stop()
     n, walls = len(walls), sorted(walls)
+    if args.beside and not still:
+        print(f"NOTE: the measurement of {args.beside} images ended before the loads did")
     print(f"{n} first runs of '{args.page}', {args.at_once} at a time, worker of "
-          f"{args.threads} threads; latency p50 {walls[n // 2]:.2f} s, p95 "
+          f"{args.threads} threads{f', beside a measurement of {args.beside} images' if args.beside else ''}; latency p50 {walls[n // 2]:.2f} s, p95 "
           f"{walls[min(n - 1, round(0.95 * (n - 1)))]:.2f} s, mean {sum(walls) / n:.2f} s "
           f"(2 CPUs, load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f})")
     print("CPU per load by process:")
