@@ -100,6 +100,7 @@ def run(label: str, resolution: int, images, workers: int, n_boot: int,
                       dashboard_address=None, silence_logs=logging.ERROR) as local, \
             Client(local) as client:
         cluster._client = client
+        cluster.prepare(client)
         network = described(label, resolution)
         small = image_set(4, resolution)
         for _ in range(workers):       # every worker builds the network before the clock

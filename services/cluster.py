@@ -156,7 +156,18 @@ def _connect(address: str | None):
                                 resources={BATCH_RESOURCE: EMBEDDED_BATCH_SLOTS},
                                 silence_logs=logging.ERROR)
         connected = Client(embedded, set_as_default=False)
+    prepare(connected)
     return connected
+
+
+def prepare(connected) -> None:
+    """What every worker of the cluster ``connected`` reaches runs with: it lets go of a
+    task's arguments once the task's result is released (``services.worker_memory``; a
+    restarted or later worker gets it from the scheduler). Not registered where a worker
+    cannot import this project: its tasks fail there anyway, and say so."""
+    from .worker_memory import ReleasedArgumentsDropped
+    with contextlib.suppress(ImportError, RuntimeError):
+        connected.register_plugin(ReleasedArgumentsDropped())
 
 
 def _unreachable(address: str, error: BaseException | str) -> SchedulerUnreachable:
