@@ -21,6 +21,9 @@ if str(ROOT) not in sys.path:
 
 
 def main(argv: list[str]) -> int:
+    if {"-h", "--help"} & set(argv):
+        print(__doc__.strip() + "\n\nStreamlit's own options: streamlit run --help", flush=True)
+        return 0
     from runtime import configure
     configure(serving=True)
     argv, scheduler = _scheduler_option(argv)
@@ -56,7 +59,13 @@ def main(argv: list[str]) -> int:
         argv = [*argv, "--logger.hideWelcomeMessage", "true"]
         threading.Thread(target=announce, name="manifold-lab address", daemon=True).start()
     sys.argv = ["streamlit", "run", str(ROOT / "app" / "main.py"), *argv]
-    return cli.main()
+    try:
+        return cli.main()
+    finally:
+        # Closed here, once Streamlit has stopped, not at the interpreter's exit: by then
+        # Dask's callback thread is shut down, and every future still pending (the lecture's
+        # measurement, stopped in its first minute) logged a traceback as it was cancelled.
+        cluster.close()
 
 
 WORKER_WAIT_S = 30.0

@@ -132,5 +132,23 @@ def test_python_m_app_warms_up_before_it_serves(tmp_path):
                               r"|warmed up in \d+\.\d s|Manifold Lab is ready: http://\S+")
         odd = [line for line in text.splitlines() if line.strip() and not expected.fullmatch(line)]
         assert not odd, odd
+        # Stopped at once, while the lecture's measurement (queued by the warm-up) still
+        # runs: it ends quietly. Closed at the interpreter's exit, every pending future of it
+        # logged a traceback ("cannot schedule new futures after shutdown").
+        proc.terminate()
+        assert proc.wait(timeout=60) == 0
+        after = Path(log).read_text()[len(text):]
+        assert "Traceback" not in after and "ERROR" not in after, after[:2000]
     finally:
         stop(proc)
+
+
+def test_python_m_app_help_says_its_own_options_and_starts_nothing():
+    # before, --help started the embedded cluster, warmed up for 10 s and printed
+    # Streamlit's own 5,000 lines, without a word of --scheduler
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "app", "--help"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and "--scheduler" in done.stdout
+    assert "warming up" not in done.stdout and "Dask" in done.stdout
