@@ -171,7 +171,11 @@ def choose_image(choice: str, class_p: Param, index_p: Param, seed: int, res: in
         return fallback_image()
     height, width = array.shape[:2]
     if min(height, width) < res:      # accepted (model.images), but say what the network sees
-        notice("info", "live.image_small", name=up.name, width=width, height=height, res=res)
+        # the shorter side is resized to fit and the centre square cut out (model.images):
+        # of a 4000 x 10 strip, the middle 10 x 10 pixels ("only ... smaller" was wrong there)
+        key = "live.image_small" if max(width, height) < res else "live.image_thin"
+        notice("info", key, name=up.name, width=width, height=height, res=res,
+               short=min(width, height))
     return ChosenImage(array, up.name, f"upload:{digest(content)}", False)
 
 

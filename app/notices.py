@@ -41,7 +41,7 @@ def shorten(text, limit: int | None = MAX_CHARS) -> str:
     cut to ``limit`` characters (None: whole), saying how long it was."""
     text = _CONTROL.sub(" ", str(text))
     if limit is not None and len(text) > limit:
-        return text[:limit] + f"… ({len(text):,} characters)"
+        return text[:limit] + tr("notice.shortened", chars=f"{len(text):,}")
     return text
 
 

@@ -79,3 +79,14 @@ def test_uploaded_file_name_is_shown_as_text():
     assert "<a" not in html and "<strong" not in html, errors[0]
     assert "click" in html and "evil.example" in html
 
+
+
+def test_a_shortened_value_says_its_length_in_the_pages_language():
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import APP, APP_TIMEOUT
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update(lang="ko", seed="x" * 3000)
+    at.run()
+    cut = [w.value for w in at.warning if "xxxx" in w.value]
+    assert cut and "(3,000자)" in cut[0] and "characters" not in cut[0], cut

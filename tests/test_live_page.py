@@ -117,6 +117,11 @@ def test_uploaded_image_and_bad_upload(own_page):
     # Smaller than the 64 x 64 input: accepted, and the page says it was enlarged.
     small = [i.value for i in page.info if "only 40×30 pixels" in i.value]
     assert small and "64×64" in small[0] and "tiny.png" in small[0], [i.value for i in page.info]
+    # A strip: not "smaller" than the input, but the network sees its middle only.
+    page.file_uploader(key="live_image").set_value(("strip.png", _png((400, 10)), "image/png")).run()
+    thin = [i.value for i in page.info if "400×10 pixels" in i.value]
+    assert thin and "strip.png" in thin[0] and "middle 10×10 pixels" in thin[0], page.info
+    assert "is only" not in thin[0]
     page.file_uploader(key="live_image").set_value(("big.png", _png((96, 80)), "image/png")).run()
     assert not page.exception and not page.error
     assert not any("pixels, smaller than" in i.value for i in page.info)

@@ -45,6 +45,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{count} more of the link's keys are not settings of this page; they were ignored too.",
         "링크의 다른 항목 {count}개도 이 페이지의 설정이 아니어서 무시했습니다.",
     ),
+    "notice.shortened": ("… ({chars} characters)", "… ({chars}자)"),
     "url.allowed.integer": ("an integer {lo}..{hi}", "{lo}~{hi} 사이의 정수"),
     "url.allowed.number": ("a number {lo}..{hi}", "{lo}~{hi} 사이의 수"),
     "export.download": ("Download", "다운로드"),

@@ -118,6 +118,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "키워서 넣으므로 네트워크는 그 픽셀들이 담은 것보다 자세한 것을 보지 못하며(1×1 "
         "이미지는 한 가지 색입니다), 아래 수치도 그것을 나타냅니다.",
     ),
+    "live.image_thin": (
+        "{name} is {width}×{height} pixels: its shorter side is smaller than the network's "
+        "{res}×{res} input. The image is enlarged until that side fits and its centre square "
+        "is cut out, so the network sees only the middle {short}×{short} pixels, enlarged, and "
+        "the numbers below describe that.",
+        "{name}은(는) {width}×{height} 픽셀로, 짧은 변이 네트워크 입력 {res}×{res}보다 "
+        "작습니다. 그 변이 맞도록 이미지를 키운 뒤 가운데 정사각형을 잘라 넣으므로 네트워크는 "
+        "가운데 {short}×{short} 픽셀만 확대해서 보며, 아래 수치도 그것을 나타냅니다.",
+    ),
     "live.res": ("Input resolution", "입력 해상도"),
     "live.res_auto": ("the weights' own", "가중치의 학습 해상도"),
     "live.res_help": (
