@@ -99,7 +99,7 @@ def read_state_dict(path: str | os.PathLike, *, name: str | None = None) -> dict
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
-        raise WeightsError(unsafe_file_message(exc, name)) from None
+        raise WeightsError(unsafe_file_message(exc, name, path)) from None
     except Exception as exc:  # noqa: BLE001 - corrupt bytes fail in torch.load with anything
         # (IndexError, AssertionError, struct.error, ... found by fuzzing): all mean "unreadable".
         raise WeightsError("refusal.weights.unreadable", name=name,
@@ -112,21 +112,52 @@ def read_state_dict(path: str | os.PathLike, *, name: str | None = None) -> dict
 _GLOBAL_NAME = re.compile(r"GLOBAL\s+([A-Za-z_][\w.]*\w)")
 
 
-def unsafe_file_message(exc: BaseException, name: str) -> Message:
-    """The app's own words for torch's weights-only refusal of file ``name``.
+def unsafe_file_message(exc: BaseException, name: str, path: Path | None = None) -> Message:
+    """The app's own words for torch's weights-only refusal of file ``name`` (at ``path``).
 
     A pickle that names a function or class (a "global": os.system, a made-up module, a whole
     nn.Module) asks to run code when it is loaded; the message says so, naming the global when
     torch's text does, and that nothing was loaded. torch's own advice (re-run with the safety
-    off, or allow-list the global) is never passed on.
+    off, or allow-list the global) is never passed on. A plain pickle (``pickle.dump``, not
+    ``torch.save``) stops torch's reader at its first byte code ("Unsupported operand 149"):
+    its globals are read from ``path`` without running it, and a file with none is said to be
+    no checkpoint.
     """
     text = str(exc)
     found = _GLOBAL_NAME.search(text)
     if found or "global" in text.lower():
         what = say("refusal.weights.runs_code_what", what=found.group(1)) if found else Own("")
         return say("refusal.weights.runs_code", name=name, what=what)
+    if path is not None and "Unsupported operand" in text:
+        named = pickle_globals(path)
+        if named:
+            return say("refusal.weights.runs_code", name=name,
+                       what=say("refusal.weights.runs_code_what", what=named[0]))
+        return say("refusal.weights.not_checkpoint", name=name)
     detail = _torch_detail(text) or type(exc).__name__
     return say("refusal.weights.not_loadable", name=name, detail=detail)
+
+
+def pickle_globals(path: Path, max_ops: int = 1_000_000) -> list[str]:
+    """The functions and classes ("module.name") a plain pickle file names, read with
+    ``pickletools`` (which lists the byte codes and runs none); [] for a file that is not one."""
+    import pickletools
+    names: list[str] = []
+    strings: list[str] = []
+    try:
+        with open(path, "rb") as f:
+            for i, (op, arg, _) in enumerate(pickletools.genops(f)):
+                if op.name in ("GLOBAL", "INST"):
+                    names.append(".".join(str(arg).split(" ", 1)))
+                elif op.name == "STACK_GLOBAL" and len(strings) >= 2:
+                    names.append(f"{strings[-2]}.{strings[-1]}")
+                elif isinstance(arg, str):
+                    strings.append(arg)
+                if op.name == "STOP" or i >= max_ops:
+                    break
+    except Exception:  # noqa: BLE001 - not a pickle (or cut short): what was read so far
+        pass
+    return names
 
 
 def _torch_detail(text: str) -> str:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 import struct
 import zlib
 from pathlib import Path
 
 import numpy as np
+
 import pytest
 import torch
 from PIL import Image, ImageFile
@@ -190,6 +192,12 @@ CHECKPOINT_CASES = {
     "truncated.pth": (lambda s: "truncate", "could not read truncated.pth"),
     "empty.pth": (lambda s: b"", "could not read empty.pth"),
     "text.pth": (lambda s: b"this is not a checkpoint\n", "could not read text.pth"),
+    # plain pickles (pickle.dump, not torch.save): torch's reader stopped at their first byte
+    # code ("Unsupported operand 149"); their globals are read without running them
+    "plain_pickle.pth": (lambda s: pickle.dumps(RunsCodeOnLoad(Path("/nonexistent/ran"))),
+                         "refused to load plain_pickle.pth: .*run code \\(pathlib"),
+    "pickled_text.pth": (lambda s: pickle.dumps("hello"),
+                         "pickled_text.pth is not a PyTorch checkpoint"),
 }
 
 

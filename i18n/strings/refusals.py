@@ -126,6 +126,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name} 파일을 코드 실행 없이 불러올 수 있는 PyTorch checkpoint로 읽지 못해 불러오지 "
         "않았습니다 ({detail})",
     ),
+    "refusal.weights.not_checkpoint": (
+        "{name} is not a PyTorch checkpoint, so it was not loaded. Upload a state dict saved "
+        "with `torch.save(model.state_dict(), path)`",
+        "{name} 파일은 PyTorch checkpoint가 아니어서 불러오지 않았습니다. "
+        "`torch.save(model.state_dict(), path)`로 저장한 `state_dict`를 올려 주세요",
+    ),
     "refusal.weights.unreadable": (
         "could not read {name} as a PyTorch checkpoint: {detail}",
         "{name} 파일을 PyTorch checkpoint로 읽을 수 없습니다: {detail}",
