@@ -137,7 +137,9 @@ def write_deck(path: Path, lang: str, seed: int, say) -> int:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    say = lambda msg: print(msg, flush=True)  # noqa: E731 - progress goes out line by line
+    def say(msg: str) -> None:
+        """Progress line by line on stdout; errors on stderr, as the other command lines."""
+        print(msg, file=sys.stderr if msg.startswith("error:") else sys.stdout, flush=True)
     from services import cluster
     cluster.use(args.scheduler)
     try:

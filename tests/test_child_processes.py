@@ -48,7 +48,7 @@ def test_python_m_app_export_at_a_file_prints_one_line_and_no_traceback(tmp_path
     run = subprocess.run([sys.executable, "-m", "app.export", "--out", str(a_file)], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 2
-    assert run.stdout.strip() == f"error: --out {a_file} is a file, not a folder"
+    assert run.stderr.strip() == f"error: --out {a_file} is a file, not a folder"
     assert "Traceback" not in run.stderr
 
 

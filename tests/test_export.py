@@ -69,7 +69,7 @@ def test_cli_without_chromium_still_writes_html_and_csv(tmp_path, monkeypatch, c
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium-here"))
     rc = export_main(["--out", str(tmp_path), "--formats", "png,csv", "--only", "relu_figure1"])
     assert rc == 1
-    assert "sudo apt-get install chromium fonts-nanum" in capsys.readouterr().out
+    assert "sudo apt-get install chromium fonts-nanum" in capsys.readouterr().err
     assert (tmp_path / "relu_figure1_en.csv").exists() and not (tmp_path / "relu_figure1_en.png").exists()
     manifest = json.loads((tmp_path / "manifest_en.json").read_text())
     assert manifest["figures"][0]["files"] == ["relu_figure1_en.csv"]

@@ -128,8 +128,10 @@ def test_two_languages_into_one_folder_keep_both_manifests(tmp_path, relu_only):
 def test_deck_without_chromium_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium-here"))
     assert export_main(["--deck", str(tmp_path / "deck.pdf")]) == 1
-    out = capsys.readouterr().out.strip().splitlines()
+    said = capsys.readouterr()
+    out = said.err.strip().splitlines()
     assert len(out) == 1 and out[0].startswith("error:") and "chromium" in out[0]
+    assert not said.out.strip()
     assert not (tmp_path / "deck.pdf").exists()
     with pytest.raises(SystemExit):
         export_main(["--deck", str(tmp_path / "deck.pdf"), "--out", str(tmp_path)])

@@ -72,7 +72,7 @@ def test_export_out_that_cannot_be_written_fails_before_building(tmp_path, capsy
     out = {"file": a_file, "under_file": a_file / "export" / "deeper",
            "unwritable": _unwritable_folder(tmp_path) if where == "unwritable" else None}[where]
     code = no_figures_built.main(["--out", str(out), "--formats", "html"])
-    printed = capsys.readouterr().out
+    printed = capsys.readouterr().err
     assert code == 2
     assert printed.startswith("error: ") and str(out) in printed, printed
     assert len(printed.strip().splitlines()) == 1, printed
