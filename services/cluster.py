@@ -161,13 +161,14 @@ def _connect(address: str | None):
 
 
 def prepare(connected) -> None:
-    """What every worker of the cluster ``connected`` reaches runs with: it lets go of a
-    task's arguments once the task's result is released (``services.worker_memory``; a
-    restarted or later worker gets it from the scheduler). Not registered where a worker
-    cannot import this project: its tasks fail there anyway, and say so."""
-    from .worker_memory import ReleasedArgumentsDropped
-    with contextlib.suppress(ImportError, RuntimeError):
-        connected.register_plugin(ReleasedArgumentsDropped())
+    """What every worker of the cluster ``connected`` reaches runs with
+    (``services.worker_plugins``: a released task's arguments let go of, a refusal not logged
+    as a failure; a restarted or later worker gets them from the scheduler). Not registered
+    where a worker cannot import this project: its tasks fail there anyway, and say so."""
+    from .worker_plugins import RefusalsNotLogged, ReleasedArgumentsDropped
+    for plugin in (ReleasedArgumentsDropped(), RefusalsNotLogged()):
+        with contextlib.suppress(ImportError, RuntimeError):
+            connected.register_plugin(plugin)
 
 
 def _unreachable(address: str, error: BaseException | str) -> SchedulerUnreachable:
