@@ -129,13 +129,24 @@ def unsafe_file_message(exc: BaseException, name: str, path: Path | None = None)
         what = say("refusal.weights.runs_code_what", what=found.group(1)) if found else Own("")
         return say("refusal.weights.runs_code", name=name, what=what)
     if path is not None and "Unsupported operand" in text:
-        named = pickle_globals(path)
-        if named:
+        code = [g for g in pickle_globals(path) if g not in _tensor_globals()]
+        if code:
             return say("refusal.weights.runs_code", name=name,
-                       what=say("refusal.weights.runs_code_what", what=named[0]))
+                       what=say("refusal.weights.runs_code_what", what=code[0]))
         return say("refusal.weights.not_checkpoint", name=name)
     detail = _torch_detail(text) or type(exc).__name__
     return say("refusal.weights.not_loadable", name=name, detail=detail)
+
+
+def _tensor_globals() -> set[str]:
+    """The globals torch's weights-only reader allows ("collections.OrderedDict",
+    "torch._utils._rebuild_tensor_v2", ...): a state dict written with ``pickle.dump`` names
+    these and is no code, only not torch's format."""
+    try:
+        from torch._weights_only_unpickler import _get_allowed_globals
+        return set(_get_allowed_globals())
+    except (ImportError, AttributeError):   # a later torch: every global counts as code
+        return set()
 
 
 def pickle_globals(path: Path, max_ops: int = 1_000_000) -> list[str]:

@@ -197,7 +197,7 @@ CHECKPOINT_CASES = {
     "plain_pickle.pth": (lambda s: pickle.dumps(RunsCodeOnLoad(Path("/nonexistent/ran"))),
                          "refused to load plain_pickle.pth: .*run code \\(pathlib"),
     "pickled_text.pth": (lambda s: pickle.dumps("hello"),
-                         "pickled_text.pth is not a PyTorch checkpoint"),
+                         "pickled_text.pth is not a checkpoint written by"),
 }
 
 

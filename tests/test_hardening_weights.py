@@ -127,10 +127,23 @@ def test_unreadable_pickles_never_pass_on_torchs_advice(tmp_path):
     import pickle
     path = tmp_path / "raw.pth"
     path.write_bytes(pickle.dumps({"w": [1.0, 2.0]}, protocol=4))   # not torch's format
-    with pytest.raises(WeightsError, match="could not read raw.pth") as info:
+    with pytest.raises(WeightsError, match="raw.pth is not a checkpoint written by") as info:
         read_state_dict(path)
     assert "weights_only" not in str(info.value).lower()
     assert "was not loaded" in str(info.value)
+    # a tensor written with pickle.dump is rebuilt by torch.storage._load_from_bytes, which
+    # loads its bytes with the safety off: code it asks to run, said as such
+    torch_pickled = tmp_path / "pickled_state.pth"
+    torch_pickled.write_bytes(pickle.dumps({"w": torch.zeros(2)}, protocol=4))
+    with pytest.raises(WeightsError, match=r"asks to run code \(torch\.storage\._load_from_b"):
+        read_state_dict(torch_pickled)
+    # torch's own allowed globals are not code: a pickled OrderedDict of numbers is no
+    # checkpoint, and is not said to run anything
+    from collections import OrderedDict
+    ordered = tmp_path / "ordered.pth"
+    ordered.write_bytes(pickle.dumps(OrderedDict(w=[1.0]), protocol=4))
+    with pytest.raises(WeightsError, match="ordered.pth is not a checkpoint written by"):
+        read_state_dict(ordered)
 
 
 # -- extra keys and missing num_batches_tracked -----------------------------------------------

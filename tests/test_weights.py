@@ -101,7 +101,7 @@ def test_unknown_and_missing(bad, match):
 
 def test_not_a_checkpoint(tmp_path):
     (tmp_path / "junk.pth").write_bytes(b"\x00not a zip or pickle")
-    with pytest.raises(WeightsError, match="could not read junk.pth"):
+    with pytest.raises(WeightsError, match="junk.pth is not a checkpoint written by"):
         load_weights(mobilenet_v2(0.35), tmp_path / "junk.pth")
     torch.save([torch.zeros(2)], tmp_path / "list.pth")
     with pytest.raises(WeightsError, match="does not hold a state dict"):

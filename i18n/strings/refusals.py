@@ -127,10 +127,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "않았습니다 ({detail})",
     ),
     "refusal.weights.not_checkpoint": (
-        "{name} is not a PyTorch checkpoint, so it was not loaded. Upload a state dict saved "
-        "with `torch.save(model.state_dict(), path)`",
-        "{name} 파일은 PyTorch checkpoint가 아니어서 불러오지 않았습니다. "
-        "`torch.save(model.state_dict(), path)`로 저장한 `state_dict`를 올려 주세요",
+        "{name} is not a checkpoint written by `torch.save` (a plain pickle, or another kind "
+        "of file), so it was not loaded. Save one with `torch.save(model.state_dict(), path)`",
+        "{name} 파일은 `torch.save`로 저장한 checkpoint가 아니어서(일반 pickle이거나 다른 종류의 "
+        "파일) 불러오지 않았습니다. `torch.save(model.state_dict(), path)`로 저장해 주세요",
     ),
     "refusal.weights.unreadable": (
         "could not read {name} as a PyTorch checkpoint: {detail}",
