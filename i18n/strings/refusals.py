@@ -129,7 +129,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "refusal.weights.not_checkpoint": (
         "{name} is not a checkpoint written by `torch.save` (a plain pickle, or another kind "
         "of file), so it was not loaded. Save one with `torch.save(model.state_dict(), path)`",
-        "{name} 파일은 `torch.save`로 저장한 checkpoint가 아니어서(일반 pickle이거나 다른 종류의 "
+        "{name} 파일은 `torch.save`로 저장한 checkpoint가 아니어서(일반 `pickle`이거나 다른 종류의 "
         "파일) 불러오지 않았습니다. `torch.save(model.state_dict(), path)`로 저장해 주세요",
     ),
     "refusal.weights.unreadable": (
