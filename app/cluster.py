@@ -299,8 +299,9 @@ def serve(p: Plan, say=print, ready_timeout: float = READY_TIMEOUT_S) -> int:
               roles[:-1], ready_timeout)
         proxy.start(logs)
         _wait("the proxy", lambda: _answers(_health(p.proxy_port)), [proxy], 30)
-        say(f"Manifold Lab is ready: http://localhost:{p.proxy_port}/ ({len(p.replicas)} "
-            f"replica{'s' * (len(p.replicas) != 1)} behind HAProxy, {len(p.workers)} Dask worker(s))", flush=True)
+        replicas = f"{len(p.replicas)} replica{'s' * (len(p.replicas) != 1)}"
+        say(f"Manifold Lab is ready: http://localhost:{p.proxy_port}/ ({replicas} behind "
+            f"HAProxy, {len(p.workers)} Dask worker(s))", flush=True)
         return _supervise(p, proxy, logs, say)
     except _Stop:
         return 0

@@ -129,7 +129,8 @@ def unsafe_file_message(exc: BaseException, name: str, path: Path | None = None)
         what = say("refusal.weights.runs_code_what", what=found.group(1)) if found else Own("")
         return say("refusal.weights.runs_code", name=name, what=what)
     if path is not None and "Unsupported operand" in text:
-        code = [g for g in pickle_globals(path) if g not in _tensor_globals()]
+        allowed = _tensor_globals()
+        code = [g for g in pickle_globals(path) if g not in allowed]
         if code:
             return say("refusal.weights.runs_code", name=name,
                        what=say("refusal.weights.runs_code_what", what=code[0]))

@@ -41,10 +41,14 @@ def _listen(dask_worker):
         def emit(self, record):
             dask_worker._kept_records.append(record.getMessage())
     dask_worker._kept_records = []
-    logging.getLogger("distributed.worker").addHandler(Kept())
+    dask_worker._kept_handler = Kept()
+    logging.getLogger("distributed.worker").addHandler(dask_worker._kept_handler)
 
 
 def _heard(dask_worker):
+    """What ``_listen``'s handler kept, the handler taken off again (the worker is shared)."""
+    import logging
+    logging.getLogger("distributed.worker").removeHandler(dask_worker._kept_handler)
     return [m.splitlines()[0] + " " + m.split("Exception: ", 1)[-1][:40]
             for m in dask_worker._kept_records]
 

@@ -62,7 +62,8 @@ TEXT = {
     ),
     "evidence.set": ("Image set", "이미지 집합"),
     # Short enough for its box at 1280 px ("balanced" was cut to "balan")
-    "evidence.set.generated": ("generated (10 classes, balanced)", "생성된 샘플 (10개 클래스, 균형)"),
+    "evidence.set.generated": ("generated (10 classes, balanced)",
+                               "생성된 샘플 (10개 클래스, 균형)"),
     "evidence.set.photos": ("the bundled photos", "함께 제공되는 사진"),
     "evidence.set.upload": ("my images (several files or a .zip)", "내 이미지 (여러 파일 또는 .zip)"),
     "evidence.n": ("Number of generated images", "생성 이미지 수"),
