@@ -149,6 +149,7 @@ def main(argv=None) -> int:
         return 1
     if args.deck is not None:
         return write_deck(args.deck, args.lang, args.seed, say)
+    made = not args.out.exists()          # taken back if nothing is written into it
     problem = unwritable_reason(args.out)
     if problem:
         say(f"error: {problem}")
@@ -164,6 +165,8 @@ def main(argv=None) -> int:
             known = ", ".join(s.name for s in specs) or "none with these prefixes"
             say(f"error: unknown figure name(s) {', '.join(unknown)}; known here: {known} "
                 f"(names start with {', '.join(dict.fromkeys(src.prefix for src in FIGURE_SOURCES))})")
+            if made and not any(args.out.iterdir()):
+                args.out.rmdir()
             return 2
         specs = [s for s in specs if s.name in wanted]
     specs = [for_aspect(s, args.aspect) for s in specs]

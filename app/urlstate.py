@@ -135,7 +135,7 @@ def check_link_keys(page: tuple[str, ...], known: set[str]) -> None:
     links and going back; tests/test_hostile_text_browser.py holds the sidebar to it), so no
     page's keys are left for the next. Streamlit's own keys (``embed``, ``embed_options``, in
     any case) are not among ``st.query_params``'s keys. These notices hold until the page is
-    left.
+    left; the keys are taken out of the link at once.
     """
     if st.session_state.get("_url_page") == page:
         return
@@ -152,6 +152,10 @@ def check_link_keys(page: tuple[str, ...], known: set[str]) -> None:
         put((name, "unknown"), "url.unknown", name=name)
     if len(named) < len(unknown):
         put((None, "unknown"), "url.unknown_more", count=len(unknown) - len(named))
+    # Out of the address bar too: a link copied from it reproduces the view, without the
+    # notices coming back for whoever opens it.
+    for name in unknown:
+        del st.query_params[name]
     for name in sorted(known - _DEFINED.keys()):
         given = st.query_params.get_all(name)
         if len(given) > 1:

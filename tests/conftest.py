@@ -4,11 +4,15 @@ from pathlib import Path
 
 import pytest
 
+from app.navigation import PAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"     # screenshots to look at (not committed)
 # Reference outputs of torchvision's MobileNetV2, kept in the repository (tests/fixtures/README.md).
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "torchvision_mobilenet_v2"
 APP = str(ROOT / "app" / "main.py")
+# {page file relative to app/: its URL path}, as app/main.py registers them
+URL_PATHS = {path: url for path, _, _, url in PAGES}
 # AppTest needs time here: torch's import alone takes seconds on these machines.
 APP_TIMEOUT = 60
 
@@ -103,15 +107,25 @@ def page_texts(at) -> list[str]:
 
 
 def open_page(page: str, **query):
-    """A fresh AppTest of the app opened with ``query`` in its link, moved to ``page``
-    (e.g. "views/live.py"), with no exception on the way."""
+    """A fresh AppTest of the app opened with ``query`` in its link on ``page`` (e.g.
+    "views/live.py"), with no exception on the way."""
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params.update(query)
-    at.run()
-    at.switch_page(page).run()
+    run_first_on(at, page)
     assert not at.exception, at.exception
     return at
+
+
+def run_first_on(at, page: str):
+    """The session's first run, on ``page``, as a browser opening the link gives it (a page
+    reports the link's keys it does not use and takes them out of it, so a first run on
+    another page would lose them). Before a first run AppTest names a page by its file
+    name; Streamlit's st.Page names it by its URL path."""
+    from streamlit.util import calc_hash
+    at.switch_page(page)
+    at._page_hash = calc_hash(URL_PATHS[page])
+    return at.run()
 
 
 @pytest.fixture(scope="module")

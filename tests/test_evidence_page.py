@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP, APP_TIMEOUT, shown
+from conftest import APP, APP_TIMEOUT, run_first_on, shown
 
 pytestmark = pytest.mark.app
 
@@ -17,8 +17,7 @@ pytestmark = pytest.mark.app
 def _open(settle: bool = True, **query) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=max(APP_TIMEOUT, 240))
     at.query_params.update({"res": "64", "compare": "none", "ev_n": "24", **query})
-    at.run()
-    at.switch_page("views/live.py").run()
+    run_first_on(at, "views/live.py")
     assert not at.exception
     return _settled(at) if settle and query.get("ev_run") == "1" else at
 

@@ -83,8 +83,13 @@ def test_cli_rejects_bad_arguments(tmp_path, capsys, relu_only):
 
 
 def test_unknown_name_lists_each_prefix_once(tmp_path, capsys):
-    """No source holds "nope", so nothing is built; the message names each prefix once."""
+    """No source holds "nope", so nothing is built; the message names each prefix once, and
+    the folder made for the files is taken back (one that was there stays)."""
+    out = tmp_path / "figures"
+    assert export_main(["--out", str(out), "--only", "nope", "--formats", "csv"]) == 2
+    assert not out.exists()
     assert export_main(["--out", str(tmp_path), "--only", "nope", "--formats", "csv"]) == 2
+    assert tmp_path.is_dir()
     said = capsys.readouterr()
     listed = re.search(r"names start with ([^)]*)\)", said.out + said.err)
     prefixes = listed.group(1).split(", ")

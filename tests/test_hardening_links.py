@@ -69,8 +69,12 @@ def test_a_key_the_page_does_not_use_is_named_and_holds_until_the_page_is_left()
     at = open_page("views/relu_manifolds.py", widht="3", slide="2", n="4", seed="1", lang="en",
                    embed="true", embed_options="show_toolbar", EMBED_OPTIONS="dark_theme")
     assert at.slider(key="url_n").value == 4
-    ignored = "is not a setting of this page, so it was ignored."
+    ignored = "is not a setting of this page, so it was ignored and taken out of the link."
     assert _notices(at) == [f"The link's key widht {ignored}", f"The link's key slide {ignored}"]
+    # The link the page leaves behind reproduces the view without them: no notice for whoever
+    # opens a copy of it.
+    assert "widht" not in at.query_params and "slide" not in at.query_params
+    assert at.query_params["n"] == "4" and at.query_params["seed"] == "1"
     at.run()                                     # a rerun with nothing changed keeps them
     assert len(_notices(at)) == 2
     at.slider(key="url_n").set_value(5).run()    # they are about no setting: a change keeps them
@@ -89,7 +93,8 @@ def test_a_link_to_the_home_page_with_a_pages_setting_says_so():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params.update(n="5", lang="en")
     at.run()
-    assert _notices(at) == ["The link's key n is not a setting of this page, so it was ignored."]
+    assert _notices(at) == ["The link's key n is not a setting of this page, so it was ignored "
+                            "and taken out of the link."]
 
 
 def test_many_unknown_keys_are_counted_not_listed():
@@ -99,7 +104,9 @@ def test_many_unknown_keys_are_counted_not_listed():
     notices = _notices(at)
     assert len(notices) == 5, notices
     assert [f"key{i}" in n for i, n in enumerate(notices[:4])] == [True] * 4
-    assert notices[4] == "8 more of the link's keys are not settings of this page; they were ignored too."
+    assert notices[4] == ("8 more of the link's keys are not settings of this page; they were "
+                          "ignored and taken out too.")
+    assert not [k for k in at.query_params if k.startswith("key")]
 
 
 def test_a_key_given_twice_says_which_value_is_used():
@@ -133,4 +140,4 @@ def test_the_join_links_class_is_presenter_modes_own_and_said_when_given_twice()
 def test_link_key_notices_in_korean():
     at = open_page("views/relu_manifolds.py", lang="ko", widht="3", n=["4", "16"])
     assert _notices(at) == ["링크에 n 항목이 2번 들어 있어(4, 16) 마지막 것만 읽고 이 값을 씁니다: 16.",
-                            "링크의 widht 항목은 이 페이지의 설정이 아니어서 무시했습니다."]
+                            "링크의 widht 항목은 이 페이지의 설정이 아니어서 무시하고 링크에서 뺐습니다."]

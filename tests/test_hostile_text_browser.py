@@ -204,8 +204,9 @@ def test_hostile_file_names_show_as_text_and_never_as_links(app_url, chromium, l
 
 
 HOSTILE_KEYS = ("<img src=x onerror=alert(1)>", "https://evil.example/login")
-KEY_NOTICE = {"en": "The link's key {} is not a setting of this page, so it was ignored.",
-              "ko": "링크의 {} 항목은 이 페이지의 설정이 아니어서 무시했습니다."}
+KEY_NOTICE = {"en": "The link's key {} is not a setting of this page, so it was ignored and "
+                    "taken out of the link.",
+              "ko": "링크의 {} 항목은 이 페이지의 설정이 아니어서 무시하고 링크에서 뺐습니다."}
 REPEATED = {"en": "The link gives n 2 times (4, 16); only the last one is read, and 16 is used.",
             "ko": "링크에 n 항목이 2번 들어 있어(4, 16) 마지막 것만 읽고 이 값을 씁니다: 16."}
 
@@ -214,7 +215,8 @@ REPEATED = {"en": "The link gives n 2 times (4, 16); only the last one is read, 
 def test_a_hostile_link_key_is_named_as_text_and_left_behind_with_its_page(app_url, chromium,
                                                                             lang):
     """Keys the page does not use, named like markup and like a link, are said in the page's
-    language as text: no image, no link, no script run. A key given twice says what is used.
+    language as text: no image, no link, no script run, and are taken out of the address bar.
+    A key given twice says what is used.
     Leaving the page by the sidebar clears the link (Streamlit's own doing): the home page,
     which uses none of the ReLU page's keys, is not given them and says nothing about them."""
     page = chromium.new_page(viewport={"width": 1280, "height": 720})
@@ -233,6 +235,10 @@ def test_a_hostile_link_key_is_named_as_text_and_left_behind_with_its_page(app_u
         assert notices.locator("img, a").count() == 0
         assert page.locator("img[src=x], a[href*='evil.example']").count() == 0
         assert not _outside(page, app_url) and not dialogs
+        # The address bar, what a teacher copies, holds the view without the hostile keys.
+        kept = parse_qs(urlsplit(page.url).query, keep_blank_values=True)
+        assert not set(HOSTILE_KEYS) & set(kept), page.url
+        assert kept["n"] == ["16"] and kept["points"] == ["200"] and kept["lang"] == [lang]
 
         page.locator('[data-testid="stSidebarNav"] a', has_text=t("nav.home", lang)).click()
         page.wait_for_url(lambda url: "/relu" not in url and "seed=" in url, timeout=60_000)

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import manifolds as m
-from conftest import APP, APP_TIMEOUT
+from conftest import APP, APP_TIMEOUT, run_first_on
 from app.figure_sources import FIGURE_SOURCES
 from app.figure_sources.relu import frames_figure
 from figures.relu import ReluSettings
@@ -153,8 +153,7 @@ def test_relu_page_shows_the_slider_chart_opened_at_the_pages_n(monkeypatch):
     at = AppTest.from_file(APP, default_timeout=max(APP_TIMEOUT, 30))
     at.query_params["points"] = "300"
     at.query_params["seed"] = "4817"       # settings no other test has drawn: not cached yet
-    at.run()
-    at.switch_page("views/relu_manifolds.py").run()
+    run_first_on(at, "views/relu_manifolds.py")
     assert not at.exception and not at.error
     assert 300 in [s.n_points for s in computed]
     computed.clear()

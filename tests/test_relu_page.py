@@ -7,7 +7,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP, APP_TIMEOUT, ROOT
+from conftest import APP, APP_TIMEOUT, ROOT, run_first_on
 
 pytestmark = pytest.mark.app
 
@@ -18,8 +18,7 @@ def _open(query=None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     for k, v in (query or {}).items():
         at.query_params[k] = v
-    at.run()
-    return at.switch_page(PAGE).run()
+    return run_first_on(at, PAGE)
 
 
 def _specs(at) -> list[dict]:

@@ -32,12 +32,15 @@ class NoTorch(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, NoTorch())
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+from app.navigation import PAGES
 charts = []
 for page, query in {visits!r}:
     at = AppTest.from_file({app!r}, default_timeout=120)
     at.query_params.update(query)
+    at.switch_page(page)      # the link's first run on its page (tests/conftest.run_first_on)
+    at._page_hash = calc_hash(next(url for path, _, _, url in PAGES if path == page))
     at.run()
-    at.switch_page(page).run()
 {then}
     assert not at.exception, (page, [e.message + "".join(e.stack_trace) for e in at.exception])
     assert not at.error, (page, [e.value for e in at.error])

@@ -38,12 +38,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "링크에 {name} 항목이 {count}번 들어 있어({raws}) 마지막 것만 읽고 이 값을 씁니다: {value}.",
     ),
     "url.unknown": (
-        "The link's key {name} is not a setting of this page, so it was ignored.",
-        "링크의 {name} 항목은 이 페이지의 설정이 아니어서 무시했습니다.",
+        "The link's key {name} is not a setting of this page, so it was ignored and taken "
+        "out of the link.",
+        "링크의 {name} 항목은 이 페이지의 설정이 아니어서 무시하고 링크에서 뺐습니다.",
     ),
     "url.unknown_more": (
-        "{count} more of the link's keys are not settings of this page; they were ignored too.",
-        "링크의 다른 항목 {count}개도 이 페이지의 설정이 아니어서 무시했습니다.",
+        "{count} more of the link's keys are not settings of this page; they were ignored and "
+        "taken out too.",
+        "링크의 다른 항목 {count}개도 이 페이지의 설정이 아니어서 무시하고 뺐습니다.",
     ),
     "notice.shortened": ("… ({chars} characters)", "… ({chars}자)"),
     "url.allowed.integer": ("an integer {lo}..{hi}", "{lo}~{hi} 사이의 정수"),
