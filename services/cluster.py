@@ -270,13 +270,26 @@ def run(fn, *args, priority: float | None = None, **kwargs):
     ``interactive_priority``); its result, or its error raised here (a ``Refusal`` whole). A
     task whose worker died is run again by Dask on another (or the restarted) one;
     ``WorkerDied`` when that failed too."""
+    import pickle
+    import uuid
     if priority is None:
         priority = interactive_priority()
-    future = client().submit(fn, *args, priority=priority, pure=False, **kwargs)
+    # Named as fn's own task would be (Dask's metrics, the task stream), run through _pickled.
+    key = f"{getattr(fn, '__name__', 'task')}-{uuid.uuid4().hex}"
+    future = client().submit(_pickled, fn, *args, key=key, priority=priority, **kwargs)
     try:
-        return result(future)
+        return pickle.loads(result(future))
     finally:
         future.release()
+
+
+def _pickled(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``'s result as one pickle. Dask sends a list or dict result to
+    the client element by element, choosing a serializer for each: a profile (about 70 small
+    dicts) took the worker twice the CPU of one pickle (bench/RESULTS.md, "A page's result
+    sent as one pickle")."""
+    import pickle
+    return pickle.dumps(fn(*args, **kwargs), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def batch_options(priority: int = BATCH) -> dict:

@@ -142,6 +142,21 @@ def test_many_threads_share_the_cluster_and_each_gets_its_own_answer():
         np.testing.assert_array_equal(got[b], channel_activations(w.model, x, b, "projection"))
 
 
+def _rows(n, scale=1.0):
+    return [dict(block=b, probe="input", value=b * scale, points="pixels") for b in range(n)]
+
+
+def test_a_task_comes_back_whole_under_its_functions_name():
+    """A page's task is sent back as one pickle (``cluster._pickled``): the result equal to
+    the function's, its keyword arguments given to it, and its key named after it as Dask
+    names a plain task (the task stream and the benches' per-task metrics read the names)."""
+    from distributed import get_task_stream
+    with get_task_stream(cluster.client()) as stream:
+        got = cluster.run(_rows, 70, scale=0.5)
+    assert got == _rows(70, 0.5)
+    assert [t["key"].rsplit("-", 1)[0] for t in stream.data] == ["_rows"]
+
+
 def test_errors_come_back_as_the_pages_show_them():
     chosen = load_source("embedded")
     wrong = ev.EvidenceQuery(WeightsId("embedded-relu6"), "generated", 24, 0, 32)
