@@ -27,6 +27,7 @@ from manifolds.dimension import (participation_ratio_from_moments,
 
 from .probes import POINT_MODES, PROBE_POINTS, ActivationProbes
 from .mobilenetv2 import InvertedResidual
+from .taps import in_eval_mode
 
 ESTIMATORS = ("pca", "pr", "twonn")
 
@@ -123,14 +124,9 @@ def analyze(model: nn.Module, images, *, estimators=ESTIMATORS, points: str = "p
         eigenvalues="pca" in estimators,
         twonn_points=twonn_points if "twonn" in estimators else 0, seed=seed,
         max_images=max_images, image_memory_bytes=image_memory_bytes)
-    was_training = model.training
-    model.eval()
-    try:
-        with probes:
-            for batch in _batches(images, int(batch_size)):
-                model(batch.to(device=device, dtype=torch.float32))
-    finally:
-        model.train(was_training)
+    with in_eval_mode(model), probes:
+        for batch in _batches(images, int(batch_size)):
+            model(batch.to(device=device, dtype=torch.float32))
     stats = probes.results()
     twonn_cache: dict[tuple[int, str], float | None] = {}
     records = []

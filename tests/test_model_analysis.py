@@ -147,6 +147,20 @@ def test_model_state_is_restored(net, images):
     assert not any(m._forward_hooks or m._forward_pre_hooks for m in net.modules())
 
 
+def test_a_network_partly_in_training_mode_is_measured_in_eval_and_put_back_as_it_was(net, images):
+    """Each module's own mode comes back (model.taps.in_eval_mode), and the analysis ran in
+    eval mode (BatchNorm's running statistics: the numbers of an all-eval run)."""
+    expected = analyze(net.eval(), images[:2], estimators="pr")
+    net.features[0].train()
+    before = [m.training for m in net.modules()]
+    assert any(before) and not all(before)
+    try:
+        assert analyze(net, images[:2], estimators="pr") == expected
+        assert [m.training for m in net.modules()] == before
+    finally:
+        net.eval()
+
+
 def test_ablation_variants_run():
     x = torch.randn(2, 3, 64, 64)
     relu6 = load_weights(mobilenet_v2(0.35, bottleneck="relu6"), "random")

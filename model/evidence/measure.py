@@ -60,6 +60,7 @@ from .pass_two import PassTwo, merged_twos, spread
 from .passes import STEP_IMAGES, fit, merged, pass_one, spans, weights_of
 from ..images import IMAGENET_MEAN, IMAGENET_STD
 from ..mobilenetv2 import InvertedResidual
+from ..taps import in_eval_mode
 
 ESTIMATORS = ("pca", "pr", "twonn")
 IMAGE_VIEW_PROBES = ("input", "projection")
@@ -141,9 +142,7 @@ def sample_images(model: nn.Module, images, *, first: int = 0, total: int | None
                          f"{total if total is not None else n}")
     param = next(model.parameters(), None)
     device = param.device if param is not None else torch.device("cpu")
-    was_training = model.training
-    model.eval()
-    try:
+    with in_eval_mode(model):
         shapes = _shapes(model, x[:1].to(device))
         probes = EvidenceProbes(model, shapes, n_images=n, pixels_per_image=pixels_per_image,
                                 seed=seed, image_memory_bytes=image_memory_bytes,
@@ -152,8 +151,6 @@ def sample_images(model: nn.Module, images, *, first: int = 0, total: int | None
             for start in range(0, n, batch_size):
                 model(x[start:start + batch_size].to(device))
                 report(min(n, start + batch_size) / n, "running the network")
-    finally:
-        model.train(was_training)
     out = probes.sample()
     out.resolution = int(x.shape[-1])
     return out
