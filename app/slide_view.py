@@ -64,14 +64,15 @@ div[data-testid="stMainBlockContainer"]:has(div[data-testid="stAlert"])
 # line of the link's notice box sets --more-notices (``notices_room``). A measured
 # slide's chart, already smaller, gives up half of it (more would flatten its two panels).
 # A measured slide adds what its numbers say and how many stand behind them: the chart gives
-# up the room of those lines.
+# up the room of those lines, and a third more per line of the link's notice box (at 1280 x
+# 720 its English text still scrolled by 8-15 px with two to four notices).
 MEASURED_CSS = """
 <style>
 div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
   height: calc(100vh - 22.5rem - var(--more-notices, 0rem)) !important; }
 div[data-testid="stMainBlockContainer"]:has(div[data-testid="stAlert"])
   div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {
-  height: calc(100vh - 25rem - var(--more-notices, 0rem)) !important; }
+  height: calc(100vh - 25rem - 1.3 * var(--more-notices, 0rem)) !important; min-height: 14rem; }
 </style>
 """
 

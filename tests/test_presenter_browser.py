@@ -162,20 +162,23 @@ def test_next_opens_the_slide_at_its_top(app_url, chromium):
     ("lang=ko&slide=abc&zzz=1&yyy=2&www=3", 1, "1~7 사이의 정수"),
     # two lines with a Korean range's "~": Markdown struck out the text between them
     ("lang=ko&slide=abc&seed=-1&zzz=1&yyy=2&www=3", 1, "0~2147483647"),
+    # a measured slide under four lines, in English: its sample line ended 8-15 px below
+    ("lang=en&slide=4&zzz=1&yyy=2&www=3&vvv=4", 4, "is not a setting of this page"),
 ])
 def test_a_bad_link_is_said_in_korean_and_the_slide_still_fits(app_url, chromium, query, slide,
                                                                said):
-    """A link with a bad value opens a slide with a notice above it, in the page's language;
-    the chart gives up the notice's room, so the slide's text stays inside 1280 x 720 (it
-    was pushed below the window's edge)."""
+    """A link with a bad value or key opens a slide with a notice above it, in the page's
+    language; the chart gives up the notice's room, so the slide's text stays inside
+    1280 x 720 (it was pushed below the window's edge)."""
     page = chromium.new_page(viewport=VIEWPORT)
     try:
         page.goto(f"{app_url}/presenter?{query}", timeout=120_000)
         _wait_for_slide(page, slide)
         notice = page.locator("[data-testid=stAlert]").first.inner_text()
-        assert said in notice and "링크" in notice, notice
+        assert said in notice and ("링크" in notice or "lang=en" in query), notice
         assert page.locator("[data-testid=stAlert]").count() == 1
-        assert all(f"{key} 항목" in notice for key in ("zzz", "yyy", "www") if key in query)
+        named = "{} 항목" if "lang=ko" in query else "key {} is"
+        assert all(named.format(key) in notice for key in ("zzz", "yyy", "www") if key in query)
         assert not page.locator("[data-testid=stAlert] del").count(), notice
         layout = page.evaluate(LAYOUT_JS)
         for part in ("title", "chart", "text", "next"):
