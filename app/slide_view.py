@@ -61,11 +61,10 @@ div[data-testid="stMainBlockContainer"]:has(div[data-testid="stAlert"])
 """
 # A notice above the slide (a link's bad slide number, say) takes about 4.5rem: the chart gives
 # up that room, so the slide's text stays inside the window on that first screen; each further
-# line of the link's notice box sets --more-notices (``notices_room``). A measured
-# slide's chart, already smaller, gives up half of it (more would flatten its two panels).
+# line of the link's notice box sets --more-notices (``notices_room``).
 # A measured slide adds what its numbers say and how many stand behind them: the chart gives
-# up the room of those lines, and a third more per line of the link's notice box (at 1280 x
-# 720 its English text still scrolled by 8-15 px with two to four notices).
+# up the room of those lines, and a third more per line of the link's notice box, down to
+# 14rem (at 1280 x 720 its English text scrolled by 8-15 px with two to four notices).
 MEASURED_CSS = """
 <style>
 div[data-testid="stElementContainer"]:has(div[data-testid="stPlotlyChart"]) {

@@ -94,10 +94,9 @@ def in_eval_mode(model: "nn.Module"):
     """``model`` in eval mode while the block runs, each module then put back as it was.
 
     ``model.eval()`` and ``model.train(mode)`` set the flag of every module anew, through
-    ``nn.Module.__setattr__``: 1.8 ms a pair for the shipped network, against 0.3 ms here
-    (one walk, and no module switched in a network the app keeps, in eval mode already), in
-    a live page's analysis of about 40 ms. Safe for a model shared between threads that all
-    ask for eval."""
+    ``nn.Module.__setattr__``, at every analysis; here one walk finds the modules to switch,
+    none in a network the app keeps (bench/RESULTS.md, "A page's result sent as one
+    pickle"). Safe for a model shared between threads that all ask for eval."""
     training = [m for m in model.modules() if m.training]
     for m in training:
         m.training = False

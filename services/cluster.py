@@ -27,8 +27,10 @@ import atexit
 import contextlib
 import logging
 import os
+import pickle
 import threading
 import time
+import uuid
 
 from i18n.messages import Own, Refusal
 
@@ -270,12 +272,11 @@ def run(fn, *args, priority: float | None = None, **kwargs):
     ``interactive_priority``); its result, or its error raised here (a ``Refusal`` whole). A
     task whose worker died is run again by Dask on another (or the restarted) one;
     ``WorkerDied`` when that failed too."""
-    import pickle
-    import uuid
+    from dask.utils import funcname
     if priority is None:
         priority = interactive_priority()
-    # Named as fn's own task would be (Dask's metrics, the task stream), run through _pickled.
-    key = f"{getattr(fn, '__name__', 'task')}-{uuid.uuid4().hex}"
+    # Named as Dask names fn's own task (its metrics, the task stream), run through _pickled.
+    key = f"{funcname(fn)}-{uuid.uuid4().hex}"
     future = client().submit(_pickled, fn, *args, key=key, priority=priority, **kwargs)
     try:
         return pickle.loads(result(future))
@@ -288,7 +289,6 @@ def _pickled(fn, *args, **kwargs):
     the client element by element, choosing a serializer for each: a profile (about 70 small
     dicts) took the worker twice the CPU of one pickle (bench/RESULTS.md, "A page's result
     sent as one pickle")."""
-    import pickle
     return pickle.dumps(fn(*args, **kwargs), protocol=pickle.HIGHEST_PROTOCOL)
 
 

@@ -17,7 +17,6 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-
 import pytest
 import torch
 from PIL import Image, ImageFile

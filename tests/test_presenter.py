@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP, APP_TIMEOUT, run_first_on
+from conftest import APP, APP_TIMEOUT, open_page
 from figures.catalog import FigureSpec
 from i18n import TABLE
 from app.figure_sources.lecture import registered_sources, slide_spec, source_specs
@@ -18,12 +18,7 @@ PAGE = "views/presenter.py"
 
 
 def _presenter(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
-    for k, v in query.items():
-        at.query_params[k] = v
-    run_first_on(at, PAGE)
-    assert not at.exception
-    return at
+    return open_page(PAGE, **query)
 
 
 def test_lecture_has_texts_and_unique_figures():

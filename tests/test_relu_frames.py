@@ -5,10 +5,9 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import manifolds as m
-from conftest import APP, APP_TIMEOUT, run_first_on
+from conftest import open_page
 from app.figure_sources import FIGURE_SOURCES
 from app.figure_sources.relu import frames_figure
 from figures.relu import ReluSettings
@@ -150,11 +149,9 @@ def test_relu_page_shows_the_slider_chart_opened_at_the_pages_n(monkeypatch):
     original = services.relu.frames_data
     monkeypatch.setattr(services.relu, "frames_data",
                         lambda s, *a, **k: computed.append(s) or original(s, *a, **k))
-    at = AppTest.from_file(APP, default_timeout=max(APP_TIMEOUT, 30))
-    at.query_params["points"] = "300"
-    at.query_params["seed"] = "4817"       # settings no other test has drawn: not cached yet
-    run_first_on(at, "views/relu_manifolds.py")
-    assert not at.exception and not at.error
+    # settings no other test has drawn: not cached yet
+    at = open_page("views/relu_manifolds.py", points="300", seed="4817")
+    assert not at.error
     assert 300 in [s.n_points for s in computed]
     computed.clear()
 

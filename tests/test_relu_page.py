@@ -7,7 +7,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP, APP_TIMEOUT, ROOT, run_first_on
+from conftest import APP, ROOT, open_page
 
 pytestmark = pytest.mark.app
 
@@ -15,10 +15,7 @@ PAGE = "views/relu_manifolds.py"
 
 
 def _open(query=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return run_first_on(at, PAGE)
+    return open_page(PAGE, **(query or {}))
 
 
 def _specs(at) -> list[dict]:

@@ -32,15 +32,13 @@ class NoTorch(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, NoTorch())
 from streamlit.testing.v1 import AppTest
-from streamlit.util import calc_hash
-from app.navigation import PAGES
+sys.path.insert(0, {tests!r})
+from conftest import run_first_on
 charts = []
 for page, query in {visits!r}:
     at = AppTest.from_file({app!r}, default_timeout=120)
     at.query_params.update(query)
-    at.switch_page(page)      # the link's first run on its page (tests/conftest.run_first_on)
-    at._page_hash = calc_hash(next(url for path, _, _, url in PAGES if path == page))
-    at.run()
+    run_first_on(at, page)
 {then}
     assert not at.exception, (page, [e.message + "".join(e.stack_trace) for e in at.exception])
     assert not at.error, (page, [e.value for e in at.error])
@@ -61,7 +59,7 @@ print("torch" in sys.modules, ",".join(map(str, charts)), ui)
 def _pages(visits: list[tuple[str, dict]], then: str = "") -> str:
     """A server process's code: each (page, link query) of ``visits`` drawn by its own AppTest
     (one cluster for all); ``then``: code run on each visit's ``at`` after it draws."""
-    return _SERVER.format(root=str(ROOT), app=APP, visits=visits,
+    return _SERVER.format(root=str(ROOT), tests=str(ROOT / "tests"), app=APP, visits=visits,
                           then=textwrap.indent(then.strip(), "    "))
 
 
