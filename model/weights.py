@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import warnings
 from pathlib import Path
 
 import torch
@@ -109,6 +110,11 @@ def read_state_dict(path: str | os.PathLike, *, name: str | None = None) -> dict
 
 # torch names what a refused pickle asked for as "GLOBAL module.name" (an allowed-list miss
 # or a blocked module alike).
+# A student's file saved with pickle.dump (protocol 4 or 5) made torch warn in the terminal
+# that started the app, before the page refused it in the student's language.
+warnings.filterwarnings("ignore", message="Detected pickle protocol", category=UserWarning,
+                        module="torch._weights_only_unpickler")
+
 _GLOBAL_NAME = re.compile(r"GLOBAL\s+([A-Za-z_][\w.]*\w)")
 
 
