@@ -228,3 +228,40 @@ def test_merged_spans_must_be_consecutive(small_net):
         fit(one, 1e-3)                                     # half a set is not a pass one
     with pytest.raises(ValueError, match="consecutive"):
         merged_twos([PassTwo.starting(0), PassTwo.starting(5)])   # images 0..4 missing
+
+
+def test_an_images_pixel_positions_are_its_own(small_net):
+    """Each image's positions come from its own index in the set, whatever batch or part it
+    is in: a uniform k-subset of its pixels in random order (all of them, shuffled, where the
+    map has at most k)."""
+    import torch
+
+    from model.evidence.probes import EvidenceProbes, probe_shapes
+    shapes = probe_shapes(small_net, torch.zeros(1, 3, 32, 32))
+
+    def drawn(first, n, batches):
+        probes = EvidenceProbes(small_net, shapes, n_images=n, pixels_per_image=16, seed=4,
+                                image_memory_bytes=0, first=first, total=12)
+        out = []
+        for size in batches:
+            out.append(probes._draw_positions(size))
+            probes._start += size
+        return {key: torch.cat([o[key] for o in out]) for key in out[0]}
+
+    whole = drawn(0, 12, [12])
+    parts = [drawn(0, 5, [2, 3]), drawn(5, 7, [4, 3])]
+    hws = {}
+    for (b, probe), (c, h, w) in shapes.items():
+        hws.setdefault((b, 0 if probe in ("input", "expansion") else 1), h * w)
+    for key, idx in whole.items():
+        assert torch.equal(idx, torch.cat([p[key] for p in parts])), key
+        hw, k = hws[key], min(16, hws[key])
+        assert idx.shape == (12, k)
+        for row in idx.tolist():
+            assert len(set(row)) == k and 0 <= min(row) and max(row) < hw
+        if k == hw and hw > 2:      # all pixels, each image in an order of its own
+            assert len({tuple(r) for r in idx.tolist()}) > 1
+    assert any(not torch.equal(idx.sort(dim=1).values, idx) for idx in whole.values())
+    other = EvidenceProbes(small_net, shapes, n_images=12, pixels_per_image=16, seed=5,
+                           image_memory_bytes=0)._draw_positions(12)
+    assert any(not torch.equal(other[key], whole[key]) for key in whole)

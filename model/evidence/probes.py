@@ -16,10 +16,11 @@ the block's last layer):
 - **the block input's signs**: how many entries of X are negative, and how many ReLU6 would
   change (X < 0 or X > 6).
 
-Positions are drawn per image from numpy generators seeded by (seed, block, group, image
-index), so they depend neither on the batch size nor on which task saw the image: a set cut
-into parts (``first``, ``total``), each collected apart (by different Dask workers) and put
-up (``model.evidence.passes``), gives the same sample as one pass over all of it.
+Positions are drawn per image from one numpy generator seeded by (seed, image index), which
+draws every block's and group's positions of that image in network order, so they depend
+neither on the batch size nor on which task saw the image: a set cut into parts (``first``,
+``total``), each collected apart (by different Dask workers) and put up
+(``model.evidence.passes``), gives the same sample as one pass over all of it.
 """
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ from ..taps import only_in_thread, tap_block
 
 # Probe -> which position group it samples with: the expansion keeps the input's positions.
 GROUP = {"input": 0, "expansion": 0, "depthwise": 1, "projection": 1}
+# Keeps an image's position stream apart from the other streams seeded by (seed, constant).
+POSITIONS_STREAM = 161803
 
 
 class EvidenceProbes:
@@ -77,6 +80,11 @@ class EvidenceProbes:
         self.positives = {b: torch.zeros(blk.hidden_channels + 1, dtype=torch.int64)
                           for b, blk in enumerate(self.blocks) if blk.expand_ratio != 1}
         self.input_signs = {b: [0, 0, 0] for b in self.positives}
+        # ((b, group), h*w, k) in network order: the layout of an image's position draws.
+        groups = {}
+        for (b, probe), (c, h, w) in shapes.items():
+            groups.setdefault((b, GROUP[probe]), (h * w, self.per_image[(b, probe)]))
+        self._groups = [(key, hw, k) for key, (hw, k) in groups.items()]
         self._positions: dict[tuple[int, int], torch.Tensor] = {}
         self._start = 0          # index of the first image of the current batch
         self.handles: list = []
@@ -100,27 +108,35 @@ class EvidenceProbes:
         self.handles = []
 
     def _new_batch(self, module, args) -> None:
-        self._positions = {}
-        if self._start + args[0].shape[0] > self.n_images:
+        n = args[0].shape[0]
+        if self._start + n > self.n_images:
             raise ValueError(f"more images went through the model than the {self.n_images} "
                              f"announced")
+        self._positions = self._draw_positions(n)
 
     def _batch_done(self, module, args, output) -> None:
         self._start += args[0].shape[0]
 
-    def _positions_for(self, b: int, probe: str, n: int, hw: int) -> torch.Tensor:
-        """(n, k) pixel indices for this batch's images, shared by the probes of a group."""
-        key = (b, GROUP[probe])
-        if key not in self._positions:
-            k = self.per_image[(b, probe)]
-            # A uniform random k-subset per image, in random order (also when k = h*w): the
-            # pixel TwoNN takes the first few of each image's rows.
-            first = self.first + self._start
-            draws = np.stack([np.random.default_rng([self.seed, b, key[1], first + i]).random(hw)
-                              for i in range(n)])
-            idx = np.argsort(draws, axis=1)[:, :k]
-            self._positions[key] = torch.from_numpy(np.ascontiguousarray(idx))
-        return self._positions[key]
+    def _draw_positions(self, n: int) -> dict[tuple[int, int], torch.Tensor]:
+        """{(b, group): (n, k) pixel indices} for this batch's images: per image and group a
+        uniform random k-subset of its h*w pixels, in random order (also when k = h*w: the
+        pixel TwoNN takes the first few of each image's rows). One generator per image draws
+        the keys of all its groups: one made per image, block and group was most of this
+        hook's time (bench/RESULTS.md, "Pixel positions drawn once per image")."""
+        first = self.first + self._start
+        draws = np.empty((n, sum(hw for _, hw, _ in self._groups)))
+        for i in range(n):
+            np.random.default_rng([self.seed, POSITIONS_STREAM, first + i]).random(out=draws[i])
+        out, offset = {}, 0
+        for key, hw, k in self._groups:
+            keys, offset = draws[:, offset:offset + hw], offset + hw
+            if k < hw:     # the k smallest keys, then in the order of their keys
+                idx = np.argpartition(keys, k - 1, axis=1)[:, :k]
+                idx = np.take_along_axis(idx, np.argsort(np.take_along_axis(keys, idx, 1), 1), 1)
+            else:
+                idx = np.argsort(keys, axis=1)
+            out[key] = torch.from_numpy(np.ascontiguousarray(idx))
+        return out
 
     def _store_flat(self, store: torch.Tensor, x: torch.Tensor, start: int) -> None:
         """Copy this batch's images that are in the view into their rows of ``store``."""
@@ -154,7 +170,7 @@ class EvidenceProbes:
                              f"the same size")
         start = self._start
         flat = x.reshape(n, c, h * w)
-        idx = self._positions_for(b, probe, n, h * w).to(x.device)
+        idx = self._positions[(b, GROUP[probe])].to(x.device)
         k = idx.shape[1]
         pts = flat.gather(2, idx[:, None, :].expand(n, c, k)).transpose(1, 2).reshape(n * k, c)
         self.points[(b, probe)][start * k:(start + n) * k] = pts.cpu()
