@@ -247,9 +247,9 @@ def sample_part(described: tuple, images, first: int, stop: int, n_images: int, 
 
 
 def _sampled(described: tuple, images, first: int, stop: int, n_images: int, seed: int,
-             options: dict):
+             options: dict, points_only: bool = False):
     """``model.evidence.sample_images`` of images ``first .. stop - 1``: of the set, or
-    ``images`` when they are those alone."""
+    ``images`` when they are those alone; ``points_only``: pass two's pixel samples alone."""
     import numpy as np
 
     from model.evidence.measure import sample_images
@@ -259,7 +259,7 @@ def _sampled(described: tuple, images, first: int, stop: int, n_images: int, see
     else:
         images = images.images[first:stop]
     return sample_images(network(described).model, images, first=first, total=n_images,
-                         seed=seed, batch_size=stop - first, **options)
+                         seed=seed, batch_size=stop - first, points_only=points_only, **options)
 
 
 def pass_one_step(one, parts: list, b: int, n_images: int, seed: int, options: dict):
@@ -325,7 +325,7 @@ def spread_part(described: tuple, images, first: int, stop: int, n_images: int, 
     from model.evidence.pass_two import spread
 
     def run():
-        part = _sampled(described, images, first, stop, n_images, seed, options)
+        part = _sampled(described, images, first, stop, n_images, seed, options, points_only=True)
         return spread(part, dict(enumerate(fits)), folds_by_image(n_images, min(folds, n_images),
                                                                   seed))
     return in_background(run)

@@ -127,11 +127,13 @@ def _check_options(**values) -> None:
 def sample_images(model: nn.Module, images, *, first: int = 0, total: int | None = None,
                   seed: int = 0, resolution: int | None = None, pixels_per_image: int = 16,
                   batch_size: int = 64, image_memory_bytes: int = 512 << 20,
-                  image_view_probes=IMAGE_VIEW_PROBES, progress=None) -> Sample:
+                  image_view_probes=IMAGE_VIEW_PROBES, points_only: bool = False,
+                  progress=None) -> Sample:
     """The forward pass of ``evidence`` over ``images`` (images ``first ..`` of a set of
     ``total``, all of it by default), in batches of ``batch_size``: the ``Sample`` the
     statistics are computed from. Parts of a set sampled apart and joined with
-    ``model.evidence.passes`` equal one pass over the set when their batches are the same."""
+    ``model.evidence.passes`` equal one pass over the set when their batches are the same.
+    ``points_only``: the pixel samples alone (pass two: ``EvidenceProbes``)."""
     _check_options(seed=seed, pixels_per_image=pixels_per_image, batch_size=batch_size,
                    image_view_probes=image_view_probes)
     report = progress or (lambda fraction, message: None)
@@ -146,7 +148,8 @@ def sample_images(model: nn.Module, images, *, first: int = 0, total: int | None
         shapes = _shapes(model, x[:1].to(device))
         probes = EvidenceProbes(model, shapes, n_images=n, pixels_per_image=pixels_per_image,
                                 seed=seed, image_memory_bytes=image_memory_bytes,
-                                view_probes=tuple(image_view_probes), first=first, total=total)
+                                view_probes=tuple(image_view_probes), first=first, total=total,
+                                points_only=points_only)
         with probes:
             for start in range(0, n, batch_size):
                 model(x[start:start + batch_size].to(device))
@@ -239,11 +242,11 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
         raise ValueError(f"evidence needs at least 2 images (intervals resample images), got {n}")
     parts = [(a, min(n, a + batch_size)) for a in range(0, n, batch_size)]
 
-    def sample(a: int, stop: int) -> Sample:
+    def sample(a: int, stop: int, points_only: bool = False) -> Sample:
         return sample_images(model, as_input(images[a:stop], resolution), first=a, total=n,
                              seed=seed, pixels_per_image=pixels_per_image, batch_size=stop - a,
                              image_memory_bytes=image_memory_bytes,
-                             image_view_probes=image_view_probes)
+                             image_view_probes=image_view_probes, points_only=points_only)
 
     report(0.0, "running the network")
     group = max(1, STEP_IMAGES // batch_size)          # parts per step, as the Dask tasks'
@@ -276,7 +279,7 @@ def evidence(model: nn.Module, images, *, weights: str = "model", seed: int = 0,
         two = PassTwo.starting(steps[run[0]][0][0])
         for i in run:
             for a, stop in steps[i]:
-                two = two.added(spread(sample(a, stop), fits, fold), W)
+                two = two.added(spread(sample(a, stop, points_only=True), fits, fold), W)
                 done += 1
                 report(0.5 + 0.4 * done / len(parts), "pass two: the bootstrap's sums")
         whole = two if whole is None else merged_twos([whole, two])

@@ -51,12 +51,13 @@ class EvidenceProbes:
     ``points[(b, probe)]`` float32 (n_images * k, C) with image i's k rows at i*k;
     ``per_image[(b, probe)]`` = k; ``flat[(b, probe)]`` float32 (n_view, C*h*w) for the images
     in ``view_images`` (probes in ``view_probes`` only); ``positives[b]`` int64 (hidden + 1,) histogram; ``input_signs[b]`` =
-    (negative, changed by ReLU6, total) counts of X's entries.
+    (negative, changed by ReLU6, total) counts of X's entries. ``points_only``: the pixel
+    samples alone, what pass two needs (no flattened images, counts or signs).
     """
 
     def __init__(self, model: nn.Module, shapes: dict, *, n_images: int, pixels_per_image: int,
                  seed: int, image_memory_bytes: int, view_probes=PROBES, first: int = 0,
-                 total: int | None = None):
+                 total: int | None = None, points_only: bool = False):
         self.model = model
         self.blocks = [m for m in model.modules() if isinstance(m, InvertedResidual)]
         self.shapes, self.n_images, self.seed = shapes, int(n_images), int(seed)
@@ -64,8 +65,11 @@ class EvidenceProbes:
         self.first, self.total = int(first), int(total if total is not None else n_images)
         if self.first < 0 or self.first + self.n_images > self.total:
             raise ValueError(f"images {first}..{first + n_images - 1} are not in a set of {total}")
-        self.view_probes = tuple(view_probes)
-        all_view = view_subset(shapes, self.total, self.seed, image_memory_bytes, self.view_probes)
+        # Pass two needs the pixel samples alone: no whole images, no counts.
+        self.points_only = bool(points_only)
+        self.view_probes = () if self.points_only else tuple(view_probes)
+        all_view = (np.empty(0, np.int64) if self.points_only else
+                    view_subset(shapes, self.total, self.seed, image_memory_bytes, self.view_probes))
         mine = (all_view >= self.first) & (all_view < self.first + self.n_images)
         self.view_images = all_view[mine]                 # indices in the whole set
         self._view_slot = np.full(n_images, -1, dtype=np.int64)
@@ -77,8 +81,9 @@ class EvidenceProbes:
             self.points[(b, probe)] = torch.empty(n_images * k, c)
             if probe in self.view_probes:
                 self.flat[(b, probe)] = torch.empty(self.view_images.size, c * h * w)
-        self.positives = {b: torch.zeros(blk.hidden_channels + 1, dtype=torch.int64)
-                          for b, blk in enumerate(self.blocks) if blk.expand_ratio != 1}
+        self.positives = {} if self.points_only else {
+            b: torch.zeros(blk.hidden_channels + 1, dtype=torch.int64)
+            for b, blk in enumerate(self.blocks) if blk.expand_ratio != 1}
         self.input_signs = {b: [0, 0, 0] for b in self.positives}
         # ((b, group), h*w, k) in network order: the layout of an image's position draws.
         groups = {}
@@ -176,7 +181,7 @@ class EvidenceProbes:
         self.points[(b, probe)][start * k:(start + n) * k] = pts.cpu()
         if (b, probe) in self.flat:
             self._store_flat(self.flat[(b, probe)], x, start)
-        if probe == "expansion":
+        if probe == "expansion" and b in self.positives:
             # a float 0/1 indicator summed over channels: exact (counts < 2^24) and about
             # twice as fast as summing the bools
             counts = torch.gt(x, 0).float().sum(dim=1).flatten().long()
