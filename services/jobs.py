@@ -35,6 +35,12 @@ class QueueFull(RuntimeError):
     """More than ``max_waiting`` jobs are waiting already."""
 
 
+class Abandoned(RuntimeError):
+    """Raised by a job's ``run`` when ``progress.wanted()`` turned False: nobody looked at
+    the job for its queue's ``abandon_after`` seconds, and its work on the cluster was
+    cancelled. The job is dropped; asked for again, it starts anew."""
+
+
 @dataclass(eq=False)
 class Job:
     """One measurement. ``run(progress)`` computes it; ``progress(fraction, step)`` updates
@@ -50,7 +56,10 @@ class Job:
     finished: float | None = None
     result: object = None
     error: str | Refusal | None = None
+    looked: float = field(default_factory=time.monotonic)   # a page last asked for it
+    waiters: int = 0                                          # threads in ``wait`` now
     _finished: threading.Event = field(default_factory=threading.Event, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def done(self) -> bool:
@@ -59,8 +68,20 @@ class Job:
         return self.state in (DONE, FAILED, DROPPED)
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the job is done or failed (True), or ``timeout`` seconds pass (False)."""
-        return self._finished.wait(timeout)
+        """Block until the job is done or failed (True), or ``timeout`` seconds pass (False).
+        A job waited for is wanted (``Jobs.wanted``)."""
+        with self._lock:
+            self.waiters += 1
+        try:
+            return self._finished.wait(timeout)
+        finally:
+            with self._lock:
+                self.waiters -= 1
+                self.looked = time.monotonic()
+
+    def look(self) -> None:
+        """A page still shows this job (its fragment looked again)."""
+        self.looked = time.monotonic()
 
     def progress(self, fraction: float, step: str = "") -> None:
         self.fraction, self.step = min(1.0, max(0.0, float(fraction))), str(step)
@@ -71,14 +92,19 @@ class Jobs:
     profiler shows). When ``max_waiting`` are unfinished, a new one is refused
     (``QueueFull``), or with ``drop_oldest`` the oldest one not yet running is dropped
     instead: for work whose asker has most likely moved on (a sweep for settings changed
-    since); its tasks still finish on the cluster, their result unused."""
+    since); its tasks still finish on the cluster, their result unused.
+
+    ``abandon_after``: a job that nobody has asked for (``submit``), looked at (``Job.look``)
+    or waited for in that many seconds is not wanted any more (``wanted``); its ``run``
+    sees that through ``progress.wanted()``, cancels its tasks and raises ``Abandoned``."""
 
     def __init__(self, name: str = "jobs", *, keep: int = MAX_KEPT,
-                 max_waiting: int = MAX_WAITING, drop_oldest: bool = False):
+                 max_waiting: int = MAX_WAITING, drop_oldest: bool = False,
+                 abandon_after: float | None = None):
         if keep < 1 or max_waiting < 1:
             raise ValueError(f"keep and max_waiting must be >= 1, got {keep}, {max_waiting}")
         self.name, self.keep, self.max_waiting = name, keep, max_waiting
-        self.drop_oldest = drop_oldest
+        self.drop_oldest, self.abandon_after = drop_oldest, abandon_after
         self._jobs: OrderedDict[Hashable, Job] = OrderedDict()   # every job, oldest first
         self._order: list[Job] = []          # unfinished jobs, oldest first
         self._lock = threading.Lock()
@@ -102,6 +128,7 @@ class Jobs:
             job = self._jobs.get(query)
             if job is not None and (job.state != FAILED or not retry):
                 self._jobs.move_to_end(query)
+                job.look()
                 return job
             unfinished = [j for j in self._jobs.values() if not j.done]
             if len(unfinished) >= self.max_waiting:
@@ -136,6 +163,14 @@ class Jobs:
             before = self._order[:self._order.index(job)] if job in self._order else []
             return sum(not j.done for j in before)
 
+    def wanted(self, job: Job) -> bool:
+        """Whether anyone still wants ``job``: waited for now, or asked for or looked at in
+        the last ``abandon_after`` seconds (always, without ``abandon_after``)."""
+        if job.state == DROPPED:
+            return False
+        return (self.abandon_after is None or job.waiters > 0
+                or time.monotonic() - job.looked <= self.abandon_after)
+
     def waiting(self) -> int:
         """Jobs not finished yet."""
         with self._lock:
@@ -164,8 +199,17 @@ class Jobs:
                     if job.state == QUEUED:
                         job.state, job.started = RUNNING, time.monotonic()
             job.progress(fraction, step)
+        progress.wanted = lambda: self.wanted(job)
         try:
             result, error, state = job.run(progress), None, DONE
+        except Abandoned:
+            with self._lock:
+                job.state, job.finished, job.run = DROPPED, time.monotonic(), None
+                if self._jobs.get(job.query) is job:
+                    del self._jobs[job.query]
+                self._order = [j for j in self._order if not j.done]
+            job._finished.set()
+            return
         except Exception as e:  # noqa: BLE001 - one failing job must not stop the others
             # A Refusal is kept whole: the page says it in its language.
             error = (e if isinstance(e, Refusal) else str(e) if isinstance(e, ValueError)
@@ -186,4 +230,8 @@ class Jobs:
 
 # The live page's data-set evidence.
 MEASUREMENTS = Jobs("measurements")
-SWEEPS = Jobs("sweeps", keep=32, drop_oldest=True)   # the ReLU page's information-loss sweep
+# The ReLU page's information-loss sweep. A class changing its settings on that page left
+# every earlier settings' sweep queued on the cluster, ahead of the data-set measurements:
+# one nobody looks at for a while is cancelled there (bench/RESULTS.md, issue 21).
+SWEEP_ABANDON_S = 15.0
+SWEEPS = Jobs("sweeps", keep=32, drop_oldest=True, abandon_after=SWEEP_ABANDON_S)

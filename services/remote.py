@@ -18,6 +18,7 @@ Dask worker's process it has a lock of its own.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ if TYPE_CHECKING:   # nothing from torch or the model at import: the ReLU page d
     from .weights import Weights
 
 KEPT_UPLOADS = 8      # uploaded checkpoints kept scattered on the cluster
+_SWEEPS = itertools.count(1)    # sweeps asked by this process, in order
 
 
 # -- networks: how a worker builds one -----------------------------------------------------
@@ -159,15 +161,37 @@ def _measure(query, chosen, uploads, progress, priority, key, options):
 
 def sweep(arguments: dict, progress=None):
     """``manifolds.sweep(**arguments)`` (the ReLU page's information loss against n) on the
-    cluster, one batch task per seed, joined here (``manifolds.sweep.join``)."""
+    cluster, one batch task per seed, joined here (``manifolds.sweep.join``).
+
+    The newest sweep's seeds go first among sweeps: a student changing settings waits for
+    the latest, not for the ones before. ``progress.wanted()`` (``services.jobs``), where
+    given, is asked each ``cluster.POLL_S`` while seeds wait: once it is False the seeds
+    not done are cancelled on the cluster and ``jobs.Abandoned`` is raised."""
     from manifolds.sweep import join
+
+    from .jobs import Abandoned
     arguments = dict(arguments)
     n_seeds, seed = int(arguments.pop("n_seeds", 10)), int(arguments.pop("seed", 0))
     if n_seeds < 1:
         raise ValueError(f"n_seeds must be an integer >= 1, got {n_seeds}")
     client = cluster.client()
     counter = Progress(progress, n_seeds)
+    # Above every measurement (at most BATCH), below the pages (INTERACTIVE); a later sweep
+    # higher than an earlier one.
+    priority = BATCH + min(1.0, next(_SWEEPS) * 1e-9)
     futures = [counter.watch(client.submit(tasks.sweep_seed, arguments, s, pure=False,
-                                           **cluster.batch_options(BATCH)), f"seed {s}")
+                                           **cluster.batch_options(priority)), f"seed {s}")
                for s in range(seed, seed + n_seeds)]
+    wanted = getattr(progress, "wanted", None)
+    while wanted is not None:
+        waiting = [f for f in futures if not f.done()]
+        if not waiting:
+            break
+        if not wanted():
+            client.cancel(waiting)
+            raise Abandoned(f"a sweep of {len(waiting)} seeds nobody is waiting for")
+        try:
+            cluster.wait_any(waiting, timeout=cluster.POLL_S)
+        except TimeoutError:
+            pass
     return join(_gather(futures))

@@ -319,6 +319,23 @@ def test_the_cluster_sweeps_what_this_process_sweeps():
     assert there.d == here.d and len(steps) == 10
 
 
+def test_a_sweep_nobody_waits_for_is_cancelled_on_the_cluster():
+    """A class changing settings on the ReLU page left every earlier sweep queued ahead of
+    the measurements; one whose page stopped looking gives its seeds up."""
+    from services.jobs import Abandoned
+    before = cluster.run(tasks.computed_counts).get("sweep_seed", 0)
+    done = []
+
+    def progress(fraction, step):
+        done.append(fraction)
+    progress.wanted = lambda: not done          # wanted until its first seed is done
+    with pytest.raises(Abandoned):
+        remote.sweep(dict(input_name="spiral", n_points=2000, n_seeds=100, seed=0), progress)
+    time.sleep(2)                               # a seed running when cancelled may finish
+    ran = cluster.run(tasks.computed_counts).get("sweep_seed", 0) - before
+    assert 1 <= ran <= 10, ran
+
+
 def test_a_killed_worker_is_restarted_and_the_measurement_gives_the_same_numbers():
     chosen = load_source("embedded")
     query = ev.EvidenceQuery(chosen.id, "generated", 120, 2, 64)

@@ -1,10 +1,11 @@
 """services.jobs: one measurement per query value, started at once (the Dask cluster orders
 the work), kept for every session; failures reported, not retried on their own."""
 import threading
+import time
 
 import pytest
 
-from services.jobs import DONE, DROPPED, FAILED, QUEUED, RUNNING, Jobs, QueueFull
+from services.jobs import DONE, DROPPED, FAILED, QUEUED, RUNNING, Abandoned, Jobs, QueueFull
 
 pytestmark = pytest.mark.unit
 
@@ -105,3 +106,51 @@ def test_a_finished_job_lets_go_of_what_its_computation_held():
     assert job.wait(10) and job.result == 42
     gc.collect()
     assert job.run is None and held() is None
+
+
+def _done_within(job, seconds: float = 5.0) -> bool:
+    """Polls ``job.done`` (``Job.wait`` would count as wanting it)."""
+    deadline = time.monotonic() + seconds
+    while not job.done and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return job.done
+
+
+def _until_unwanted(progress):
+    while progress.wanted():
+        time.sleep(0.02)
+    raise Abandoned("nobody looks at it")
+
+
+def test_a_job_nobody_looks_at_is_dropped_and_asked_again_starts_anew():
+    jobs = Jobs(abandon_after=0.3)
+    job = jobs.submit("a", _until_unwanted)
+    for _ in range(8):                 # a page's fragment looking again: still wanted
+        time.sleep(0.1)
+        job.look()
+    assert not job.done and jobs.wanted(job)
+    assert jobs.submit("a", _until_unwanted) is job      # asked for: the same job, looked at
+    assert _done_within(job) and job.state == DROPPED
+    assert jobs.get("a") is None and jobs.waiting() == 0
+    again = jobs.submit("a", lambda progress: 7)
+    assert again is not job and again.wait(5) and again.result == 7
+
+
+def test_a_job_waited_for_is_wanted_and_one_alone_is_not():
+    def slow(progress):
+        time.sleep(0.6)
+        if not progress.wanted():
+            raise Abandoned("nobody looks at it")
+        return 1
+    jobs = Jobs(abandon_after=0.2)
+    waited = jobs.submit("waited", slow)
+    alone = jobs.submit("alone", slow)
+    assert waited.wait(5) and waited.state == DONE and waited.result == 1
+    assert _done_within(alone) and alone.state == DROPPED
+
+
+def test_without_abandon_after_every_job_is_wanted():
+    jobs = Jobs()
+    job = jobs.submit("a", lambda progress: progress.wanted())
+    job.looked -= 3600
+    assert job.wait(5) and job.result is True

@@ -48,6 +48,7 @@ def _loss_section(settings: ReluSettings, language: str) -> None:
 def _sweep_pending(job) -> None:
     if job.done:
         st.rerun()
+    job.look()          # still shown: a sweep nobody looks at is cancelled (services.jobs)
     st.info(tr("relu.sweep_queued", n=SWEEPS.ahead(job), seeds=job.query.n_seeds),
             icon=":material/hourglass_top:")
 
