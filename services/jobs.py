@@ -135,11 +135,7 @@ class Jobs:
                 waiting = [j for j in unfinished if j.state == QUEUED]
                 if not self.drop_oldest or not waiting:
                     raise QueueFull(f"{len(unfinished)} jobs are waiting already")
-                dropped = waiting[0]
-                dropped.state, dropped.finished = DROPPED, time.monotonic()
-                self._jobs.pop(dropped.query, None)
-                self._order.remove(dropped)
-                dropped._finished.set()
+                self._drop(waiting[0])
             job = self._jobs[query] = Job(query, run)
             self._order.append(job)
             self._forget_old()
@@ -192,6 +188,16 @@ class Jobs:
         for query in finished[:max(0, len(finished) - self.keep)]:
             del self._jobs[query]
 
+    def _drop(self, job: Job) -> None:
+        """``job`` dropped (under the lock): forgotten, so that asking for its query again
+        starts a new one, its waiters woken, its computation's closure let go of."""
+        job.state, job.finished, job.run = DROPPED, time.monotonic(), None
+        if self._jobs.get(job.query) is job:
+            del self._jobs[job.query]
+        if job in self._order:
+            self._order.remove(job)
+        job._finished.set()
+
     def _work(self, job: Job) -> None:
         def progress(fraction: float, step: str = "") -> None:
             if job.state == QUEUED and fraction > 0:
@@ -204,11 +210,7 @@ class Jobs:
             result, error, state = job.run(progress), None, DONE
         except Abandoned:
             with self._lock:
-                job.state, job.finished, job.run = DROPPED, time.monotonic(), None
-                if self._jobs.get(job.query) is job:
-                    del self._jobs[job.query]
-                self._order = [j for j in self._order if not j.done]
-            job._finished.set()
+                self._drop(job)
             return
         except Exception as e:  # noqa: BLE001 - one failing job must not stop the others
             # A Refusal is kept whole: the page says it in its language.

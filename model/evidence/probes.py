@@ -85,11 +85,11 @@ class EvidenceProbes:
             b: torch.zeros(blk.hidden_channels + 1, dtype=torch.int64)
             for b, blk in enumerate(self.blocks) if blk.expand_ratio != 1}
         self.input_signs = {b: [0, 0, 0] for b in self.positives}
-        # ((b, group), h*w, k) in network order: the layout of an image's position draws.
-        groups = {}
+        # {(b, group): (h*w, k)} in network order: the layout of an image's position draws.
+        self._groups: dict[tuple[int, int], tuple[int, int]] = {}
         for (b, probe), (c, h, w) in shapes.items():
-            groups.setdefault((b, GROUP[probe]), (h * w, self.per_image[(b, probe)]))
-        self._groups = [(key, hw, k) for key, (hw, k) in groups.items()]
+            self._groups.setdefault((b, GROUP[probe]), (h * w, self.per_image[(b, probe)]))
+        self._draws_per_image = sum(hw for hw, _ in self._groups.values())
         self._positions: dict[tuple[int, int], torch.Tensor] = {}
         self._start = 0          # index of the first image of the current batch
         self.handles: list = []
@@ -127,13 +127,14 @@ class EvidenceProbes:
         uniform random k-subset of its h*w pixels, in random order (also when k = h*w: the
         pixel TwoNN takes the first few of each image's rows). One generator per image draws
         the keys of all its groups: one made per image, block and group was most of this
-        hook's time (bench/RESULTS.md, "Pixel positions drawn once per image")."""
+        hook's time (bench/RESULTS.md, "A class's measurement against the code before Dask, and
+        pixel positions drawn once per image")."""
         first = self.first + self._start
-        draws = np.empty((n, sum(hw for _, hw, _ in self._groups)))
+        draws = np.empty((n, self._draws_per_image))
         for i in range(n):
             np.random.default_rng([self.seed, POSITIONS_STREAM, first + i]).random(out=draws[i])
         out, offset = {}, 0
-        for key, hw, k in self._groups:
+        for key, (hw, k) in self._groups.items():
             keys, offset = draws[:, offset:offset + hw], offset + hw
             if k < hw:     # the k smallest keys, then in the order of their keys
                 idx = np.argpartition(keys, k - 1, axis=1)[:, :k]
