@@ -79,6 +79,18 @@ class Job:
                 self.waiters -= 1
                 self.looked = time.monotonic()
 
+    def wait_while_moving(self, first: float, each: float, at_most: float) -> bool:
+        """Like ``wait``, but only while the job moves: its ``fraction`` first grows within
+        ``first`` seconds, then again within every ``each`` seconds, ``at_most`` seconds in
+        all. True when it is done."""
+        deadline = time.monotonic() + at_most
+        seen, gap = self.fraction, first
+        while not self.wait(max(0.0, min(gap, deadline - time.monotonic()))):
+            if self.fraction == seen or time.monotonic() >= deadline:
+                return False
+            seen, gap = self.fraction, each
+        return True
+
     def look(self) -> None:
         """A page still shows this job (its fragment looked again)."""
         self.looked = time.monotonic()

@@ -154,3 +154,34 @@ def test_without_abandon_after_every_job_is_wanted():
     job = jobs.submit("a", lambda progress: progress.wanted())
     job.looked -= 3600
     assert job.wait(5) and job.result is True
+
+
+def test_waiting_while_a_job_moves_stops_when_it_stalls():
+    """A page waits in its run for a sweep whose seeds keep coming, and stops waiting when
+    none comes in time (a busy cluster), well before its longest wait."""
+    jobs = Jobs()
+
+    def steady(progress):            # a seed every 0.1 s: done after 1 s
+        for i in range(1, 11):
+            time.sleep(0.1)
+            progress(i / 10)
+        return "swept"
+    moving = jobs.submit("steady", steady)
+    assert moving.wait_while_moving(0.5, 0.5, 30) and moving.result == "swept"
+
+    gate = threading.Event()
+
+    def stalled(progress):           # one seed, then nothing until the gate opens
+        progress(0.1)
+        gate.wait(30)
+        return "late"
+    job = jobs.submit("stalled", stalled)
+    start = time.monotonic()
+    assert not job.wait_while_moving(0.5, 0.3, 30)
+    assert time.monotonic() - start < 2.0 and not job.done
+    never = jobs.submit("never", lambda progress: gate.wait(30))
+    start = time.monotonic()
+    assert not never.wait_while_moving(0.4, 0.3, 30)
+    assert 0.35 < time.monotonic() - start < 2.0
+    gate.set()
+    assert job.wait(10) and never.wait(10)

@@ -4,8 +4,9 @@ No torch here (cold start). Heavy parts are cached (``app.relu_sections``, which
 warm-up fills at the defaults): the Figure 1 grid and the sweep do not
 depend on the width slider, so moving it recomputes only the one-width view. The 10-seed sweep
 (up to 2 s) runs in the process's sweep queue (``services.jobs``) below the pages' priority:
-alone on the server the page waits for it and draws it in the same run; when others are
-computing too, the page draws the rest at once and the loss chart when its sweep is done.
+alone on the server the page waits for it while its seeds come in and draws it in the same
+run; when others are computing too, the page draws the rest at once and the loss chart when
+its sweep is done.
 """
 from dataclasses import replace
 
@@ -24,6 +25,10 @@ from manifolds import RELU_FAMILY
 from services.jobs import DONE, FAILED, SWEEPS
 CHART_CONFIG = {"displaylogo": False}
 ALONE_WAIT_S = 10.0   # the longest a page waits in its run for its sweep when it is the only job
+# ... and only while its seeds come in: the first within FIRST_SEED_S, each next within
+# NEXT_SEED_S. Seeds that do not come mean a busy cluster (another replica's class): the page
+# draws the rest now and the loss chart when the sweep is done, instead of holding its run.
+FIRST_SEED_S, NEXT_SEED_S = 3.0, 1.5
 POLL_S = 1.0          # how often a page whose sweep is queued looks again (in the browser)
 
 
@@ -38,7 +43,7 @@ def _loss_section(settings: ReluSettings, language: str) -> None:
     again every ``POLL_S`` seconds and reruns the page when the sweep is done."""
     job = sweep_job(settings)
     if not job.done and SWEEPS.waiting() <= 1:
-        job.wait(ALONE_WAIT_S)
+        job.wait_while_moving(FIRST_SEED_S, NEXT_SEED_S, ALONE_WAIT_S)
     if job.state in (DONE, FAILED):
         _figure_with_text(lambda: _loss_of(job, settings, language), notes["s3"], "loss")
         return
