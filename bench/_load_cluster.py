@@ -88,9 +88,12 @@ class Cluster:
         first = self.log.read_text(errors="replace").split("\n", 1)[0]
         logs = Path(first.rsplit("logs in ", 1)[-1].strip())
         try:
-            return (logs / "proxy.log").read_text(errors="replace").count(" is DOWN")
+            lines = (logs / "proxy.log").read_text(errors="replace").splitlines()
         except OSError:
             return 0
+        # Its own log lines ("log stderr format short": "<1>Server replicas/r1 is DOWN, ..."),
+        # not the same news on its console ("[WARNING] ...").
+        return sum(line.startswith("<") and " is DOWN" in line for line in lines)
 
     def kill(self, role: str) -> int | None:
         """SIGKILL the process of ``role``; its pid (None when there is none)."""
@@ -228,6 +231,7 @@ def report(load, args, think, results, errors, wall, load_before, sampler, fault
     results_late = [t for _, st, t in results if st == "result"]
     if results_late:
         row("results", "", results_late)
+    load.slowest_changes()
     # Sessions per replica: where each student's session started.
     first = Counter(s["replicas"][0] for s in STUDENTS if s["replicas"])
     shares = {r: n / max(1, len(STUDENTS)) for r, n in sorted(first.items())}

@@ -94,6 +94,18 @@ async def student_run(i: int, port: int, lang: str, rounds: int, results: list, 
 
 
 CHANGES: list = []       # --explore: (page, setting, seconds) of every change, for the report
+
+
+def slowest_changes(n: int = 8) -> None:
+    """Print the ``n`` settings whose changes took longest at p95 (``CHANGES``)."""
+    by_setting: dict = {}
+    for page, name, t in CHANGES:
+        by_setting.setdefault((page, name), []).append(t)
+    if by_setting:
+        slowest = sorted(by_setting.items(), key=lambda kv: -percentile(kv[1], 95))[:n]
+        print("slowest changes by setting (p95):")
+        for (page, name), lat in slowest:
+            _row(page, name[:7], lat)
 RESULT_WAIT_S = 180.0   # the longest a student watches a queued measurement before moving on
 
 
@@ -438,14 +450,7 @@ def report(args, think, results, errors, wall, server_cpu, client_cpu, load_befo
             print(f"{step}s ({what}):")
             for page in PAGES_IN_ORDER:
                 _row(page, step, [t for pg, t in rows if pg == page])
-    by_setting: dict = {}
-    for page, name, t in CHANGES:
-        by_setting.setdefault((page, name), []).append(t)
-    if by_setting:
-        slowest = sorted(by_setting.items(), key=lambda kv: -percentile(kv[1], 95))[:8]
-        print("slowest changes by setting (p95):")
-        for (page, name), lat in slowest:
-            _row(page, name[:7], lat)
+    slowest_changes()
     late = sum(1 for _, st_, t in results if st_ == "result" and t == float("inf"))
     if late:
         print(f"  results not there after {RESULT_WAIT_S:g} s: {late}")
