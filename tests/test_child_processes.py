@@ -83,6 +83,64 @@ def test_haproxy_accepts_the_proxy_config(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_haproxy_keeps_a_slow_replica_and_takes_out_a_dead_one(tmp_path):
+    """The proxy's health checks (deploy/haproxy.cfg): a replica that answers its check
+    after 2 s (alive, busy) stays in and serves; one that refuses the connection (killed) is
+    marked down. With the check's whole time at 1 s (``inter``), the busy one went down."""
+    import threading
+    import time
+    import urllib.request
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from app import cluster
+    if not shutil.which("haproxy"):
+        pytest.skip("HAProxy not installed (sudo apt-get install haproxy)")
+
+    class Busy(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/_stcore/health":
+                time.sleep(2.0)
+            body = b"ok"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+    busy = ThreadingHTTPServer(("127.0.0.1", 0), Busy)
+    threading.Thread(target=busy.serve_forever, daemon=True).start()
+    dead, port = _free_port(), _free_port()
+    config = tmp_path / "haproxy.cfg"
+    config.write_text(cluster.proxy_config(
+        [f"127.0.0.1:{busy.server_address[1]}", f"127.0.0.1:{dead}"], port, "127.0.0.1"))
+    log = tmp_path / "proxy.log"
+    with open(log, "wb") as out:
+        proxy = subprocess.Popen(cluster.proxy_command(config), stdout=out,
+                                 stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 8
+        while "r2 is DOWN" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(5)                      # two more of the busy replica's slow checks
+        for _ in range(3):                 # every request reaches the live replica
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as answer:
+                assert answer.status == 200 and answer.read() == b"ok"
+    finally:
+        proxy.terminate()
+        proxy.wait(10)
+        busy.shutdown()
+    text = log.read_text()
+    assert "r2 is DOWN" in text, text
+    assert "r1 is DOWN" not in text, text
+
 # -- the runtime policy in a fresh interpreter (runtime.py, model/costs/memory_split.py) ---------
 def test_measuring_in_a_session_thread_prints_nothing():
     """Measured as a Streamlit session does (off the main thread), twice: nothing reaches
