@@ -235,7 +235,11 @@ def test_a_hostile_link_key_is_named_as_text_and_left_behind_with_its_page(app_u
         assert notices.locator("img, a").count() == 0
         assert page.locator("img[src=x], a[href*='evil.example']").count() == 0
         assert not _outside(page, app_url) and not dialogs
-        # The address bar, what a teacher copies, holds the view without the hostile keys.
+        # The address bar, what a teacher copies, holds the view without the hostile keys. The
+        # page writes it when its run ends, and a run that waits for its sweep ends later than
+        # the page is drawn: wait for the link (the repeated n read once) before looking.
+        page.wait_for_function("new URLSearchParams(location.search).getAll('n').join() == '16'",
+                               timeout=60_000)
         kept = parse_qs(urlsplit(page.url).query, keep_blank_values=True)
         assert not set(HOSTILE_KEYS) & set(kept), page.url
         assert kept["n"] == ["16"] and kept["points"] == ["200"] and kept["lang"] == [lang]
