@@ -23,9 +23,10 @@ def _specs(at) -> list[dict]:
 
 
 def _all_four(at, timeout: float = 180) -> list[dict]:
-    """The page's four charts. The page waits at most 10 s for its seeds sweep (on the Dask
-    cluster), then says it is queued and looks again every second: in the browser a fragment
-    reruns it; here the test runs the page again until the sweep's chart is there."""
+    """The page's four charts. The page waits for its seeds sweep (on the Dask cluster) while
+    the seeds come in, 10 s at most, then says it is queued and looks again every second: in
+    the browser a fragment reruns it; here the test runs the page again until the sweep's
+    chart is there."""
     deadline = time.monotonic() + timeout
     while len(specs := _specs(at)) < 4 and time.monotonic() < deadline:
         time.sleep(1)
