@@ -84,12 +84,6 @@ def test_haproxy_accepts_the_proxy_config(tmp_path):
 
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_haproxy_keeps_a_slow_replica_and_takes_out_a_dead_one(tmp_path):
     """The proxy's health checks (deploy/haproxy.cfg): a replica that answers its check
     after 2 s (alive, busy) stays in and serves; one that refuses the connection (killed) is
@@ -100,6 +94,7 @@ def test_haproxy_keeps_a_slow_replica_and_takes_out_a_dead_one(tmp_path):
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from app import cluster
+    from devtools.local_server import free_port
     if not shutil.which("haproxy"):
         pytest.skip("HAProxy not installed (sudo apt-get install haproxy)")
 
@@ -117,7 +112,7 @@ def test_haproxy_keeps_a_slow_replica_and_takes_out_a_dead_one(tmp_path):
             pass
     busy = ThreadingHTTPServer(("127.0.0.1", 0), Busy)
     threading.Thread(target=busy.serve_forever, daemon=True).start()
-    dead, port = _free_port(), _free_port()
+    dead, port = free_port(), free_port()
     config = tmp_path / "haproxy.cfg"
     config.write_text(cluster.proxy_config(
         [f"127.0.0.1:{busy.server_address[1]}", f"127.0.0.1:{dead}"], port, "127.0.0.1"))
